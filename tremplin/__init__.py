@@ -1,0 +1,1 @@
+"""Tremplin: RSA employment support and CUI-CIE conventions for a French département."""
