@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "tremplin.accounts"
+    label = "accounts"
+    verbose_name = "Comptes et organisations"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,165 @@
+"""The audit log: every read of a person's file and every write, with who, when and where.
+
+One mechanism for pages, API, commands and jobs: a middleware puts the request's context
+(user, address, browser) in a context variable; model signals record creations, updates
+(with the changed fields, old and new values, personal identifiers masked) and deletions
+of the models registered here; views and API call ``record_view`` when they show a file.
+"""
+
+import contextvars
+import datetime
+import decimal
+from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_init, post_save
+
+from .models import AuditEntry
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    user: object = None
+    ip_address: str | None = None
+    user_agent: str = ""
+    path: str = ""
+    source: str = "commande"
+
+
+_context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
+    "tremplin_audit_context", default=None
+)
+_COMMAND_CONTEXT = AuditContext()
+
+
+def current_context() -> AuditContext:
+    return _context.get() or _COMMAND_CONTEXT
+
+
+def set_context(context: AuditContext):
+    return _context.set(context)
+
+
+def reset_context(token) -> None:
+    _context.reset(token)
+
+
+def context_from_request(request, source: str = "web") -> AuditContext:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    ip_address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+    return AuditContext(
+        user=getattr(request, "user", None),
+        ip_address=ip_address or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        path=request.get_full_path()[:300],
+        source=source,
+    )
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = "api" if request.path.startswith("/api/") else "web"
+        token = set_context(context_from_request(request, source))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_context(token)
+
+
+# model class -> (fields whose values are never written in the log)
+_registry: dict[type, frozenset[str]] = {}
+
+
+def _json_value(value):
+    if isinstance(value, datetime.date | datetime.datetime | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _snapshot(instance) -> dict:
+    return {
+        field.attname: instance.__dict__.get(field.attname)
+        for field in instance._meta.concrete_fields
+    }
+
+
+def record(
+    action: str, instance=None, *, changes=None, object_type="", object_id="", object_repr=""
+):
+    context = current_context()
+    user = context.user if getattr(context.user, "is_authenticated", False) else None
+    if instance is not None:
+        object_type = object_type or instance._meta.label_lower
+        object_id = object_id or str(instance.pk or "")
+        object_repr = object_repr or str(instance)
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_email=user.email if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        changes=changes or {},
+        ip_address=context.ip_address,
+        user_agent=context.user_agent,
+        path=context.path,
+        source=context.source,
+    )
+
+
+def record_view(instance):
+    return record(AuditEntry.Action.VIEW, instance)
+
+
+def _remember_loaded_values(sender, instance, **kwargs):
+    instance._audit_loaded = _snapshot(instance)
+
+
+def _label(model, attname: str) -> str:
+    for field in model._meta.concrete_fields:
+        if field.attname == attname:
+            return getattr(field, "audit_name", field.name)
+    return attname
+
+
+def _changes(instance) -> dict:
+    secret = _registry[type(instance)]
+    before = getattr(instance, "_audit_loaded", {})
+    changes = {}
+    for attname, new in _snapshot(instance).items():
+        old = before.get(attname)
+        if old == new or attname in {"updated_at", "search_text"}:
+            continue
+        label = _label(type(instance), attname)
+        if label in secret or attname in secret:
+            changes[label] = ["(masqué)", "(masqué)"]
+        else:
+            changes[label] = [_json_value(old), _json_value(new)]
+    return changes
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        record(AuditEntry.Action.CREATE, instance)
+    else:
+        changes = _changes(instance)
+        if changes:
+            record(AuditEntry.Action.UPDATE, instance, changes=changes)
+    instance._audit_loaded = _snapshot(instance)
+
+
+def _after_delete(sender, instance, **kwargs):
+    record(AuditEntry.Action.DELETE, instance)
+
+
+def register(model, secret_fields=()):
+    """Audit the writes of ``model``; ``secret_fields`` are logged as changed, never shown."""
+    _registry[model] = frozenset(secret_fields)
+    post_init.connect(_remember_loaded_values, sender=model, weak=False)
+    post_save.connect(_after_save, sender=model, weak=False)
+    post_delete.connect(_after_delete, sender=model, weak=False)
+    return model
