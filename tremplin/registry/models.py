@@ -1,0 +1,455 @@
+"""The registry: beneficiaries (the form's "LE SALARIÉ" and "SITUATION DU SALARIÉ" blocks),
+employers ("L'EMPLOYEUR") and tutors (C12, A7). Seed 003 / rule F1 for every field."""
+
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from tremplin.accounts import audit, personal_data
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Organisation, Territory
+from tremplin.rules import identifiers
+from tremplin.rules.situation import DURATION_BAND_LABELS
+
+
+def search_key(*parts: str) -> str:
+    """Lower-case, accent-free text used by the search box ("Élodie" finds "elodie")."""
+    text = " ".join(part for part in parts if part)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+DURATION_BANDS = [(band.value, label) for band, label in DURATION_BAND_LABELS.items()]
+
+
+class PostalAddress(models.Model):
+    street_number = models.CharField("n°", max_length=10, blank=True)
+    street = models.CharField("rue ou voie", max_length=200)
+    address_complement = models.CharField("complément d'adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=5)
+    city = models.CharField("commune", max_length=100)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address_lines(self) -> list[str]:
+        first = " ".join(part for part in (self.street_number, self.street) if part)
+        return [
+            line
+            for line in (first, self.address_complement, f"{self.postal_code} {self.city}")
+            if line.strip()
+        ]
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which people a user may see (DESIGN.md)."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        condition = Q(pk__in=[])
+        if scope.is_referent:
+            condition |= Q(referent=user)
+        if scope.coordinated_operator_ids:
+            condition |= Q(operator_id__in=scope.coordinated_operator_ids)
+        if scope.agent_territory_ids:
+            condition |= Q(territory_id__in=scope.agent_territory_ids)
+        return self.filter(condition)
+
+    def with_nir(self, nir: str):
+        return self.filter(nir_digest=personal_data.digest(nir))
+
+    def with_rsa_number(self, payer: str, number: str):
+        return self.filter(rsa_number_digest=Beneficiary.rsa_digest(payer, number))
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        compact = text.replace(" ", "").upper()
+        if len(compact) == 15 and compact[:5].isdigit():
+            return self.with_nir(compact)
+        if compact.isdigit() and 5 <= len(compact) <= 13:
+            digests = [Beneficiary.rsa_digest(payer, compact) for payer in Beneficiary.RsaPayer]
+            return self.filter(rsa_number_digest__in=digests)
+        query = self
+        for word in search_key(text).split():
+            query = query.filter(search_text__contains=word)
+        return query
+
+
+class Beneficiary(PostalAddress):
+    class Civility(models.TextChoices):
+        MR = "M", "M."
+        MRS = "MME", "Mme"
+
+    class Nationality(models.TextChoices):
+        FRANCE = "FR", "France"
+        EUROPEAN_UNION = "EU", "Union européenne"
+        OUTSIDE_EU = "NON_EU", "Hors Union européenne"
+
+    class RsaPayer(models.TextChoices):
+        CAF = "CAF", "CAF"
+        MSA = "MSA", "MSA"
+
+    class EducationLevel(models.TextChoices):
+        """Table 2 of the form (rule F1)."""
+
+        LEVEL_70 = "70", "70 — Pas de formation au-delà de la scolarité obligatoire (niveau VI)"
+        LEVEL_60 = "60", "60 — Formation courte d'un an au plus, CEP ou équivalent (niveau V bis)"
+        LEVEL_50 = "50", "50 — Niveau BEP / CAP, diplôme non obtenu"
+        LEVEL_51 = "51", "51 — Diplôme du BEP / CAP obtenu (niveau V)"
+        LEVEL_40 = "40", "40 — Niveau baccalauréat général (niveau IV)"
+        LEVEL_41 = "41", "41 — Brevet de technicien ou baccalauréat professionnel"
+        LEVEL_30 = "30", "30 — BTS, DUT, fin de premier cycle du supérieur (niveau III)"
+        LEVEL_20 = "20", "20 — Licence, écoles d'ingénieurs et plus (niveau II)"
+        LEVEL_10 = "10", "10 — Troisième cycle ou école d'ingénieur (niveau I)"
+        LEVEL_00 = "00", "00 — Autres qualifications non certifiantes"
+
+    class DisabledWorker(models.TextChoices):
+        """TH status; the person may decline to declare it (rule F4)."""
+
+        YES = "yes", "Oui"
+        NO = "no", "Non"
+        NOT_DECLARED = "not_declared", "Ne souhaite pas le déclarer"
+
+    territory = models.ForeignKey(
+        Territory, models.PROTECT, related_name="beneficiaries", verbose_name="département"
+    )
+    operator = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beneficiaries",
+        limit_choices_to={"kind": Organisation.Kind.OPERATOR},
+        verbose_name="structure d'accompagnement",
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_beneficiaries",
+        verbose_name="référent·e",
+    )
+
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices)
+    last_name = models.CharField("nom", max_length=100)
+    first_names = models.CharField("prénoms", max_length=150)
+    birth_name = models.CharField(
+        "nom de naissance", max_length=100, blank=True, help_text="Si différent du nom d'usage."
+    )
+    nir_ciphertext = models.TextField(blank=True, editable=False)
+    nir_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    nir_ciphertext.audit_name = "nir"
+    birth_date = models.DateField("date de naissance")
+    birth_place = models.CharField("commune de naissance", max_length=100)
+    birth_department = models.CharField(
+        "département de naissance", max_length=3, help_text="99 pour une naissance à l'étranger."
+    )
+    nationality = models.CharField("nationalité", max_length=6, choices=Nationality.choices)
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+
+    rsa_number_ciphertext = models.TextField(blank=True, editable=False)
+    rsa_number_ciphertext.audit_name = "rsa_number"
+    rsa_number_digest = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    rsa_payer = models.CharField(
+        "organisme payeur du RSA", max_length=3, choices=RsaPayer.choices, blank=True
+    )
+
+    education_level = models.CharField(
+        "niveau de formation (tableau 2)", max_length=2, choices=EducationLevel.choices
+    )
+    unemployed_for = models.CharField("sans emploi depuis", max_length=6, choices=DURATION_BANDS)
+    france_travail_registered = models.BooleanField("inscrit·e à France Travail", default=False)
+    france_travail_for = models.CharField(
+        "inscrit·e depuis", max_length=6, choices=DURATION_BANDS, blank=True
+    )
+    france_travail_id = models.CharField(
+        "identifiant France Travail (IDE)", max_length=11, blank=True
+    )
+    receives_ass = models.BooleanField("bénéficiaire de l'ASS", default=False)
+    receives_rsa = models.BooleanField("RSA financé par le département", default=False)
+    rsa_increased = models.BooleanField("RSA majoré", default=False)
+    receives_aah = models.BooleanField("bénéficiaire de l'AAH", default=False)
+    receives_ata = models.BooleanField("bénéficiaire de l'ATA", default=False)
+    minimum_income_for = models.CharField(
+        "bénéficiaire des minima depuis",
+        max_length=6,
+        choices=DURATION_BANDS,
+        blank=True,
+        help_text="Pour le RSA, y compris la période antérieure en RMI ou API (règle F3).",
+    )
+    rsa_start_date = models.DateField("au RSA depuis le", null=True, blank=True)
+    earlier_rmi_api_months = models.PositiveSmallIntegerField(
+        "mois de RMI ou d'API avant le RSA",
+        default=0,
+        help_text="Comptés dans l'ancienneté au RSA (règle F3).",
+    )
+    disabled_worker = models.CharField(
+        "reconnu·e travailleur handicapé", max_length=12, choices=DisabledWorker.choices
+    )
+
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bénéficiaire"
+        ordering = ["last_name", "first_names", "id"]
+        indexes = [
+            models.Index(fields=["last_name", "first_names", "id"]),
+            models.Index(fields=["territory", "last_name"]),
+            models.Index(fields=["operator", "last_name"]),
+            models.Index(fields=["referent", "last_name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rsa_increased=False) | Q(receives_rsa=True),
+                name="beneficiary_increased_rsa_needs_rsa",
+            ),
+            models.CheckConstraint(
+                condition=Q(france_travail_registered=True) | Q(france_travail_for=""),
+                name="beneficiary_ft_band_needs_registration",
+            ),
+            models.CheckConstraint(
+                condition=Q(rsa_number_digest__isnull=True) | ~Q(rsa_payer=""),
+                name="beneficiary_rsa_number_needs_payer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_names}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:beneficiary_detail", args=[self.pk])
+
+    @staticmethod
+    def rsa_digest(payer: str, number: str) -> str | None:
+        return personal_data.digest(f"{payer}:{number}") if number else None
+
+    @property
+    def nir(self) -> str:
+        return personal_data.decrypt(self.nir_ciphertext)
+
+    @nir.setter
+    def nir(self, value: str) -> None:
+        value = value or ""
+        if value == self.nir:
+            return
+        self.nir_ciphertext = personal_data.encrypt(value)
+        self.nir_digest = personal_data.digest(value)
+
+    @property
+    def nir_masked(self) -> str:
+        nir = self.nir
+        return identifiers.format_nir(nir[:5] + "•" * 8 + nir[13:]) if nir else ""
+
+    @property
+    def rsa_number(self) -> str:
+        return personal_data.decrypt(self.rsa_number_ciphertext)
+
+    def set_rsa_number(self, payer: str, number: str) -> None:
+        number = number or ""
+        if number != self.rsa_number:
+            self.rsa_number_ciphertext = personal_data.encrypt(number)
+        self.rsa_payer = payer if number else ""
+        self.rsa_number_digest = self.rsa_digest(payer, number)
+
+    @property
+    def rsa_number_masked(self) -> str:
+        return personal_data.mask(self.rsa_number, 0, 3)
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(self.last_name, self.birth_name, self.first_names)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+
+class EmployerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Employers are shared by the operators and services of their territory."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        return self.filter(territory_id__in=scope.territory_ids)
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        compact = text.replace(" ", "")
+        if compact.isdigit() and len(compact) in (9, 14):
+            return self.filter(siret__startswith=compact)
+        query = self
+        for word in search_key(text).split():
+            query = query.filter(search_text__contains=word)
+        return query
+
+
+class Employer(PostalAddress):
+    class Status(models.TextChoices):
+        """Table 1 of the form (rule F1)."""
+
+        MUNICIPALITY = "10", "10 — Commune"
+        EPCI = "11", "11 — EPCI"
+        DEPARTMENT = "21", "21 — Département"
+        REGION = "22", "22 — Région"
+        ASSOCIATION = "50", "50 — Association"
+        PUBLIC_SERVICE_BODY = "60", "60 — Autre personne morale chargée d'un service public"
+        PUBLIC_SCHOOL = "70", "70 — Établissement public d'enseignement"
+        PUBLIC_HEALTH = "80", "80 — Établissement sanitaire public"
+        OTHER_PUBLIC = "90", "90 — Autre établissement public"
+        EMPLOYER_GROUP = "98", "98 — Groupement d'employeurs"
+        OTHER_COMPANY = "99", "99 — Autre entreprise"
+
+    class Collector(models.TextChoices):
+        URSSAF = "URSSAF", "URSSAF"
+        MSA = "MSA", "MSA"
+        OTHER = "OTHER", "Autre"
+
+    class UnemploymentInsurance(models.TextChoices):
+        UNEDIC = "unedic", "Affilié à l'Unédic"
+        SELF_INSURED = "self", "Employeur public assurant lui-même ce risque"
+
+    class Sector(models.TextChoices):
+        MARKET = "market", "Marchand (CIE)"
+        NON_MARKET = "non_market", "Non marchand (CAE)"
+
+    territory = models.ForeignKey(
+        Territory, models.PROTECT, related_name="employers", verbose_name="département"
+    )
+    name = models.CharField("dénomination", max_length=200)
+    email = models.EmailField("adresse électronique", blank=True)
+    admin_street_number = models.CharField("n° (adresse administrative)", max_length=10, blank=True)
+    admin_street = models.CharField(
+        "rue ou voie (adresse administrative)", max_length=200, blank=True
+    )
+    admin_address_complement = models.CharField(
+        "complément (adresse administrative)", max_length=200, blank=True
+    )
+    admin_postal_code = models.CharField(
+        "code postal (adresse administrative)", max_length=5, blank=True
+    )
+    admin_city = models.CharField("commune (adresse administrative)", max_length=100, blank=True)
+    admin_email = models.EmailField("adresse électronique (adresse administrative)", blank=True)
+    siret = models.CharField("SIRET", max_length=14, unique=True)
+    naf_code = models.CharField("code NAF", max_length=6)
+    idcc = models.CharField("IDCC", max_length=4, blank=True)
+    status = models.CharField("statut (tableau 1)", max_length=2, choices=Status.choices)
+    headcount_dec31 = models.PositiveIntegerField("effectif salarié au 31 décembre")
+    contributions_collector = models.CharField(
+        "organisme de recouvrement des cotisations", max_length=6, choices=Collector.choices
+    )
+    contributions_collector_other = models.CharField(
+        "autre organisme (préciser)", max_length=100, blank=True
+    )
+    is_aci = models.BooleanField("atelier et chantier d'insertion (ACI)", default=False)
+    aci_annex_number = models.CharField(
+        "n° de l'annexe financière de l'ACI",
+        max_length=20,
+        blank=True,
+        help_text="Département, année et numéro d'ordre, par exemple 067-25-00012.",
+    )
+    unemployment_insurance = models.CharField(
+        "assurance chômage", max_length=6, choices=UnemploymentInsurance.choices
+    )
+    sector = models.CharField("secteur", max_length=10, choices=Sector.choices)
+
+    search_text = models.CharField(max_length=300, editable=False, db_index=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "employeur"
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_aci=False) | ~Q(aci_annex_number=""),
+                name="employer_aci_needs_annex_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(contributions_collector="OTHER")
+                | ~Q(contributions_collector_other=""),
+                name="employer_other_collector_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:employer_detail", args=[self.pk])
+
+    @property
+    def siren(self) -> str:
+        return identifiers.siren_of(self.siret)
+
+    @property
+    def has_admin_address(self) -> bool:
+        return bool(self.admin_street or self.admin_postal_code)
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(self.name, self.city)
+        super().save(*args, **kwargs)
+
+
+class TutorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(employer__in=Employer.objects.visible_to(user))
+
+
+class Tutor(models.Model):
+    """The employee named by the employer to guide the person (C12), trained by the operator (A7)."""
+
+    employer = models.ForeignKey(
+        Employer, models.CASCADE, related_name="tutors", verbose_name="employeur"
+    )
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    function = models.CharField("fonction", max_length=150)
+    experience_years = models.PositiveSmallIntegerField(
+        "années d'expérience professionnelle",
+        help_text="Au moins 2 ans pour être tuteur (règle C12).",
+    )
+    training_date = models.DateField(
+        "formation de tuteur suivie le",
+        null=True,
+        blank=True,
+        help_text="Formation donnée par l'opérateur (règle A7).",
+    )
+    email = models.EmailField("adresse électronique", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = TutorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tuteur·rice"
+        ordering = ["last_name", "first_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()} ({self.function})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:employer_detail", args=[self.employer_id]) + f"#tuteur-{self.pk}"
+
+
+audit.register(Beneficiary, secret_fields={"nir", "rsa_number", "nir_digest", "rsa_number_digest"})
+audit.register(Employer)
+audit.register(Tutor)

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("beneficiaires/", views.BeneficiaryList.as_view(), name="beneficiary_list"),
+    path("beneficiaires/nouveau/", views.BeneficiaryCreate.as_view(), name="beneficiary_create"),
+    path("beneficiaires/<int:pk>/", views.BeneficiaryDetail.as_view(), name="beneficiary_detail"),
+    path(
+        "beneficiaires/<int:pk>/modifier/",
+        views.BeneficiaryUpdate.as_view(),
+        name="beneficiary_update",
+    ),
+    path(
+        "beneficiaires/<int:pk>/supprimer/",
+        views.BeneficiaryDelete.as_view(),
+        name="beneficiary_delete",
+    ),
+    path("employeurs/", views.EmployerList.as_view(), name="employer_list"),
+    path("employeurs/nouveau/", views.EmployerCreate.as_view(), name="employer_create"),
+    path("employeurs/<int:pk>/", views.EmployerDetail.as_view(), name="employer_detail"),
+    path("employeurs/<int:pk>/modifier/", views.EmployerUpdate.as_view(), name="employer_update"),
+    path("employeurs/<int:pk>/supprimer/", views.EmployerDelete.as_view(), name="employer_delete"),
+    path("tuteurs/nouveau/", views.TutorCreate.as_view(), name="tutor_create"),
+    path("tuteurs/<int:pk>/modifier/", views.TutorUpdate.as_view(), name="tutor_update"),
+    path("tuteurs/<int:pk>/supprimer/", views.TutorDelete.as_view(), name="tutor_delete"),
+]

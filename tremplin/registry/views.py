@@ -1,0 +1,235 @@
+"""Pages of the registry. Thin: access through ``visible_to``, rules in forms and rules/."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.views import generic
+
+from tremplin.accounts import audit
+from tremplin.accounts.access import scope_of
+from tremplin.web.exports import Column, ExportMixin
+from tremplin.web.listing import SearchSortPaginateMixin
+
+from .forms import BeneficiaryForm, EmployerForm, TutorForm
+from .models import Beneficiary, Employer, Tutor
+
+
+class VisibleObjectsMixin(LoginRequiredMixin):
+    """Every page reads through the model's ``visible_to``: a file out of scope is a 404."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+class UserFormMixin:
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, self.success_message.format(object=self.object))
+        return response
+
+    def form_invalid(self, form):
+        messages.error(
+            self.request,
+            "Le formulaire contient des erreurs, signalées sous chaque champ concerné. Rien "
+            "n'a été enregistré ; ce que vous avez saisi est conservé.",
+        )
+        return super().form_invalid(form)
+
+
+class AdminOnlyDeleteMixin:
+    """Deleting a file is an administrator's act, after a confirmation page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope_of(request.user).is_admin:
+            raise PermissionDenied("Seul un administrateur peut supprimer un dossier.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        messages.success(self.request, f"« {self.object} » a été supprimé.")
+        return super().form_valid(form)
+
+
+# --- Beneficiaries --------------------------------------------------------------------------
+
+
+class BeneficiaryList(VisibleObjectsMixin, ExportMixin, SearchSortPaginateMixin, generic.ListView):
+    model = Beneficiary
+    template_name = "registry/beneficiary_list.html"
+    export_basename = "beneficiaires"
+    # The NIR and the allocation number are never exported (DESIGN.md, personal data).
+    export_columns = [
+        Column("Dossier", lambda b: b.pk),
+        Column("Civilité", lambda b: b.get_civility_display()),
+        Column("Nom", lambda b: b.last_name),
+        Column("Prénoms", lambda b: b.first_names),
+        Column("Date de naissance", lambda b: b.birth_date),
+        Column("Code postal", lambda b: b.postal_code),
+        Column("Commune", lambda b: b.city),
+        Column("Structure", lambda b: str(b.operator or "")),
+        Column("Référent·e", lambda b: b.referent.get_full_name() if b.referent else ""),
+        Column("Niveau de formation", lambda b: b.education_level),
+        Column("Sans emploi depuis", lambda b: b.get_unemployed_for_display()),
+        Column("RSA", lambda b: b.receives_rsa),
+        Column("Travailleur handicapé", lambda b: b.get_disabled_worker_display()),
+        Column("Modifié le", lambda b: b.updated_at),
+    ]
+    sort_options = {
+        "nom": ("Nom", ("last_name", "first_names")),
+        "naissance": ("Date de naissance", ("birth_date",)),
+        "commune": ("Commune", ("city", "last_name")),
+        "referent": ("Référent·e", ("referent__last_name", "last_name")),
+        "modification": ("Dernière modification", ("updated_at",)),
+    }
+    default_sort = "nom"
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("referent", "operator")
+        return self.apply_search_and_sort(queryset)
+
+
+class BeneficiaryDetail(VisibleObjectsMixin, generic.DetailView):
+    model = Beneficiary
+    template_name = "registry/beneficiary_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("referent", "operator", "territory")
+
+    def get_object(self, queryset=None):
+        beneficiary = super().get_object(queryset)
+        audit.record_view(beneficiary)
+        return beneficiary
+
+
+class BeneficiaryCreate(LoginRequiredMixin, UserFormMixin, generic.CreateView):
+    model = Beneficiary
+    form_class = BeneficiaryForm
+    template_name = "registry/beneficiary_form.html"
+    success_message = "Le dossier de {object} est créé."
+
+
+class BeneficiaryUpdate(VisibleObjectsMixin, UserFormMixin, generic.UpdateView):
+    model = Beneficiary
+    form_class = BeneficiaryForm
+    template_name = "registry/beneficiary_form.html"
+    success_message = "Le dossier de {object} est enregistré."
+
+
+class BeneficiaryDelete(VisibleObjectsMixin, AdminOnlyDeleteMixin, generic.DeleteView):
+    model = Beneficiary
+    template_name = "registry/confirm_delete.html"
+    success_url = reverse_lazy("registry:beneficiary_list")
+
+
+# --- Employers and tutors -------------------------------------------------------------------
+
+
+class EmployerList(VisibleObjectsMixin, ExportMixin, SearchSortPaginateMixin, generic.ListView):
+    model = Employer
+    template_name = "registry/employer_list.html"
+    export_basename = "employeurs"
+    export_columns = [
+        Column("Dénomination", lambda e: e.name),
+        Column("SIRET", lambda e: e.siret),
+        Column("Code NAF", lambda e: e.naf_code),
+        Column("Statut", lambda e: e.get_status_display()),
+        Column("Secteur", lambda e: e.get_sector_display()),
+        Column("Effectif au 31/12", lambda e: e.headcount_dec31),
+        Column("Code postal", lambda e: e.postal_code),
+        Column("Commune", lambda e: e.city),
+        Column("ACI", lambda e: e.is_aci),
+    ]
+    sort_options = {
+        "nom": ("Dénomination", ("name",)),
+        "commune": ("Commune", ("city", "name")),
+        "secteur": ("Secteur", ("sector", "name")),
+        "effectif": ("Effectif", ("headcount_dec31",)),
+    }
+    default_sort = "nom"
+
+    def get_queryset(self):
+        return self.apply_search_and_sort(super().get_queryset())
+
+
+class EmployerDetail(VisibleObjectsMixin, generic.DetailView):
+    model = Employer
+    template_name = "registry/employer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "tutors": self.object.tutors.all()}
+
+
+class EmployerCreate(LoginRequiredMixin, UserFormMixin, generic.CreateView):
+    model = Employer
+    form_class = EmployerForm
+    template_name = "registry/employer_form.html"
+    success_message = "L'employeur {object} est créé."
+
+
+class EmployerUpdate(VisibleObjectsMixin, UserFormMixin, generic.UpdateView):
+    model = Employer
+    form_class = EmployerForm
+    template_name = "registry/employer_form.html"
+    success_message = "L'employeur {object} est enregistré."
+
+
+class EmployerDelete(VisibleObjectsMixin, AdminOnlyDeleteMixin, generic.DeleteView):
+    model = Employer
+    template_name = "registry/confirm_delete.html"
+    success_url = reverse_lazy("registry:employer_list")
+
+
+class TutorCreate(LoginRequiredMixin, UserFormMixin, generic.CreateView):
+    model = Tutor
+    form_class = TutorForm
+    template_name = "registry/tutor_form.html"
+    success_message = "Le tuteur {object} est enregistré."
+
+    def get_initial(self):
+        employer_id = self.request.GET.get("employeur")
+        if employer_id and employer_id.isdigit():
+            employer = get_object_or_404(
+                Employer.objects.visible_to(self.request.user), pk=employer_id
+            )
+            return {"employer": employer}
+        return {}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        warn_if_tutor_lacks_experience(self.request, self.object)
+        return response
+
+
+class TutorUpdate(VisibleObjectsMixin, UserFormMixin, generic.UpdateView):
+    model = Tutor
+    form_class = TutorForm
+    template_name = "registry/tutor_form.html"
+    success_message = "Le tuteur {object} est enregistré."
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        warn_if_tutor_lacks_experience(self.request, self.object)
+        return response
+
+
+class TutorDelete(VisibleObjectsMixin, generic.DeleteView):
+    model = Tutor
+    template_name = "registry/confirm_delete.html"
+
+    def get_success_url(self):
+        return reverse("registry:employer_detail", args=[self.object.employer_id])
+
+
+def warn_if_tutor_lacks_experience(request, tutor):
+    # Rule C12: a tutor needs 2 years of experience. The registry records the tutor anyway
+    # (the file may be incomplete today); the convention's checks will block it.
+    if tutor.experience_years < 2:
+        messages.warning(
+            request,
+            f"{tutor} a moins de 2 ans d'expérience : il ne pourra pas être désigné tuteur "
+            "d'une convention (règle C12).",
+        )
