@@ -1,0 +1,64 @@
+"""Bootstrap 5 rendering of Django forms, accessible by default.
+
+Every field is rendered by ``templates/forms/field.html``: its label, its help text and its
+errors are tied to the input with ``aria-describedby`` and ``aria-invalid`` so that a screen
+reader reads the French error with the field (RGAA criteria 11.1 and 11.10).
+"""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class BootstrapFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+def css_class_for(widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return ""
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes and ARIA attributes to every widget, marks invalid fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = css_class_for(widget)
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            if field.required:
+                widget.attrs.setdefault("aria-required", "true")
+
+    #: [(legend, [field names])]: the blocks of the form, as on the paper form
+    fieldsets: list[tuple[str, list[str]]] = []
+
+    def grouped_fields(self):
+        """The bound fields by fieldset; fields named in no fieldset come last."""
+        if not self.fieldsets:
+            return [("", [self[name] for name in self.fields])]
+        named = {name for _, names in self.fieldsets for name in names}
+        groups = [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.fieldsets
+        ]
+        rest = [self[name] for name in self.fields if name not in named]
+        return groups + ([("Autres informations", rest)] if rest else [])
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+                widget.attrs["aria-invalid"] = "true"

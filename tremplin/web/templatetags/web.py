@@ -1,0 +1,38 @@
+from django import template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.filter
+def widget_type(bound_field) -> str:
+    return bound_field.field.widget.__class__.__name__.lower().replace("input", "")
+
+
+@register.simple_tag
+def field_with_aria(bound_field):
+    """The widget, described by its help text and its errors (RGAA 11.10)."""
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_aide")
+    if bound_field.errors:
+        described_by.append(f"{bound_field.auto_id}_erreur")
+    attrs = {"aria-describedby": " ".join(described_by)} if described_by else {}
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (sorting, pages)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.filter
+def yes_no(value) -> str:
+    return "Oui" if value else "Non"
