@@ -1,0 +1,59 @@
+"""The OpenAPI document and the interactive docs."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_openapi_document_lists_the_endpoints(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["info"]["title"] == "API Tremplin"
+    assert document["info"]["version"] == "1"
+    paths = document["paths"]
+    assert set(paths["/api/v1/beneficiaries"]) == {"get", "post"}
+    assert set(paths["/api/v1/beneficiaries/{id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1/employers"]) == {"get", "post"}
+    assert set(paths["/api/v1/employers/{id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1/tutors"]) == {"get"}
+    assert set(paths["/api/v1/tutors/{id}"]) == {"get"}
+
+
+def test_the_document_never_offers_the_raw_identifiers_in_output(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    output = schemas["BeneficiaryOut"]["properties"]
+    assert "nir_masked" in output and "rsa_number_masked" in output
+    assert "nir" not in output and "rsa_number" not in output
+    # The input accepts them, to write them.
+    assert "nir" in schemas["BeneficiaryIn"]["properties"]
+
+
+def test_the_document_declares_both_authentications(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schemes = document["components"]["securitySchemes"]
+    assert {scheme["type"] for scheme in schemes.values()} == {"http", "apiKey"}
+
+
+def test_the_interactive_docs_are_served(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "API Tremplin" in response.content.decode()
+
+
+def test_the_docs_need_no_cdn(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "cdn" not in page.lower()
+    assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page
+    asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+
+
+def test_only_the_swagger_files_are_served(client):
+    assert client.get("/api/v1/docs/assets/swagger.html").status_code == 404
+    assert client.get("/api/v1/docs/assets/..%2F__init__.py").status_code == 404
+
+
+def test_the_docs_page_carries_the_csrf_token_for_session_writes(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert 'data-api-csrf="true"' in page

@@ -1,0 +1,55 @@
+"""The REST API of Tremplin, version 1, under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from tremplin.conventions.api import router as conventions_router
+from tremplin.outcomes.api import outcomes_router
+from tremplin.support.api import support_router
+
+from . import beneficiaries, employers, tutors
+from .auth import ApiTokenAuth, BrowserSessionAuth
+from .docs import LocalSwagger
+from .errors import install_error_handlers
+
+DESCRIPTION = """
+API du registre de Tremplin : bénéficiaires, employeurs et tuteurs.
+
+**Authentification** : un jeton personnel, créé depuis la page « Mon compte », dans l'en-tête
+`Authorization: Bearer <jeton>` ; ou la session du navigateur (cette page de documentation),
+avec l'en-tête `X-CSRFToken` pour les requêtes qui modifient des données.
+
+**Périmètre** : chacun ne voit que ce que ses pages lui montrent (référent : les personnes
+qu'il suit ; coordinateur : sa structure ; agent du département : son territoire). Un dossier
+hors de votre périmètre répond 404, comme s'il n'existait pas.
+
+**Contrôles** : les mêmes formulaires que les pages valident les données, avec les mêmes
+messages en français. Une erreur répond 422 :
+`{"detail": "...", "errors": {"champ": ["message", ...]}}` et rien n'est enregistré.
+
+**Données personnelles** : le NIR et le numéro d'allocataire RSA ne sont jamais renvoyés en
+clair (`nir_masked`, `rsa_number_masked`) ; chaque lecture d'un dossier est journalisée.
+"""
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    # French text stays readable in the raw JSON ("é", not "\\u00e9").
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="API Tremplin",
+    version="1",
+    description=DESCRIPTION,
+    auth=[ApiTokenAuth(), BrowserSessionAuth()],
+    renderer=ReadableJSONRenderer(),
+    urls_namespace="api",
+    docs=LocalSwagger(),
+)
+install_error_handlers(api)
+api.add_router("/beneficiaries", beneficiaries.router)
+api.add_router("/employers", employers.router)
+api.add_router("/tutors", tutors.router)
+api.add_router("", outcomes_router)
+api.add_router("", conventions_router)
+api.add_router("", support_router)

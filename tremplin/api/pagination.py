@@ -1,0 +1,12 @@
+"""Numbered pages of a list: ``{"count", "page", "page_size", "results"}``."""
+
+
+def paginate(queryset, page: int, page_size: int) -> dict:
+    """One COUNT and one SELECT, whatever the page; a page past the end is empty."""
+    start = (page - 1) * page_size
+    return {
+        "count": queryset.count(),
+        "page": page,
+        "page_size": page_size,
+        "results": list(queryset[start : start + page_size]),
+    }
