@@ -1,0 +1,97 @@
+"""The conventions' router: the simulator's JSON contract and the read endpoints' scope."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from ninja.testing import TestClient
+
+from tests import factories
+from tests.conventions.factories import ConventionFactory, RuptureFactory, SuspensionFactory
+from tremplin.conventions.api import router
+
+pytestmark = pytest.mark.django_db
+
+client = TestClient(router)
+
+EXAMPLE = {"rate": "47", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"}
+
+
+def test_simulate_gives_the_command_contract(referent_user):
+    response = client.post("/aid/simulate", json=EXAMPLE, user=referent_user)
+    assert response.status_code == 200
+    body = response.json()
+    first = body["months"][0]
+    assert first == {
+        "month": "2025-03",
+        "days_covered": 17,
+        "days_in_month": 31,
+        "smic_hourly": "11.88",
+        "rate": "47",
+        "hours": "26",
+        "amount": "344.98",
+        "explanation": first["explanation"],
+    }
+    assert body["total"] == str(sum(Decimal(m["amount"]) for m in body["months"]))
+
+
+def test_simulate_matches_the_command(referent_user):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "aid_schedule", "--rate", "47", "--hours", "26", "--start", "2025-03-15",
+        "--end", "2025-09-14", "--suspension", "2025-05-01:2025-05-10", "--format", "json",
+        stdout=out,
+    )  # fmt: skip
+    payload = {**EXAMPLE, "suspensions": [{"start": "2025-05-01", "end": "2025-05-10"}]}
+    response = client.post("/aid/simulate", json=payload, user=referent_user)
+    assert response.json() == json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "rule"),
+    [
+        ({"rate": "48"}, "rate", "E6"),
+        ({"hours": "40"}, "hours", "C8"),
+        ({"end": "2025-03-01"}, "end", "C5"),
+    ],
+)
+def test_simulate_refuses_bad_input_in_french(referent_user, change, field, rule):
+    response = client.post("/aid/simulate", json={**EXAMPLE, **change}, user=referent_user)
+    assert response.status_code == 422
+    assert rule in response.json()["errors"][field][0]
+
+
+@pytest.fixture
+def mine(territory, operator, referent_user):
+    beneficiary = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, referent=referent_user,
+        birth_date=datetime.date(1990, 6, 1),
+    )  # fmt: skip
+    return ConventionFactory(territory=territory, beneficiary=beneficiary, signed=True)
+
+
+def test_read_endpoints_follow_visibility(referent_user, territory, mine):
+    other = ConventionFactory(territory=territory, signed=True)
+    listed = client.get("/conventions", user=referent_user).json()
+    assert [row["id"] for row in listed["results"]] == [mine.pk]
+    assert listed["results"][0]["number"] == mine.number
+    assert client.get(f"/conventions/{mine.pk}", user=referent_user).status_code == 200
+    for suffix in ("", "/amendments", "/suspensions", "/rupture", "/schedule"):
+        assert client.get(f"/conventions/{other.pk}{suffix}", user=referent_user).status_code == 404
+
+
+def test_schedule_suspensions_and_rupture(referent_user, mine):
+    SuspensionFactory(convention=mine)
+    RuptureFactory(convention=mine, last_day=datetime.date(2025, 5, 31))
+    schedule = client.get(f"/conventions/{mine.pk}/schedule", user=referent_user).json()
+    assert [m["month"] for m in schedule["months"]] == ["2025-03", "2025-04", "2025-05"]
+    assert schedule["funders"][0]["funder"] == "etat"
+    suspensions = client.get(f"/conventions/{mine.pk}/suspensions", user=referent_user).json()
+    assert suspensions[0]["paid"] is False
+    rupture = client.get(f"/conventions/{mine.pk}/rupture", user=referent_user).json()
+    assert rupture["last_day"] == "2025-05-31"

@@ -1,0 +1,487 @@
+"""Pages of the conventions: access, list, form steps, checks, signing, amendments,
+suspensions, ruptures and the repayment (rules A10, C5, C9, E6, F2, F8, F12, F13)."""
+
+import datetime
+import html
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from tests.conventions.factories import ConventionFactory
+from tremplin.conventions.models import Amendment, Convention, Rupture, Suspension
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client, my_convention):
+    response = client.get(my_convention.get_absolute_url())
+    assert response.status_code == 302
+
+
+def test_referent_gets_404_on_another_referents_convention(referent_client, territory, operator):
+    other = ConventionFactory(
+        territory=territory,
+        beneficiary=factories.BeneficiaryFactory(
+            territory=territory, operator=operator, referent=factories.referent(operator)
+        ),
+    )
+    for name in ("detail", "update", "check", "sign", "rupture_create", "amendment_create"):
+        assert (
+            referent_client.get(reverse(f"conventions:{name}", args=[other.pk])).status_code == 404
+        )
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_colleague", "sees_other_territory"),
+    [
+        ("referent", False, False),
+        ("coordinator", True, False),
+        ("agent", True, False),
+        ("admin", True, True),
+    ],
+)
+def test_access_matrix(
+    client, role, sees_colleague, sees_other_territory, territory, operator, my_convention,
+    referent_user, coordinator_user, agent_user, admin_user,
+):  # fmt: skip
+    colleague = ConventionFactory(
+        territory=territory,
+        beneficiary=factories.BeneficiaryFactory(
+            territory=territory, operator=operator, referent=factories.referent(operator)
+        ),
+    )
+    elsewhere = factories.TerritoryFactory(code="68", name="Haut-Rhin")
+    far = ConventionFactory(territory=elsewhere)
+    user = {
+        "referent": referent_user,
+        "coordinator": coordinator_user,
+        "agent": agent_user,
+        "admin": admin_user,
+    }[role]
+    client.force_login(user)
+    assert client.get(my_convention.get_absolute_url()).status_code == 200
+    expected = {True: 200, False: 404}
+    assert client.get(colleague.get_absolute_url()).status_code == expected[sees_colleague]
+    assert client.get(far.get_absolute_url()).status_code == expected[sees_other_territory]
+
+
+# --- List ------------------------------------------------------------------------------------
+
+
+def list_queries(client, count, territory, beneficiary, query=""):
+    for _ in range(count):
+        ConventionFactory(territory=territory, beneficiary=beneficiary, signed=True)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("conventions:list") + query)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_list_query_count_is_constant(referent_client, territory, my_beneficiary, settings):
+    settings.TREMPLIN_PAGE_SIZE = 100
+    five = list_queries(referent_client, 5, territory, my_beneficiary)
+    thirty = list_queries(referent_client, 25, territory, my_beneficiary)
+    assert five == thirty
+
+
+def test_list_search_sort_and_export(referent_client, territory, my_beneficiary):
+    ConventionFactory(territory=territory, beneficiary=my_beneficiary, employer__name="Fournil")
+    ConventionFactory(territory=territory, beneficiary=my_beneficiary, employer__name="Garage")
+    page = page_text(referent_client.get(reverse("conventions:list") + "?q=fournil&tri=-employeur"))
+    assert "Fournil" in page and "Garage" not in page
+    csv = b"".join(
+        referent_client.get(reverse("conventions:list") + "?format=csv").streaming_content
+    )
+    assert "N° de convention".encode() in csv and b"Garage" in csv
+    xlsx = referent_client.get(reverse("conventions:list") + "?format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_list_shows_only_visible_conventions(referent_client, territory, my_convention):
+    ConventionFactory(territory=territory, employer__name="Invisible SARL")
+    page = page_text(referent_client.get(reverse("conventions:list")))
+    assert my_convention.employer.name in page
+    assert "Invisible SARL" not in page
+
+
+# --- Detail ----------------------------------------------------------------------------------
+
+
+def test_detail_shows_findings_with_rules_and_the_schedule(
+    referent_client, territory, my_beneficiary
+):
+    convention = ConventionFactory(
+        territory=territory, beneficiary=my_beneficiary, weekly_hours=18, subsidised_weekly_hours=18
+    )
+    page = page_text(referent_client.get(convention.get_absolute_url()))
+    assert "Bloquant — règle C8" in page
+    # The schedule of issue 3's example: March 2025, 17 days at 47 % of 11,88 € for 18 h.
+    assert "mars 2025" in page and "17/31" in page and "11,88 €" in page
+    assert "Total" in page and "Département" in page
+
+
+def test_detail_is_audited(referent_client, my_convention):
+    from tremplin.accounts.models import AuditEntry
+
+    referent_client.get(my_convention.get_absolute_url())
+    assert AuditEntry.objects.filter(action="view", object_id=str(my_convention.pk)).exists()
+
+
+def test_check_page_lists_every_finding_at_once(referent_client, territory, my_beneficiary):
+    convention = ConventionFactory(
+        territory=territory,
+        beneficiary=my_beneficiary,
+        weekly_hours=18,
+        subsidised_weekly_hours=18,
+        gross_monthly_pay=Decimal("500"),
+        contributions_up_to_date=False,
+    )
+    page = page_text(referent_client.get(reverse("conventions:check", args=[convention.pk])))
+    for rule in ("C3", "C8", "E9", "F8"):
+        assert f"règle {rule}" in page
+
+
+# --- Create and edit -------------------------------------------------------------------------
+
+
+def test_create_is_prefilled_from_the_registry(referent_client, territory, my_beneficiary):
+    employer = factories.EmployerFactory(territory=territory)
+    response = referent_client.get(
+        reverse("conventions:create") + f"?beneficiaire={my_beneficiary.pk}&employeur={employer.pk}"
+    )
+    form = response.context["form"]
+    assert form.initial["beneficiary"] == my_beneficiary.pk
+    assert form.initial["employer"] == employer.pk
+    assert form.initial["sector"] == "CIE"
+
+
+def test_create_saves_a_draft_with_the_registry_situation(
+    referent_client, territory, my_beneficiary
+):
+    employer = factories.EmployerFactory(territory=territory)
+    tutor = factories.TutorFactory(employer=employer)
+    response = referent_client.post(
+        reverse("conventions:create"),
+        {
+            "sector": "CIE",
+            "prescribed_for_departement": "on",
+            "beneficiary": my_beneficiary.pk,
+            "employer": employer.pk,
+        },
+    )
+    convention = Convention.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith("?etape=2")
+    assert convention.receives_rsa is True
+    assert convention.education_level == my_beneficiary.education_level
+    assert convention.tutor == tutor
+    assert convention.territory == territory
+
+
+def test_step_saves_the_draft_and_goes_on(referent_client, my_convention):
+    url = reverse("conventions:update", args=[my_convention.pk])
+    response = referent_client.post(
+        url + "?etape=2",
+        {"etape": 2, "contributions_up_to_date": "on", "suivant": "1"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?etape=3")
+
+
+def test_bad_contract_input_is_refused_in_french_and_kept(referent_client, my_convention):
+    url = reverse("conventions:update", args=[my_convention.pk]) + "?etape=4"
+    response = referent_client.post(
+        url,
+        {
+            "etape": 4,
+            "contract_type": "CDD",
+            "hire_date": "2025-03-15",
+            "planned_end": "2025-03-01",
+            "rome_code": "K13",
+            "gross_monthly_pay": "1400",
+            "weekly_hours": "26",
+            "weekly_minutes": "0",
+            "collective_weekly_minutes": "0",
+        },
+    )
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "précède l'embauche" in page and "règle C7" in page
+    assert "code ROME" in page
+    assert 'value="K13"' in page  # what was typed is kept
+    my_convention.refresh_from_db()
+    assert my_convention.planned_end == datetime.date(2025, 9, 14)  # nothing written
+
+
+def test_rate_above_the_cap_is_refused_citing_e6(referent_client, my_convention):
+    url = reverse("conventions:update", args=[my_convention.pk]) + "?etape=6"
+    response = referent_client.post(
+        url,
+        {
+            "etape": 6,
+            "aid_start": "2025-03-15",
+            "aid_end": "2025-09-14",
+            "subsidised_weekly_hours": "26",
+            "subsidised_weekly_minutes": "0",
+            "prefect_rate_percent": "50",
+        },
+    )
+    assert "règle E6" in page_text(response)
+    my_convention.refresh_from_db()
+    assert my_convention.prefect_rate_percent == Decimal("47")
+
+
+def test_signed_convention_is_changed_only_by_amendment(referent_client, my_signed_convention):
+    response = referent_client.get(reverse("conventions:update", args=[my_signed_convention.pk]))
+    assert response.status_code == 302
+
+
+# --- Signing ---------------------------------------------------------------------------------
+
+ALL_PARTIES = {
+    "employee_present": "on",
+    "employer_present": "on",
+    "operator_present": "on",
+    "rsa_adviser_present": "on",
+}
+
+
+def test_signing_gives_the_number_and_records_the_parties(referent_client, my_convention):
+    response = referent_client.post(
+        reverse("conventions:sign", args=[my_convention.pk]),
+        {"signed_on": "2025-03-10", **ALL_PARTIES},
+    )
+    assert response.status_code == 302
+    my_convention.refresh_from_db()
+    assert my_convention.number == "067-25-00001-00-0"
+    assert my_convention.signed_on == datetime.date(2025, 3, 10)
+    assert my_convention.rsa_adviser_present
+
+
+def test_signing_refused_with_blocking_findings(referent_client, territory, my_beneficiary):
+    convention = ConventionFactory(territory=territory, beneficiary=my_beneficiary, weekly_hours=18)
+    response = referent_client.post(
+        reverse("conventions:sign", args=[convention.pk]),
+        {"signed_on": "2025-03-10", **ALL_PARTIES},
+    )
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "ne peut pas être signée" in page and "règle C8" in page
+    convention.refresh_from_db()
+    assert not convention.is_signed and convention.number_order is None
+
+
+def test_signing_after_the_hire_is_refused_f8(referent_client, my_convention):
+    response = referent_client.post(
+        reverse("conventions:sign", args=[my_convention.pk]),
+        {"signed_on": "2025-03-20", **ALL_PARTIES},
+    )
+    assert "règle F8" in page_text(response) or "règles F8" in page_text(response)
+    my_convention.refresh_from_db()
+    assert not my_convention.is_signed
+
+
+def test_signing_without_the_four_parties_is_refused_a10(referent_client, my_convention):
+    response = referent_client.post(
+        reverse("conventions:sign", args=[my_convention.pk]),
+        {"signed_on": "2025-03-10", "employee_present": "on"},
+    )
+    assert "règle A10" in page_text(response)
+    my_convention.refresh_from_db()
+    assert not my_convention.is_signed
+
+
+# --- Amendments ------------------------------------------------------------------------------
+
+
+def test_modification_amendment_changes_hours_from_its_date(referent_client, my_signed_convention):
+    response = referent_client.post(
+        reverse("conventions:amendment_create", args=[my_signed_convention.pk]),
+        {
+            "kind": "modification",
+            "effective_from": "2025-06-01",
+            "new_subsidised_weekly_hours": "20",
+            "new_subsidised_weekly_minutes": "0",
+            "new_contract_weekly_minutes": "0",
+            "reason": "Passage à 20 h à la demande du salarié",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    my_signed_convention.refresh_from_db()
+    assert my_signed_convention.modification_count == 1
+    assert my_signed_convention.number.endswith("-00-1")
+    amendment = Amendment.objects.get()
+    assert amendment.previous["subsidised_weekly_hours"] == 26
+    page = page_text(referent_client.get(my_signed_convention.get_absolute_url()))
+    assert "Avenant de modification du 01/06/2025" in page
+    assert "Juin 2025 (mois complet) : 47 % × 11,88 € × 20 h × 52/12" in page.replace("\u202f", " ")
+
+
+def test_renewal_amendment_extends_and_counts(referent_client, territory, my_beneficiary):
+    convention = ConventionFactory(
+        territory=territory, beneficiary=my_beneficiary, signed=True, cdi=True,
+        aid_end=datetime.date(2025, 9, 14),
+    )  # fmt: skip
+    response = referent_client.post(
+        reverse("conventions:amendment_create", args=[convention.pk]),
+        {
+            "kind": "renewal",
+            "effective_from": "2025-09-15",
+            "new_aid_end": "2026-03-14",
+            "employer_request_date": "2025-08-01",
+            "evaluation_done": "on",
+            "new_subsidised_weekly_minutes": "0",
+            "new_contract_weekly_minutes": "0",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    convention.refresh_from_db()
+    assert convention.aid_end == datetime.date(2026, 3, 14)
+    assert convention.renewal_count == 1 and convention.number.endswith("-01-0")
+
+
+def test_renewal_beyond_the_limit_is_refused_and_writes_nothing(
+    referent_client, my_signed_convention
+):
+    response = referent_client.post(
+        reverse("conventions:amendment_create", args=[my_signed_convention.pk]),
+        {
+            "kind": "renewal",
+            "effective_from": "2025-09-15",
+            "new_aid_end": "2028-03-14",
+            "new_planned_end": "2028-03-14",
+            "employer_request_date": "2025-08-01",
+            "evaluation_done": "on",
+            "new_subsidised_weekly_minutes": "0",
+            "new_contract_weekly_minutes": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "règles C5" in page_text(response)
+    my_signed_convention.refresh_from_db()
+    assert my_signed_convention.renewal_count == 0
+    assert not Amendment.objects.exists()
+
+
+def test_amendment_on_an_ended_convention_is_refused(referent_client, my_signed_convention):
+    response = referent_client.post(
+        reverse("conventions:amendment_create", args=[my_signed_convention.pk]),
+        {
+            "kind": "modification",
+            "effective_from": "2025-10-01",
+            "new_subsidised_weekly_hours": "20",
+            "new_subsidised_weekly_minutes": "0",
+            "new_contract_weekly_minutes": "0",
+        },
+    )
+    assert "a pris fin" in page_text(response)
+    assert not Amendment.objects.exists()
+
+
+# --- Suspensions and ruptures ----------------------------------------------------------------
+
+
+def test_unpaid_suspension_lowers_the_aid_and_late_report_is_flagged(
+    referent_client, my_signed_convention
+):
+    response = referent_client.post(
+        reverse("conventions:suspension_create", args=[my_signed_convention.pk]),
+        {
+            "start": "2025-05-01",
+            "end": "2025-05-10",
+            "reason": "work_evaluation",
+            "employer_report_date": "2025-05-20",
+        },
+    )
+    assert response.status_code == 302
+    suspension = Suspension.objects.get()
+    assert suspension.reported_late  # rule F12: 7 days
+    page = page_text(referent_client.get(my_signed_convention.get_absolute_url()))
+    assert "10 j de suspension sans rémunération" in page
+    assert "hors délai" in page
+
+
+def test_suspension_with_dates_reversed_is_refused(referent_client, my_signed_convention):
+    response = referent_client.post(
+        reverse("conventions:suspension_create", args=[my_signed_convention.pk]),
+        {"start": "2025-05-10", "end": "2025-05-01", "reason": "work_evaluation"},
+    )
+    assert "règle C9" in page_text(response)
+    assert not Suspension.objects.exists()
+
+
+def test_rupture_before_the_hire_is_refused(referent_client, my_signed_convention):
+    response = referent_client.post(
+        reverse("conventions:rupture_create", args=[my_signed_convention.pk]),
+        {"last_day": "2025-03-01", "initiative": "employer", "reason": "Faute"},
+    )
+    assert "précède l'embauche" in page_text(response) and "règle F13" in page_text(response)
+    assert not Rupture.objects.exists()
+
+
+def test_unlawful_employer_rupture_computes_the_repayment(referent_client, my_signed_convention):
+    response = referent_client.post(
+        reverse("conventions:rupture_create", args=[my_signed_convention.pk]),
+        {
+            "last_day": "2025-05-31",
+            "initiative": "employer",
+            "reason": "Fin de chantier",
+            "employer_report_date": "2025-06-02",
+        },
+    )
+    assert response.status_code == 302
+    rupture = Rupture.objects.get()
+    # March (17 days) 344.98 + April 629.09 + May 629.09, all repaid (rule F13).
+    assert rupture.repayment_due == Decimal("1603.16")
+    notice = page_text(
+        referent_client.get(reverse("conventions:repayment_notice", args=[my_signed_convention.pk]))
+    )
+    assert "1 603,16 €" in notice.replace("\u202f", " ") and "règle F13" in notice
+    my_signed_convention.refresh_from_db()
+    assert my_signed_convention.status == Convention.Status.RUPTURED
+
+
+def test_lawful_rupture_repays_nothing(referent_client, my_signed_convention):
+    referent_client.post(
+        reverse("conventions:rupture_create", args=[my_signed_convention.pk]),
+        {"last_day": "2025-05-31", "initiative": "employee", "reason": "CDI ailleurs"},
+    )
+    assert Rupture.objects.get().repayment_due == 0
+
+
+def test_immersion_refused_in_a_cie(referent_client, my_signed_convention):
+    response = referent_client.post(
+        reverse("conventions:immersion_create", args=[my_signed_convention.pk]),
+        {"start": "2025-04-01", "end": "2025-04-10"},
+    )
+    assert "règle C13" in page_text(response)
+
+
+# --- Simulator -------------------------------------------------------------------------------
+
+
+def test_simulator_page_gives_the_schedule(client):
+    response = client.get(
+        reverse("conventions:simulator"),
+        {"rate": "47", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},
+    )
+    page = page_text(response).replace("\u202f", " ")
+    assert "344,98 €" in page and "3 784,00 €" in page
+
+
+def test_simulator_page_refuses_a_rate_above_the_cap(client):
+    response = client.get(
+        reverse("conventions:simulator"),
+        {"rate": "60", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},
+    )
+    assert "règle E6" in page_text(response)

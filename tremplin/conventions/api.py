@@ -1,0 +1,294 @@
+"""The conventions' part of the REST API: ``router``, to be mounted at the root of /api/v1/
+(``api.add_router("", tremplin.conventions.api.router)``).
+
+* ``POST /aid/simulate`` — the aid simulator; its JSON is the contract of the
+  ``aid-schedule`` command (``schedule_as_json``): keys may be added, never renamed.
+* ``GET /conventions``, ``/conventions/{id}``, ``…/amendments``, ``…/suspensions``,
+  ``…/rupture``, ``…/schedule`` — read-only, always through ``visible_to`` (404 outside the
+  scope, as the pages).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from tremplin.accounts import audit
+from tremplin.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.conventions.management.commands.aid_schedule import schedule_as_json
+from tremplin.rules import aid
+from tremplin.rules.parameters import ParameterError
+
+from . import services
+from .models import Amendment, Convention, Rupture, Suspension
+
+router = Router(tags=["Conventions CUI"])
+
+
+def _refusal(message: str, field: str = "__all__") -> Status:
+    return Status(
+        422,
+        {
+            "detail": "Les données envoyées contiennent des erreurs : rien n'a été calculé.",
+            "errors": {field or "__all__": [message]},
+        },
+    )
+
+
+# --- Simulator -------------------------------------------------------------------------------
+
+
+class PeriodIn(Schema):
+    start: datetime.date
+    end: datetime.date
+
+
+class SimulateIn(Schema):
+    rate: Decimal = Field(..., description="Taux en % du SMIC horaire brut (au plus 47).")
+    hours: Decimal = Field(..., description="Durée hebdomadaire prise en charge (20 à 35 h).")
+    start: datetime.date
+    end: datetime.date
+    suspensions: list[PeriodIn] = Field(
+        default_factory=list, description="Suspensions sans rémunération, dates incluses (F12)."
+    )
+
+
+class MonthOut(Schema):
+    month: str
+    days_covered: int
+    days_in_month: int
+    smic_hourly: str
+    rate: str
+    hours: str
+    amount: str
+    explanation: str
+
+
+class ScheduleOut(Schema):
+    months: list[MonthOut]
+    total: str
+
+
+@router.post(
+    "/aid/simulate",
+    response={200: ScheduleOut, 422: ValidationErrorOut},
+    summary="Simuler l'aide à l'employeur mois par mois",
+    description="Sans convention : taux × SMIC horaire brut × heures × 52/12, au prorata des "
+    "jours couverts, le SMIC en vigueur chaque mois. Même JSON que "
+    "`tremplin aid-schedule --format json`.",
+)
+def simulate(request, payload: SimulateIn):
+    if payload.end < payload.start:
+        return _refusal(
+            f"La date de fin ({payload.end:%d/%m/%Y}) précède la date de début "
+            f"({payload.start:%d/%m/%Y}) (règle C5).",
+            "end",
+        )
+    if not aid.WEEKLY_HOURS_MIN <= payload.hours <= aid.WEEKLY_HOURS_MAX:
+        return _refusal(
+            "La durée hebdomadaire prise en charge doit être comprise entre 20 et 35 heures "
+            "(règles C8, E12).",
+            "hours",
+        )
+    suspensions = []
+    for period in payload.suspensions:
+        if period.end < period.start or period.start < payload.start or period.end > payload.end:
+            return _refusal(
+                f"La suspension du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} doit avoir "
+                "ses dates dans l'ordre et se situer dans la période d'aide (règle C9).",
+                "suspensions",
+            )
+        suspensions.append(aid.Suspension(period.start, period.end, paid=False))
+    try:
+        schedule = aid.aid_schedule(
+            payload.start, payload.end, payload.rate, payload.hours, suspensions=suspensions
+        )
+    except aid.AidRuleError as error:
+        return _refusal(str(error), {"rate": "rate", "hours": "hours"}.get(error.field, ""))
+    except ParameterError as error:
+        return _refusal(str(error))
+    return schedule_as_json(schedule)
+
+
+# --- Read endpoints --------------------------------------------------------------------------
+
+
+class ConventionOut(Schema):
+    id: int
+    number: str
+    sector: str
+    status: str
+    beneficiary_id: int
+    employer_id: int
+    tutor_id: int | None
+    referent_id: int | None
+    operator_id: int | None
+    prescribed_for_departement: bool
+    filing_date: datetime.date | None
+    prescriber_code: str
+    contract_type: str
+    hire_date: datetime.date | None
+    planned_end: datetime.date | None
+    rome_code: str
+    job_title: str
+    gross_monthly_pay: Decimal | None
+    weekly_hours: int | None
+    weekly_minutes: int
+    modulation: bool
+    aid_start: datetime.date | None
+    aid_end: datetime.date | None
+    subsidised_weekly_hours: int | None
+    subsidised_weekly_minutes: int
+    prefect_rate_percent: Decimal | None
+    departement_rate_percent: Decimal | None
+    departement_funds_alone: bool
+    payer: str
+    renewal_count: int
+    modification_count: int
+    signed_on: datetime.date | None
+
+
+class ConventionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ConventionOut]
+
+
+class ConventionParams(Schema):
+    q: str = ""
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=200)
+
+
+class AmendmentOut(Schema):
+    id: int
+    kind: str
+    number: str
+    effective_from: datetime.date
+    new_aid_end: datetime.date | None
+    new_planned_end: datetime.date | None
+    new_subsidised_weekly_hours: int | None
+    new_subsidised_weekly_minutes: int
+    reason: str
+    previous: dict
+
+
+class SuspensionOut(Schema):
+    id: int
+    start: datetime.date
+    end: datetime.date
+    paid: bool
+    reason: str
+    employer_report_date: datetime.date | None
+    reported_late: bool
+
+
+class RuptureOut(Schema):
+    id: int
+    last_day: datetime.date
+    initiative: str
+    reason: str
+    lawful_case: bool
+    employer_report_date: datetime.date | None
+    repayment_due: Decimal
+    repayment_explanation: str
+
+
+class FunderTotalOut(Schema):
+    funder: str
+    label: str
+    amount: str
+
+
+class ConventionScheduleOut(ScheduleOut):
+    funders: list[FunderTotalOut]
+
+
+def _visible(request):
+    return Convention.objects.visible_to(request.user).select_related("rupture")
+
+
+def _convention(request, id: int) -> Convention:
+    return get_object_or_404(_visible(request), pk=id)
+
+
+@router.get(
+    "/conventions",
+    response=ConventionPage,
+    summary="Lister les conventions",
+    description="Les conventions des personnes de votre périmètre, les plus récentes d'abord.",
+)
+def list_conventions(request, params: Query[ConventionParams]):
+    queryset = _visible(request).search(params.q)
+    start = (params.page - 1) * params.page_size
+    return {
+        "count": queryset.count(),
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": list(queryset[start : start + params.page_size]),
+    }
+
+
+@router.get(
+    "/conventions/{id}",
+    response={200: ConventionOut, 404: ErrorOut},
+    summary="Lire une convention",
+)
+def read_convention(request, id: int):
+    convention = _convention(request, id)
+    audit.record_view(convention)
+    return convention
+
+
+@router.get(
+    "/conventions/{id}/amendments",
+    response={200: list[AmendmentOut], 404: ErrorOut},
+    summary="Les avenants d'une convention (versions précédentes comprises)",
+)
+def list_amendments(request, id: int):
+    convention = _convention(request, id)
+    return list(Amendment.objects.filter(convention=convention).select_related("convention"))
+
+
+@router.get(
+    "/conventions/{id}/suspensions",
+    response={200: list[SuspensionOut], 404: ErrorOut},
+    summary="Les suspensions d'une convention",
+)
+def list_suspensions(request, id: int):
+    return list(Suspension.objects.filter(convention=_convention(request, id)))
+
+
+@router.get(
+    "/conventions/{id}/rupture",
+    response={200: RuptureOut, 404: ErrorOut},
+    summary="La rupture d'une convention (404 s'il n'y en a pas)",
+)
+def read_rupture(request, id: int):
+    return get_object_or_404(Rupture, convention=_convention(request, id))
+
+
+@router.get(
+    "/conventions/{id}/schedule",
+    response={200: ConventionScheduleOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="L'aide de la convention mois par mois",
+    description="Avenants, suspensions sans rémunération et rupture compris ; parts de "
+    "chaque financeur (règle F6).",
+)
+def convention_schedule(request, id: int):
+    convention = _convention(request, id)
+    try:
+        schedule = services.schedule_of(convention)
+    except (aid.AidRuleError, ParameterError) as error:
+        return _refusal(str(error))
+    return {
+        **schedule_as_json(schedule),
+        "funders": [
+            {"funder": part.funder, "label": part.label, "amount": str(part.amount)}
+            for part in schedule.funder_totals()
+        ],
+    }

@@ -1,0 +1,591 @@
+"""Forms of the conventions: the cerfa's blocks as fieldsets, every error a French sentence
+citing its rule; what was typed is kept (the form is redisplayed), nothing is written."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from tremplin.accounts.models import Organisation, User
+from tremplin.registry.models import Beneficiary, Employer, Tutor
+from tremplin.rules import aid
+from tremplin.web.forms import BootstrapFormMixin
+
+from .models import (
+    LEGAL_MAX_WEEKLY_HOURS,
+    SUPPORT_ACTIONS,
+    TRAINING_ACTIONS,
+    ActivityProof,
+    Amendment,
+    Convention,
+    ImmersionPeriod,
+    Rupture,
+    Suspension,
+)
+
+DATE_FIELDS = (
+    "filing_date",
+    "last_economic_dismissal",
+    "training_end",
+    "hire_date",
+    "planned_end",
+    "aid_start",
+    "aid_end",
+    "asp_sent_on",
+)
+
+# The cerfa's blocks, in its order (rule F1). Each block is also a step of the form.
+CONVENTION_STEPS = [
+    (
+        "Cadre réservé au prescripteur",
+        [
+            "sector",
+            "prescribed_for_departement",
+            "objectives_agreement_number",
+            "filing_date",
+            "prescriber_code",
+            "france_travail_id",
+            "beneficiary",
+            "employer",
+            "referent",
+            "operator",
+        ],
+    ),
+    (
+        "L'employeur — déclarations",
+        [
+            "last_economic_dismissal",
+            "replaces_dismissed_employee",
+            "contributions_up_to_date",
+        ],
+    ),
+    (
+        "Situation du salarié avant la signature",
+        [
+            "education_level",
+            "employee_without_employment",
+            "unemployed_for",
+            "france_travail_registered",
+            "france_travail_for",
+            "receives_ass",
+            "receives_rsa",
+            "rsa_increased",
+            "receives_aah",
+            "receives_ata",
+            "minimum_income_for",
+            "disabled_worker",
+            "sentence_adjustment",
+            "training_in_progress",
+            "training_end",
+            "severe_difficulties",
+        ],
+    ),
+    (
+        "Le contrat de travail",
+        [
+            "contract_type",
+            "hire_date",
+            "planned_end",
+            "rome_code",
+            "job_title",
+            "gross_monthly_pay",
+            "weekly_hours",
+            "weekly_minutes",
+            "modulation",
+            "collective_weekly_hours",
+            "collective_weekly_minutes",
+            "workplace_street_number",
+            "workplace_street",
+            "workplace_postal_code",
+            "workplace_city",
+        ],
+    ),
+    (
+        "Les actions d'accompagnement et de formation prévues",
+        [
+            "tutor",
+            "tutor_is_employer",
+            "employer_tutor_authorised",
+            "social_support",
+            *(name for name, _ in SUPPORT_ACTIONS),
+            "support_other_text",
+            *(name for name, _ in TRAINING_ACTIONS),
+            "training_mode",
+            "professionalisation_periods",
+            "target_qualification_level",
+            "vae",
+            "immersions_planned",
+        ],
+    ),
+    (
+        "La prise en charge (cadre réservé au prescripteur)",
+        [
+            "aid_order",
+            "aid_category",
+            "aid_start",
+            "aid_end",
+            "subsidised_weekly_hours",
+            "subsidised_weekly_minutes",
+            "special_operation",
+            "prefect_rate_percent",
+            "departement_rate_percent",
+            "departement_funds_alone",
+            "payer",
+            "payer_name",
+            "payer_address",
+            "asp_sent_on",
+        ],
+    ),
+]
+ALL_FIELDS = [name for _, names in CONVENTION_STEPS for name in names]
+
+
+class ConventionForm(BootstrapFormMixin, forms.ModelForm):
+    """The convention; ``step`` (1…6) restricts it to one block of the cerfa."""
+
+    class Meta:
+        model = Convention
+        fields = ALL_FIELDS
+        widgets = dict.fromkeys(DATE_FIELDS, forms.DateInput)
+
+    def __init__(self, *args, user, step: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.step = step
+        if step is not None:
+            keep = set(CONVENTION_STEPS[step - 1][1])
+            for name in list(self.fields):
+                if name not in keep:
+                    del self.fields[name]
+            self.fieldsets = [CONVENTION_STEPS[step - 1]]
+        else:
+            self.fieldsets = CONVENTION_STEPS
+        self._limit_choices()
+
+    def _limit_choices(self):
+        user = self.user
+        if "beneficiary" in self.fields:
+            self.fields["beneficiary"].queryset = Beneficiary.objects.visible_to(user)
+        if "employer" in self.fields:
+            self.fields["employer"].queryset = Employer.objects.visible_to(user)
+        if "tutor" in self.fields:
+            tutors = Tutor.objects.visible_to(user).select_related("employer")
+            if self.instance.employer_id:
+                tutors = tutors.filter(employer_id=self.instance.employer_id)
+            self.fields["tutor"].queryset = tutors
+        if "referent" in self.fields:
+            self.fields["referent"].queryset = User.objects.filter(
+                memberships__role="referent"
+            ).distinct()
+            self.fields["referent"].label_from_instance = lambda u: u.get_full_name()
+        if "operator" in self.fields:
+            self.fields["operator"].queryset = Organisation.objects.filter(
+                kind=Organisation.Kind.OPERATOR
+            )
+
+    def value(self, name):
+        """The cleaned value, else the instance's (a step form sees the other steps' data)."""
+        if name in self.fields:
+            return self.cleaned_data.get(name)
+        return getattr(self.instance, name)
+
+    def clean_rome_code(self):
+        return (self.cleaned_data.get("rome_code") or "").strip().upper()
+
+    def clean_prefect_rate_percent(self):
+        rate = self.cleaned_data.get("prefect_rate_percent")
+        if rate is not None:
+            try:
+                aid.check_rate_cap(rate)
+            except aid.AidRuleError as error:
+                raise forms.ValidationError(str(error)) from None
+        return rate
+
+    def clean_weekly_hours(self):
+        hours = self.cleaned_data.get("weekly_hours")
+        if hours is not None and hours > LEGAL_MAX_WEEKLY_HOURS:
+            raise forms.ValidationError(
+                f"La durée hebdomadaire du contrat ({hours} h) dépasse la durée maximale du "
+                f"travail de {LEGAL_MAX_WEEKLY_HOURS} heures ; un CUI dure au plus 35 heures "
+                "par semaine (règle C8)."
+            )
+        return hours
+
+    def clean_subsidised_weekly_hours(self):
+        hours = self.cleaned_data.get("subsidised_weekly_hours")
+        if hours is not None and hours > aid.WEEKLY_HOURS_MAX:
+            raise forms.ValidationError(
+                f"La durée prise en charge ({hours} h) ne peut pas dépasser 35 heures par "
+                "semaine (règles C8, E12)."
+            )
+        return hours
+
+    def clean(self):
+        cleaned = super().clean()
+        value = self.value
+        employer = value("employer")
+        tutor = value("tutor")
+        if tutor is not None and employer is not None and tutor.employer_id != employer.pk:
+            self.add_error(
+                "tutor" if "tutor" in self.fields else None,
+                f"{tutor} n'est pas un salarié de {employer} : le tuteur est désigné par "
+                "l'employeur parmi ses salariés (règle C12).",
+            )
+        hire, end = value("hire_date"), value("planned_end")
+        contract_type = value("contract_type")
+        if contract_type == Convention.ContractType.CDI and end is not None:
+            self._error(
+                "planned_end",
+                "Un CDI n'a pas de date de fin : laissez la date prévue de fin vide ou "
+                "choisissez un CDD (règle C7).",
+            )
+        elif hire and end and end < hire:
+            self._error(
+                "planned_end",
+                f"La fin prévue du contrat ({end:%d/%m/%Y}) précède l'embauche "
+                f"({hire:%d/%m/%Y}) (règle C7) : corrigez l'une des deux dates.",
+            )
+        start, aid_end = value("aid_start"), value("aid_end")
+        if start and aid_end and aid_end < start:
+            self._error(
+                "aid_end",
+                f"La fin de la prise en charge ({aid_end:%d/%m/%Y}) précède son début "
+                f"({start:%d/%m/%Y}) (règle C5) : corrigez l'une des deux dates.",
+            )
+        if value("departement_funds_alone") and value("departement_rate_percent") is None:
+            self._error(
+                "departement_rate_percent",
+                "Le département finance seul : indiquez son taux de prise en charge (règle F6).",
+            )
+        if value("payer") == Convention.Payer.OTHER and not value("payer_name"):
+            self._error(
+                "payer_name", "Précisez l'organisme payeur « Autre » (cadre prise en charge)."
+            )
+        return cleaned
+
+    def _error(self, name, message):
+        self.add_error(name if name in self.fields else None, message)
+
+
+class SignForm(BootstrapFormMixin, forms.Form):
+    """Rule A10: the four parties present; the date of signature (rule F8)."""
+
+    signed_on = forms.DateField(label="Date de signature", widget=forms.DateInput)
+    employee_present = forms.BooleanField(label="Le salarié est présent", required=False)
+    employer_present = forms.BooleanField(label="L'employeur est présent", required=False)
+    operator_present = forms.BooleanField(
+        label="L'opérateur d'accompagnement est présent", required=False
+    )
+    rsa_adviser_present = forms.BooleanField(label="Le conseiller RSA est présent", required=False)
+
+    def clean_signed_on(self):
+        day = self.cleaned_data["signed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                f"La date de signature ({day:%d/%m/%Y}) est dans le futur : une convention se "
+                "signe le jour où les quatre parties sont réunies (règle A10)."
+            )
+        return day
+
+
+class AmendmentForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Amendment
+        fields = [
+            "kind",
+            "effective_from",
+            "new_aid_end",
+            "new_planned_end",
+            "employer_request_date",
+            "evaluation_done",
+            "new_subsidised_weekly_hours",
+            "new_subsidised_weekly_minutes",
+            "new_contract_weekly_hours",
+            "new_contract_weekly_minutes",
+            "reason",
+        ]
+        widgets = {
+            "effective_from": forms.DateInput,
+            "new_aid_end": forms.DateInput,
+            "new_planned_end": forms.DateInput,
+            "employer_request_date": forms.DateInput,
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    fieldsets = [
+        ("Avenant", ["kind", "effective_from", "reason"]),
+        (
+            "Renouvellement",
+            ["new_aid_end", "new_planned_end", "employer_request_date", "evaluation_done"],
+        ),
+        (
+            "Modification de la durée hebdomadaire",
+            [
+                "new_subsidised_weekly_hours",
+                "new_subsidised_weekly_minutes",
+                "new_contract_weekly_hours",
+                "new_contract_weekly_minutes",
+            ],
+        ),
+    ]
+
+    def __init__(self, *args, convention: Convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        effective = cleaned.get("effective_from")
+        if kind == Amendment.Kind.RENEWAL:
+            new_end = cleaned.get("new_aid_end")
+            if new_end is None:
+                self.add_error(
+                    "new_aid_end",
+                    "Un renouvellement indique la nouvelle fin de la prise en charge (règle C5).",
+                )
+            elif effective and new_end < effective:
+                self.add_error(
+                    "new_aid_end",
+                    f"La nouvelle fin ({new_end:%d/%m/%Y}) précède la date d'effet de l'avenant "
+                    f"({effective:%d/%m/%Y}) (règle C5).",
+                )
+            if self.convention.contract_type == "CDI" and cleaned.get("new_planned_end"):
+                self.add_error("new_planned_end", "Un CDI n'a pas de date de fin (règle C7).")
+            if (
+                self.convention.contract_type == "CDD"
+                and new_end
+                and new_end > (cleaned.get("new_planned_end") or self.convention.planned_end)
+            ):
+                self.add_error(
+                    "new_planned_end",
+                    "La convention ne peut pas aller au-delà du terme du contrat (règle C5) : "
+                    "indiquez la nouvelle fin du CDD.",
+                )
+        elif (
+            kind == Amendment.Kind.MODIFICATION
+            and cleaned.get("new_subsidised_weekly_hours") is None
+        ):
+            self.add_error(
+                "new_subsidised_weekly_hours",
+                "Une modification indique la nouvelle durée hebdomadaire prise en charge "
+                "(règle F12).",
+            )
+        return cleaned
+
+
+class SuspensionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Suspension
+        fields = ["start", "end", "paid", "reason", "details", "employer_report_date"]
+        widgets = {
+            "start": forms.DateInput,
+            "end": forms.DateInput,
+            "employer_report_date": forms.DateInput,
+        }
+
+    def __init__(self, *args, convention: Convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        convention = self.convention
+        if start and end and end < start:
+            self.add_error(
+                "end",
+                f"La suspension finit ({end:%d/%m/%Y}) avant de commencer ({start:%d/%m/%Y}) "
+                "(règle C9) : corrigez les dates.",
+            )
+            return cleaned
+        if start and end and convention.aid_start and convention.aid_end:
+            if start < convention.aid_start or end > convention.aid_end:
+                self.add_error(
+                    "start",
+                    f"La suspension doit se situer pendant la convention "
+                    f"({convention.aid_start:%d/%m/%Y} – {convention.aid_end:%d/%m/%Y}) "
+                    "(règle C9).",
+                )
+            overlapping = convention.suspensions.filter(start__lte=end, end__gte=start)
+            if self.instance.pk:
+                overlapping = overlapping.exclude(pk=self.instance.pk)
+            if overlapping.exists():
+                self.add_error(
+                    "start", "Cette suspension chevauche une suspension déjà enregistrée."
+                )
+        report = cleaned.get("employer_report_date")
+        if report and start and report < start:
+            self.add_error(
+                "employer_report_date",
+                "L'employeur ne peut pas signaler une suspension avant son début (règle F12).",
+            )
+        return cleaned
+
+
+class RuptureForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Rupture
+        fields = ["last_day", "initiative", "reason", "lawful_case", "employer_report_date"]
+        widgets = {"last_day": forms.DateInput, "employer_report_date": forms.DateInput}
+
+    def __init__(self, *args, convention: Convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+
+    def clean(self):
+        cleaned = super().clean()
+        last_day = cleaned.get("last_day")
+        hire = self.convention.hire_date or self.convention.aid_start
+        if last_day and hire and last_day < hire:
+            self.add_error(
+                "last_day",
+                f"La rupture du {last_day:%d/%m/%Y} précède l'embauche du {hire:%d/%m/%Y} "
+                "(règle F13) : corrigez la date de rupture.",
+            )
+        if last_day and self.convention.aid_end and last_day > self.convention.aid_end:
+            self.add_error(
+                "last_day",
+                f"La convention a pris fin le {self.convention.aid_end:%d/%m/%Y} : une rupture "
+                "ne peut être enregistrée qu'avant son terme (règle F12).",
+            )
+        report = cleaned.get("employer_report_date")
+        if report and last_day and report < last_day:
+            self.add_error(
+                "employer_report_date",
+                "L'employeur ne peut pas signaler la rupture avant qu'elle ait lieu (règle F12).",
+            )
+        return cleaned
+
+
+class ImmersionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ImmersionPeriod
+        fields = ["start", "end", "host"]
+        widgets = {"start": forms.DateInput, "end": forms.DateInput}
+
+    def __init__(self, *args, convention: Convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.convention.sector != Convention.Sector.CAE:
+            raise forms.ValidationError(
+                "Les périodes d'immersion ne sont possibles qu'en CAE, pas en CIE (règle C13)."
+            )
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "La période d'immersion finit avant de commencer (règle C13).")
+        return cleaned
+
+
+class SimulatorForm(BootstrapFormMixin, forms.Form):
+    """The aid simulator (issue 3): the same inputs as ``tremplin aid-schedule``."""
+
+    rate = forms.DecimalField(
+        label="Taux de prise en charge (% du SMIC horaire brut)",
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal("47"),
+    )
+    hours = forms.DecimalField(
+        label="Durée hebdomadaire prise en charge (h)",
+        max_digits=4,
+        decimal_places=2,
+        initial=Decimal("26"),
+    )
+    start = forms.DateField(label="Début de l'aide", widget=forms.DateInput)
+    end = forms.DateField(label="Fin de l'aide (incluse)", widget=forms.DateInput)
+    suspensions = forms.CharField(
+        label="Suspensions sans rémunération",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Une par ligne, DÉBUT:FIN, par exemple 2025-05-01:2025-05-10 (règle F12).",
+    )
+
+    def clean_rate(self):
+        rate = self.cleaned_data["rate"]
+        try:
+            aid.check_rate_cap(rate)
+        except aid.AidRuleError as error:
+            raise forms.ValidationError(str(error)) from None
+        return rate
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if not aid.WEEKLY_HOURS_MIN <= hours <= aid.WEEKLY_HOURS_MAX:
+            raise forms.ValidationError(
+                "La durée hebdomadaire prise en charge doit être comprise entre 20 et 35 heures "
+                "(règles C8, E12)."
+            )
+        return hours
+
+    def clean_suspensions(self):
+        periods = []
+        for number, line in enumerate(self.cleaned_data["suspensions"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            first, _, last = line.partition(":")
+            try:
+                start = datetime.date.fromisoformat(first.strip())
+                end = datetime.date.fromisoformat(last.strip())
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Ligne {number} : « {line} » doit s'écrire DÉBUT:FIN en dates AAAA-MM-JJ, "
+                    "par exemple 2025-05-01:2025-05-10."
+                ) from None
+            if end < start:
+                raise forms.ValidationError(
+                    f"Ligne {number} : la suspension finit avant de commencer (règle C9)."
+                )
+            periods.append(aid.Suspension(start, end, paid=False))
+        return periods
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error(
+                "end",
+                f"La fin de l'aide ({end:%d/%m/%Y}) précède son début ({start:%d/%m/%Y}) "
+                "(règle C5).",
+            )
+        return cleaned
+
+
+class ActivityProofForm(BootstrapFormMixin, forms.ModelForm):
+    """Receipt of a quarter's proofs of activity (rules E6, F10)."""
+
+    class Meta:
+        model = ActivityProof
+        fields = ["quarter", "received_on", "note"]
+        widgets = {"received_on": forms.DateInput}
+
+    def __init__(self, *args, convention: Convention, expected, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convention = convention
+        self.expected = {proof.quarter: proof for proof in expected}
+
+    def clean_quarter(self):
+        quarter = self.cleaned_data["quarter"]
+        if quarter not in self.expected:
+            raise forms.ValidationError(
+                f"Aucun justificatif n'est attendu pour le trimestre {quarter} de cette "
+                "convention (règle E6) : choisissez un trimestre de la liste."
+            )
+        if self.convention.proofs.filter(quarter=quarter).exists():
+            raise forms.ValidationError(
+                f"Les justificatifs du trimestre {quarter} sont déjà enregistrés."
+            )
+        return quarter
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("La date de réception ne peut pas être dans le futur.")
+        return day

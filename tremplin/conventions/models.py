@@ -1,0 +1,992 @@
+"""CUI conventions (seed 003, the cerfa), their aid-rate orders, numbers, amendments,
+suspensions and ruptures (rules C1–C13, E1–E12, F1–F15).
+
+The models persist and constrain; every decision (is the convention valid, how much aid in
+March, what must be repaid) is a call into ``tremplin.rules`` through ``services.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tremplin.accounts import audit
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Organisation, Territory
+from tremplin.registry.models import DURATION_BANDS, Beneficiary, Employer, Tutor, search_key
+from tremplin.rules import parameters
+from tremplin.rules.aid import RATE_CAP_PERCENT, WEEKLY_HOURS_MAX
+
+# Rule E6: the prefect's rate never exceeds 47 % of the SMIC.
+PREFECT_RATE_CAP = RATE_CAP_PERCENT
+# Legal maximum weekly working time (code du travail, L.3121-20): bounds the contract hours in
+# the database; the 35-hour bound of rule C8 is a finding of the checks, not a constraint.
+LEGAL_MAX_WEEKLY_HOURS = 48
+# Rule F12: the employer reports a suspension or a rupture within 7 days.
+EMPLOYER_REPORT_DAYS = 7
+
+rome_code_validator = RegexValidator(
+    r"^[A-N][0-9]{4}$",
+    "Le code ROME s'écrit d'une lettre de A à N suivie de 4 chiffres, par exemple K1302 "
+    "(règle F1) : vérifiez-le sur le répertoire ROME de France Travail.",
+)
+
+
+def hours_and_minutes(hours: int | None, minutes: int | None) -> Decimal | None:
+    """The form's "h minutes" as decimal hours: 26 h 30 → 26.5."""
+    if hours is None:
+        return None
+    return Decimal(hours) + Decimal(minutes or 0) / Decimal(60)
+
+
+# --- Aid-rate orders (rules E1, E12) ---------------------------------------------------------
+
+
+class AidOrderQuerySet(models.QuerySet):
+    def as_rules(self) -> list[parameters.AidOrder]:
+        return [order.to_rule() for order in self]
+
+    def in_force(self, region_code: str, day: datetime.date) -> parameters.AidOrder:
+        """The order of the region in force on ``day`` (raises ``NoValueInForce``, French)."""
+        candidates = self.filter(region_code=region_code, valid_from__lte=day)
+        return parameters.aid_order_in_force(region_code, day, orders=candidates.as_rules())
+
+
+class AidOrder(models.Model):
+    """A prefectoral order as data (rule E1): the département enters a new one without a
+    release; the seed-002 order is loaded by a data migration from ``rules/data``."""
+
+    region_code = models.CharField("code de la région", max_length=3)
+    region_name = models.CharField("région", max_length=120, blank=True)
+    valid_from = models.DateField("en vigueur à partir du")
+    sector = models.CharField(
+        "secteur", max_length=3, choices=[("CIE", "CIE"), ("CAE", "CAE")], default="CIE"
+    )
+    reference = models.CharField("référence de l'arrêté", max_length=200)
+    source = models.TextField("source", blank=True)
+    rate_cap_percent = models.DecimalField(
+        "plafond du taux (% du SMIC)", max_digits=5, decimal_places=2, default=PREFECT_RATE_CAP
+    )
+    weekly_hours_min = models.DecimalField(
+        "durée hebdomadaire prise en charge minimale", max_digits=4, decimal_places=2
+    )
+    weekly_hours_max = models.DecimalField(
+        "durée hebdomadaire prise en charge maximale", max_digits=4, decimal_places=2
+    )
+    aid_months_cdd = models.PositiveSmallIntegerField("durée de l'aide pour un CDD (mois)")
+    cdd_min_months_for_aid = models.PositiveSmallIntegerField(
+        "durée minimale du CDD pour être aidé (mois)"
+    )
+    aid_months_cdi = models.PositiveSmallIntegerField("durée de l'aide pour un CDI (mois)")
+    # [{"code", "label", "rate_percent", "who": [...], "criteria": [...]}], the shape of
+    # parameters.AidOrder.to_mapping(): validated by AidOrder.from_mapping on save.
+    categories = models.JSONField("catégories de public et taux", default=list)
+    note = models.TextField("note", blank=True)
+
+    objects = AidOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "arrêté préfectoral (taux d'aide)"
+        verbose_name_plural = "arrêtés préfectoraux (taux d'aide)"
+        ordering = ["region_code", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "sector", "valid_from"], name="aid_order_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_cap_percent__gt=0, rate_cap_percent__lte=PREFECT_RATE_CAP),
+                name="aid_order_cap_within_e6",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours_min__gt=0)
+                & Q(weekly_hours_min__lte=models.F("weekly_hours_max"))
+                & Q(weekly_hours_max__lte=WEEKLY_HOURS_MAX),
+                name="aid_order_hours_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} (région {self.region_code})"
+
+    def to_mapping(self) -> dict[str, object]:
+        return {
+            "region_code": self.region_code,
+            "region_name": self.region_name,
+            "valid_from": self.valid_from.isoformat()
+            if isinstance(self.valid_from, datetime.date)
+            else str(self.valid_from),
+            "reference": self.reference,
+            "source": self.source,
+            "sector": self.sector,
+            "rate_cap_percent": str(self.rate_cap_percent),
+            "weekly_hours_min": str(self.weekly_hours_min),
+            "weekly_hours_max": str(self.weekly_hours_max),
+            "aid_months_cdd": self.aid_months_cdd,
+            "cdd_min_months_for_aid": self.cdd_min_months_for_aid,
+            "aid_months_cdi": self.aid_months_cdi,
+            "note": self.note,
+            "categories": self.categories,
+        }
+
+    def to_rule(self) -> parameters.AidOrder:
+        return parameters.AidOrder.from_mapping(self.to_mapping(), where=self.reference)
+
+    @classmethod
+    def from_rule(cls, order: parameters.AidOrder) -> AidOrder:
+        data = order.to_mapping()
+        data["valid_from"] = order.valid_from
+        return cls(**data)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.to_rule()
+        except parameters.ParameterError as error:
+            raise ValidationError(str(error)) from None
+
+
+# --- Numbering (rule F2) ---------------------------------------------------------------------
+
+
+def format_convention_number(
+    department: str, year: int, order: int, renewal: int, modification: int
+) -> str:
+    """Rule F2: ``067-25-00042-00-0`` (département, year, order, renewal, modification)."""
+    return f"{department.zfill(3)}-{year % 100:02d}-{order:05d}-{renewal:02d}-{modification}"
+
+
+class ConventionNumberSequence(models.Model):
+    """The last order number given per département and year; order numbers are never reused."""
+
+    department = models.CharField("département", max_length=3)
+    year = models.PositiveSmallIntegerField("année")
+    last_order = models.PositiveIntegerField("dernier n° d'ordre", default=0)
+
+    class Meta:
+        verbose_name = "séquence de numérotation"
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="one_sequence_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}-{self.year} : {self.last_order}"
+
+    @classmethod
+    def allocate(cls, department: str, year: int) -> int:
+        """The next order number, unique when many agents sign at once.
+
+        The row is locked with SELECT … FOR UPDATE (PostgreSQL; SQLite serialises writers),
+        so two transactions never read the same ``last_order``; get_or_create survives the
+        race on the first number of a year through its own savepoint.
+        """
+        with transaction.atomic():
+            cls.objects.get_or_create(department=department, year=year)
+            sequence = cls.objects.select_for_update().get(department=department, year=year)
+            sequence.last_order += 1
+            sequence.save(update_fields=["last_order"])
+            return sequence.last_order
+
+
+# --- Conventions ---------------------------------------------------------------------------
+
+
+class ConventionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Through the beneficiary: who may see the person may see their conventions."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user).values("pk"))
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        query = self
+        for word in search_key(text).split():
+            query = query.filter(search_text__contains=word)
+        return query
+
+    def signed(self):
+        return self.filter(signed_on__isnull=False)
+
+
+class Initiative(models.TextChoices):
+    """Who asked for an action (cerfa: "1 l'employeur, 2 le salarié, 3 le prescripteur")."""
+
+    EMPLOYER = "1", "1 — l'employeur"
+    EMPLOYEE = "2", "2 — le salarié"
+    PRESCRIBER = "3", "3 — le prescripteur"
+
+
+def initiative_field(label: str) -> models.CharField:
+    return models.CharField(label, max_length=1, choices=Initiative.choices, blank=True)
+
+
+# The cerfa's actions, as (field name, label): each holds the initiative code, empty if none.
+SUPPORT_ACTIONS = [
+    ("support_remobilisation", "Remobilisation vers l'emploi"),
+    ("support_taking_up_post", "Aide à la prise de poste"),
+    ("support_project", "Élaboration du projet professionnel et appui à sa réalisation"),
+    ("support_assessment", "Évaluation des capacités et des compétences"),
+    ("support_job_search", "Aide à la recherche d'emploi"),
+    ("support_other", "Autre action d'accompagnement"),
+]
+TRAINING_ACTIONS = [
+    ("training_adaptation", "Adaptation au poste de travail"),
+    ("training_refresher", "Remise à niveau"),
+    ("training_prequalification", "Préqualification"),
+    ("training_new_skills", "Acquisition de nouvelles compétences"),
+    ("training_qualifying", "Formation qualifiante"),
+]
+
+
+class Convention(models.Model):
+    class Sector(models.TextChoices):
+        CIE = "CIE", "Secteur marchand (CIE)"
+        CAE = "CAE", "Secteur non marchand (CAE)"
+
+    class ContractType(models.TextChoices):
+        CDI = "CDI", "CDI"
+        CDD = "CDD", "CDD"
+
+    class Payer(models.TextChoices):
+        DEPARTEMENT = "departement", "Département"
+        CAF = "CAF", "CAF"
+        MSA = "MSA", "MSA"
+        ASP = "ASP", "ASP"
+        OTHER = "other", "Autre (préciser)"
+
+    class TrainingMode(models.TextChoices):
+        INTERNAL = "internal", "Interne"
+        EXTERNAL = "external", "Externe"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        SIGNED = "signed", "Signée, embauche à venir"
+        ACTIVE = "active", "En cours"
+        ENDED = "ended", "Terminée"
+        RUPTURED = "ruptured", "Rompue"
+
+    sector = models.CharField("secteur", max_length=3, choices=Sector.choices)
+    territory = models.ForeignKey(
+        Territory, models.PROTECT, related_name="conventions", verbose_name="département"
+    )
+    # Prescriber box.
+    prescribed_for_departement = models.BooleanField(
+        "convention entre le département, l'employeur et le salarié",
+        default=True,
+        help_text="Bénéficiaire du RSA financé par le département ; sinon l'État (règle F6).",
+    )
+    objectives_agreement_number = models.CharField(
+        "n° de convention d'objectifs (si le département finance)", max_length=30, blank=True
+    )
+    filing_date = models.DateField("date de dépôt", null=True, blank=True)
+    prescriber_code = models.CharField("code prescripteur", max_length=20, blank=True)
+    france_travail_id = models.CharField(
+        "numéro IDE (si inscrit à France Travail)", max_length=11, blank=True
+    )
+    # Number (rule F2), given at signature.
+    number_department = models.CharField("dept", max_length=3, blank=True)
+    number_year = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    number_order = models.PositiveIntegerField("n° d'ordre", null=True, blank=True)
+    renewal_count = models.PositiveSmallIntegerField("avenant de renouvellement", default=0)
+    modification_count = models.PositiveSmallIntegerField("avenant de modification", default=0)
+
+    # Parties.
+    beneficiary = models.ForeignKey(
+        Beneficiary, models.PROTECT, related_name="conventions", verbose_name="salarié"
+    )
+    employer = models.ForeignKey(
+        Employer, models.PROTECT, related_name="conventions", verbose_name="employeur"
+    )
+    tutor = models.ForeignKey(
+        Tutor,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conventions",
+        verbose_name="tuteur désigné",
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_conventions",
+        verbose_name="référent·e",
+    )
+    operator = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conventions",
+        verbose_name="organisme chargé du suivi",
+    )
+
+    # Employer declarations (rules C3, E2, C12).
+    last_economic_dismissal = models.DateField(
+        "dernier licenciement économique", null=True, blank=True
+    )
+    replaces_dismissed_employee = models.BooleanField(
+        "l'embauche remplace un salarié licencié (hors faute grave)", default=False
+    )
+    contributions_up_to_date = models.BooleanField(
+        "à jour des cotisations et contributions sociales", default=True
+    )
+    employer_tutor_authorised = models.BooleanField(
+        "l'employeur est tuteur, avec autorisation", default=False
+    )
+    tutor_is_employer = models.BooleanField("l'employeur est lui-même tuteur", default=False)
+
+    # The employee's situation at signature, copied from the registry (rule F1).
+    education_level = models.CharField(
+        "niveau de formation (tableau 2)",
+        max_length=2,
+        choices=Beneficiary.EducationLevel.choices,
+        blank=True,
+    )
+    employee_without_employment = models.BooleanField("sans emploi (règle C1)", default=True)
+    unemployed_for = models.CharField(
+        "sans emploi depuis", max_length=6, choices=DURATION_BANDS, blank=True
+    )
+    france_travail_registered = models.BooleanField("inscrit·e à France Travail", default=False)
+    france_travail_for = models.CharField(
+        "inscrit·e depuis", max_length=6, choices=DURATION_BANDS, blank=True
+    )
+    receives_ass = models.BooleanField("bénéficiaire de l'ASS", default=False)
+    receives_rsa = models.BooleanField("RSA financé par le département", default=False)
+    rsa_increased = models.BooleanField("RSA majoré", default=False)
+    receives_aah = models.BooleanField("bénéficiaire de l'AAH", default=False)
+    receives_ata = models.BooleanField("bénéficiaire de l'ATA", default=False)
+    minimum_income_for = models.CharField(
+        "minima sociaux depuis", max_length=6, choices=DURATION_BANDS, blank=True
+    )
+    disabled_worker = models.CharField(
+        "reconnu·e travailleur handicapé",
+        max_length=12,
+        choices=Beneficiary.DisabledWorker.choices,
+        blank=True,
+    )
+    # Derogations of rules C5, C7, C8 (seed 001, seed 003's general conditions).
+    sentence_adjustment = models.BooleanField("en aménagement de peine", default=False)
+    training_in_progress = models.BooleanField("formation en cours (C5)", default=False)
+    training_end = models.DateField("fin de la formation", null=True, blank=True)
+    severe_difficulties = models.BooleanField(
+        "difficultés particulièrement importantes (moins de 20 h)", default=False
+    )
+
+    # Contract.
+    contract_type = models.CharField(
+        "type de contrat", max_length=3, choices=ContractType.choices, blank=True
+    )
+    hire_date = models.DateField("date d'embauche", null=True, blank=True)
+    planned_end = models.DateField("date prévue de fin (si CDD)", null=True, blank=True)
+    rome_code = models.CharField(
+        "emploi proposé (code ROME)", max_length=5, blank=True, validators=[rome_code_validator]
+    )
+    job_title = models.CharField("intitulé de l'emploi", max_length=150, blank=True)
+    gross_monthly_pay = models.DecimalField(
+        "salaire brut mensuel (€)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    weekly_hours = models.PositiveSmallIntegerField(
+        "durée hebdomadaire du contrat (h)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(LEGAL_MAX_WEEKLY_HOURS)],
+    )
+    weekly_minutes = models.PositiveSmallIntegerField(
+        "minutes", default=0, validators=[MaxValueValidator(59)]
+    )
+    modulation = models.BooleanField("modulation", default=False)
+    collective_weekly_hours = models.PositiveSmallIntegerField(
+        "durée collective dans l'établissement (h)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(LEGAL_MAX_WEEKLY_HOURS)],
+    )
+    collective_weekly_minutes = models.PositiveSmallIntegerField(
+        "minutes (durée collective)", default=0, validators=[MaxValueValidator(59)]
+    )
+    workplace_street_number = models.CharField("n° (lieu d'exécution)", max_length=10, blank=True)
+    workplace_street = models.CharField(
+        "rue ou voie (lieu d'exécution)", max_length=200, blank=True
+    )
+    workplace_postal_code = models.CharField(
+        "code postal (lieu d'exécution)", max_length=5, blank=True
+    )
+    workplace_city = models.CharField("commune (lieu d'exécution)", max_length=100, blank=True)
+
+    # Support and training actions (initiative codes 1, 2, 3).
+    social_support = models.BooleanField("actions d'accompagnement social", default=False)
+    support_remobilisation = initiative_field("Remobilisation vers l'emploi")
+    support_taking_up_post = initiative_field("Aide à la prise de poste")
+    support_project = initiative_field("Élaboration du projet professionnel")
+    support_assessment = initiative_field("Évaluation des capacités et des compétences")
+    support_job_search = initiative_field("Aide à la recherche d'emploi")
+    support_other = initiative_field("Autre action d'accompagnement")
+    support_other_text = models.CharField("autre action : préciser", max_length=200, blank=True)
+    training_adaptation = initiative_field("Adaptation au poste de travail")
+    training_refresher = initiative_field("Remise à niveau")
+    training_prequalification = initiative_field("Préqualification")
+    training_new_skills = initiative_field("Acquisition de nouvelles compétences")
+    training_qualifying = initiative_field("Formation qualifiante")
+    training_mode = models.CharField(
+        "formation", max_length=8, choices=TrainingMode.choices, blank=True
+    )
+    professionalisation_periods = models.BooleanField(
+        "périodes de professionnalisation", default=False
+    )
+    target_qualification_level = models.CharField(
+        "niveau de qualification visé (tableau 2)",
+        max_length=2,
+        choices=Beneficiary.EducationLevel.choices,
+        blank=True,
+    )
+    vae = models.BooleanField("actions dans le cadre d'une VAE", default=False)
+    immersions_planned = models.BooleanField("périodes d'immersion envisagées (CAE)", default=False)
+
+    # Aid box (reserved to the prescriber).
+    aid_order = models.ForeignKey(
+        AidOrder,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conventions",
+        verbose_name="arrêté préfectoral appliqué",
+    )
+    aid_category = models.CharField("catégorie de public de l'arrêté", max_length=40, blank=True)
+    aid_start = models.DateField("date d'effet de la prise en charge", null=True, blank=True)
+    aid_end = models.DateField("date de fin de la prise en charge", null=True, blank=True)
+    subsidised_weekly_hours = models.PositiveSmallIntegerField(
+        "durée hebdomadaire prise en charge (h)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(int(WEEKLY_HOURS_MAX))],
+    )
+    subsidised_weekly_minutes = models.PositiveSmallIntegerField(
+        "minutes (durée prise en charge)", default=0, validators=[MaxValueValidator(59)]
+    )
+    special_operation = models.CharField("opération spéciale", max_length=100, blank=True)
+    prefect_rate_percent = models.DecimalField(
+        "taux fixé par l'arrêté du préfet de région (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(PREFECT_RATE_CAP)],
+    )
+    departement_rate_percent = models.DecimalField(
+        "taux du département s'il est supérieur ou s'il finance seul (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
+    )
+    departement_funds_alone = models.BooleanField(
+        "financement exclusif du département", default=False
+    )
+    payer = models.CharField(
+        "organisme payeur de l'aide du département",
+        max_length=11,
+        choices=Payer.choices,
+        blank=True,
+    )
+    payer_name = models.CharField("organisme payeur (nom)", max_length=150, blank=True)
+    payer_address = models.CharField("organisme payeur (adresse)", max_length=250, blank=True)
+    asp_sent_on = models.DateField("transmis à l'ASP le", null=True, blank=True)
+
+    # Signature (rules A10, F8).
+    signed_on = models.DateField("signée le", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_conventions",
+        verbose_name="enregistrée par",
+    )
+    employee_present = models.BooleanField("salarié présent", default=False)
+    employer_present = models.BooleanField("employeur présent", default=False)
+    operator_present = models.BooleanField("opérateur présent", default=False)
+    rsa_adviser_present = models.BooleanField("conseiller RSA présent", default=False)
+
+    search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = ConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention CUI"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["territory", "aid_start"]),
+            models.Index(fields=["beneficiary"]),
+        ]
+        constraints = [
+            # Rule F2: a number is never given twice.
+            models.UniqueConstraint(
+                fields=[
+                    "number_department",
+                    "number_year",
+                    "number_order",
+                    "renewal_count",
+                    "modification_count",
+                ],
+                condition=Q(number_order__isnull=False),
+                name="convention_number_unique",
+            ),
+            # One order number belongs to one convention, whatever its amendments.
+            models.UniqueConstraint(
+                fields=["number_department", "number_year", "number_order"],
+                condition=Q(number_order__isnull=False),
+                name="convention_order_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(hire_date__isnull=True)
+                | Q(planned_end__gte=models.F("hire_date")),
+                name="convention_contract_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(contract_type="CDD"),
+                name="convention_planned_end_only_for_cdd",
+            ),
+            models.CheckConstraint(
+                condition=Q(aid_end__isnull=True)
+                | Q(aid_start__isnull=True)
+                | Q(aid_end__gte=models.F("aid_start")),
+                name="convention_aid_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True)
+                | Q(weekly_hours__lte=LEGAL_MAX_WEEKLY_HOURS),
+                name="convention_contract_hours_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(subsidised_weekly_hours__isnull=True)
+                | Q(subsidised_weekly_hours__lte=int(WEEKLY_HOURS_MAX)),
+                name="convention_subsidised_hours_at_most_35",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_minutes__lte=59)
+                & Q(collective_weekly_minutes__lte=59)
+                & Q(subsidised_weekly_minutes__lte=59),
+                name="convention_minutes_below_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(prefect_rate_percent__isnull=True)
+                | Q(prefect_rate_percent__gt=0, prefect_rate_percent__lte=PREFECT_RATE_CAP),
+                name="convention_prefect_rate_within_e6",
+            ),
+            models.CheckConstraint(
+                condition=Q(departement_rate_percent__isnull=True)
+                | Q(departement_rate_percent__gt=0, departement_rate_percent__lte=100),
+                name="convention_departement_rate_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_monthly_pay__isnull=True) | Q(gross_monthly_pay__gte=0),
+                name="convention_pay_not_negative",
+            ),
+            # Rule A10: signing records the four parties present and gives the number.
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(
+                    number_order__isnull=False,
+                    employee_present=True,
+                    employer_present=True,
+                    operator_present=True,
+                    rsa_adviser_present=True,
+                ),
+                name="convention_signed_with_number_and_parties",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.number or "brouillon"
+        return f"Convention {self.sector} {label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conventions:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(
+            self.beneficiary.last_name if self.beneficiary_id else "",
+            self.beneficiary.first_names if self.beneficiary_id else "",
+            self.employer.name if self.employer_id else "",
+            self.number or "",
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    # --- Derived values ---------------------------------------------------------------------
+
+    @property
+    def number(self) -> str:
+        if self.number_order is None:
+            return ""
+        return format_convention_number(
+            self.number_department,
+            self.number_year,
+            self.number_order,
+            self.renewal_count,
+            self.modification_count,
+        )
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_on is not None
+
+    @property
+    def contract_weekly_hours(self) -> Decimal | None:
+        return hours_and_minutes(self.weekly_hours, self.weekly_minutes)
+
+    @property
+    def collective_hours(self) -> Decimal | None:
+        return hours_and_minutes(self.collective_weekly_hours, self.collective_weekly_minutes)
+
+    @property
+    def subsidised_hours(self) -> Decimal | None:
+        return hours_and_minutes(self.subsidised_weekly_hours, self.subsidised_weekly_minutes)
+
+    def rupture_or_none(self):
+        try:
+            return self.rupture
+        except Rupture.DoesNotExist:
+            return None
+
+    def status_on(self, day: datetime.date | None = None) -> str:
+        """Derived from the dates (never stored, so never stale)."""
+        day = day or timezone.localdate()
+        if not self.is_signed:
+            return self.Status.DRAFT
+        if self.rupture_or_none() is not None:
+            return self.Status.RUPTURED
+        start = self.aid_start or self.hire_date
+        if start and day < start:
+            return self.Status.SIGNED
+        if self.aid_end and day > self.aid_end:
+            return self.Status.ENDED
+        return self.Status.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    def actions(self, which) -> list[tuple[str, str]]:
+        """[(label, initiative label)] of the actions ticked on the form."""
+        return [
+            (label, Initiative(getattr(self, name)).label)
+            for name, label in which
+            if getattr(self, name)
+        ]
+
+    @property
+    def support_actions(self):
+        return self.actions(SUPPORT_ACTIONS)
+
+    @property
+    def training_actions(self):
+        return self.actions(TRAINING_ACTIONS)
+
+
+class ImmersionPeriod(models.Model):
+    """Immersion in another company during a CAE (rule C13)."""
+
+    convention = models.ForeignKey(
+        Convention, models.CASCADE, related_name="immersions", verbose_name="convention"
+    )
+    start = models.DateField("premier jour")
+    end = models.DateField("dernier jour")
+    host = models.CharField("structure d'accueil", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "période d'immersion"
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="immersion_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Immersion du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
+
+
+class ChildOfConventionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(convention__in=Convention.objects.visible_to(user).values("pk"))
+
+
+class Amendment(models.Model):
+    """An amendment (rule F2): a renewal (new end date) or a modification (e.g. weekly hours
+    from a date, rule F12). The convention's previous values are kept in ``previous``."""
+
+    class Kind(models.TextChoices):
+        RENEWAL = "renewal", "Avenant de renouvellement"
+        MODIFICATION = "modification", "Avenant de modification"
+
+    convention = models.ForeignKey(
+        Convention, models.CASCADE, related_name="amendments", verbose_name="convention"
+    )
+    kind = models.CharField("type d'avenant", max_length=12, choices=Kind.choices)
+    effective_from = models.DateField("date d'effet")
+    # Renewal.
+    new_aid_end = models.DateField("nouvelle fin de la prise en charge", null=True, blank=True)
+    new_planned_end = models.DateField("nouvelle fin du contrat (CDD)", null=True, blank=True)
+    employer_request_date = models.DateField(
+        "demande de l'employeur reçue le (C6)", null=True, blank=True
+    )
+    evaluation_done = models.BooleanField("évaluation des actions réalisée (C6)", default=False)
+    # Modification.
+    new_subsidised_weekly_hours = models.PositiveSmallIntegerField(
+        "nouvelle durée prise en charge (h)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(int(WEEKLY_HOURS_MAX))],
+    )
+    new_subsidised_weekly_minutes = models.PositiveSmallIntegerField(
+        "minutes", default=0, validators=[MaxValueValidator(59)]
+    )
+    new_contract_weekly_hours = models.PositiveSmallIntegerField(
+        "nouvelle durée du contrat (h)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(LEGAL_MAX_WEEKLY_HOURS)],
+    )
+    new_contract_weekly_minutes = models.PositiveSmallIntegerField(
+        "minutes (contrat)", default=0, validators=[MaxValueValidator(59)]
+    )
+    reason = models.TextField("motif", blank=True)
+    renewal_number = models.PositiveSmallIntegerField("n° d'avenant de renouvellement")
+    modification_number = models.PositiveSmallIntegerField("n° d'avenant de modification")
+    previous = models.JSONField("version précédente de la convention", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    objects = ChildOfConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["convention", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "renewal_number", "modification_number"],
+                name="amendment_numbers_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="renewal") | Q(new_aid_end__isnull=False),
+                name="renewal_has_new_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="modification") | Q(new_subsidised_weekly_hours__isnull=False),
+                name="modification_has_new_hours",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_subsidised_weekly_hours__isnull=True)
+                | Q(new_subsidised_weekly_hours__lte=int(WEEKLY_HOURS_MAX)),
+                name="amendment_hours_at_most_35",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.effective_from:%d/%m/%Y}"
+
+    @property
+    def number(self) -> str:
+        convention = self.convention
+        if convention.number_order is None:
+            return ""
+        return format_convention_number(
+            convention.number_department,
+            convention.number_year,
+            convention.number_order,
+            self.renewal_number,
+            self.modification_number,
+        )
+
+    @property
+    def subsidised_hours(self) -> Decimal | None:
+        return hours_and_minutes(
+            self.new_subsidised_weekly_hours, self.new_subsidised_weekly_minutes
+        )
+
+    @property
+    def contract_hours(self) -> Decimal | None:
+        return hours_and_minutes(self.new_contract_weekly_hours, self.new_contract_weekly_minutes)
+
+
+class Suspension(models.Model):
+    """A suspension of the contract (rule C9), reported by the employer within 7 days (F12)."""
+
+    class Reason(models.TextChoices):
+        WORK_EVALUATION = "work_evaluation", "Évaluation en milieu de travail (C9)"
+        INSERTION_ACTION = "insertion_action", "Action concourant à l'insertion (C9)"
+        TRIAL_PERIOD = (
+            "trial_period",
+            "Période d'essai pour un CDI ou un CDD d'au moins 6 mois (C9)",
+        )
+        SICKNESS = "sickness", "Arrêt maladie ou accident"
+        OTHER = "other", "Autre motif"
+
+    convention = models.ForeignKey(
+        Convention, models.CASCADE, related_name="suspensions", verbose_name="convention"
+    )
+    start = models.DateField("premier jour")
+    end = models.DateField("dernier jour")
+    paid = models.BooleanField(
+        "rémunération maintenue", default=False, help_text="Sans rémunération, pas d'aide (F12)."
+    )
+    reason = models.CharField("motif", max_length=20, choices=Reason.choices)
+    details = models.CharField("précisions", max_length=250, blank=True)
+    employer_report_date = models.DateField("signalée par l'employeur le", null=True, blank=True)
+    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+
+    objects = ChildOfConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "suspension"
+        ordering = ["convention", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="suspension_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(employer_report_date__isnull=True)
+                | Q(employer_report_date__gte=models.F("start")),
+                name="suspension_reported_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Suspension du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
+
+    @property
+    def report_due(self) -> datetime.date:
+        return self.start + datetime.timedelta(days=EMPLOYER_REPORT_DAYS)
+
+    @property
+    def reported_late(self) -> bool:
+        """Rule F12: reported more than 7 days after it began (or still not reported)."""
+        reported = self.employer_report_date or timezone.localdate()
+        return reported > self.report_due
+
+
+class Rupture(models.Model):
+    """The end of the contract before the convention's term (rules A14, F12, F13)."""
+
+    class Initiative(models.TextChoices):
+        EMPLOYER = "employer", "L'employeur"
+        EMPLOYEE = "employee", "Le salarié"
+        MUTUAL = "mutual", "Commun accord"
+        AUTHORITY = "authority", "Dénonciation par l'autorité signataire"
+
+    convention = models.OneToOneField(
+        Convention, models.CASCADE, related_name="rupture", verbose_name="convention"
+    )
+    last_day = models.DateField("date de la rupture (dernier jour du contrat)")
+    initiative = models.CharField("à l'initiative de", max_length=10, choices=Initiative.choices)
+    reason = models.CharField("motif", max_length=250)
+    lawful_case = models.BooleanField(
+        "rupture dans un cas prévu (R.5134-46/47 CAE, R.5134-69/70 CIE)",
+        default=False,
+        help_text="Hors de ces cas, une rupture à l'initiative de l'employeur oblige à "
+        "reverser toute l'aide (règle F13).",
+    )
+    employer_report_date = models.DateField("signalée par l'employeur le", null=True, blank=True)
+    repayment_due = models.DecimalField(
+        "aide à reverser (€)", max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    repayment_explanation = models.TextField("calcul du reversement", blank=True)
+    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+
+    objects = ChildOfConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rupture"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repayment_due__gte=0), name="rupture_repayment_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(employer_report_date__isnull=True)
+                | Q(employer_report_date__gte=models.F("last_day")),
+                name="rupture_reported_after_it",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rupture du {self.last_day:%d/%m/%Y}"
+
+    @property
+    def repayment_required(self) -> bool:
+        return self.repayment_due > 0
+
+    @property
+    def report_due(self) -> datetime.date:
+        return self.last_day + datetime.timedelta(days=EMPLOYER_REPORT_DAYS)
+
+    @property
+    def reported_late(self) -> bool:
+        reported = self.employer_report_date or timezone.localdate()
+        return reported > self.report_due
+
+
+class ActivityProof(models.Model):
+    """The employer's quarterly proofs of activity (payslips, attendance), rules E6 and F10."""
+
+    convention = models.ForeignKey(
+        Convention, models.CASCADE, related_name="proofs", verbose_name="convention"
+    )
+    quarter = models.PositiveSmallIntegerField("trimestre", validators=[MinValueValidator(1)])
+    received_on = models.DateField("reçus le")
+    note = models.CharField("remarque", max_length=200, blank=True)
+
+    objects = ChildOfConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "justificatifs d'activité"
+        verbose_name_plural = "justificatifs d'activité"
+        ordering = ["convention", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "quarter"], name="one_proof_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1), name="proof_quarter_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Justificatifs du trimestre {self.quarter}"
+
+
+audit.register(AidOrder)
+audit.register(ActivityProof)
+audit.register(Convention)
+audit.register(ImmersionPeriod)
+audit.register(Amendment)
+audit.register(Suspension)
+audit.register(Rupture)

@@ -1,0 +1,538 @@
+"""From the database to the rules and back: every decision is a call into ``tremplin.rules``.
+
+Views, API and PDF call these functions; none of them decides anything itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from tremplin.registry.models import Beneficiary, Employer
+from tremplin.rules import aid, eligibility, programmes
+from tremplin.rules.parameters import AidOrder as RuleAidOrder
+from tremplin.rules.parameters import NoValueInForce, ParameterError
+
+from .models import (
+    AidOrder,
+    Amendment,
+    Convention,
+    ConventionNumberSequence,
+    Rupture,
+    hours_and_minutes,
+)
+
+# Rule C5: "aged 50 or more at the 24-month date".
+DEROGATION_AGE_HORIZON_MONTHS = 24
+
+
+class ConventionRefused(Exception):
+    """A French sentence citing the rule; nothing is written when it is raised."""
+
+    def __init__(self, message: str, findings: list[eligibility.Finding] | None = None):
+        super().__init__(message)
+        self.findings = findings or []
+
+
+# --- Orders and draft -----------------------------------------------------------------------
+
+
+def reference_day(convention: Convention) -> datetime.date:
+    return convention.hire_date or convention.aid_start or timezone.localdate()
+
+
+def order_in_force(convention: Convention) -> RuleAidOrder | None:
+    """The order of the département's region in force at the hire (rule E1), if any.
+
+    An order chosen explicitly on the convention wins; otherwise the latest one in force.
+    """
+    if convention.aid_order_id:
+        return convention.aid_order.to_rule()
+    try:
+        return AidOrder.objects.filter(sector=convention.sector).in_force(
+            convention.territory.region_code, reference_day(convention)
+        )
+    except (NoValueInForce, ParameterError):
+        return None
+
+
+def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return relativedelta(day, birth_date).years
+
+
+def tutor_employees_followed(convention: Convention) -> int | None:
+    """Rule C12: employees the tutor follows at once, this one included."""
+    if convention.tutor_id is None:
+        return None
+    start = convention.aid_start or convention.hire_date or timezone.localdate()
+    others = (
+        Convention.objects.filter(tutor_id=convention.tutor_id, signed_on__isnull=False)
+        .exclude(pk=convention.pk)
+        .exclude(aid_end__lt=start)
+        .exclude(rupture__last_day__lt=start)
+    )
+    return others.count() + 1
+
+
+def draft_of(
+    convention: Convention,
+    order: RuleAidOrder | None = None,
+    *,
+    signature_date: datetime.date | None = None,
+) -> eligibility.ConventionDraft:
+    """The plain values the checks need, from the convention and the registry."""
+    beneficiary, employer, tutor = convention.beneficiary, convention.employer, convention.tutor
+    day = reference_day(convention)
+    age = _age_on(beneficiary.birth_date, day)
+    age_at_horizon = _age_on(
+        beneficiary.birth_date, day + relativedelta(months=DEROGATION_AGE_HORIZON_MONTHS)
+    )
+    insurance = {
+        Employer.UnemploymentInsurance.UNEDIC: eligibility.UNEMPLOYMENT_INSURANCE_UNEDIC,
+        Employer.UnemploymentInsurance.SELF_INSURED: eligibility.UNEMPLOYMENT_INSURANCE_SELF,
+    }.get(employer.unemployment_insurance)
+    return eligibility.ConventionDraft(
+        sector=convention.sector,
+        employer_status=employer.status,
+        unemployment_insurance=insurance,
+        last_economic_dismissal=convention.last_economic_dismissal,
+        replaces_dismissed_employee=convention.replaces_dismissed_employee,
+        contributions_up_to_date=convention.contributions_up_to_date,
+        employee_without_employment=convention.employee_without_employment,
+        disabled_worker=convention.disabled_worker == Beneficiary.DisabledWorker.YES,
+        aged_50_plus=age_at_horizon >= 50,
+        aged_58_plus=age >= 58,
+        receives_minimum_income=any(
+            (
+                convention.receives_rsa,
+                convention.receives_ass,
+                convention.receives_ata,
+                convention.receives_aah,
+            )
+        ),
+        ass_beneficiary=convention.receives_ass,
+        training_in_progress=convention.training_in_progress,
+        training_end=convention.training_end,
+        sentence_adjustment=convention.sentence_adjustment,
+        severe_difficulties=convention.severe_difficulties,
+        contract_type=convention.contract_type or None,
+        hire_date=convention.hire_date,
+        planned_end=convention.planned_end,
+        contract_weekly_hours=convention.contract_weekly_hours,
+        variable_weekly_hours=convention.modulation,
+        gross_monthly_pay=convention.gross_monthly_pay,
+        tutor_named=tutor is not None,
+        tutor_experience_years=Decimal(tutor.experience_years) if tutor else None,
+        tutor_employees_followed=tutor_employees_followed(convention),
+        tutor_is_employer=convention.tutor_is_employer,
+        employer_tutor_authorised=convention.employer_tutor_authorised,
+        immersions=tuple((period.start, period.end) for period in convention.immersions.all())
+        if convention.pk
+        else (),
+        signature_date=signature_date or convention.signed_on,
+        aid_start=convention.aid_start,
+        aid_end=convention.aid_end,
+        subsidised_weekly_hours=convention.subsidised_hours,
+        rate_percent=convention.prefect_rate_percent,
+        order=order,
+    )
+
+
+def findings_of(
+    convention: Convention, *, signature_date: datetime.date | None = None
+) -> list[eligibility.Finding]:
+    """Every check at once (issue 3), each finding citing its rule."""
+    order = order_in_force(convention)
+    draft = draft_of(convention, order, signature_date=signature_date)
+    return eligibility.check_convention(draft)
+
+
+def propose_category(convention: Convention) -> aid.CategoryProposal | None:
+    """The order's category that fits the person (rule E12); the agent confirms it."""
+    order = order_in_force(convention)
+    if order is None:
+        return None
+    beneficiary = convention.beneficiary
+    situation = aid.PersonSituation(
+        age=_age_on(beneficiary.birth_date, reference_day(convention)),
+        rsa_socle=convention.receives_rsa and not convention.rsa_increased,
+        job_seeker=convention.france_travail_registered,
+        education_level_code=convention.education_level or None,
+        disabled_worker=convention.disabled_worker == Beneficiary.DisabledWorker.YES,
+        justice_measure=convention.sentence_adjustment,
+    )
+    return aid.propose_category(order, situation)
+
+
+# --- Rate and schedule (rules F6, E6, F12) ---------------------------------------------------
+
+
+def rate_decision(convention: Convention) -> aid.RateDecision | None:
+    if convention.prefect_rate_percent is None:
+        return None
+    return aid.decide_rate(
+        convention.prefect_rate_percent,
+        prescribed_for_departement=convention.prescribed_for_departement,
+        departement_rate_percent=convention.departement_rate_percent,
+        departement_funds_alone=convention.departement_funds_alone,
+    )
+
+
+def aid_terms(convention: Convention, rate: Decimal) -> list[aid.AidTerms]:
+    """The modifications' new hours, from their effective dates (rule F12)."""
+    terms = []
+    for amendment in convention.amendments.all():
+        if amendment.kind == Amendment.Kind.MODIFICATION and amendment.subsidised_hours:
+            terms.append(aid.AidTerms(amendment.effective_from, rate, amendment.subsidised_hours))
+    return terms
+
+
+def schedule_missing(convention: Convention) -> list[str]:
+    missing = []
+    if convention.aid_start is None:
+        missing.append("la date d'effet de la prise en charge")
+    if convention.aid_end is None:
+        missing.append("la date de fin de la prise en charge")
+    if convention.subsidised_weekly_hours is None:
+        missing.append("la durée hebdomadaire prise en charge")
+    if convention.prefect_rate_percent is None:
+        missing.append("le taux fixé par l'arrêté du préfet")
+    return missing
+
+
+def schedule_of(convention: Convention, *, until: datetime.date | None = None) -> aid.AidSchedule:
+    """The aid month by month (rules E6, F5, F6, F10, F12): raises ``aid.AidRuleError``."""
+    if missing := schedule_missing(convention):
+        raise aid.AidRuleError(
+            "Le calendrier de l'aide ne peut pas être calculé : il manque "
+            + ", ".join(missing)
+            + " (cadre « prise en charge » de la convention)."
+        )
+    decision = rate_decision(convention)
+    end = convention.aid_end
+    rupture = convention.rupture_or_none()
+    if rupture is not None:
+        end = min(end, rupture.last_day)
+    if until is not None:
+        end = min(end, until)
+    suspensions = [
+        aid.Suspension(s.start, s.end, paid=s.paid, reason=s.get_reason_display())
+        for s in convention.suspensions.all()
+    ]
+    terms = [
+        t
+        for t in aid_terms(convention, decision.rate_percent)
+        if convention.aid_start < t.effective_from <= end
+    ]
+    # A département rate above 47 % is its own business (rule F6): the cap of rule E6 binds
+    # the prefect's rate, which the database already constrains.
+    cap = max(aid.RATE_CAP_PERCENT, decision.rate_percent)
+    return aid.aid_schedule(
+        convention.aid_start,
+        end,
+        decision.rate_percent,
+        convention.subsidised_hours,
+        suspensions=suspensions,
+        amendments=terms,
+        funder_shares=decision.funder_shares,
+        cap_percent=cap,
+    )
+
+
+# --- Signing (rules A10, F2, F8) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parties:
+    employee: bool
+    employer: bool
+    operator: bool
+    rsa_adviser: bool
+
+    @property
+    def all_present(self) -> bool:
+        return self.employee and self.employer and self.operator and self.rsa_adviser
+
+
+def sign(convention: Convention, *, user, day: datetime.date, parties: Parties) -> Convention:
+    """Record the signature and give the number; refuse while blocking findings remain."""
+    if convention.is_signed:
+        raise ConventionRefused(f"La convention est déjà signée (n° {convention.number}).")
+    if not parties.all_present:
+        raise ConventionRefused(
+            "La convention se signe en présence du salarié, de l'employeur, de l'opérateur "
+            "et du conseiller RSA (règle A10) : cochez les quatre présences."
+        )
+    findings = findings_of(convention, signature_date=day)
+    blocking = eligibility.blocking_findings(findings)
+    if blocking:
+        raise ConventionRefused(
+            f"La convention ne peut pas être signée : {len(blocking)} point"
+            f"{'s' if len(blocking) > 1 else ''} bloquant{'s' if len(blocking) > 1 else ''} "
+            "reste(nt) à corriger.",
+            blocking,
+        )
+    with transaction.atomic():
+        department = convention.territory.code
+        convention.number_department = department
+        convention.number_year = day.year
+        convention.number_order = ConventionNumberSequence.allocate(department, day.year)
+        convention.signed_on = day
+        convention.signed_by = user
+        convention.employee_present = parties.employee
+        convention.employer_present = parties.employer
+        convention.operator_present = parties.operator
+        convention.rsa_adviser_present = parties.rsa_adviser
+        convention.save()
+    return convention
+
+
+# --- Amendments (rules C5, C6, F2, F12) ------------------------------------------------------
+
+VERSIONED_FIELDS = (
+    "renewal_count",
+    "modification_count",
+    "planned_end",
+    "aid_end",
+    "weekly_hours",
+    "weekly_minutes",
+    "subsidised_weekly_hours",
+    "subsidised_weekly_minutes",
+)
+
+
+def _version(convention: Convention) -> dict[str, object]:
+    values = {}
+    for name in VERSIONED_FIELDS:
+        value = getattr(convention, name)
+        values[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    values["number"] = convention.number
+    return values
+
+
+def check_amendable(
+    convention: Convention, effective_from: datetime.date, *, renewal: bool = False
+) -> None:
+    if not convention.is_signed:
+        raise ConventionRefused(
+            "Un avenant ne porte que sur une convention signée (règle F2) : modifiez "
+            "directement le brouillon."
+        )
+    rupture = convention.rupture_or_none()
+    if rupture is not None:
+        raise ConventionRefused(
+            f"La convention a pris fin par la rupture du {rupture.last_day:%d/%m/%Y} : "
+            "aucun avenant n'est possible (règle F13)."
+        )
+    # A renewal takes effect at the latest on the day after the current end (rule C5).
+    last_day = convention.aid_end
+    if last_day and renewal:
+        last_day += datetime.timedelta(days=1)
+    if last_day and effective_from > last_day:
+        raise ConventionRefused(
+            f"La convention a pris fin le {convention.aid_end:%d/%m/%Y} : un avenant prenant "
+            f"effet le {effective_from:%d/%m/%Y} n'est pas possible ; rédigez une nouvelle "
+            "convention (règle C5)."
+        )
+
+
+def amend(convention: Convention, amendment: Amendment, *, user) -> Amendment:
+    """Apply a renewal or a modification; the checks re-run on the whole new duration."""
+    check_amendable(
+        convention, amendment.effective_from, renewal=amendment.kind == Amendment.Kind.RENEWAL
+    )
+    previous = _version(convention)
+    if amendment.kind == Amendment.Kind.RENEWAL:
+        if amendment.new_aid_end <= convention.aid_end:
+            raise ConventionRefused(
+                f"Le renouvellement doit prolonger la prise en charge au-delà du "
+                f"{convention.aid_end:%d/%m/%Y} (règle C5)."
+            )
+        if not (amendment.employer_request_date and amendment.evaluation_done):
+            raise ConventionRefused(
+                "Une prolongation suppose une demande préalable de l'employeur et une "
+                "évaluation des actions réalisées (règle C6) : renseignez la date de la demande "
+                "et cochez l'évaluation."
+            )
+        convention.aid_end = amendment.new_aid_end
+        if amendment.new_planned_end:
+            convention.planned_end = amendment.new_planned_end
+        convention.renewal_count += 1
+    else:
+        if convention.aid_start and amendment.effective_from <= convention.aid_start:
+            raise ConventionRefused(
+                "Un avenant de modification prend effet après le début de la prise en charge "
+                f"({convention.aid_start:%d/%m/%Y}) (règle F12)."
+            )
+        if amendment.contract_hours is not None:
+            convention.weekly_hours = amendment.new_contract_weekly_hours
+            convention.weekly_minutes = amendment.new_contract_weekly_minutes
+        convention.modification_count += 1
+    # The checks see the whole convention as amended (issue 3: "checks re-run on the whole
+    # duration"); the modified subsidised hours are checked against the contract hours.
+    check_target = convention
+    if amendment.kind == Amendment.Kind.MODIFICATION:
+        check_target.subsidised_weekly_hours = amendment.new_subsidised_weekly_hours
+        check_target.subsidised_weekly_minutes = amendment.new_subsidised_weekly_minutes
+    blocking = eligibility.blocking_findings(findings_of(check_target))
+    if blocking:
+        raise ConventionRefused(
+            "L'avenant ne peut pas être enregistré : la convention modifiée ne respecterait "
+            "plus les règles.",
+            blocking,
+        )
+    if amendment.kind == Amendment.Kind.MODIFICATION:
+        # The initial subsidised hours stay on the convention: the schedule applies the
+        # amendment from its effective date only (aid rule 4).
+        convention.subsidised_weekly_hours = previous["subsidised_weekly_hours"]
+        convention.subsidised_weekly_minutes = previous["subsidised_weekly_minutes"]
+    amendment.convention = convention
+    amendment.previous = previous
+    amendment.renewal_number = convention.renewal_count
+    amendment.modification_number = convention.modification_count
+    amendment.created_by = user
+    with transaction.atomic():
+        convention.save()
+        amendment.save()
+    return amendment
+
+
+def current_subsidised_hours(convention: Convention, day: datetime.date) -> Decimal | None:
+    hours = convention.subsidised_hours
+    for amendment in convention.amendments.all():
+        if amendment.kind == Amendment.Kind.MODIFICATION and amendment.effective_from <= day:
+            hours = hours_and_minutes(
+                amendment.new_subsidised_weekly_hours, amendment.new_subsidised_weekly_minutes
+            )
+    return hours
+
+
+# --- Rupture (rules F12, F13) ----------------------------------------------------------------
+
+
+def repayment_of(convention: Convention, rupture: Rupture) -> aid.Repayment:
+    """Rule F13: the aid to repay after the rupture (all aid received up to it)."""
+    hire = convention.hire_date or convention.aid_start
+    if hire and rupture.last_day < hire:
+        raise ConventionRefused(
+            f"La rupture du {rupture.last_day:%d/%m/%Y} précède l'embauche du "
+            f"{hire:%d/%m/%Y} (règle F13) : corrigez la date de rupture."
+        )
+    schedule = schedule_of(convention)
+    return aid.repayment_on_rupture(
+        schedule,
+        rupture.last_day,
+        employer_initiative=rupture.initiative == Rupture.Initiative.EMPLOYER,
+        lawful_case=rupture.lawful_case,
+        denounced_by_authority=rupture.initiative == Rupture.Initiative.AUTHORITY,
+    )
+
+
+def record_rupture(convention: Convention, rupture: Rupture) -> Rupture:
+    if not convention.is_signed:
+        raise ConventionRefused("Seule une convention signée peut être rompue.")
+    if convention.rupture_or_none() is not None:
+        raise ConventionRefused("Une rupture est déjà enregistrée pour cette convention.")
+    # The schedule must ignore the rupture being recorded: compute before attaching it.
+    rupture.convention = convention
+    try:
+        repayment = repayment_of(convention, rupture)
+    except aid.AidRuleError as error:
+        raise ConventionRefused(str(error)) from None
+    rupture.repayment_due = repayment.amount
+    rupture.repayment_explanation = repayment.explanation
+    rupture.save()
+    return rupture
+
+
+# --- Pre-filling from the registry (rule F1) -------------------------------------------------
+
+SITUATION_FIELDS = (
+    "education_level",
+    "unemployed_for",
+    "france_travail_registered",
+    "france_travail_for",
+    "receives_ass",
+    "receives_rsa",
+    "rsa_increased",
+    "receives_aah",
+    "receives_ata",
+    "minimum_income_for",
+    "disabled_worker",
+)
+
+
+def initial_from_registry(beneficiary: Beneficiary | None, employer: Employer | None) -> dict:
+    """What the registry already knows, to pre-fill a new convention."""
+    initial: dict[str, object] = {}
+    if beneficiary is not None:
+        initial["beneficiary"] = beneficiary.pk
+        for name in SITUATION_FIELDS:
+            initial[name] = getattr(beneficiary, name)
+        initial["france_travail_id"] = beneficiary.france_travail_id
+        initial["referent"] = beneficiary.referent_id
+        initial["operator"] = beneficiary.operator_id
+        initial["prescribed_for_departement"] = beneficiary.receives_rsa
+    if employer is not None:
+        initial["employer"] = employer.pk
+        initial["sector"] = (
+            Convention.Sector.CAE
+            if employer.sector == Employer.Sector.NON_MARKET
+            else Convention.Sector.CIE
+        )
+        tutors = list(employer.tutors.all()[:2])
+        if len(tutors) == 1:
+            initial["tutor"] = tutors[0].pk
+    return initial
+
+
+# --- Quarterly proofs of activity (rules E6, F10) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpectedProof:
+    quarter: int
+    label: str
+    due: datetime.date
+    received_on: datetime.date | None
+
+    def missing_on(self, day: datetime.date) -> bool:
+        return self.received_on is None and self.due < day
+
+
+def expected_proofs(convention: Convention) -> list[ExpectedProof]:
+    """Every 3 months from the hire while the aid runs (the programmes' rule, E6)."""
+    if not convention.is_signed or convention.hire_date is None or not convention.contract_type:
+        return []
+    aid_end = convention.aid_end
+    rupture = convention.rupture_or_none()
+    if rupture is not None and aid_end is not None:
+        aid_end = min(aid_end, rupture.last_day)
+    try:
+        plan = programmes.in_employment_plan(
+            programmes.InEmploymentFacts(
+                contract_start=convention.hire_date,
+                contract_type=programmes.parse_contract_type(convention.contract_type),
+                contract_end=convention.planned_end,
+                aid_end=aid_end,
+            )
+        )
+    except programmes.RuleError:
+        return []
+    received = {proof.quarter: proof.received_on for proof in convention.proofs.all()}
+    proofs = []
+    for item in plan.deliverables:
+        if item.code.startswith("quarterly_proof_"):
+            quarter = int(item.code.rsplit("_", 1)[1])
+            proofs.append(ExpectedProof(quarter, item.label, item.due_day, received.get(quarter)))
+    return proofs
+
+
+def missing_proofs(convention: Convention, day: datetime.date | None = None) -> list[ExpectedProof]:
+    day = day or timezone.localdate()
+    return [proof for proof in expected_proofs(convention) if proof.missing_on(day)]
