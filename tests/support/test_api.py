@@ -1,0 +1,59 @@
+"""The support router, tested on its own (the lead mounts it on /api/v1/)."""
+
+import pytest
+from ninja.testing import TestClient
+
+from tests import factories
+from tests.support.factories import episode_for
+from tremplin.support.api import support_router
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def api():
+    return TestClient(support_router)
+
+
+def test_episodes_are_listed_through_visible_to(api, referent_user, operator):
+    mine = episode_for(referent_user)
+    episode_for(factories.referent(operator))
+    body = api.get("/episodes", user=referent_user).json()
+    assert body["count"] == 1
+    assert body["items"][0]["id"] == mine.pk
+
+
+def test_another_referent_s_episode_is_a_404(api, referent_user, operator):
+    other = episode_for(factories.referent(operator))
+    assert api.get(f"/episodes/{other.pk}", user=referent_user).status_code == 404
+    assert api.get(f"/episodes/{other.pk}/plan", user=referent_user).status_code == 404
+
+
+def test_the_plan_and_the_deadlines(api, referent_user):
+    episode = episode_for(referent_user)
+    plan = api.get(f"/episodes/{episode.pk}/plan", user=referent_user).json()
+    assert {"code": "trial_review", "due": "2025-04-02", "rule": "A11"}.items() <= plan[
+        "deliverables"
+    ][0].items()
+    deadlines = api.get(f"/episodes/{episode.pk}/deadlines", user=referent_user).json()
+    assert {d["code"] for d in deadlines} >= {"trial_review", "synthesis_m4"}
+
+
+def test_a_meeting_through_the_api_obeys_the_page_s_checks(api, referent_user):
+    episode = episode_for(referent_user)
+    url = f"/episodes/{episode.pk}/meetings"
+    payload = {
+        "starts_at": "2025-02-10T10:00:00+01:00",
+        "duration_minutes": 60,
+        "place": "company",
+        "kind": "individual",
+        "report": "Point d'étape",
+    }
+    response = api.post(url, json=payload, user=referent_user)
+    assert response.status_code == 422
+    assert "précède le début du contrat" in response.json()["errors"]["starts_at"][0]
+    payload["starts_at"] = "2025-03-10T10:00:00+01:00"
+    response = api.post(url, json=payload, user=referent_user)
+    assert response.status_code == 201
+    assert response.json()["report"] == "Point d'étape"
+    assert len(api.get(url, user=referent_user).json()) == 1

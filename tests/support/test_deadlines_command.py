@@ -1,0 +1,82 @@
+"""``tremplin deadlines``: dry run by default, --send sends, a second run sends nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from tests.support.factories import RefusalFactory, RuptureFactory, episode_for
+from tremplin.support.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("deadlines", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def busy_referent(referent_user, agent_user, settings):
+    settings.TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = "cellule@departement.example.fr"
+    # The example plan: trial review due 02/04/2025, first quarterly proof 03/06/2025.
+    episode_for(referent_user)
+    ruptured = episode_for(referent_user)
+    RuptureFactory(episode=ruptured)
+    RefusalFactory(episode=episode_for(referent_user))
+    return referent_user
+
+
+def test_the_dry_run_prints_and_sends_nothing(busy_referent):
+    output = run("--today", "2025-03-28")
+    assert "À envoyer à cellule@departement.example.fr" in output
+    assert "À envoyer à claire.muller@departement.example.fr" in output
+    assert f"À envoyer à {busy_referent.email}" in output
+    assert "Simulation" in output
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_send_twice_sends_once(busy_referent):
+    run("--send", "--today", "2025-03-28")
+    first = len(mail.outbox)
+    # the rupture to the Cellule, the refusal to the conseiller, the referent's coming list
+    assert first == 3
+    coming = next(m for m in mail.outbox if m.to == [busy_referent.email])
+    assert coming.body.count("Bilan de fin de période d'essai") == 3
+    run("--send", "--today", "2025-03-28")
+    assert len(mail.outbox) == first
+    assert "0 courriel(s) envoyé(s)" in run("--send", "--today", "2025-03-28")
+
+
+def test_days_before_is_configurable_and_overdue_is_sent_once(busy_referent):
+    run("--send", "--today", "2025-03-20", "--days-before", "3")
+    referent_mails = [m for m in mail.outbox if m.to == [busy_referent.email]]
+    assert referent_mails == []  # nothing within 3 days
+    run("--send", "--today", "2025-04-05")
+    referent_mails = [m for m in mail.outbox if m.to == [busy_referent.email]]
+    assert [m.subject for m in referent_mails] == ["Tremplin — Échéances dépassées (3)"]
+    run("--send", "--today", "2025-04-06")
+    assert len([m for m in mail.outbox if m.to == [busy_referent.email]]) == 1
+
+
+def test_a_rupture_notified_from_the_page_is_not_sent_again(busy_referent, client):
+    from tremplin.support import notifications
+    from tremplin.support.models import EpisodeRupture
+
+    for message in notifications.rupture_messages(EpisodeRupture.objects.get()):
+        notifications.deliver(message)
+    assert len(mail.outbox) == 1
+    run("--send", "--today", "2025-03-28")
+    assert sum(m.to == ["cellule@departement.example.fr"] for m in mail.outbox) == 1
+
+
+def test_bad_days_before_is_a_french_error():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--days-before"):
+        run("--days-before", "-1")
+    with pytest.raises(CommandError, match="AAAA-MM-JJ"):
+        run("--today", "demain")

@@ -1,0 +1,359 @@
+"""Support pages: access matrix, start, meetings and the hour budget, deliverables, rupture,
+refusal, the referent's day (query counts), the iCalendar feed."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from tests.support.factories import (
+    MeetingFactory,
+    episode_for,
+    paris,
+)
+from tremplin.support.models import (
+    Deadline,
+    DeliverableContent,
+    EpisodeRupture,
+    Meeting,
+    SupportEpisode,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def episodes(territory, operator, other_operator, referent_user):
+    other_territory = factories.TerritoryFactory(code="68", name="Haut-Rhin")
+    other_territory_operator = factories.OrganisationFactory(territory=other_territory)
+    return {
+        "mine": episode_for(referent_user),
+        "colleague": episode_for(factories.referent(operator)),
+        "other_operator": episode_for(factories.referent(other_operator)),
+        "other_territory": episode_for(factories.referent(other_territory_operator)),
+    }
+
+
+def visible(user, episodes):
+    pks = set(SupportEpisode.objects.visible_to(user).values_list("pk", flat=True))
+    return {key for key, episode in episodes.items() if episode.pk in pks}
+
+
+def test_access_matrix(referent_user, coordinator_user, agent_user, admin_user, episodes):
+    assert visible(referent_user, episodes) == {"mine"}
+    assert visible(coordinator_user, episodes) == {"mine", "colleague"}
+    assert visible(agent_user, episodes) == {"mine", "colleague", "other_operator"}
+    assert visible(admin_user, episodes) == set(episodes)
+    assert visible(factories.UserFactory(), episodes) == set()
+
+
+def test_a_referent_running_an_episode_of_someone_else_s_person_sees_it(referent_user, operator):
+    episode = episode_for(factories.referent(operator), referent=referent_user)
+    assert SupportEpisode.objects.visible_to(referent_user).filter(pk=episode.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "name, extra",
+    [
+        ("support:episode_detail", ()),
+        ("support:episode_update", ()),
+        ("support:meeting_create", ()),
+        ("support:rupture", ()),
+        ("support:refusal_create", ()),
+        ("support:deliverable", ("trial_review",)),
+        ("support:deliverable_pdf", ("trial_review",)),
+    ],
+)
+def test_another_referent_s_episode_is_a_404(client, referent_user, episodes, name, extra):
+    client.force_login(referent_user)
+    other = episodes["colleague"]
+    assert client.get(reverse(name, args=[other.pk, *extra])).status_code == 404
+
+
+def test_the_episode_page_shows_the_timeline_and_every_deadline(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.get(episode.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<svg" in page and "frise-desc" in page
+    assert "Phase 1 : période d" in page
+    assert "Bilan de fin de période d" in page
+    assert "02/04/2025" in page
+    assert 'id="jauge-heures"' in page
+
+
+def test_start_an_episode_from_a_beneficiary_s_file(client, referent_user, operator):
+    beneficiary = factories.BeneficiaryFactory(
+        territory=operator.territory, operator=operator, referent=referent_user
+    )
+    employer = factories.EmployerFactory(territory=operator.territory)
+    client.force_login(referent_user)
+    url = reverse("support:episode_create", args=[beneficiary.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "operator": operator.pk,
+            "referent": referent_user.pk,
+            "employer": employer.pk,
+            "contract_type": "CDI",
+            "contract_start": "2025-03-03",
+            "rsa_adviser_name": "Claire Muller",
+            "rsa_adviser_email": "claire@example.fr",
+        },
+    )
+    episode = SupportEpisode.objects.get(beneficiary=beneficiary)
+    assert response.status_code == 302
+    assert episode.started_on == dt.date(2025, 3, 3)
+    # CDI without a trial end: two months by default (A11, L1221-19).
+    assert episode.deadlines.get(code="trial_review").due_on == dt.date(2025, 5, 2)
+
+
+def test_a_cdd_without_end_is_refused_in_french_and_nothing_lost(client, referent_user, operator):
+    beneficiary = factories.BeneficiaryFactory(
+        territory=operator.territory, operator=operator, referent=referent_user
+    )
+    employer = factories.EmployerFactory(territory=operator.territory)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:episode_create", args=[beneficiary.pk]),
+        {
+            "operator": operator.pk,
+            "referent": referent_user.pk,
+            "employer": employer.pk,
+            "contract_type": "CDD",
+            "contract_start": "2025-03-03",
+            "rsa_adviser_name": "Claire Muller",
+            "rsa_adviser_email": "claire@example.fr",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Un CDD doit avoir une date de fin (C7)." in page
+    assert 'value="Claire Muller"' in page
+    assert not SupportEpisode.objects.exists()
+
+
+def meeting_data(**changes):
+    data = {
+        "starts_at": "2025-03-10T10:00",
+        "duration_minutes": "90",
+        "place": "company",
+        "kind": "individual",
+        "participants": "Salarié, tutrice",
+        "report": "Bonne intégration ; difficulté de transport le matin.",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_meeting_with_its_report_moves_the_gauge(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.post(reverse("support:meeting_create", args=[episode.pk]), meeting_data())
+    assert response.status_code == 302
+    meeting = episode.meetings.get()
+    assert meeting.report.startswith("Bonne intégration")
+    assert meeting.starts_at == paris(2025, 3, 10, 10, 0)
+    page = client.get(reverse("support:meeting_create", args=[episode.pk])).content.decode()
+    assert "1 h 30 sur 12 h" in page
+
+
+def test_a_meeting_before_the_contract_is_refused_on_the_page(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:meeting_create", args=[episode.pk]),
+        meeting_data(starts_at="2025-02-28T10:00"),
+    )
+    assert response.status_code == 200
+    assert "précède le début du contrat (03/03/2025)" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_exceeding_the_12_hours_asks_for_a_reason(client, referent_user):
+    episode = episode_for(referent_user)
+    MeetingFactory(episode=episode, duration_minutes=11 * 60)
+    client.force_login(referent_user)
+    url = reverse("support:meeting_create", args=[episode.pk])
+    response = client.post(url, meeting_data(duration_minutes="120"))
+    assert response.status_code == 200
+    assert "atteint 13 h pour un budget de 12 h (A5)" in response.content.decode()
+    response = client.post(
+        url, meeting_data(duration_minutes="120", over_budget_reason="Médiation urgente")
+    )
+    assert response.status_code == 302
+    assert episode.meetings.count() == 2
+
+
+def test_a_deliverable_is_prefilled_from_reports_saved_then_sent(client, referent_user):
+    episode = episode_for(referent_user)
+    MeetingFactory(episode=episode, report="Retards liés au bus de 7 h.")
+    client.force_login(referent_user)
+    url = reverse("support:deliverable", args=[episode.pk, "trial_review"])
+    page = client.get(url).content.decode()
+    assert "Retards liés au bus de 7 h." in page
+    send_url = reverse("support:deliverable_send", args=[episode.pk, "trial_review"])
+    response = client.post(
+        send_url, {"envoi-sent_to": "Cellule contrats aidés", "envoi-sent_at": "2025-04-02"}
+    )
+    assert response.status_code == 302
+    deadline = episode.deadlines.get(code="trial_review")
+    assert deadline.state == Deadline.State.TO_DO  # refused: items missing
+    page = client.get(url).content.decode()
+    assert "ne peut pas être envoyé sans" in page
+    client.post(
+        url,
+        {
+            "difficulties_met": "Transport",
+            "answers_built": "Covoiturage avec un collègue",
+            "training_needs": "CACES",
+            "professional_behaviour": "Ponctuel depuis avril",
+        },
+    )
+    deadline.refresh_from_db()
+    assert deadline.state == Deadline.State.DRAFT
+    assert DeliverableContent.objects.get(deadline=deadline).items["training_needs"] == "CACES"
+    client.post(
+        send_url, {"envoi-sent_to": "Cellule contrats aidés", "envoi-sent_at": "2025-04-02"}
+    )
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.sent_to) == (Deadline.State.SENT, "Cellule contrats aidés")
+
+
+def test_the_deliverable_pdf(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.get(reverse("support:deliverable_pdf", args=[episode.pk, "trial_review"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_declaring_a_rupture_notifies_the_cellule_and_shows_the_48_hours(
+    client, referent_user, agent_user, settings
+):
+    settings.TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = "cellule@departement.example.fr"
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {
+            "known_at": "2025-06-10T14:00",
+            "initiative": "employer",
+            "reason": "Fin de la période d'activité",
+            "concertation_held": "on",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "au plus tard le 12/06/2025 à 14:00 (A14)" in page
+    assert "Accompagnement actif à la recherche d" in page  # the new phase
+    assert [m.to for m in mail.outbox] == [["cellule@departement.example.fr"]]
+    assert "Rupture de contrat CUI-CIE" in mail.outbox[0].subject
+
+
+def test_a_rupture_before_the_hire_is_refused_on_the_page(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {"known_at": "2025-02-10T14:00", "initiative": "employer", "reason": "x"},
+    )
+    assert response.status_code == 200
+    assert "La rupture (10/02/2025) ne peut pas précéder l" in response.content.decode()
+    assert "(A14)" in response.content.decode()
+    assert not EpisodeRupture.objects.exists()
+    assert len(mail.outbox) == 0
+
+
+def test_a_refusal_notifies_the_rsa_adviser_at_once(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    client.post(
+        reverse("support:refusal_create", args=[episode.pk]),
+        {"by": "employee", "on": "2025-03-05", "reason": "Ne souhaite pas de suivi"},
+    )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["claire.muller@departement.example.fr"]
+    assert "(A9)" in mail.outbox[0].body
+
+
+# --- the referent's day --------------------------------------------------------------------
+
+
+def make_portfolio(referent, size):
+    today = dt.date.today()
+    for _ in range(size):
+        episode = episode_for(
+            referent,
+            contract_start=today - dt.timedelta(days=20),
+            trial_end=today + dt.timedelta(days=3),
+            contract_end=today + dt.timedelta(days=200),
+        )
+        MeetingFactory(episode=episode, starts_at=paris(today.year, today.month, today.day, 9, 0))
+
+
+def home_queries(client, referent):
+    client.force_login(referent)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("support:my_day"))
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_referent_s_day_lists_what_is_due(client, referent_user):
+    make_portfolio(referent_user, 2)
+    _, page = home_queries(client, referent_user)
+    assert "Bilan de fin de période d&#x27;essai" in page or "Bilan de fin de période" in page
+    assert "Rencontres de la semaine" in page
+
+
+def test_the_referent_s_day_costs_the_same_queries_for_5_and_30_people(
+    client, referent_user, operator
+):
+    make_portfolio(referent_user, 5)
+    small, _ = home_queries(client, referent_user)
+    make_portfolio(referent_user, 25)
+    large, page = home_queries(client, referent_user)
+    assert small == large
+    assert page.count("Bilan de fin de période") >= 30
+
+
+# --- the iCalendar feed --------------------------------------------------------------------
+
+
+def test_the_calendar_feed_parses(client, referent_user):
+    today = dt.date.today()
+    episode = episode_for(
+        referent_user,
+        contract_start=today - dt.timedelta(days=20),
+        trial_end=today + dt.timedelta(days=3),
+        contract_end=today + dt.timedelta(days=200),
+    )
+    MeetingFactory(
+        episode=episode,
+        starts_at=paris(today.year, today.month, today.day, 9, 0),
+        participants="Salarié; tutrice, responsable\nRH",
+    )
+    client.force_login(referent_user)
+    client.get(reverse("support:calendar_link"))
+    token = referent_user.calendar_feed_token.token
+    client.logout()
+    response = client.get(reverse("support:calendar_ics", args=[token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in body.replace("\r\n", "")
+    open_deadlines = episode.deadlines.filter(state__in=Deadline.OPEN_STATES).count()
+    assert body.count("BEGIN:VEVENT") == 1 + open_deadlines
+    unfolded = body.replace("\r\n ", "")
+    assert "DESCRIPTION:Salarié\\; tutrice\\, responsable\\nRH" in unfolded
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert client.get(reverse("support:calendar_ics", args=["wrong"])).status_code == 404

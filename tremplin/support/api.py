@@ -1,0 +1,242 @@
+"""The support's API (django-ninja): episodes, their plan, deadlines and meetings.
+
+``support_router`` is mounted by the API (``api.add_router("/support", support_router)``),
+which brings authentication (personal token or session). Everything reads through
+``SupportEpisode.objects.visible_to``: an episode outside the caller's scope is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from tremplin.accounts import audit
+from tremplin.rules.programmes import RuleError
+from tremplin.support.management.commands.support_plan import plan_as_json
+
+from .forms import MeetingForm
+from .models import SupportEpisode
+
+support_router = Router(tags=["Accompagnements"])
+
+MAX_PAGE_SIZE = 100
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FormErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class EpisodeOut(Schema):
+    id: int
+    beneficiary: int
+    programme: str
+    referent: int | None
+    operator: int | None
+    employer: int | None
+    tutor: int | None
+    rsa_adviser: str
+    contract_type: str
+    contract_start: dt.date | None
+    trial_end: dt.date | None
+    contract_end: dt.date | None
+    not_renewed: bool
+    started_on: dt.date
+    ended_on: dt.date | None
+    rupture_known_at: dt.datetime | None
+
+
+class EpisodePage(Schema):
+    count: int
+    items: list[EpisodeOut]
+
+
+class DeadlineOut(Schema):
+    code: str
+    label: str
+    rule: str
+    due: str  # a date, or an ISO datetime with its offset for the 48 hours (A14)
+    state: str
+    recipient: str
+    sent_to: str
+    sent_at: dt.date | None
+    note: str
+    dropped_reason: str
+
+
+class MeetingOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    duration_minutes: int
+    place: str
+    kind: str
+    participants: str
+    report: str
+    over_budget_reason: str
+
+
+class MeetingIn(Schema):
+    starts_at: dt.datetime
+    duration_minutes: int
+    place: str
+    kind: str
+    participants: str = ""
+    report: str = ""
+    over_budget_reason: str = ""
+
+
+def _episode_out(episode: SupportEpisode) -> dict:
+    rupture = episode.current_rupture()
+    return {
+        "id": episode.pk,
+        "beneficiary": episode.beneficiary_id,
+        "programme": episode.programme,
+        "referent": episode.referent_id,
+        "operator": episode.operator_id,
+        "employer": episode.employer_id,
+        "tutor": episode.tutor_id,
+        "rsa_adviser": episode.rsa_adviser_display,
+        "contract_type": episode.contract_type,
+        "contract_start": episode.contract_start,
+        "trial_end": episode.trial_end,
+        "contract_end": episode.contract_end,
+        "not_renewed": episode.not_renewed,
+        "started_on": episode.started_on,
+        "ended_on": episode.ended_on,
+        "rupture_known_at": rupture.known_at if rupture else None,
+    }
+
+
+def _visible(request):
+    return SupportEpisode.objects.visible_to(request.user).select_related("rupture", "rsa_adviser")
+
+
+def _episode(request, episode_id: int) -> SupportEpisode:
+    episode = _visible(request).filter(pk=episode_id).first()
+    if episode is None:
+        raise Http404("Introuvable ou hors de votre périmètre.")
+    return episode
+
+
+@support_router.get("/episodes", response=EpisodePage, summary="Lister les accompagnements")
+def list_episodes(
+    request,
+    beneficiary: int | None = None,
+    open: bool | None = None,
+    page: int = 1,
+    page_size: int = 50,
+):
+    queryset = _visible(request).order_by("-started_on", "-id")
+    if beneficiary is not None:
+        queryset = queryset.filter(beneficiary_id=beneficiary)
+    if open is not None:
+        queryset = queryset.filter(ended_on__isnull=open)
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    start = (max(page, 1) - 1) * page_size
+    return {
+        "count": queryset.count(),
+        "items": [_episode_out(e) for e in queryset[start : start + page_size]],
+    }
+
+
+@support_router.get(
+    "/episodes/{episode_id}",
+    response={200: EpisodeOut, 404: ErrorOut},
+    summary="Lire un accompagnement",
+)
+def read_episode(request, episode_id: int):
+    episode = _episode(request, episode_id)
+    audit.record_view(episode)
+    return _episode_out(episode)
+
+
+@support_router.get(
+    "/episodes/{episode_id}/plan",
+    response={200: dict, 404: ErrorOut, 422: ErrorOut},
+    summary="Le plan : phases, livrables et échéances (contrat JSON de support-plan)",
+)
+def read_plan(request, episode_id: int):
+    episode = _episode(request, episode_id)
+    if not episode.is_in_employment:
+        return Status(
+            422, {"detail": "Le plan de l'accompagnement professionnel n'est pas encore calculé."}
+        )
+    try:
+        plan = episode.plan()
+    except RuleError as error:
+        return Status(422, {"detail": error.message})
+    return plan_as_json(plan, episode.contract_start)
+
+
+@support_router.get(
+    "/episodes/{episode_id}/deadlines",
+    response={200: list[DeadlineOut], 404: ErrorOut},
+    summary="Les échéances enregistrées et leur état",
+)
+def list_deadlines(request, episode_id: int):
+    episode = _episode(request, episode_id)
+    return [
+        {
+            "code": d.code,
+            "label": d.label,
+            "rule": d.rule,
+            "due": d.due.isoformat(),
+            "state": d.state,
+            "recipient": d.recipient,
+            "sent_to": d.sent_to,
+            "sent_at": d.sent_at,
+            "note": d.note,
+            "dropped_reason": d.dropped_reason,
+        }
+        for d in episode.deadlines.all()
+    ]
+
+
+@support_router.get(
+    "/episodes/{episode_id}/meetings",
+    response={200: list[MeetingOut], 404: ErrorOut},
+    summary="Les rencontres et leurs comptes-rendus",
+)
+def list_meetings(request, episode_id: int):
+    return list(_episode(request, episode_id).meetings.all())
+
+
+@support_router.post(
+    "/episodes/{episode_id}/meetings",
+    response={201: MeetingOut, 404: ErrorOut, 422: FormErrorOut},
+    summary="Enregistrer une rencontre (mêmes contrôles que la page : A5)",
+)
+def create_meeting(request, episode_id: int, payload: MeetingIn):
+    episode = _episode(request, episode_id)
+    data = payload.dict()
+    # The form reads Paris wall-clock time; an aware moment is converted to it first.
+    moment = payload.starts_at
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
+    data["starts_at"] = moment.strftime("%Y-%m-%dT%H:%M")
+    form = MeetingForm(data, episode=episode)
+    if form.is_valid():
+        form.instance.created_by = request.user
+        try:
+            form.instance.full_clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages)
+        else:
+            form.save()
+            return Status(201, form.instance)
+    return Status(
+        422,
+        {
+            "detail": "Les données envoyées contiennent des erreurs : rien n'a été enregistré.",
+            "errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()},
+        },
+    )

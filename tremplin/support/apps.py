@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "tremplin.support"
+    label = "support"
+    verbose_name = "Accompagnements"

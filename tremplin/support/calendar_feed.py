@@ -1,0 +1,137 @@
+"""A referent's meetings and deadlines as iCalendar text (RFC 5545), written by hand.
+
+Lines end with CRLF and are folded at 75 octets (3.1); TEXT values escape backslash,
+semicolon, comma and newlines (3.3.11). Meetings carry their UTC start and end; a deadline
+is an all-day event on its due day, or a 15-minute event at the due moment when it is counted
+in hours (A14's 48 hours).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Deadline, Meeting
+
+PRODID = "-//Tremplin//Accompagnements//FR"
+# How far back the feed goes: calendars need the recent past, not every old meeting.
+PAST_DAYS = 92
+
+
+def escape_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Split a content line into chunks of at most 75 octets, never inside a character."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts = []
+    current = ""
+    limit = 75
+    for char in line:
+        if len((current + char).encode("utf-8")) > limit:
+            parts.append(current)
+            current = char
+            limit = 74  # continuation lines start with one space
+        else:
+            current += char
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _event(uid: str, stamp: str, fields: list[tuple[str, str]]) -> list[str]:
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}"]
+    lines += [f"{name}:{value}" for name, value in fields]
+    lines.append("END:VEVENT")
+    return lines
+
+
+def feed_for(user, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
+    stamp = _utc(now)
+    host = getattr(settings, "TREMPLIN_CALENDAR_UID_DOMAIN", "tremplin.local")
+    since = now - dt.timedelta(days=PAST_DAYS)
+    mine = Q(episode__referent=user) | Q(episode__beneficiary__referent=user)
+    meetings = (
+        Meeting.objects.filter(mine, starts_at__gte=since)
+        .select_related("episode__beneficiary")
+        .order_by("starts_at")
+    )
+    deadlines = (
+        Deadline.objects.filter(
+            mine,
+            state__in=Deadline.OPEN_STATES,
+            episode__ended_on__isnull=True,
+            due_on__gte=since.date(),
+        )
+        .select_related("episode__beneficiary")
+        .order_by("due_on")
+    )
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text('Tremplin — ' + user.get_full_name())}",
+    ]
+    for meeting in meetings:
+        person = str(meeting.episode.beneficiary)
+        description = meeting.participants or ""
+        lines += _event(
+            f"meeting-{meeting.pk}@{host}",
+            stamp,
+            [
+                ("DTSTART", _utc(meeting.starts_at)),
+                ("DTEND", _utc(meeting.ends_at)),
+                ("SUMMARY", escape_text(f"{meeting.get_kind_display()} — {person}")),
+                ("LOCATION", escape_text(meeting.get_place_display())),
+                ("DESCRIPTION", escape_text(description)),
+            ],
+        )
+    for deadline in deadlines:
+        person = str(deadline.episode.beneficiary)
+        if deadline.due_at:
+            when = [
+                ("DTSTART", _utc(deadline.due_at)),
+                ("DTEND", _utc(deadline.due_at + dt.timedelta(minutes=15))),
+            ]
+        else:
+            when = [
+                ("DTSTART;VALUE=DATE", deadline.due_on.strftime("%Y%m%d")),
+                ("DTEND;VALUE=DATE", (deadline.due_on + dt.timedelta(days=1)).strftime("%Y%m%d")),
+            ]
+        lines += _event(
+            f"deadline-{deadline.pk}@{host}",
+            stamp,
+            [
+                *when,
+                ("SUMMARY", escape_text(f"Échéance : {deadline.label} — {person}")),
+                (
+                    "DESCRIPTION",
+                    escape_text(
+                        f"{deadline.label} ({deadline.rule}), état : {deadline.get_state_display()}."
+                        + (f"\n{deadline.note}" if deadline.note else "")
+                    ),
+                ),
+                ("TRANSP", "TRANSPARENT"),
+            ],
+        )
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

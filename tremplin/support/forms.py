@@ -1,0 +1,219 @@
+"""Forms of the support pages: French errors, nothing lost on a mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.registry.models import Employer, Tutor
+from tremplin.rules.programmes import Programme, RuleError, hour_budget
+from tremplin.web.forms import BootstrapFormMixin
+
+from . import deliverables as deliverable_items
+from . import uploads
+from .models import Deadline, Document, EpisodeRupture, Meeting, Refusal, SupportEpisode
+
+
+def french_hours(duration: dt.timedelta) -> str:
+    """12 h, 12 h 30."""
+    minutes = round(duration.total_seconds() / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
+    """Start (or correct) an in-employment support by hand, with its contract's dates."""
+
+    class Meta:
+        model = SupportEpisode
+        fields = [
+            "operator", "referent", "employer", "tutor",
+            "rsa_adviser", "rsa_adviser_name", "rsa_adviser_email",
+            "contract_type", "contract_start", "trial_end", "contract_end", "not_renewed",
+            "ended_on",
+        ]  # fmt: skip
+        widgets = {
+            "contract_start": forms.DateInput,
+            "trial_end": forms.DateInput,
+            "contract_end": forms.DateInput,
+            "ended_on": forms.DateInput,
+        }
+
+    fieldsets = [
+        ("Suivi", ["operator", "referent"]),
+        ("Le contrat (CUI-CIE)", ["employer", "tutor", "contract_type", "contract_start",
+                                   "trial_end", "contract_end", "not_renewed"]),
+        ("Conseiller RSA référent (A8, A9)", ["rsa_adviser", "rsa_adviser_name",
+                                              "rsa_adviser_email"]),
+        ("Fin", ["ended_on"]),
+    ]  # fmt: skip
+
+    def __init__(self, *args, user, beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.beneficiary = beneficiary
+        self.instance.programme = Programme.IN_EMPLOYMENT.value
+        scope = scope_of(user)
+        operators = Organisation.objects.filter(
+            kind=Organisation.Kind.OPERATOR, territory_id=beneficiary.territory_id
+        )
+        if not scope.is_admin and not scope.agent_territory_ids:
+            operators = operators.filter(pk__in=scope.organisation_ids)
+        self.fields["operator"].queryset = operators
+        self.fields["operator"].required = True
+        referents = Membership.objects.active().filter(
+            role=Role.REFERENT, organisation__in=operators
+        )
+        self.fields["referent"].queryset = User.objects.filter(pk__in=referents.values("user_id"))
+        self.fields["referent"].required = True
+        self.fields["employer"].queryset = Employer.objects.visible_to(user)
+        self.fields["employer"].required = True
+        self.fields["tutor"].queryset = Tutor.objects.visible_to(user).select_related("employer")
+        self.fields["rsa_adviser"].queryset = User.objects.filter(is_active=True)
+        self.fields["rsa_adviser"].required = False
+        self.fields["contract_type"].required = True
+        self.fields["contract_start"].required = True
+        if not self.instance.pk:
+            del self.fields["ended_on"]
+            self.initial.setdefault("referent", beneficiary.referent_id or user.pk)
+            self.initial.setdefault("operator", beneficiary.operator_id)
+
+
+class MeetingForm(BootstrapFormMixin, forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label="Date et heure",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "starts_at", "duration_minutes", "place", "kind", "participants", "report",
+            "over_budget_reason",
+        ]  # fmt: skip
+        widgets = {
+            "report": forms.Textarea(attrs={"rows": 10}),
+            "over_budget_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.episode = episode
+        self.episode = episode
+
+    def clean(self):
+        data = super().clean()
+        minutes = data.get("duration_minutes")
+        if minutes is None:
+            return data
+        if minutes <= 0:
+            self.add_error("duration_minutes", "La durée doit être d'au moins une minute (A5).")
+            return data
+        others = self.episode.meetings.exclude(pk=self.instance.pk)
+        durations = [m.duration for m in others] + [dt.timedelta(minutes=minutes)]
+        try:
+            budget = hour_budget(self.episode.support_start, durations)
+        except RuleError as error:
+            self.add_error("duration_minutes", error.message)
+            return data
+        if budget.exceeded and not (data.get("over_budget_reason") or "").strip():
+            self.add_error(
+                "over_budget_reason",
+                f"Avec cette rencontre, l'accompagnement atteint {french_hours(budget.used)} "
+                f"pour un budget de {french_hours(budget.budget)} (A5) : indiquez le motif du "
+                "dépassement.",
+            )
+        return data
+
+
+class RefusalForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Refusal
+        fields = ["by", "on", "reason"]
+        widgets = {"on": forms.DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("La date du refus est dans le futur : corrigez-la.")
+        return day
+
+
+class RuptureForm(BootstrapFormMixin, forms.ModelForm):
+    known_at = forms.DateTimeField(
+        label="Rupture connue le (date et heure, heure de Paris)",
+        help_text="Le délai de 48 heures pour la signaler court à partir de ce moment (A14).",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = EpisodeRupture
+        fields = ["known_at", "last_day", "initiative", "reason", "concertation_held"]
+        widgets = {"last_day": forms.DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.episode = episode
+
+
+class DeliverableForm(BootstrapFormMixin, forms.Form):
+    """The items of a deliverable (A11–A14), built from ``deliverables.ITEMS_BY_CODE``.
+
+    Saving a draft never requires the items; sending does (``Deadline.mark_sent``)."""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in deliverable_items.items_of(deadline.code):
+            label = item.label + ("" if item.required else " (facultatif)")
+            if item.choices:
+                self.fields[item.key] = forms.ChoiceField(
+                    label=label, choices=[("", "—"), *item.choices], required=False
+                )
+            else:
+                self.fields[item.key] = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 4})
+                )
+
+
+class SendForm(BootstrapFormMixin, forms.Form):
+    sent_to = forms.CharField(label="Envoyé à", max_length=300)
+    sent_at = forms.DateField(label="Envoyé le", widget=forms.DateInput)
+
+    def clean_sent_at(self):
+        day = self.cleaned_data["sent_at"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("La date d'envoi est dans le futur : corrigez-la.")
+        return day
+
+
+def upload_max_bytes() -> int:
+    # A product setting, not a rule: 10 MB holds a scanned contract.
+    return getattr(settings, "TREMPLIN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+
+class DocumentForm(BootstrapFormMixin, forms.Form):
+    category = forms.ChoiceField(label="Catégorie", choices=Document.Category.choices)
+    title = forms.CharField(label="Titre", max_length=200)
+    file = forms.FileField(
+        label="Fichier",
+        help_text=f"{uploads.ACCEPTED_LABELS} ; 10 Mo au plus. Le type est vérifié dans le "
+        "contenu du fichier, pas dans son nom.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = upload_max_bytes()
+        content = upload.read(limit + 1)
+        try:
+            kind = uploads.check_upload(upload.name, content, limit)
+        except uploads.UploadError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.kind = kind
+        self.content = content
+        return upload

@@ -1,0 +1,777 @@
+"""Support episodes of both programmes, their meetings, deadlines, deliverables, ruptures.
+
+In-employment support (seed 000, rules A1–A14) is built; the professional programme
+(seed 004, issue 5) will reuse ``SupportEpisode`` (programme ``professional``), ``Meeting``,
+``Deadline`` and ``Document``. Every decision (phases, due dates, the hour budget) is a call
+into ``tremplin.rules.programmes``; these models store what comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tremplin.accounts import audit
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Organisation
+from tremplin.registry.models import Beneficiary, Employer, Tutor
+from tremplin.rules.calendar import to_paris
+from tremplin.rules.programmes import (
+    ContractType,
+    InEmploymentFacts,
+    Programme,
+    RuleError,
+    Rupture,
+    SupportPlan,
+    hour_budget,
+    in_employment_plan,
+)
+
+from . import deliverables as deliverable_items
+
+
+def _fr(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+class SupportEpisodeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Through the beneficiary's visibility rules (DESIGN.md), plus the episodes a
+        referent runs for a person followed by someone else."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        condition = Q(pk__in=[])
+        if scope.is_referent:
+            condition |= Q(referent=user) | Q(beneficiary__referent=user)
+        if scope.coordinated_operator_ids:
+            condition |= Q(operator_id__in=scope.coordinated_operator_ids) | Q(
+                beneficiary__operator_id__in=scope.coordinated_operator_ids
+            )
+        if scope.agent_territory_ids:
+            condition |= Q(beneficiary__territory_id__in=scope.agent_territory_ids)
+        return self.filter(condition)
+
+    def open(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class ProgrammeChoices(models.TextChoices):
+    IN_EMPLOYMENT = Programme.IN_EMPLOYMENT.value, "Accompagnement dans l'emploi (CUI-CIE)"
+    PROFESSIONAL = Programme.PROFESSIONAL.value, "Accompagnement professionnel"
+
+
+class ContractTypeChoices(models.TextChoices):
+    CDI = ContractType.CDI.value, "CDI"
+    CDD = ContractType.CDD.value, "CDD"
+
+
+class SupportEpisode(models.Model):
+    # Fields whose change changes the plan: refresh_deadlines() runs when one changes.
+    PLAN_FIELDS = ("contract_type", "contract_start", "trial_end", "contract_end", "not_renewed")
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, models.PROTECT, related_name="support_episodes", verbose_name="bénéficiaire"
+    )
+    programme = models.CharField("programme", max_length=20, choices=ProgrammeChoices.choices)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_episodes",
+        verbose_name="référent·e",
+    )
+    operator = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_episodes",
+        limit_choices_to={"kind": Organisation.Kind.OPERATOR},
+        verbose_name="structure d'accompagnement",
+    )
+    employer = models.ForeignKey(
+        Employer,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_episodes",
+        verbose_name="employeur",
+    )
+    tutor = models.ForeignKey(
+        Tutor,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_episodes",
+        verbose_name="tuteur·rice",
+    )
+    # A8, A9: the conseiller RSA référent is a user when they have an account, otherwise a
+    # name and an e-mail address (a conseiller of another service).
+    rsa_adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advised_support_episodes",
+        verbose_name="conseiller RSA (compte Tremplin)",
+    )
+    rsa_adviser_name = models.CharField("conseiller RSA (nom)", max_length=150, blank=True)
+    rsa_adviser_email = models.EmailField("conseiller RSA (adresse électronique)", blank=True)
+
+    contract_type = models.CharField(
+        "type de contrat", max_length=3, choices=ContractTypeChoices.choices, blank=True
+    )
+    contract_start = models.DateField("début du contrat (embauche)", null=True, blank=True)
+    trial_end = models.DateField(
+        "dernier jour de la période d'essai",
+        null=True,
+        blank=True,
+        help_text="Vide : durée par défaut du Code du travail (règle A11).",
+    )
+    contract_end = models.DateField("dernier jour du CDD", null=True, blank=True)
+    not_renewed = models.BooleanField(
+        "le CDD se termine sans pérennisation",
+        default=False,
+        help_text="Ouvre 3 mois d'accompagnement à la recherche d'emploi (règle A13).",
+    )
+    started_on = models.DateField("début de l'accompagnement")
+    ended_on = models.DateField("fin de l'accompagnement", null=True, blank=True)
+
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = SupportEpisodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "accompagnement"
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["referent", "ended_on"]),
+            models.Index(fields=["operator", "ended_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__in=[p.value for p in Programme]),
+                name="support_episode_known_programme",
+            ),
+            # A1, C7: an in-employment support follows a CUI-CIE, a CDI or a CDD.
+            models.CheckConstraint(
+                condition=~Q(programme=Programme.IN_EMPLOYMENT.value)
+                | (Q(contract_start__isnull=False) & Q(contract_type__in=["CDI", "CDD"])),
+                name="support_episode_in_employment_has_contract",
+            ),
+            models.CheckConstraint(
+                condition=~Q(contract_type="CDD") | Q(contract_end__isnull=False),
+                name="support_episode_cdd_has_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(contract_type="CDI") | Q(contract_end__isnull=True),
+                name="support_episode_cdi_has_no_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_end__isnull=True)
+                | Q(contract_end__gte=models.F("contract_start")),
+                name="support_episode_contract_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(trial_end__isnull=True) | Q(trial_end__gte=models.F("contract_start")),
+                name="support_episode_trial_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_renewed=False) | Q(contract_type="CDD"),
+                name="support_episode_only_cdd_not_renewed",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="support_episode_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} de {self.beneficiary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("support:episode_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_plan_values = instance._plan_values()
+        return instance
+
+    def _plan_values(self) -> tuple:
+        return tuple(self.__dict__.get(name) for name in self.PLAN_FIELDS)
+
+    @property
+    def is_in_employment(self) -> bool:
+        return self.programme == Programme.IN_EMPLOYMENT
+
+    @property
+    def rsa_adviser_display(self) -> str:
+        if self.rsa_adviser_id:
+            return self.rsa_adviser.get_full_name()
+        return self.rsa_adviser_name
+
+    @property
+    def rsa_adviser_address(self) -> str:
+        if self.rsa_adviser_id and self.rsa_adviser.email:
+            return self.rsa_adviser.email
+        return self.rsa_adviser_email
+
+    # --- the plan --------------------------------------------------------------------
+
+    def plan_facts(self, rupture: EpisodeRupture | None | bool = True) -> InEmploymentFacts:
+        """The facts the rules need; ``rupture`` True reads the stored one."""
+        if rupture is True:
+            rupture = self.current_rupture()
+        return InEmploymentFacts(
+            contract_start=self.contract_start,
+            contract_type=ContractType(self.contract_type),
+            contract_end=self.contract_end,
+            trial_end=self.trial_end,
+            rupture=rupture.as_rule() if rupture else None,
+            not_renewed=self.not_renewed,
+        )
+
+    def current_rupture(self) -> EpisodeRupture | None:
+        if self.pk is None:
+            return None
+        try:
+            return self.rupture
+        except EpisodeRupture.DoesNotExist:
+            return None
+
+    def plan(self) -> SupportPlan | None:
+        """The plan from the rules; None for the professional programme (issue 5)."""
+        if not self.is_in_employment:
+            return None
+        return in_employment_plan(self.plan_facts())
+
+    def clean(self):
+        errors = {}
+        if self.is_in_employment:
+            if not self.contract_start:
+                errors["contract_start"] = (
+                    "Indiquez la date d'embauche : l'accompagnement dans l'emploi commence avec "
+                    "le contrat (A5)."
+                )
+            if not self.contract_type:
+                errors["contract_type"] = "Choisissez CDI ou CDD (C7)."
+            if not self.employer_id:
+                errors["employer"] = "Indiquez l'employeur du CUI-CIE (A1)."
+        if self.tutor_id and self.employer_id and self.tutor.employer_id != self.employer_id:
+            errors["tutor"] = "Ce tuteur n'appartient pas à l'employeur choisi (C12)."
+        if self.rsa_adviser_id is None and not (self.rsa_adviser_name or "").strip():
+            if self.is_in_employment:
+                errors["rsa_adviser_name"] = (
+                    "Indiquez le conseiller RSA référent, compte Tremplin ou nom et adresse : "
+                    "il est informé des refus et reçoit la Synthèse du suivi (A8, A9, A12)."
+                )
+        elif self.rsa_adviser_id is None and not self.rsa_adviser_email:
+            errors["rsa_adviser_email"] = (
+                "Indiquez l'adresse électronique du conseiller RSA : un refus lui est signalé "
+                "sans délai (A9)."
+            )
+        if errors:
+            raise ValidationError(errors)
+        if self.is_in_employment:
+            try:
+                in_employment_plan(self.plan_facts())
+            except RuleError as error:
+                raise ValidationError(error.message) from None
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError(
+                {"ended_on": "La fin de l'accompagnement précède son début : corrigez une date."}
+            )
+
+    def _default_started_on(self) -> None:
+        if self.is_in_employment and self.started_on is None:
+            self.started_on = self.contract_start  # A5: from the contract's start
+
+    def clean_fields(self, exclude=None):
+        self._default_started_on()
+        super().clean_fields(exclude)
+
+    def save(self, *args, **kwargs):
+        self._default_started_on()
+        plan_changed = self._plan_values() != getattr(self, "_loaded_plan_values", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if plan_changed:
+                self.refresh_deadlines()
+        self._loaded_plan_values = self._plan_values()
+
+    @transaction.atomic
+    def refresh_deadlines(self) -> None:
+        """Recompute the stored deadlines from the rules (issue 4: changing a date — trial
+        end, contract end, a rupture — recomputes the plan at once).
+
+        One row per deliverable code and episode. A row the plan no longer asks for is never
+        deleted: it becomes "sans objet" with the reason (its content and sending stay), and
+        comes back to life if a later change asks for it again. Sent rows keep their state.
+        """
+        if not self.is_in_employment:
+            return  # the professional programme's plan needs its CER chain (issue 5)
+        plan = in_employment_plan(self.plan_facts())
+        existing = {deadline.code: deadline for deadline in self.deadlines.all()}
+        seen = set()
+        for item in plan.deliverables:
+            seen.add(item.code)
+            deadline = existing.get(item.code) or Deadline(episode=self, code=item.code)
+            deadline.fill_from_rule(item)
+            if deadline.state == Deadline.State.DROPPED:
+                has_content = hasattr(deadline, "content") and deadline.content.items
+                deadline.state = Deadline.State.DRAFT if has_content else Deadline.State.TO_DO
+            deadline.dropped_reason = ""
+            deadline.save()
+        for dropped in plan.dropped:
+            seen.add(dropped.deliverable.code)
+            deadline = existing.get(dropped.deliverable.code)
+            if deadline is None:
+                continue  # never asked for: nothing to keep
+            deadline.fill_from_rule(dropped.deliverable)
+            deadline.drop(dropped.reason)
+        for code, deadline in existing.items():
+            if code not in seen:
+                deadline.drop("N'est plus prévu par le plan après la modification des dates.")
+
+    def hours(self):
+        """Hours of meetings against the 12-hour budget (A5)."""
+        start = self.contract_start or self.started_on
+        return hour_budget(start, (m.duration for m in self.meetings.all()))
+
+    @property
+    def support_start(self) -> dt.date:
+        return self.contract_start or self.started_on
+
+
+class Deadline(models.Model):
+    """One deliverable of one episode with its due date, stored (issue 4: "everything due
+    this week for these referents" is one indexed query)."""
+
+    class State(models.TextChoices):
+        TO_DO = "to_do", "À faire"
+        DRAFT = "draft", "Brouillon"
+        SENT = "sent", "Envoyé"
+        DROPPED = "dropped", "Sans objet"
+
+    OPEN_STATES = (State.TO_DO, State.DRAFT)
+
+    episode = models.ForeignKey(SupportEpisode, models.CASCADE, related_name="deadlines")
+    code = models.CharField("code", max_length=40)
+    label = models.CharField("livrable", max_length=200)
+    rule = models.CharField("règle", max_length=10)
+    due_on = models.DateField("échéance (jour)")
+    # Set for a deadline counted in hours (A14's 48 hours): an aware moment; due_on is then
+    # its Paris day, so that every listing sorts and filters on one indexed column.
+    due_at = models.DateTimeField("échéance (heure)", null=True, blank=True)
+    responsible = models.CharField("produit par", max_length=100, blank=True)
+    recipient = models.CharField("destinataire prévu", max_length=200, blank=True)
+    note = models.TextField("remarque", blank=True)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.TO_DO)
+    dropped_reason = models.TextField("pourquoi sans objet", blank=True)
+    sent_to = models.CharField("envoyé à", max_length=300, blank=True)
+    sent_at = models.DateField("envoyé le", null=True, blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "échéance"
+        ordering = ["due_on", "due_at", "code"]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="deadline_state_due"),
+            models.Index(fields=["due_on"], name="deadline_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "code"], name="deadline_one_per_code"),
+            models.CheckConstraint(
+                condition=Q(state__in=["to_do", "draft", "sent", "dropped"]),
+                name="deadline_known_state",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | (Q(sent_at__isnull=False) & ~Q(sent_to="")),
+                name="deadline_sent_has_date_and_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.due_display}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("support:deliverable", args=[self.episode_id, self.code])
+
+    @property
+    def due(self) -> dt.date | dt.datetime:
+        return self.due_at or self.due_on
+
+    @property
+    def due_display(self) -> str:
+        if self.due_at:
+            return f"{to_paris(self.due_at):%d/%m/%Y à %H:%M}"
+        return _fr(self.due_on)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def has_items(self) -> bool:
+        return bool(deliverable_items.items_of(self.code))
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        if not self.is_open:
+            return False
+        now = now or timezone.now()
+        if self.due_at:
+            return self.due_at < now
+        return self.due_on < timezone.localdate(now)
+
+    def fill_from_rule(self, item) -> None:
+        self.label = item.label
+        self.rule = item.rule
+        self.due_on = item.due_day
+        self.due_at = to_paris(item.due) if isinstance(item.due, dt.datetime) else None
+        self.responsible = item.responsible
+        self.recipient = item.recipient or ""
+        self.note = item.note or ""
+
+    def drop(self, reason: str) -> None:
+        if self.state != self.State.SENT:
+            self.state = self.State.DROPPED
+        self.dropped_reason = reason
+        self.save()
+
+    def mark_sent(self, sent_to: str, sent_at: dt.date) -> None:
+        """Record the sending; refused without the required items (A11–A14)."""
+        errors = []
+        if not (sent_to or "").strip():
+            errors.append("Indiquez à qui le livrable a été envoyé.")
+        if sent_at is None:
+            errors.append("Indiquez la date d'envoi.")
+        values = self.content.items if hasattr(self, "content") else {}
+        missing = deliverable_items.missing_items(self.code, values)
+        if missing:
+            names = ", ".join(f"« {item.label} »" for item in missing)
+            errors.append(
+                f"Le livrable « {self.label} » ne peut pas être envoyé sans : {names} ({self.rule}). "
+                "Complétez-le puis enregistrez l'envoi."
+            )
+        if self.state == self.State.DROPPED:
+            errors.append(f"Ce livrable est sans objet : {self.dropped_reason}")
+        if errors:
+            raise ValidationError(errors)
+        self.state = self.State.SENT
+        self.sent_to = sent_to.strip()
+        self.sent_at = sent_at
+        self.save()
+
+
+class DeliverableContent(models.Model):
+    """What the operator writes in a deliverable (items of A11–A14, keyed by item)."""
+
+    deadline = models.OneToOneField(Deadline, models.CASCADE, related_name="content")
+    items = models.JSONField("contenu", default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "contenu d'un livrable"
+
+    def __str__(self) -> str:
+        return f"Contenu de {self.deadline.label}"
+
+
+class Meeting(models.Model):
+    """A meeting of the support (A5: at the company during working time, 12 hours)."""
+
+    class Place(models.TextChoices):
+        COMPANY = "company", "En entreprise"
+        OPERATOR = "operator", "Dans les locaux de l'opérateur"
+        PHONE = "phone", "Par téléphone"
+        VIDEO = "video", "En visioconférence"
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Entretien individuel"
+        WITH_EMPLOYER = "with_employer", "Avec le tuteur ou l'employeur"
+        TRIPARTITE = "tripartite", "Rencontre tripartite (employeur, salarié, conseiller RSA)"
+        CONCERTATION = "concertation", "Concertation"
+
+    episode = models.ForeignKey(SupportEpisode, models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField("date et heure")
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
+    place = models.CharField("lieu", max_length=10, choices=Place.choices)
+    kind = models.CharField("type de rencontre", max_length=15, choices=Kind.choices)
+    participants = models.CharField("participants", max_length=300, blank=True)
+    report = models.TextField("compte-rendu", blank=True)
+    over_budget_reason = models.TextField(
+        "motif du dépassement des 12 heures",
+        blank=True,
+        help_text="Obligatoire quand la rencontre dépasse le budget d'heures (règle A5).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "rencontre"
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["episode", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=24 * 60),
+                name="meeting_duration_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {to_paris(self.starts_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.duration_minutes or 0)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + self.duration
+
+    def clean(self):
+        start = self.episode.support_start if self.episode_id else None
+        if self.starts_at and start and to_paris(self.starts_at).date() < start:
+            raise ValidationError(
+                {
+                    "starts_at": f"La rencontre du {to_paris(self.starts_at):%d/%m/%Y} précède le "
+                    f"début du contrat ({_fr(start)}) : l'accompagnement commence à l'embauche "
+                    "(A5). Corrigez la date."
+                }
+            )
+
+
+class Refusal(models.Model):
+    """The employee or the employer refuses the support (A9): the conseiller RSA is told."""
+
+    class By(models.TextChoices):
+        EMPLOYEE = "employee", "Le salarié"
+        EMPLOYER = "employer", "L'employeur"
+
+    episode = models.ForeignKey(SupportEpisode, models.CASCADE, related_name="refusals")
+    by = models.CharField("refus exprimé par", max_length=10, choices=By.choices)
+    on = models.DateField("date du refus")
+    reason = models.TextField("motif")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "refus d'accompagnement"
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Refus de {self.get_by_display().lower()} le {_fr(self.on)}"
+
+
+class EpisodeRupture(models.Model):
+    """A rupture of the employment contract (A14): 48 hours to report it, then 3 months of
+    job-search support."""
+
+    class Initiative(models.TextChoices):
+        EMPLOYER = "employer", "L'employeur"
+        EMPLOYEE = "employee", "Le salarié"
+        MUTUAL = "mutual", "Commun accord"
+
+    episode = models.OneToOneField(SupportEpisode, models.CASCADE, related_name="rupture")
+    known_at = models.DateTimeField("rupture connue le (date et heure)")
+    last_day = models.DateField(
+        "dernier jour du contrat",
+        null=True,
+        blank=True,
+        help_text="Vide : le jour où la rupture est connue.",
+    )
+    initiative = models.CharField("à l'initiative de", max_length=10, choices=Initiative.choices)
+    reason = models.TextField("motif")
+    concertation_held = models.BooleanField("concertation préalable tenue (A14)", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "rupture"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(initiative__in=["employer", "employee", "mutual"]),
+                name="rupture_known_initiative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rupture connue le {to_paris(self.known_at):%d/%m/%Y à %H:%M}"
+
+    def as_rule(self) -> Rupture:
+        return Rupture(known_at=to_paris(self.known_at), on=self.last_day)
+
+    def clean(self):
+        if not (self.episode_id and self.known_at):
+            return
+        episode = self.episode
+        if not episode.is_in_employment:
+            raise ValidationError("Une rupture concerne un accompagnement dans l'emploi (A14).")
+        try:
+            in_employment_plan(episode.plan_facts(rupture=self))
+        except RuleError as error:
+            field = "last_day" if self.last_day and "rupture (" in error.message else "known_at"
+            raise ValidationError({field: error.message}) from None
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.episode.rupture = self
+            self.episode.refresh_deadlines()
+
+    def delete(self, *args, **kwargs):
+        episode = self.episode
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            episode._state.fields_cache.pop("rupture", None)  # the plan must not see it
+            episode.refresh_deadlines()
+        return result
+
+
+class Notification(models.Model):
+    """An e-mail sent; unique per (subject, kind, recipient) so that the daily job sends
+    each one once, however often it runs."""
+
+    class Kind(models.TextChoices):
+        COMING = "coming", "Échéance proche"
+        OVERDUE = "overdue", "Échéance dépassée"
+        RUPTURE = "rupture", "Rupture à signaler (A14)"
+        REFUSAL = "refusal", "Refus d'accompagnement (A9)"
+
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
+    deadline = models.ForeignKey(
+        Deadline, models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    refusal = models.ForeignKey(
+        Refusal, models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    recipient = models.EmailField("destinataire")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "kind", "recipient"],
+                condition=Q(deadline__isnull=False),
+                name="notification_once_per_deadline",
+            ),
+            models.UniqueConstraint(
+                fields=["refusal", "kind", "recipient"],
+                condition=Q(refusal__isnull=False),
+                name="notification_once_per_refusal",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=False) | Q(refusal__isnull=False),
+                name="notification_has_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} à {self.recipient}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret of a user's private iCalendar feed (whoever has the URL reads it)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="calendar_feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lien d'agenda privé"
+
+    def __str__(self) -> str:
+        return f"Agenda de {self.user}"
+
+    def renew(self) -> None:
+        self.token = _new_token()
+        self.save(update_fields=["token"])
+
+
+audit.register(SupportEpisode)
+audit.register(Deadline)
+audit.register(DeliverableContent)
+audit.register(Meeting)
+audit.register(Refusal)
+audit.register(EpisodeRupture)
+audit.register(CalendarFeedToken, secret_fields={"token"})
+
+
+def _document_path(instance, filename: str) -> str:
+    # Random names: the stored path reveals neither the person nor the original file name.
+    return f"livrets/{instance.episode_id}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class Document(models.Model):
+    """A piece of the livret d'accompagnement (A6), uploaded and checked by content."""
+
+    class Category(models.TextChoices):
+        CV = "cv", "CV"
+        JOB_DESCRIPTION = "job_description", "Fiche de poste"
+        CONTRACT = "contract", "Contrat de travail"
+        PROJECT = "project", "Projet professionnel"
+        MEETING_REPORT = "meeting_report", "Compte-rendu de rencontre"
+        TRAINING_CERTIFICATE = "training_certificate", "Attestation de formation"
+        RUPTURE_EVIDENCE = "rupture_evidence", "Pièce justificative de rupture (A14)"
+        OTHER = "other", "Autre document"
+
+    episode = models.ForeignKey(SupportEpisode, models.CASCADE, related_name="documents")
+    category = models.CharField("catégorie", max_length=25, choices=Category.choices)
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to=_document_path)
+    original_name = models.CharField("nom du fichier déposé", max_length=255)
+    content_type = models.CharField("type (lu dans le contenu)", max_length=120)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document du livret"
+        ordering = ["category", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} — {self.title}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+
+audit.register(Document)

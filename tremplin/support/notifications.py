@@ -1,0 +1,244 @@
+"""E-mails of the support: deadlines coming and overdue, ruptures (A14), refusals (A9).
+
+Each e-mail is recorded as ``Notification`` rows, unique per (deadline or refusal, kind,
+recipient): whatever sends it (the page at once, or the daily ``tremplin deadlines`` job),
+an e-mail already recorded is never sent again. Rows and e-mail go together in one
+transaction: if the mail server refuses, nothing is recorded and the next run retries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from tremplin.accounts.models import Membership, Role
+from tremplin.rules.calendar import to_paris
+
+from .models import Deadline, EpisodeRupture, Notification, Refusal
+
+Kind = Notification.Kind
+
+
+@dataclass
+class Message:
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    deadlines: list[Deadline] = field(default_factory=list)
+    refusal: Refusal | None = None
+
+    def rows(self) -> list[Notification]:
+        if self.refusal is not None:
+            return [Notification(kind=self.kind, refusal=self.refusal, recipient=self.recipient)]
+        return [
+            Notification(kind=self.kind, deadline=deadline, recipient=self.recipient)
+            for deadline in self.deadlines
+        ]
+
+
+def cellule_recipients(territory_id: int) -> list[str]:
+    """The Cellule contrats aidés (SAF/DIES) of a territory.
+
+    ``TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL`` (one address or several, comma-separated) when
+    the département has a shared mailbox; otherwise the active département agents of the
+    territory, who include the Cellule's members.
+    """
+    configured = getattr(settings, "TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL", "")
+    if configured:
+        if isinstance(configured, str):
+            configured = configured.split(",")
+        return sorted({address.strip().lower() for address in configured if address.strip()})
+    agents = Membership.objects.active().filter(
+        role=Role.DEPARTMENT_AGENT,
+        organisation__territory_id=territory_id,
+        user__is_active=True,
+    )
+    return sorted(set(agents.values_list("user__email", flat=True)))
+
+
+def _site_url(path: str) -> str:
+    base = getattr(settings, "TREMPLIN_SITE_URL", "").rstrip("/")
+    return f"{base}{path}"
+
+
+def _line(deadline: Deadline) -> str:
+    episode = deadline.episode
+    return (
+        f"- {deadline.due_display} : {deadline.label} ({deadline.rule}) — "
+        f"{episode.beneficiary} — {_site_url(episode.get_absolute_url())}"
+    )
+
+
+def refusal_message(refusal: Refusal) -> Message | None:
+    episode = refusal.episode
+    address = episode.rsa_adviser_address
+    if not address:
+        return None
+    return Message(
+        kind=Kind.REFUSAL,
+        recipient=address.lower(),
+        subject=f"Refus de l'accompagnement dans l'emploi — {episode.beneficiary}",
+        body=(
+            f"Bonjour {episode.rsa_adviser_display},\n\n"
+            f"{refusal.get_by_display()} a refusé l'accompagnement dans l'emploi de "
+            f"{episode.beneficiary} (employeur : {episode.employer or '—'}) le "
+            f"{refusal.on:%d/%m/%Y}.\n\nMotif : {refusal.reason}\n\n"
+            "Nous vous le signalons dans les plus brefs délais, comme le prévoit l'annexe "
+            "technique de l'accompagnement (A9).\n\n"
+            f"{episode.referent.get_full_name() if episode.referent else ''}\n"
+            f"{episode.operator or ''}\n"
+        ),
+        refusal=refusal,
+    )
+
+
+def rupture_messages(rupture: EpisodeRupture) -> list[Message]:
+    episode = rupture.episode
+    notice = episode.deadlines.filter(code="rupture_notice").first()
+    if notice is None:
+        return []
+    body = (
+        f"Bonjour,\n\nL'opérateur {episode.operator or ''} vous informe de la rupture du "
+        f"contrat de {episode.beneficiary} (employeur : {episode.employer or '—'}), connue le "
+        f"{to_paris(rupture.known_at):%d/%m/%Y à %H:%M}, à l'initiative de "
+        f"{rupture.get_initiative_display().lower()}.\n\nMotif : {rupture.reason}\n"
+        f"Concertation préalable : {'oui' if rupture.concertation_held else 'non'}.\n\n"
+        f"Le signalement complet avec les pièces justificatives est dû au plus tard le "
+        f"{notice.due_display} (48 heures, A14).\n\n"
+        f"Référent·e : {episode.referent.get_full_name() if episode.referent else '—'}\n"
+    )
+    return [
+        Message(
+            kind=Kind.RUPTURE,
+            recipient=address,
+            subject=f"Rupture de contrat CUI-CIE — {episode.beneficiary}",
+            body=body,
+            deadlines=[notice],
+        )
+        for address in cellule_recipients(episode.beneficiary.territory_id)
+    ]
+
+
+def _already(kind: str):
+    return Exists(
+        Notification.objects.filter(deadline=OuterRef("pk"), kind=kind).filter(
+            recipient=OuterRef("episode__referent__email")
+        )
+    )
+
+
+def deadline_messages(
+    today: dt.date, days_before: int, now: dt.datetime | None = None
+) -> list[Message]:
+    """Deadlines coming within ``days_before`` days and overdue ones, one e-mail per referent
+    and kind listing what was not notified yet. ``now`` judges the deadlines with an hour."""
+    now = now or timezone.now()
+    open_deadlines = (
+        Deadline.objects.filter(
+            state__in=Deadline.OPEN_STATES,
+            episode__ended_on__isnull=True,
+            episode__referent__isnull=False,
+            episode__referent__is_active=True,
+        )
+        .exclude(episode__referent__email="")
+        .select_related("episode__beneficiary", "episode__referent")
+        .order_by("due_on", "due_at", "episode_id", "code")
+    )
+    coming = open_deadlines.filter(
+        due_on__gte=today, due_on__lte=today + dt.timedelta(days=days_before)
+    ).exclude(Q(due_at__isnull=False) & Q(due_at__lt=now))
+    overdue = open_deadlines.filter(Q(due_on__lt=today) | Q(due_at__lt=now))
+    messages: list[Message] = []
+    for kind, queryset, subject, intro in (
+        (
+            Kind.OVERDUE,
+            overdue.filter(~_already(Kind.OVERDUE)),
+            "Échéances dépassées",
+            "Ces livrables ont dépassé leur échéance :",
+        ),
+        (
+            Kind.COMING,
+            coming.filter(~_already(Kind.COMING)),
+            f"Échéances des {days_before} prochains jours",
+            f"Ces livrables arrivent à échéance dans les {days_before} prochains jours :",
+        ),
+    ):
+        by_referent: dict[str, list[Deadline]] = defaultdict(list)
+        for deadline in queryset:
+            by_referent[deadline.episode.referent.email.lower()].append(deadline)
+        for address, items in by_referent.items():
+            referent = items[0].episode.referent
+            messages.append(
+                Message(
+                    kind=kind,
+                    recipient=address,
+                    subject=f"Tremplin — {subject} ({len(items)})",
+                    body=(
+                        f"Bonjour {referent.first_name},\n\n{intro}\n\n"
+                        + "\n".join(_line(d) for d in items)
+                        + "\n\nCe message est envoyé une seule fois par échéance.\n"
+                    ),
+                    deadlines=items,
+                )
+            )
+    return messages
+
+
+def pending_rupture_messages() -> list[Message]:
+    ruptures = EpisodeRupture.objects.select_related(
+        "episode__beneficiary", "episode__employer", "episode__operator", "episode__referent"
+    ).filter(episode__deadlines__code="rupture_notice", episode__ended_on__isnull=True)
+    messages = []
+    for rupture in ruptures:
+        sent = set(
+            Notification.objects.filter(
+                kind=Kind.RUPTURE, deadline__episode=rupture.episode
+            ).values_list("recipient", flat=True)
+        )
+        messages += [m for m in rupture_messages(rupture) if m.recipient not in sent]
+    return messages
+
+
+def pending_refusal_messages() -> list[Message]:
+    refusals = Refusal.objects.select_related(
+        "episode__beneficiary", "episode__employer", "episode__rsa_adviser", "episode__referent"
+    ).filter(~Exists(Notification.objects.filter(refusal=OuterRef("pk"), kind=Kind.REFUSAL)))
+    return [m for m in map(refusal_message, refusals) if m is not None]
+
+
+def deliver(message: Message) -> bool:
+    """Send and record; False when it was already recorded (nothing sent)."""
+    with transaction.atomic():
+        rows = message.rows()
+        if message.refusal is not None:
+            done = Notification.objects.filter(
+                refusal=message.refusal, kind=message.kind, recipient=message.recipient
+            ).exists()
+            if done:
+                return False
+        else:
+            done = set(
+                Notification.objects.filter(
+                    deadline__in=message.deadlines, kind=message.kind, recipient=message.recipient
+                ).values_list("deadline_id", flat=True)
+            )
+            rows = [row for row in rows if row.deadline_id not in done]
+            if not rows:
+                return False
+        Notification.objects.bulk_create(rows)
+        send_mail(
+            message.subject,
+            message.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient],
+            fail_silently=False,
+        )
+    return True

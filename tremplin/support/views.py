@@ -1,0 +1,580 @@
+"""Pages of the support. Thin: access through ``visible_to``, decisions in the models'
+calls to ``tremplin.rules``; an episode outside the user's scope is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db.models import Max, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tremplin.accounts import audit
+from tremplin.registry.models import Beneficiary
+from tremplin.rules.programmes import RuleError
+
+from . import calendar_feed, notifications
+from . import deliverables as deliverable_items
+from .forms import (
+    DeliverableForm,
+    DocumentForm,
+    EpisodeForm,
+    MeetingForm,
+    RefusalForm,
+    RuptureForm,
+    SendForm,
+    french_hours,
+)
+from .models import (
+    CalendarFeedToken,
+    Deadline,
+    DeliverableContent,
+    Document,
+    Meeting,
+    SupportEpisode,
+)
+from .timeline import build_timeline
+
+FORM_ERROR = (
+    "Le formulaire contient des erreurs, signalées sous chaque champ concerné. Rien n'a été "
+    "enregistré ; ce que vous avez saisi est conservé."
+)
+
+
+def visible_episode(request, pk) -> SupportEpisode:
+    queryset = SupportEpisode.objects.visible_to(request.user).select_related(
+        "beneficiary", "referent", "operator", "employer", "tutor", "rsa_adviser"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _form_invalid(request):
+    messages.error(request, FORM_ERROR)
+
+
+def _save_validated(request, form) -> bool:
+    """Model validation after the form's: a French ValidationError lands on the form."""
+    try:
+        form.instance.full_clean()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return False
+    form.save()
+    return True
+
+
+# --- episodes ----------------------------------------------------------------------------
+
+
+@login_required
+def episode_create(request, beneficiary_pk):
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=beneficiary_pk)
+    form = EpisodeForm(request.POST or None, user=request.user, beneficiary=beneficiary)
+    if request.method == "POST":
+        if form.is_valid() and _save_validated(request, form):
+            messages.success(request, f"L'accompagnement de {beneficiary} commence.")
+            return redirect(form.instance)
+        _form_invalid(request)
+    return render(
+        request,
+        "support/episode_form.html",
+        {"form": form, "beneficiary": beneficiary, "cancel_url": beneficiary.get_absolute_url()},
+    )
+
+
+@login_required
+def episode_update(request, pk):
+    episode = visible_episode(request, pk)
+    form = EpisodeForm(
+        request.POST or None, instance=episode, user=request.user, beneficiary=episode.beneficiary
+    )
+    if request.method == "POST":
+        if form.is_valid() and _save_validated(request, form):
+            messages.success(request, "L'accompagnement est enregistré ; le plan est recalculé.")
+            return redirect(episode)
+        _form_invalid(request)
+    return render(
+        request,
+        "support/episode_form.html",
+        {
+            "form": form,
+            "beneficiary": episode.beneficiary,
+            "episode": episode,
+            "cancel_url": episode.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def episode_detail(request, pk):
+    episode = visible_episode(request, pk)
+    audit.record_view(episode)
+    today = timezone.localdate()
+    try:
+        plan = episode.plan()
+        plan_error = None
+    except RuleError as error:
+        plan, plan_error = None, error.message
+    deadlines = list(episode.deadlines.all())
+    meetings = list(episode.meetings.all())
+    budget = episode.hours() if episode.contract_start or episode.started_on else None
+    return render(
+        request,
+        "support/episode_detail.html",
+        {
+            "episode": episode,
+            "plan": plan,
+            "plan_error": plan_error,
+            "today": today,
+            "now": timezone.now(),
+            "timeline": build_timeline(
+                plan, today, [d for d in deadlines if d.state != Deadline.State.DROPPED]
+            ),
+            "deadlines": deadlines,
+            "meetings": meetings,
+            "budget": budget,
+            "budget_used": french_hours(budget.used) if budget else "",
+            "budget_total": french_hours(budget.budget) if budget else "",
+            "rupture": episode.current_rupture(),
+            "refusals": list(episode.refusals.all()),
+            "documents": list(episode.documents.all()),
+        },
+    )
+
+
+# --- meetings ----------------------------------------------------------------------------
+
+
+@login_required
+def meeting_edit(request, pk, meeting_pk=None):
+    episode = visible_episode(request, pk)
+    meeting = get_object_or_404(episode.meetings, pk=meeting_pk) if meeting_pk else None
+    form = MeetingForm(request.POST or None, instance=meeting, episode=episode)
+    if request.method == "POST":
+        if form.is_valid():
+            if meeting is None:
+                form.instance.created_by = request.user
+            if _save_validated(request, form):
+                messages.success(request, "La rencontre et son compte-rendu sont enregistrés.")
+                return redirect(episode.get_absolute_url() + "#rencontres")
+        _form_invalid(request)
+    budget = episode.hours()
+    return render(
+        request,
+        "support/meeting_form.html",
+        {
+            "form": form,
+            "episode": episode,
+            "meeting": meeting,
+            "budget": budget,
+            "budget_used": french_hours(budget.used),
+            "budget_total": french_hours(budget.budget),
+            "cancel_url": episode.get_absolute_url(),
+        },
+    )
+
+
+# --- refusal and rupture -----------------------------------------------------------------
+
+
+@login_required
+def refusal_create(request, pk):
+    episode = visible_episode(request, pk)
+    form = RefusalForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            refusal = form.save(commit=False)
+            refusal.episode = episode
+            refusal.recorded_by = request.user
+            refusal.save()
+            message = notifications.refusal_message(refusal)
+            # A9: "dans les plus brefs délais": the conseiller RSA is told at once.
+            if message and notifications.deliver(message):
+                messages.success(
+                    request,
+                    f"Le refus est enregistré et signalé à {episode.rsa_adviser_display} "
+                    f"({message.recipient}) (A9).",
+                )
+            else:
+                messages.warning(
+                    request,
+                    "Le refus est enregistré, mais le conseiller RSA n'a pas d'adresse "
+                    "électronique : prévenez-le par un autre moyen (A9) et complétez "
+                    "l'accompagnement.",
+                )
+            return redirect(episode)
+        _form_invalid(request)
+    return render(
+        request,
+        "support/simple_form.html",
+        {
+            "form": form,
+            "episode": episode,
+            "title": "Enregistrer un refus d'accompagnement",
+            "intro": "Le conseiller RSA référent en est informé par courriel dès "
+            "l'enregistrement (A9).",
+            "cancel_url": episode.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def rupture_edit(request, pk):
+    episode = visible_episode(request, pk)
+    rupture = episode.current_rupture()
+    form = RuptureForm(request.POST or None, instance=rupture, episode=episode)
+    if request.method == "POST":
+        if form.is_valid():
+            form.instance.recorded_by = form.instance.recorded_by or request.user
+            if _save_validated(request, form):
+                sent = [
+                    message.recipient
+                    for message in notifications.rupture_messages(form.instance)
+                    if notifications.deliver(message)
+                ]
+                notice = episode.deadlines.get(code="rupture_notice")
+                text = (
+                    f"La rupture est enregistrée : signalement complet à la Cellule contrats "
+                    f"aidés au plus tard le {notice.due_display} (A14)."
+                )
+                if sent:
+                    text += f" Prévenue par courriel : {', '.join(sent)}."
+                messages.success(request, text)
+                return redirect(episode)
+        _form_invalid(request)
+    return render(
+        request,
+        "support/simple_form.html",
+        {
+            "form": form,
+            "episode": episode,
+            "title": "Déclarer une rupture du contrat",
+            "intro": "La rupture doit être précédée d'une concertation et signalée dans les "
+            "48 heures à la Cellule contrats aidés (A14). L'accompagnement passe ensuite en "
+            "recherche active d'emploi pendant 3 mois.",
+            "cancel_url": episode.get_absolute_url(),
+        },
+    )
+
+
+# --- deliverables ------------------------------------------------------------------------
+
+
+def _visible_deadline(request, pk, code) -> Deadline:
+    episode = visible_episode(request, pk)
+    deadline = get_object_or_404(episode.deadlines, code=code)
+    deadline.episode = episode
+    return deadline
+
+
+def prefill_from_reports(deadline: Deadline) -> dict[str, str]:
+    """A draft from the meetings' reports up to the due day (issue 4)."""
+    meetings = deadline.episode.meetings.filter(
+        starts_at__date__lte=deadline.due_on,
+    ).exclude(report="")
+    text = "\n\n".join(
+        f"{meeting} : {meeting.report.strip()}" for meeting in meetings.order_by("starts_at")
+    )
+    if not text:
+        return {}
+    return {
+        item.key: text
+        for item in deliverable_items.items_of(deadline.code)
+        if item.key in deliverable_items.PREFILLED_FROM_REPORTS
+    }
+
+
+@login_required
+def deliverable(request, pk, code):
+    deadline = _visible_deadline(request, pk, code)
+    content = DeliverableContent.objects.filter(deadline=deadline).first()
+    initial = content.items if content else prefill_from_reports(deadline)
+    form = DeliverableForm(request.POST or None, initial=initial, deadline=deadline)
+    send_form = SendForm(
+        initial={"sent_to": deadline.recipient, "sent_at": timezone.localdate()}, prefix="envoi"
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            content = content or DeliverableContent(deadline=deadline)
+            content.items = {key: value for key, value in form.cleaned_data.items() if value}
+            content.updated_by = request.user
+            content.save()
+            if deadline.state == Deadline.State.TO_DO:
+                deadline.state = Deadline.State.DRAFT
+                deadline.save()
+            messages.success(request, f"« {deadline.label} » est enregistré (brouillon).")
+            return redirect("support:deliverable", pk=pk, code=code)
+        _form_invalid(request)
+    return render(
+        request,
+        "support/deliverable.html",
+        {
+            "deadline": deadline,
+            "episode": deadline.episode,
+            "form": form,
+            "send_form": send_form,
+            "prefilled": content is None and bool(initial),
+            "cancel_url": deadline.episode.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def deliverable_send(request, pk, code):
+    deadline = _visible_deadline(request, pk, code)
+    form = SendForm(request.POST, prefix="envoi")
+    if form.is_valid():
+        try:
+            deadline.mark_sent(form.cleaned_data["sent_to"], form.cleaned_data["sent_at"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                f"« {deadline.label} » est marqué envoyé à {deadline.sent_to} le "
+                f"{deadline.sent_at:%d/%m/%Y}.",
+            )
+            return redirect(deadline.episode)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("support:deliverable", pk=pk, code=code)
+
+
+@login_required
+def deliverable_pdf(request, pk, code):
+    deadline = _visible_deadline(request, pk, code)
+    audit.record_view(deadline)
+    content = DeliverableContent.objects.filter(deadline=deadline).first()
+    values = content.items if content else {}
+    items = [
+        (item.label, deliverable_items.choice_label(item, values.get(item.key, "")))
+        for item in deliverable_items.items_of(deadline.code)
+    ]
+    html = render_to_string(
+        "support/deliverable_pdf.html",
+        {"deadline": deadline, "episode": deadline.episode, "items": items},
+    )
+    from weasyprint import HTML  # imported here: slow to load, only the PDF needs it
+
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{deadline.code}-{deadline.episode.beneficiary.last_name}.pdf".replace(" ", "_")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- the referent's day ------------------------------------------------------------------
+
+
+def meeting_gap_days() -> int:
+    # How long without a meeting before a person shows on the home page: a product setting
+    # (the seed gives no cadence for in-employment support; P4 gives 2 a month for issue 5).
+    return getattr(settings, "TREMPLIN_MEETING_GAP_DAYS", 30)
+
+
+def my_day_context(user, today: dt.date | None = None) -> dict:
+    """Overdue / this week / later deadlines, the week's meetings, the people without a
+    meeting for too long: a fixed number of queries whatever the portfolio's size."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    week_end = today + dt.timedelta(days=7)
+    open_deadlines = (
+        Deadline.objects.filter(
+            Q(episode__referent=user) | Q(episode__beneficiary__referent=user),
+            state__in=Deadline.OPEN_STATES,
+            episode__ended_on__isnull=True,
+        )
+        .select_related("episode__beneficiary")
+        .order_by("due_on", "due_at", "id")
+    )
+    deadlines = list(open_deadlines.filter(due_on__lte=today + dt.timedelta(days=60)))
+    overdue = [d for d in deadlines if d.is_overdue(now)]
+    this_week = [d for d in deadlines if not d.is_overdue(now) and d.due_on <= week_end]
+    later = [d for d in deadlines if d.due_on > week_end]
+    monday = today - dt.timedelta(days=today.weekday())
+    week_start = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))
+    week_meetings = list(
+        Meeting.objects.filter(
+            Q(episode__referent=user) | Q(episode__beneficiary__referent=user),
+            starts_at__gte=week_start,
+            starts_at__lt=week_start + dt.timedelta(days=7),
+        )
+        .select_related("episode__beneficiary")
+        .order_by("starts_at")
+    )
+    gap = meeting_gap_days()
+    limit = now - dt.timedelta(days=gap)
+    quiet = list(
+        SupportEpisode.objects.filter(
+            Q(referent=user) | Q(beneficiary__referent=user), ended_on__isnull=True
+        )
+        .annotate(last_meeting=Max("meetings__starts_at"))
+        .filter(Q(last_meeting__lt=limit) | Q(last_meeting__isnull=True))
+        .select_related("beneficiary")
+        .order_by("last_meeting", "beneficiary__last_name")
+    )
+    return {
+        "overdue": overdue,
+        "this_week": this_week,
+        "later": later,
+        "week_meetings": week_meetings,
+        "quiet_episodes": quiet,
+        "meeting_gap_days": gap,
+        "today": today,
+    }
+
+
+@login_required
+def my_day(request):
+    return render(request, "support/my_day.html", my_day_context(request.user))
+
+
+# --- calendar feed -----------------------------------------------------------------------
+
+
+@login_required
+def calendar_link(request):
+    token, _ = CalendarFeedToken.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        token.renew()
+        messages.success(request, "Un nouveau lien est créé ; l'ancien ne fonctionne plus.")
+        return redirect("support:calendar_link")
+    url = request.build_absolute_uri(reverse("support:calendar_ics", args=[token.token]))
+    return render(request, "support/calendar_link.html", {"feed_url": url})
+
+
+def calendar_ics(request, token):
+    """The private feed: no session (calendar applications have none), the token is the key."""
+    feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    body = calendar_feed.feed_for(feed.user)
+    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="tremplin.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --- the livret d'accompagnement (A6) ----------------------------------------------------
+
+
+@login_required
+def document_upload(request, pk):
+    episode = visible_episode(request, pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            document = Document(
+                episode=episode,
+                category=form.cleaned_data["category"],
+                title=form.cleaned_data["title"],
+                original_name=form.cleaned_data["file"].name[:255],
+                content_type=form.kind.content_type,
+                extension=form.kind.extension,
+                size=len(form.content),
+                uploaded_by=request.user,
+            )
+            document.file.save("document", ContentFile(form.content), save=False)
+            document.save()
+            messages.success(request, f"« {document.title} » rejoint le livret.")
+            return redirect(episode.get_absolute_url() + "#livret")
+        _form_invalid(request)
+    return render(
+        request,
+        "support/document_form.html",
+        {"form": form, "episode": episode, "cancel_url": episode.get_absolute_url()},
+    )
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    episode = visible_episode(request, pk)
+    document = get_object_or_404(episode.documents, pk=document_pk)
+    audit.record_view(document)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def livret_pdf(request, pk):
+    """The whole livret as one PDF (A6): cover, contents, meeting reports, deliverables, the
+    uploaded images, then the uploaded PDFs' pages; office files are listed by name."""
+    episode = visible_episode(request, pk)
+    audit.record_view(episode)
+    deadlines = [
+        (deadline, _deliverable_rows(deadline))
+        for deadline in episode.deadlines.select_related("content")
+        if deadline.has_items and hasattr(deadline, "content")
+    ]
+    documents = list(episode.documents.all())
+    for document in documents:
+        document.image_url = Path(document.file.path).as_uri() if document.is_image else ""
+    html = render_to_string(
+        "support/livret_pdf.html",
+        {
+            "episode": episode,
+            "meetings": [m for m in episode.meetings.all() if m.report],
+            "deadlines": deadlines,
+            "documents": documents,
+            "today": timezone.localdate(),
+        },
+    )
+    from weasyprint import HTML  # imported here: slow to load, only the PDF needs it
+
+    pdf = HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()
+    pdf = append_uploaded_pdfs(pdf, [d for d in documents if d.is_pdf])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"livret-{episode.beneficiary.last_name}.pdf".replace(" ", "_")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def append_uploaded_pdfs(livret: bytes, documents) -> bytes:
+    """The livret followed by each uploaded PDF; an unreadable upload is skipped, not fatal
+    (it stays listed in the livret and downloadable on its own)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+
+    writer = PdfWriter(clone_from=io.BytesIO(livret))
+    for document in documents:
+        try:
+            with document.file.open("rb") as handle:
+                writer.append(PdfReader(io.BytesIO(handle.read())))
+        except (PdfReadError, OSError, ValueError):
+            continue
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _deliverable_rows(deadline) -> list[tuple[str, str]]:
+    values = deadline.content.items
+    return [
+        (item.label, deliverable_items.choice_label(item, values.get(item.key, "")))
+        for item in deliverable_items.items_of(deadline.code)
+    ]
