@@ -1,0 +1,128 @@
+"""Run every benchmark against ONE database, in this process (``bench/__main__.py`` calls it).
+
+    python -m bench.run --database-url sqlite:///var/bench/x.sqlite3 --beneficiaries 100000 \
+        --output var/bench/sqlite.json
+
+Migrates, generates the data when the database is empty (and records how fast the
+generator went), reuses it when it already holds the requested number of people, and
+exits with WRONG_SIZE_EXIT_CODE when it holds another number: the caller recreates the
+database. Results go to ``--output`` as JSON.
+"""
+
+import argparse
+import datetime
+import importlib
+import json
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+WRONG_SIZE_EXIT_CODE = 3
+INFRASTRUCTURE_MODULES = {"__main__", "core", "run"}
+
+
+def import_benchmark_modules() -> None:
+    """Import every module of the ``bench`` package: their ``@benchmark`` functions register."""
+    import bench
+
+    for module in pkgutil.iter_modules(bench.__path__):
+        if module.name not in INFRASTRUCTURE_MODULES:
+            importlib.import_module(f"bench.{module.name}")
+
+
+def prepare_data(beneficiaries: int, seed: int, generation_file: Path) -> dict:
+    """The generator's figures: measured now, or read from the run that generated the data."""
+    from django.db import connection
+
+    from tremplin.registry.management.commands.generate_data import generate_data
+    from tremplin.registry.models import Beneficiary
+
+    existing = Beneficiary.objects.count()
+    if existing == beneficiaries and generation_file.exists():
+        return {**json.loads(generation_file.read_text()), "reused": True}
+    if existing:
+        print(
+            f"La base contient {existing} bénéficiaires, et non {beneficiaries} : elle doit "
+            "être recréée.",
+            file=sys.stderr,
+        )
+        sys.exit(WRONG_SIZE_EXIT_CODE)
+    print(f"Génération de {beneficiaries} bénéficiaires ({connection.vendor})…", flush=True)
+    result = generate_data(
+        beneficiaries=beneficiaries, seed=seed, write=lambda line: print(line, flush=True)
+    )
+    generation = {
+        "beneficiaries": result.beneficiaries,
+        "employers": result.employers,
+        "tutors": result.tutors,
+        "seconds": round(result.seconds, 2),
+        "beneficiaries_per_second": round(result.beneficiaries_per_second),
+        "generated_on": datetime.date.today().isoformat(),
+    }
+    generation_file.write_text(json.dumps(generation, indent=2))
+    return {**generation, "reused": False}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--beneficiaries", type=int, required=True)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    # Settings read DATABASE_URL when Django starts: set it before anything imports them.
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tremplin.settings")
+    # The test client's host, without touching the real settings.
+    os.environ["TREMPLIN_ALLOWED_HOSTS"] = "testserver"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.core import BENCHMARKS, BenchContext
+
+    call_command("migrate", verbosity=0, interactive=False)
+    generation = prepare_data(
+        args.beneficiaries, args.seed, args.output.with_name(f"generation-{args.output.stem}.json")
+    )
+    context = BenchContext(runs=args.runs, beneficiaries=args.beneficiaries)
+    import_benchmark_modules()
+    measurements = []
+    for function in BENCHMARKS:
+        print(f"Mesure : {function.__name__} ({connection.vendor})…", flush=True)
+        measurements += [m.as_dict() for m in function(context)]
+    args.output.write_text(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "server_version": _server_version(connection),
+                "beneficiaries": args.beneficiaries,
+                "runs": args.runs,
+                "generation": generation,
+                "facts": context.facts,
+                "measurements": measurements,
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+    )
+
+
+def _server_version(connection) -> str:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+if __name__ == "__main__":
+    main()
