@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "tremplin.registry",
     "tremplin.conventions",
     "tremplin.support",
+    "tremplin.professional",
+    "tremplin.progress",
+    "tremplin.companies",
     "tremplin.outcomes",
     "tremplin.api",
 ]

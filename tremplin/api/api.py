@@ -3,8 +3,11 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from tremplin.companies.api import companies_router
 from tremplin.conventions.api import router as conventions_router
 from tremplin.outcomes.api import outcomes_router
+from tremplin.professional.api import professional_router
+from tremplin.progress.api import progress_router
 from tremplin.support.api import support_router
 
 from . import beneficiaries, employers, tutors
@@ -53,3 +56,6 @@ api.add_router("/tutors", tutors.router)
 api.add_router("", outcomes_router)
 api.add_router("", conventions_router)
 api.add_router("", support_router)
+api.add_router("", professional_router)
+api.add_router("", progress_router)
+api.add_router("", companies_router)

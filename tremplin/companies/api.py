@@ -1,0 +1,3 @@
+from ninja import Router
+
+companies_router = Router(tags=["Relations entreprises"])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CompaniesConfig(AppConfig):
+    name = "tremplin.companies"
+    label = "companies"
+    verbose_name = "Relations entreprises"

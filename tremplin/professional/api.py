@@ -1,0 +1,3 @@
+from ninja import Router
+
+professional_router = Router(tags=["Accompagnement professionnel"])

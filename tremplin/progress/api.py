@@ -1,0 +1,3 @@
+from ninja import Router
+
+progress_router = Router(tags=["Progression et freins"])
