@@ -700,3 +700,10 @@ def test_build_plan_dispatches_the_in_employment_programme():
     plan = build_plan(golden_facts())
     assert plan.programme is Programme.IN_EMPLOYMENT
     assert plan == in_employment_plan(golden_facts())
+
+
+def test_first_cer_lasts_six_months():
+    # P4: 6 months; 15/01/2025 + 6 months - 1 day = 14/07/2025.
+    from tremplin.rules.programmes import first_cer_term
+
+    assert first_cer_term(D(2025, 1, 15)) == CerTerm(D(2025, 1, 15), D(2025, 7, 14))

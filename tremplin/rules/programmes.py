@@ -791,6 +791,12 @@ def validate_cer_chain(
     )
 
 
+def first_cer_term(start: dt.date) -> CerTerm:
+    """The first CER of a support starting on ``start``: 6 months (rule P4)."""
+    months = _value(Programme.PROFESSIONAL, "cer_months", start)
+    return CerTerm(start, add_months(start, months) - ONE_DAY)
+
+
 @dataclass(frozen=True)
 class CerRenewal:
     """The next CER the chain allows: dates, and whether the département must validate."""

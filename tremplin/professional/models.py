@@ -1,0 +1,318 @@
+"""The professional support of RSA beneficiaries (seed 004, rules P1–P10).
+
+A professional support is a ``support.SupportEpisode`` with programme ``professional``;
+this app adds what that programme needs around it: the facts of the support (project,
+intensive period, P3/P4), its chain of CERs (P4, P5), the contacts besides interviews and
+the collective actions (P2). Interviews are the episode's ``support.Meeting`` rows of kind
+"entretien individuel". Every decision is a call into ``tremplin.rules.programmes``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from tremplin.accounts import audit
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Organisation, Role
+from tremplin.registry.models import Beneficiary
+from tremplin.rules.programmes import (
+    CerTerm,
+    IntensivePeriod,
+    ProfessionalFacts,
+    Programme,
+    RuleError,
+    intensive_period,
+    professional_plan,
+    validate_cer_chain,
+)
+from tremplin.support.models import Deadline, Meeting, SupportEpisode
+
+INTERVIEW_KIND = Meeting.Kind.INDIVIDUAL
+
+
+def _fr(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def professional_episodes(user):
+    """The professional supports ``user`` may see (the episode's own rules)."""
+    return SupportEpisode.objects.visible_to(user).filter(programme=Programme.PROFESSIONAL.value)
+
+
+class ProfessionalSupport(models.Model):
+    """The facts of one professional support: its project (P3) and what decides its
+    intensive period (P4)."""
+
+    class Project(models.TextChoices):
+        EMPLOYMENT = "employment", "Retour à l'emploi"
+        TRAINING = "training", "Formation qualifiante"
+
+    episode = models.OneToOneField(
+        SupportEpisode, models.CASCADE, related_name="professional", verbose_name="accompagnement"
+    )
+    project = models.CharField("projet de la personne (P3)", max_length=10, choices=Project.choices)
+    new_entrant = models.BooleanField(
+        "nouvel entrant",
+        default=True,
+        help_text="Les 3 premiers mois sont un accompagnement intensif (P4).",
+    )
+    pathway_start = models.DateField(
+        "entrée dans le parcours d'insertion",
+        null=True,
+        blank=True,
+        help_text="Pour une personne en parcours depuis plus de 2 ans (P4).",
+    )
+    barriers_lifted_on = models.DateField(
+        "freins levés le",
+        null=True,
+        blank=True,
+        help_text="En parcours depuis plus de 2 ans, freins levés : période intensive (P4).",
+    )
+
+    class Meta:
+        verbose_name = "accompagnement professionnel"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__in=["employment", "training"]),
+                name="professional_support_known_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Accompagnement professionnel de {self.episode.beneficiary}"
+
+    def intensive(self) -> IntensivePeriod | None:
+        return intensive_period(
+            self.episode.started_on,
+            new_entrant=self.new_entrant,
+            pathway_start=self.pathway_start,
+            barriers_lifted_on=self.barriers_lifted_on,
+        )
+
+
+class Cer(models.Model):
+    """One contrat d'engagement réciproque of the chain (P4: 6 months; P5: renewals)."""
+
+    episode = models.ForeignKey(
+        SupportEpisode, models.CASCADE, related_name="cers", verbose_name="accompagnement"
+    )
+    number = models.PositiveSmallIntegerField("n° dans la chaîne")
+    start = models.DateField("début")
+    end = models.DateField("fin (dernier jour)")
+    objectives = models.TextField("objectifs")
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="validé par (département)",
+    )
+    validated_at = models.DateTimeField("validé le", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "CER"
+        verbose_name_plural = "CER"
+        ordering = ["episode", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "number"], name="cer_one_per_number"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="cer_end_after"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="cer_number_positive"),
+            models.CheckConstraint(
+                condition=Q(validated_by__isnull=True, validated_at__isnull=True)
+                | Q(validated_by__isnull=False, validated_at__isnull=False),
+                name="cer_validation_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CER n° {self.number} du {_fr(self.start)} au {_fr(self.end)}"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.validated_at is not None
+
+    def term(self, assume_validated: bool = False) -> CerTerm:
+        return CerTerm(self.start, self.end, assume_validated or self.is_validated)
+
+
+def cer_terms(cers, assume_validated: bool = False) -> tuple[CerTerm, ...]:
+    return tuple(cer.term(assume_validated) for cer in cers)
+
+
+def awaiting_validation(episode: SupportEpisode, cers=None) -> list[int]:
+    """Numbers of the CERs that need the département's validation and lack it (P5)."""
+    cers = list(episode.cers.all()) if cers is None else cers
+    if not cers:
+        return []
+    check = validate_cer_chain(cer_terms(cers, True), support_start=episode.started_on)
+    return [n for n in check.needs_validation if not cers[n - 1].is_validated]
+
+
+def support_end(episode: SupportEpisode, cers=None) -> dt.date | None:
+    """The support's last day: its end when closed, otherwise the last CER's end."""
+    cers = list(episode.cers.all()) if cers is None else cers
+    last = cers[-1].end if cers else None
+    if episode.ended_on and (last is None or episode.ended_on < last):
+        return episode.ended_on
+    return last
+
+
+def can_validate(user, episode: SupportEpisode) -> bool:
+    """P5: the département validates — an agent of the person's territory (or an admin)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    return (
+        Role.DEPARTMENT_AGENT in scope.roles
+        and episode.beneficiary.territory_id in scope.agent_territory_ids
+    )
+
+
+@transaction.atomic
+def sync_cer_deadlines(episode: SupportEpisode) -> None:
+    """Each CER's end is a deadline of the episode (P4, P5), stored like the in-employment
+    deadlines so that the referent's day lists it; codes ``cer_end_N``."""
+    cers = list(episode.cers.all())
+    if not cers:
+        return
+    facts = ProfessionalFacts(cer_terms(cers, True), support_start=episode.started_on)
+    try:
+        plan = professional_plan(facts)
+    except RuleError:
+        return  # a chain the rules refuse is never stored (the forms check it first)
+    existing = {d.code: d for d in episode.deadlines.filter(code__startswith="cer_end_")}
+    for item in plan.deliverables:
+        deadline = existing.pop(item.code, None) or Deadline(episode=episode, code=item.code)
+        deadline.fill_from_rule(item)
+        if deadline.state == Deadline.State.DROPPED:
+            deadline.state = Deadline.State.TO_DO
+            deadline.dropped_reason = ""
+        deadline.save()
+    # A CER is followed by a renewal: its end is no longer a decision to take.
+    renewed = {f"cer_end_{cer.number}" for cer in cers[:-1]}
+    for deadline in episode.deadlines.filter(code__in=renewed, state__in=Deadline.OPEN_STATES):
+        deadline.state = Deadline.State.DROPPED
+        deadline.dropped_reason = "Le CER a été renouvelé (P5)."
+        deadline.save()
+
+
+class Contact(models.Model):
+    """A contact besides the interviews (P4: logged in the intensive period)."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Téléphone"
+        EMAIL = "email", "Courriel"
+        SMS = "sms", "SMS"
+        VISIT = "visit", "Visite"
+
+    episode = models.ForeignKey(
+        SupportEpisode, models.CASCADE, related_name="contacts", verbose_name="accompagnement"
+    )
+    on = models.DateField("date")
+    channel = models.CharField("moyen", max_length=5, choices=Channel.choices)
+    note = models.TextField("objet, compte-rendu", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "contact"
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["episode", "on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["phone", "email", "sms", "visit"]),
+                name="contact_known_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} du {_fr(self.on)}"
+
+
+class CollectiveActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        return self.filter(
+            Q(operator_id__in=scope.organisation_ids)
+            | Q(operator__territory_id__in=scope.agent_territory_ids)
+        )
+
+
+class CollectiveAction(models.Model):
+    """A workshop or an information session (P2); attendance counts as a contact."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", "Atelier"
+        INFORMATION = "information", "Réunion d'information"
+
+    operator = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="collective_actions",
+        verbose_name="structure",
+        limit_choices_to={"kind": Organisation.Kind.OPERATOR},
+    )
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    on = models.DateField("date")
+    theme = models.CharField("thème", max_length=200)
+    place = models.CharField("lieu", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = CollectiveActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "action collective"
+        verbose_name_plural = "actions collectives"
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} « {self.theme} » du {_fr(self.on)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("professional:action_detail", args=[self.pk])
+
+
+class Invitation(models.Model):
+    action = models.ForeignKey(
+        CollectiveAction, models.CASCADE, related_name="invitations", verbose_name="action"
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary, models.PROTECT, related_name="collective_invitations", verbose_name="personne"
+    )
+    present = models.BooleanField("présent·e", default=False)
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["beneficiary__last_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "beneficiary"], name="invitation_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary} à {self.action}"
+
+
+audit.register(ProfessionalSupport)
+audit.register(Cer)
+audit.register(Contact)
+audit.register(CollectiveAction)
+audit.register(Invitation)
