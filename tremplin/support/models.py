@@ -143,6 +143,16 @@ class SupportEpisode(models.Model):
         default=False,
         help_text="Ouvre 3 mois d'accompagnement à la recherche d'emploi (règle A13).",
     )
+    # Issue 4: started from a signed convention (or by hand for a person hired outside the
+    # product, then empty). One in-employment support per convention.
+    convention = models.OneToOneField(
+        "conventions.Convention",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_episode",
+        verbose_name="convention CUI-CIE",
+    )
     started_on = models.DateField("début de l'accompagnement")
     ended_on = models.DateField("fin de l'accompagnement", null=True, blank=True)
 
