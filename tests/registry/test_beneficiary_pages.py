@@ -303,3 +303,36 @@ class TestList:
         response = logged_referent.get(reverse("registry:beneficiary_list") + "?tri=nir")
         assert response.status_code == 200
         assert response.context["sort_key"] == "nom"
+
+
+def test_a_duplicate_saved_meanwhile_by_another_agent_is_a_form_error(
+    logged_referent, territory, operator, referent_user
+):
+    """The form's duplicate check passed, then another agent saved the same NIR before our
+    insert (simulated with a real pre_save receiver): the unique index refuses, the page says
+    so in French, keeps what was typed, and the request's transaction stays usable."""
+    from django.db.models.signals import pre_save
+
+    data = form_data(territory, operator, referent_user, rsa_number="7654321")
+    other_agent_saved = []
+
+    def other_agent_saves_the_same_person(sender, instance, **kwargs):
+        if not other_agent_saved and instance.pk is None:
+            other_agent_saved.append(True)
+            twin = factories.BeneficiaryFactory(territory=territory, operator=operator)
+            twin.nir = instance.nir
+            twin.save()
+
+    pre_save.connect(other_agent_saves_the_same_person, sender=Beneficiary)
+    try:
+        response = logged_referent.post(reverse("registry:beneficiary_create"), data)
+    finally:
+        pre_save.disconnect(other_agent_saves_the_same_person, sender=Beneficiary)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "vient d'être enregistré pendant votre saisie" in page
+    assert f'value="{data["last_name"]}"' in page
+    # our insert was refused and the savepoint rolled back; the simulated twin, written inside
+    # that same savepoint here (a real other agent commits in its own transaction), went too
+    assert Beneficiary.objects.count() == 0
+    assert logged_referent.get(reverse("registry:beneficiary_list")).status_code == 200

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views import generic
@@ -23,12 +24,26 @@ class VisibleObjectsMixin(LoginRequiredMixin):
         return self.model.objects.visible_to(self.request.user)
 
 
+CONCURRENT_DUPLICATE = (
+    "Un autre dossier portant le même identifiant (NIR, numéro d'allocataire ou SIRET) vient "
+    "d'être enregistré pendant votre saisie. Rien n'a été enregistré : recherchez ce dossier "
+    "dans le répertoire avant de réessayer ; ce que vous avez saisi est conservé ci-dessous."
+)
+
+
 class UserFormMixin:
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            # A savepoint: another agent may save the same NIR, RSA number or SIRET between
+            # this form's duplicate checks and the insert; the unique index then decides.
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except IntegrityError:
+            form.add_error(None, CONCURRENT_DUPLICATE)
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message.format(object=self.object))
         return response
 
