@@ -1,0 +1,208 @@
+"""Forms of the professional support: French errors citing the rule, nothing lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.rules.calendar import to_paris
+from tremplin.rules.programmes import RuleError, interview_cadence
+from tremplin.support.models import Meeting, SupportEpisode
+from tremplin.web.forms import BootstrapFormMixin
+
+from .models import Contact, ProfessionalSupport, support_end
+
+
+def referents_of(operators):
+    memberships = Membership.objects.active().filter(role=Role.REFERENT, organisation__in=operators)
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name"
+    )
+
+
+class OpenForm(BootstrapFormMixin, forms.Form):
+    """Open a professional support with its first CER of 6 months (P3, P4)."""
+
+    operator = forms.ModelChoiceField(Organisation.objects.none(), label="Structure")
+    referent = forms.ModelChoiceField(User.objects.none(), label="Référent·e")
+    started_on = forms.DateField(
+        label="Début de l'accompagnement et du premier CER", widget=forms.DateInput
+    )
+    project = forms.ChoiceField(
+        label="Projet de la personne (P3)", choices=ProfessionalSupport.Project.choices
+    )
+    new_entrant = forms.BooleanField(
+        label="Nouvel entrant (3 premiers mois intensifs, P4)", required=False, initial=True
+    )
+    pathway_start = forms.DateField(
+        label="Entrée dans le parcours d'insertion", required=False, widget=forms.DateInput
+    )
+    barriers_lifted_on = forms.DateField(
+        label="Freins levés le",
+        required=False,
+        widget=forms.DateInput,
+        help_text="En parcours depuis plus de 2 ans, freins levés : 3 mois intensifs (P4).",
+    )
+    objectives = forms.CharField(
+        label="Objectifs du premier CER", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    fieldsets = [
+        ("Suivi", ["operator", "referent", "started_on", "project"]),
+        ("Période intensive (P4)", ["new_entrant", "pathway_start", "barriers_lifted_on"]),
+        ("Premier CER : 6 mois (P4)", ["objectives"]),
+    ]
+
+    def __init__(self, *args, user, beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.beneficiary = beneficiary
+        scope = scope_of(user)
+        operators = Organisation.objects.filter(
+            kind=Organisation.Kind.OPERATOR, territory_id=beneficiary.territory_id
+        )
+        if not scope.is_admin and not scope.agent_territory_ids:
+            operators = operators.filter(pk__in=scope.organisation_ids)
+        self.fields["operator"].queryset = operators
+        self.fields["referent"].queryset = referents_of(operators)
+        self.initial.setdefault("operator", beneficiary.operator_id)
+        self.initial.setdefault("referent", beneficiary.referent_id or user.pk)
+
+    def clean(self):
+        data = super().clean()
+        if not self.beneficiary.receives_rsa:
+            self.add_error(
+                None,
+                "L'accompagnement professionnel s'adresse aux bénéficiaires du RSA soumis à "
+                "droits et devoirs (P3) : le dossier n'indique pas le RSA. Complétez le dossier "
+                "de la personne si elle le perçoit.",
+            )
+        open_one = SupportEpisode.objects.filter(
+            beneficiary=self.beneficiary, programme="professional", ended_on__isnull=True
+        ).exists()
+        if open_one:
+            self.add_error(
+                None,
+                "Cette personne a déjà un accompagnement professionnel en cours : renouvelez son "
+                "CER plutôt que d'en ouvrir un autre (P5).",
+            )
+        operator, referent = data.get("operator"), data.get("referent")
+        member = (
+            operator
+            and referent
+            and Membership.objects.active()
+            .filter(user=referent, organisation=operator, role=Role.REFERENT)
+            .exists()
+        )
+        if operator and referent and not member:
+            self.add_error("referent", "Ce référent n'appartient pas à la structure choisie.")
+        lifted_without_pathway = data.get("barriers_lifted_on") and not data.get("pathway_start")
+        if not data.get("new_entrant") and lifted_without_pathway:
+            self.add_error(
+                "pathway_start",
+                "Indiquez l'entrée dans le parcours : la période intensive après la levée "
+                "des freins concerne les personnes en parcours depuis plus de 2 ans (P4).",
+            )
+        return data
+
+
+class RenewalForm(BootstrapFormMixin, forms.Form):
+    objectives = forms.CharField(
+        label="Objectifs du CER renouvelé", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def outside_support_error(episode, day: dt.date, cers=None) -> str | None:
+    """The rule's own French error when ``day`` is outside the support (P4), else None."""
+    end = support_end(episode, cers)
+    if end is None:
+        return "L'accompagnement n'a pas de CER : ouvrez-le avec son premier CER (P4)."
+    try:
+        interview_cadence(episode.started_on, end, [day])
+    except RuleError as error:
+        return f"{error.message} Corrigez la date."
+    return None
+
+
+class InterviewForm(BootstrapFormMixin, forms.ModelForm):
+    """An individual interview of the support (a ``support.Meeting``, P4)."""
+
+    starts_at = forms.DateTimeField(
+        label="Date et heure",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["starts_at", "duration_minutes", "place", "participants", "report"]
+        widgets = {"report": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.episode = episode
+        self.instance.kind = Meeting.Kind.INDIVIDUAL
+        self.episode = episode
+        self.initial.setdefault("duration_minutes", 45)
+        self.initial.setdefault("place", Meeting.Place.OPERATOR)
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if minutes <= 0 or minutes > 24 * 60:
+            raise forms.ValidationError("La durée doit être comprise entre 1 minute et 24 heures.")
+        return minutes
+
+    def clean_starts_at(self):
+        moment = self.cleaned_data["starts_at"]
+        error = outside_support_error(self.episode, to_paris(moment).date())
+        if error:
+            raise forms.ValidationError(error)
+        return moment
+
+
+class ContactForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["on", "channel", "note"]
+        widgets = {"on": forms.DateInput, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.episode = episode
+        self.episode = episode
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        error = outside_support_error(self.episode, day)
+        if error:
+            raise forms.ValidationError(error.replace("L'entretien", "Le contact"))
+        return day
+
+
+class TransferForm(forms.Form):
+    """Bulk transfer between referents (P9): who to, which episodes."""
+
+    target = forms.ModelChoiceField(User.objects.none(), label="Nouveau ou nouvelle référent·e")
+    episodes = forms.ModelMultipleChoiceField(
+        SupportEpisode.objects.none(), label="Personnes à transférer"
+    )
+
+    def __init__(self, *args, episodes, referents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episodes"].queryset = episodes
+        self.fields["target"].queryset = referents
+        self.fields["episodes"].error_messages["required"] = (
+            "Cochez au moins une personne à transférer."
+        )
+        self.fields["target"].error_messages["required"] = (
+            "Choisissez le ou la référent·e qui reprend les personnes."
+        )
+
+    def clean(self):
+        data = super().clean()
+        target, chosen = data.get("target"), data.get("episodes")
+        if target and chosen and all(e.referent_id == target.pk for e in chosen):
+            self.add_error("target", "Ces personnes sont déjà suivies par ce ou cette référent·e.")
+        return data
