@@ -2,9 +2,11 @@
 refusal, the referent's day (query counts), the iCalendar feed."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -357,3 +359,132 @@ def test_the_calendar_feed_parses(client, referent_user):
     assert "DESCRIPTION:Salarié\\; tutrice\\, responsable\\nRH" in unfolded
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert client.get(reverse("support:calendar_ics", args=["wrong"])).status_code == 404
+
+
+def test_a_rupture_with_its_supporting_document_goes_to_the_livret_and_the_cellule(
+    client, referent_user, settings
+):
+    # A14: "reported within 48 hours to the Cellule contrats aidés with supporting documents".
+    settings.TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = "cellule@departement.example.fr"
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    letter = SimpleUploadedFile("demission.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
+    response = client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {
+            "known_at": "2025-06-10T14:00",
+            "initiative": "employee",
+            "reason": "Démission",
+            "concertation_held": "on",
+            "evidence": letter,
+            "evidence_title": "Lettre de démission",
+        },
+        follow=True,
+    )
+    page = html.unescape(response.content.decode())
+    assert "« Lettre de démission » rejoint le livret." in page
+    # 3 months of job search from the day after the last day (10/06/2025): 11/06 to 10/09.
+    assert "recherche active d'emploi du 11/06/2025 au 10/09/2025 (A14)" in page
+    document = episode.documents.get()
+    assert document.category == "rupture_evidence"
+    assert document.content_type == "application/pdf"
+    (email,) = mail.outbox
+    assert email.attachments == [("Lettre de démission.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")]
+    assert "Pièce jointe : Lettre de démission." in email.body
+
+
+def test_a_rupture_document_of_the_wrong_type_is_refused_and_nothing_is_saved(
+    client, referent_user, settings
+):
+    settings.TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = "cellule@departement.example.fr"
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {
+            "known_at": "2025-06-10T14:00",
+            "initiative": "employee",
+            "reason": "Démission",
+            "evidence": SimpleUploadedFile("lettre.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "n'est pas d'un type accepté" in page
+    assert "Démission" in page  # what was typed is kept
+    assert not EpisodeRupture.objects.exists()
+    assert not episode.documents.exists()
+    assert mail.outbox == []
+
+
+def test_the_support_starts_from_a_signed_convention_with_its_dates(client, referent_user):
+    from tests.conventions.factories import ConventionFactory
+
+    beneficiary = factories.BeneficiaryFactory(
+        territory=referent_user.memberships.first().organisation.territory,
+        operator=referent_user.memberships.first().organisation,
+        referent=referent_user,
+    )
+    convention = ConventionFactory(
+        territory=beneficiary.territory, beneficiary=beneficiary, signed=True
+    )
+    client.force_login(referent_user)
+    url = reverse("support:episode_from_convention", args=[convention.pk])
+    assert url in client.get(convention.get_absolute_url()).content.decode()
+    form = client.get(url).context["form"]
+    # The convention's hire (15/03/2025) and planned end (14/09/2025), see its factory.
+    assert form.initial["contract_start"] == dt.date(2025, 3, 15)
+    assert form.initial["contract_end"] == dt.date(2025, 9, 14)
+    assert form.initial["employer"] == convention.employer_id
+    response = client.post(
+        url,
+        {
+            "operator": convention.operator_id,
+            "referent": referent_user.pk,
+            "employer": convention.employer_id,
+            "tutor": convention.tutor_id,
+            "contract_type": "CDD",
+            "contract_start": "2025-03-15",
+            "contract_end": "2025-09-14",
+            "rsa_adviser_name": "Claire Muller",
+            "rsa_adviser_email": "claire.muller@departement.example.fr",
+        },
+    )
+    episode = SupportEpisode.objects.get(convention=convention)
+    assert response.url == episode.get_absolute_url()
+    assert episode.deadlines.filter(code="trial_review").exists()
+    # A second visit leads to the same support, never a second one.
+    assert client.get(url).url == episode.get_absolute_url()
+
+
+def test_an_unsigned_convention_does_not_start_a_support(client, referent_user):
+    from tests.conventions.factories import ConventionFactory
+
+    operator = referent_user.memberships.first().organisation
+    beneficiary = factories.BeneficiaryFactory(
+        territory=operator.territory, operator=operator, referent=referent_user
+    )
+    convention = ConventionFactory(territory=beneficiary.territory, beneficiary=beneficiary)
+    client.force_login(referent_user)
+    response = client.get(
+        reverse("support:episode_from_convention", args=[convention.pk]), follow=True
+    )
+    assert "n'est pas signée" in html.unescape(response.content.decode())
+    assert not SupportEpisode.objects.exists()
+
+
+def test_another_operator_s_convention_is_a_404(client, referent_user, other_operator):
+    from tests.conventions.factories import ConventionFactory
+
+    convention = ConventionFactory(
+        territory=other_operator.territory,
+        beneficiary=factories.BeneficiaryFactory(
+            territory=other_operator.territory,
+            operator=other_operator,
+            referent=factories.referent(other_operator),
+        ),
+        signed=True,
+    )
+    client.force_login(referent_user)
+    url = reverse("support:episode_from_convention", args=[convention.pk])
+    assert client.get(url).status_code == 404

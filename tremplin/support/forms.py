@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
@@ -152,6 +153,16 @@ class RuptureForm(BootstrapFormMixin, forms.ModelForm):
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    evidence = forms.FileField(
+        label="Pièce justificative (lettre de démission, de licenciement, rupture conventionnelle…)",
+        required=False,
+        help_text="Jointe au courriel à la Cellule contrats aidés et rangée dans le livret (A14). "
+        "D'autres pièces peuvent être ajoutées au livret ensuite.",
+    )
+    evidence_title = forms.CharField(
+        label="Titre de la pièce", max_length=200, required=False, help_text="Facultatif."
+    )
+
     class Meta:
         model = EpisodeRupture
         fields = ["known_at", "last_day", "initiative", "reason", "concertation_held"]
@@ -160,6 +171,34 @@ class RuptureForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, episode, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.episode = episode
+        self.evidence_kind = None
+        self.evidence_content = b""
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            self.evidence_kind, self.evidence_content = checked_upload(upload)
+        return upload
+
+    def evidence_document(self, user) -> Document | None:
+        """The supporting document, saved in the livret (category A14), or None."""
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return None
+        title = (self.cleaned_data.get("evidence_title") or "").strip()
+        document = Document(
+            episode=self.instance.episode,
+            category=Document.Category.RUPTURE_EVIDENCE,
+            title=title or f"Pièce justificative de la rupture — {upload.name}"[:200],
+            original_name=upload.name[:255],
+            content_type=self.evidence_kind.content_type,
+            extension=self.evidence_kind.extension,
+            size=len(self.evidence_content),
+            uploaded_by=user,
+        )
+        document.file.save("document", ContentFile(self.evidence_content), save=False)
+        document.save()
+        return document
 
 
 class DeliverableForm(BootstrapFormMixin, forms.Form):
@@ -208,12 +247,16 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = upload_max_bytes()
-        content = upload.read(limit + 1)
-        try:
-            kind = uploads.check_upload(upload.name, content, limit)
-        except uploads.UploadError as error:
-            raise forms.ValidationError(str(error)) from None
-        self.kind = kind
-        self.content = content
+        self.kind, self.content = checked_upload(upload)
         return upload
+
+
+def checked_upload(upload) -> tuple[uploads.FileKind, bytes]:
+    """The upload's kind read from its content, and its bytes; a French error otherwise."""
+    limit = upload_max_bytes()
+    content = upload.read(limit + 1)
+    try:
+        kind = uploads.check_upload(upload.name, content, limit)
+    except uploads.UploadError as error:
+        raise forms.ValidationError(str(error)) from None
+    return kind, content

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Membership, Role
 from tremplin.rules.calendar import to_paris
 
-from .models import Deadline, EpisodeRupture, Notification, Refusal
+from .models import Deadline, Document, EpisodeRupture, Notification, Refusal
 
 Kind = Notification.Kind
 
@@ -34,6 +34,8 @@ class Message:
     body: str
     deadlines: list[Deadline] = field(default_factory=list)
     refusal: Refusal | None = None
+    # (file name, content, MIME type): the supporting documents of a rupture (A14).
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
     def rows(self) -> list[Notification]:
         if self.refusal is not None:
@@ -100,17 +102,26 @@ def refusal_message(refusal: Refusal) -> Message | None:
     )
 
 
-def rupture_messages(rupture: EpisodeRupture) -> list[Message]:
+def rupture_messages(rupture: EpisodeRupture, evidence: Document | None = None) -> list[Message]:
+    """To the Cellule contrats aidés (A14); ``evidence``, a document of the livret just
+    uploaded with the declaration, is attached."""
     episode = rupture.episode
     notice = episode.deadlines.filter(code="rupture_notice").first()
     if notice is None:
         return []
+    attachments = []
+    if evidence is not None:
+        with evidence.file.open("rb") as handle:
+            name = f"{evidence.title[:80]}.{evidence.extension}".replace("/", "-")
+            attachments.append((name, handle.read(), evidence.content_type))
     body = (
         f"Bonjour,\n\nL'opérateur {episode.operator or ''} vous informe de la rupture du "
         f"contrat de {episode.beneficiary} (employeur : {episode.employer or '—'}), connue le "
         f"{to_paris(rupture.known_at):%d/%m/%Y à %H:%M}, à l'initiative de "
         f"{rupture.get_initiative_display().lower()}.\n\nMotif : {rupture.reason}\n"
-        f"Concertation préalable : {'oui' if rupture.concertation_held else 'non'}.\n\n"
+        f"Concertation préalable : {'oui' if rupture.concertation_held else 'non'}.\n"
+        + (f"Pièce jointe : {evidence.title}.\n" if evidence is not None else "")
+        + "\n"
         f"Le signalement complet avec les pièces justificatives est dû au plus tard le "
         f"{notice.due_display} (48 heures, A14).\n\n"
         f"Référent·e : {episode.referent.get_full_name() if episode.referent else '—'}\n"
@@ -122,6 +133,7 @@ def rupture_messages(rupture: EpisodeRupture) -> list[Message]:
             subject=f"Rupture de contrat CUI-CIE — {episode.beneficiary}",
             body=body,
             deadlines=[notice],
+            attachments=attachments,
         )
         for address in cellule_recipients(episode.beneficiary.territory_id)
     ]
@@ -234,11 +246,10 @@ def deliver(message: Message) -> bool:
             if not rows:
                 return False
         Notification.objects.bulk_create(rows)
-        send_mail(
-            message.subject,
-            message.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [message.recipient],
-            fail_silently=False,
+        email = EmailMessage(
+            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]
         )
+        for name, content, mimetype in message.attachments:
+            email.attach(name, content, mimetype)
+        email.send(fail_silently=False)
     return True

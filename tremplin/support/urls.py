@@ -11,6 +11,11 @@ urlpatterns = [
         views.episode_create,
         name="episode_create",
     ),
+    path(
+        "nouveau/convention/<int:convention_pk>/",
+        views.episode_from_convention,
+        name="episode_from_convention",
+    ),
     path("<int:pk>/", views.episode_detail, name="episode_detail"),
     path("<int:pk>/modifier/", views.episode_update, name="episode_update"),
     path("<int:pk>/rencontres/nouvelle/", views.meeting_edit, name="meeting_create"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Max, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,6 +95,76 @@ def episode_create(request, beneficiary_pk):
         request,
         "support/episode_form.html",
         {"form": form, "beneficiary": beneficiary, "cancel_url": beneficiary.get_absolute_url()},
+    )
+
+
+def convention_initial(convention) -> dict:
+    """What a signed convention already says about the support (issue 4): the parties and the
+    contract's dates, so that nothing is typed twice."""
+    return {
+        "operator": convention.operator_id,
+        "referent": convention.referent_id,
+        "employer": convention.employer_id,
+        "tutor": convention.tutor_id,
+        "contract_type": convention.contract_type,
+        "contract_start": convention.hire_date,
+        "contract_end": convention.planned_end,
+    }
+
+
+@login_required
+def episode_from_convention(request, convention_pk):
+    """Start the in-employment support of a signed convention (A10: signed in the presence of
+    the employee, the employer, the operator and the conseiller RSA)."""
+    from tremplin.conventions.models import Convention
+
+    convention = get_object_or_404(
+        Convention.objects.visible_to(request.user).select_related("beneficiary"),
+        pk=convention_pk,
+    )
+    existing = SupportEpisode.objects.filter(convention=convention).first()
+    if existing is not None:
+        messages.info(request, "L'accompagnement de cette convention est déjà commencé.")
+        return redirect(existing)
+    if not convention.is_signed:
+        messages.error(
+            request,
+            "Cette convention n'est pas signée : l'accompagnement commence avec une convention "
+            "signée (A10). Signez-la d'abord, ou commencez l'accompagnement depuis la fiche de "
+            "la personne.",
+        )
+        return redirect(convention)
+    if convention.sector != Convention.Sector.CIE:
+        messages.error(
+            request,
+            "L'accompagnement dans l'emploi suit un CUI-CIE du secteur marchand (A1) ; cette "
+            "convention est un CAE.",
+        )
+        return redirect(convention)
+    beneficiary = convention.beneficiary
+    form = EpisodeForm(
+        request.POST or None,
+        initial=convention_initial(convention),
+        user=request.user,
+        beneficiary=beneficiary,
+    )
+    form.instance.convention = convention
+    if request.method == "POST":
+        if form.is_valid() and _save_validated(request, form):
+            messages.success(
+                request, f"L'accompagnement de {beneficiary} commence (convention {convention})."
+            )
+            return redirect(form.instance)
+        _form_invalid(request)
+    return render(
+        request,
+        "support/episode_form.html",
+        {
+            "form": form,
+            "beneficiary": beneficiary,
+            "convention": convention,
+            "cancel_url": convention.get_absolute_url(),
+        },
     )
 
 
@@ -237,23 +308,39 @@ def refusal_create(request, pk):
 def rupture_edit(request, pk):
     episode = visible_episode(request, pk)
     rupture = episode.current_rupture()
-    form = RuptureForm(request.POST or None, instance=rupture, episode=episode)
+    form = RuptureForm(
+        request.POST or None, request.FILES or None, instance=rupture, episode=episode
+    )
     if request.method == "POST":
         if form.is_valid():
             form.instance.recorded_by = form.instance.recorded_by or request.user
-            if _save_validated(request, form):
-                sent = [
-                    message.recipient
-                    for message in notifications.rupture_messages(form.instance)
-                    if notifications.deliver(message)
-                ]
+            with transaction.atomic():
+                saved = _save_validated(request, form)
+                evidence = form.evidence_document(request.user) if saved else None
+            if saved:
+                # A14: the Cellule contrats aidés is told at once, with the documents.
+                outgoing = notifications.rupture_messages(form.instance, evidence)
+                sent = [m.recipient for m in outgoing if notifications.deliver(m)]
                 notice = episode.deadlines.get(code="rupture_notice")
                 text = (
                     f"La rupture est enregistrée : signalement complet à la Cellule contrats "
                     f"aidés au plus tard le {notice.due_display} (A14)."
                 )
+                job_search = [p for p in episode.plan().phases if p.code == "job_search"]
+                if job_search:
+                    text += (
+                        f" L'accompagnement passe en recherche active d'emploi du "
+                        f"{job_search[0].first:%d/%m/%Y} au {job_search[0].last:%d/%m/%Y} (A14)."
+                    )
+                if evidence is not None:
+                    text += f" « {evidence.title} » rejoint le livret."
                 if sent:
-                    text += f" Prévenue par courriel : {', '.join(sent)}."
+                    text += f" Cellule contrats aidés prévenue par courriel : {', '.join(sent)}."
+                elif not outgoing:
+                    text += (
+                        " Aucune adresse de la Cellule contrats aidés n'est connue pour ce "
+                        "territoire : signalez-lui la rupture par un autre moyen (A14)."
+                    )
                 messages.success(request, text)
                 return redirect(episode)
         _form_invalid(request)
