@@ -146,9 +146,11 @@ def test_the_people_behind_a_number_export_to_xlsx(client, coordinator_user, ope
     assert {row[0] for row in rows[1:]} == {people[key].pk for key in "ABCH"}
 
 
-def test_the_agreement_rates_are_a_venir_with_their_targets(
+def test_the_agreement_rates_without_ended_supports_say_so_with_their_targets(
     client, coordinator_user, operator, people
 ):
+    # The people have situations but no support ended in the period: no rate, a sentence
+    # saying why (issue 6, bad input: "a period filter with no data ... never a silent zero").
     response = get_page(client, coordinator_user, structure=operator.pk, **FIRST_HALF_2025)
 
     rows = {row.indicator: row for row in response.context["agreement"]}
@@ -161,11 +163,13 @@ def test_the_agreement_rates_are_a_venir_with_their_targets(
         Indicator.DURABLE_PLACEMENT,
         Indicator.RETURN_TO_ACTIVITY,
         Indicator.EXITS_LINKED_TO_EMPLOYMENT,
-        Indicator.CV_ONLINE,
     ):
         assert not rows[indicator].available
-        assert rows[indicator].detail.startswith("À venir")
-    assert response.content.decode().count("à venir</span>") == 4
+        assert rows[indicator].value is None
+        assert "terminé entre le 01/01/2025 et le 30/06/2025" in rows[indicator].detail
+        assert "pas de taux" in rows[indicator].detail
+    assert rows[Indicator.CV_ONLINE].detail.startswith("À venir")
+    assert "pas de taux" in response.content.decode()
 
 
 def test_portfolio_per_fte_counts_entrusted_people_over_referents_fte(
@@ -211,7 +215,8 @@ def test_the_indicators_export_to_csv_with_the_filters(client, coordinator_user,
     lines = text.splitlines()
     assert lines[0].startswith("Indicateur;Règle;Structure;Du;Au;Valeur")
     assert any(
-        line.startswith("Taux de placement pérenne (A3);") and ";à venir;" in line for line in lines
+        line.startswith("Taux de placement pérenne (A3);") and ";pas de taux;" in line
+        for line in lines
     )
     assert any(
         "dont un CDI au moins à mi-temps;A4 a;" in line and ";25;%;2;8;" in line for line in lines

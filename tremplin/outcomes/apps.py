@@ -5,3 +5,8 @@ class OutcomesConfig(AppConfig):
     name = "tremplin.outcomes"
     label = "outcomes"
     verbose_name = "Sorties et indicateurs"
+
+    def ready(self):
+        from .exits import connect_signals
+
+        connect_signals()

@@ -180,6 +180,17 @@ class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
         empty_label="Tous les référent·es",
     )
+    programme = forms.ChoiceField(
+        label="Programme",
+        required=False,
+        choices=[
+            ("", "Les deux programmes"),
+            *[
+                (p.value, label[0].upper() + label[1:])
+                for p, label in rules.PROGRAMME_LABELS.items()
+            ],
+        ],
+    )
     du = forms.DateField(label="Du", widget=forms.DateInput)
     au = forms.DateField(label="Au", widget=forms.DateInput)
 

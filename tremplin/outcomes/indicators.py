@@ -1,15 +1,12 @@
-"""What the indicators can say today from the recorded situations, computed by the database.
+"""The indicators, computed by the database (aggregates, never Python loops over rows).
 
 The agreements' rates (A3 durable placement, P10 return to activity and exits linked to
-employment) are measured on *supports*: who was followed, from when to when, and how the
-support ended. Support episodes do not exist yet, so those rates are shown as "à venir"
-with their targets, never approximated under their names. What the situations alone can
-tell, and is shown under its own name, is how many of an operator's people *started* a
-job, a qualifying training or an activity during a period, and the portfolio per referent
-FTE (P9) from today's assignments.
-
-Every number is one SQL aggregate (``Count`` with ``filter=Exists(...)``), never a Python
-loop over rows; the kinds each count reads are the rules' (``tremplin.rules.outcomes``).
+employment) are measured on the *ended supports*: each one's exit is classified by the rules
+and stored (``SupportExit``, ``tremplin.outcomes.exits``), and a rate is one ``Count`` with
+a filter over those rows. What the situations alone tell, shown under its own name, is how
+many people *started* a job, a qualifying training or an activity during a period; and the
+portfolio per referent FTE (P9) from today's assignments. The funnel of the in-employment
+programme reads the plan's stored deadlines (trial review, month 5) and the exits.
 """
 
 import calendar
@@ -246,42 +243,39 @@ class AgreementIndicatorRow:
     value: Decimal | None
     detail: str
     available: bool
+    numerator_code: str = ""
+    denominator_code: str = ""
+    numerator: int | None = None
+    denominator: int | None = None
 
 
-# Why each rate of the agreements is not computed yet: what it needs that does not exist.
-COMING_WITH_SUPPORT_EPISODES = {
-    Indicator.DURABLE_PLACEMENT: "À venir : se mesure sur les accompagnements dans l'emploi "
-    "terminés, à la fin des 6 mois ou dans les 3 mois suivant un CDD non pérennisé ou une "
-    "rupture (règle A3). Il faut les accompagnements (en cours de construction).",
-    Indicator.RETURN_TO_ACTIVITY: "À venir : se mesure sur les accompagnements professionnels "
-    "(une reprise commencée pendant l'accompagnement, règle P10). Il faut les accompagnements "
-    "(en cours de construction). Les situations commencées dans la période sont ci-dessous.",
-    Indicator.EXITS_LINKED_TO_EMPLOYMENT: "À venir : se mesure sur les accompagnements "
-    "professionnels terminés (règles P10 et P1). Il faut les accompagnements (en cours de "
-    "construction).",
+# What is not computed yet, and why: what it needs that does not exist.
+COMING = {
     Indicator.CV_ONLINE: "À venir : il faut savoir qui est « prêt à l'emploi » et si son CV est "
     "déposé sur Job Connexion, ce que suivra l'accompagnement professionnel (règles P6, P10).",
 }
 
 
-def agreement_indicators(people, operators, period: Period, operator=None, referent=None):
+def agreement_indicators(
+    people, operators, period: Period, operator=None, referent=None, exits=None, exit_counts=None
+):
     """The agreements' indicators with their targets in force at the period's end."""
     targets = AgreementTarget.objects.in_force(operator, period.last_day)
+    if exit_counts is None:
+        exit_counts = count_exits(exits, period)
     rows = [
+        exit_rate_row(indicator, exit_counts, targets.get(indicator), period)
+        for indicator in EXIT_RATES
+    ]
+    rows.append(
         AgreementIndicatorRow(
-            indicator,
-            targets.get(indicator),
+            Indicator.CV_ONLINE,
+            targets.get(Indicator.CV_ONLINE),
             None,
-            COMING_WITH_SUPPORT_EPISODES[indicator],
+            COMING[Indicator.CV_ONLINE],
             available=False,
         )
-        for indicator in (
-            Indicator.DURABLE_PLACEMENT,
-            Indicator.RETURN_TO_ACTIVITY,
-            Indicator.EXITS_LINKED_TO_EMPLOYMENT,
-            Indicator.CV_ONLINE,
-        )
-    ]
+    )
     rows.append(
         portfolio_per_fte(
             people, operators, period, targets.get(Indicator.PORTFOLIO_PER_FTE), referent
@@ -323,3 +317,253 @@ def portfolio_per_fte(
         "se comptera sur les accompagnements en cours.",
         available=True,
     )
+
+
+# --- the agreements' rates, over the classified exits of the ended supports -----------------
+
+IN_EMPLOYMENT = rules.Programme.IN_EMPLOYMENT.value
+PROFESSIONAL = rules.Programme.PROFESSIONAL.value
+CLASSIFIED = ~Q(category="")
+
+
+@dataclass(frozen=True)
+class ExitCount:
+    """A count of ended supports whose exit matches ``condition`` (a Q over SupportExit)."""
+
+    code: str
+    label: str
+    rule: str
+    condition: Q
+
+
+EXIT_COUNTS = [
+    ExitCount(
+        "sorties-dans-emploi",
+        "Accompagnements dans l'emploi terminés, sortie mesurée",
+        "A3",
+        Q(programme=IN_EMPLOYMENT) & CLASSIFIED,
+    ),
+    ExitCount(
+        "placement-perenne",
+        "Sorties en placement pérenne",
+        "A3, A4",
+        Q(programme=IN_EMPLOYMENT, durable_placement=True),
+    ),
+    ExitCount(
+        "sorties-professionnel",
+        "Accompagnements professionnels terminés, sortie mesurée",
+        "P10",
+        Q(programme=PROFESSIONAL) & CLASSIFIED,
+    ),
+    ExitCount(
+        "reprise-activite",
+        "Reprises d'activité ou d'emploi",
+        "P10",
+        Q(programme=PROFESSIONAL, return_to_activity=True),
+    ),
+    ExitCount(
+        "sortie-emploi",
+        "Sorties liées à l'emploi",
+        "P10, P1",
+        Q(programme=PROFESSIONAL, exit_linked_to_employment=True),
+    ),
+    ExitCount(
+        "en-cours-de-mesure",
+        "dont sorties encore en cours de mesure (jusqu'à 3 mois après la fin)",
+        "A3",
+        CLASSIFIED & Q(evaluation_date__lt=F("window_end")),
+    ),
+    ExitCount(
+        "a-corriger",
+        "Sorties non classées : données à corriger",
+        "A3, A4, P10",
+        ~Q(errors=""),
+    ),
+]
+EXIT_COUNTS_BY_CODE = {count.code: count for count in EXIT_COUNTS}
+
+# rate indicator -> (numerator code, denominator code)
+EXIT_RATES = {
+    Indicator.DURABLE_PLACEMENT: ("placement-perenne", "sorties-dans-emploi"),
+    Indicator.RETURN_TO_ACTIVITY: ("reprise-activite", "sorties-professionnel"),
+    Indicator.EXITS_LINKED_TO_EMPLOYMENT: ("sortie-emploi", "sorties-professionnel"),
+}
+
+
+def exits_in_period(exits, period: Period):
+    """Exits of the supports that ended in the period (A3, P10 measure them on their end)."""
+    return exits.filter(support_end__gte=period.first_day, support_end__lte=period.last_day)
+
+
+def count_exits(exits, period: Period) -> dict[str, int]:
+    """One query: every count of EXIT_COUNTS over the supports ended in the period."""
+    return (
+        exits_in_period(exits, period)
+        .order_by()
+        .aggregate(**{count.code: Count("pk", filter=count.condition) for count in EXIT_COUNTS})
+    )
+
+
+def _plural(number: int, word: str) -> str:
+    return f"{number} {word}{'s' if number > 1 else ''}"
+
+
+def exit_rate_row(indicator, counts: dict[str, int], target, period: Period):
+    numerator, denominator = EXIT_RATES[indicator]
+    measured = counts[denominator]
+    if not measured:
+        programme = "dans l'emploi" if indicator == Indicator.DURABLE_PLACEMENT else "professionnel"
+        return AgreementIndicatorRow(
+            indicator,
+            target,
+            None,
+            f"Aucun accompagnement {programme} terminé entre le {period.first_day:%d/%m/%Y} et "
+            f"le {period.last_day:%d/%m/%Y} dont la sortie est classée : pas de taux. "
+            "Élargissez la période ou vérifiez les dates de fin des accompagnements.",
+            available=False,
+            numerator_code=numerator,
+            denominator_code=denominator,
+            numerator=0,
+            denominator=0,
+        )
+    positive = counts[numerator]
+    detail = (
+        f"{positive} sur {_plural(measured, 'accompagnement')} terminé{'s' if measured > 1 else ''} "
+        f"dans la période, sortie classée par les règles."
+    )
+    return AgreementIndicatorRow(
+        indicator,
+        target,
+        _percentage(positive, measured),
+        detail,
+        available=True,
+        numerator_code=numerator,
+        denominator_code=denominator,
+        numerator=positive,
+        denominator=measured,
+    )
+
+
+@dataclass(frozen=True)
+class MonthRates:
+    month: datetime.date
+    in_employment: int
+    durable: int
+    professional: int
+    returned: int
+    linked: int
+
+    @property
+    def durable_rate(self):
+        return _percentage(self.durable, self.in_employment)
+
+    @property
+    def return_rate(self):
+        return _percentage(self.returned, self.professional)
+
+    @property
+    def linked_rate(self):
+        return _percentage(self.linked, self.professional)
+
+
+def monthly_exit_rates(exits, period: Period) -> list[MonthRates]:
+    """The three rates month by month of the supports' end (one query; empty months None)."""
+    counted = {
+        "in_employment": EXIT_COUNTS_BY_CODE["sorties-dans-emploi"].condition,
+        "durable": EXIT_COUNTS_BY_CODE["placement-perenne"].condition,
+        "professional": EXIT_COUNTS_BY_CODE["sorties-professionnel"].condition,
+        "returned": EXIT_COUNTS_BY_CODE["reprise-activite"].condition,
+        "linked": EXIT_COUNTS_BY_CODE["sortie-emploi"].condition,
+    }
+    rows = (
+        exits_in_period(exits, period)
+        .order_by()
+        .annotate(month=TruncMonth("support_end"))
+        .values("month")
+        .annotate(**{name: Count("pk", filter=condition) for name, condition in counted.items()})
+    )
+    found = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        found[month] = row
+    return [
+        MonthRates(month, *(found.get(month, {}).get(name, 0) for name in counted))
+        for month in period.months()
+    ]
+
+
+# --- the funnel of the in-employment programme ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    code: str
+    label: str
+    rule: str
+    people: int
+    share: Decimal | None  # of the first step
+
+
+def _deadline_reached(code: str, today: datetime.date) -> Exists:
+    # The plan's own deliverables (tremplin.rules.programmes): the trial review is due on
+    # the trial's last day (A11), the pathway review on the last day of month 5 (A12); a
+    # rupture or an end before them drops them ("sans objet"). Reached: due before today
+    # and not dropped.
+    from tremplin.support.models import Deadline
+
+    return Exists(
+        Deadline.objects.filter(episode=OuterRef("pk"), code=code, due_on__lt=today).exclude(
+            state=Deadline.State.DROPPED
+        )
+    )
+
+
+def funnel_conditions(today: datetime.date) -> dict[str, tuple[str, str, Q]]:
+    return {
+        "conventions": ("Contrats aidés accompagnés (conventions)", "A1", Q()),
+        "essai": (
+            "Période d'essai passée",
+            "A11",
+            Q(_deadline_reached("trial_review", today)),
+        ),
+        "mois-5": (
+            "5e mois atteint",
+            "A12",
+            Q(_deadline_reached("pathway_review_m5", today)),
+        ),
+        "perennise": (
+            "Pérennisé en CDI (sortie A4 a)",
+            "A4 a",
+            Q(exit__category=rules.ExitCategory.DURABLE_CDI.value),
+        ),
+    }
+
+
+def in_employment_cohort(episodes, period: Period):
+    """In-employment supports whose contract started in the period."""
+    return episodes.filter(
+        programme=IN_EMPLOYMENT,
+        contract_start__gte=period.first_day,
+        contract_start__lte=period.last_day,
+    )
+
+
+def funnel(episodes, period: Period, today: datetime.date) -> list[FunnelStep]:
+    conditions = funnel_conditions(today)
+    totals = (
+        in_employment_cohort(episodes, period)
+        .order_by()
+        .aggregate(
+            **{
+                code: Count("pk", filter=condition)
+                for code, (_, _, condition) in conditions.items()
+            }
+        )
+    )
+    first = totals["conventions"]
+    return [
+        FunnelStep(code, label, rule, totals[code], _percentage(totals[code], first))
+        for code, (label, rule, _) in conditions.items()
+    ]

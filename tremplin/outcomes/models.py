@@ -21,6 +21,7 @@ from tremplin.accounts import audit
 from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import outcomes as rules
+from tremplin.support.models import SupportEpisode
 
 
 def _label(kind: rules.SituationKind) -> str:
@@ -394,6 +395,65 @@ class AgreementTarget(models.Model):
     @property
     def is_percentage(self) -> bool:
         return self.indicator in PERCENTAGE_INDICATORS
+
+
+EXIT_CATEGORY_CHOICES = [
+    (category.value, rules.EXIT_CATEGORY_LABELS[category]) for category in rules.ExitCategory
+]
+
+
+class SupportExit(models.Model):
+    """The classified exit of one ended support, as the rules decided it (rules A3, A4, P10).
+
+    Written by ``tremplin.outcomes.exits.classify_episode`` whenever the support or the
+    person's situations change (and every night by ``tremplin classify-exits``, since an
+    in-employment exit is measured up to 3 months after the support's end, A3): the
+    indicators are then aggregates over these rows, in the database. The classification is
+    provisional while ``window_end`` is in the future. When the rules refuse the input
+    (contradicting situations, A3 dates), ``category`` is empty and ``errors`` says why, in
+    French: the exit is counted apart, never as a silent negative.
+    """
+
+    episode = models.OneToOneField(
+        SupportEpisode, models.CASCADE, related_name="exit", verbose_name="accompagnement"
+    )
+    programme = models.CharField("programme", max_length=20)
+    support_end = models.DateField("fin de l'accompagnement")
+    evaluation_date = models.DateField("date d'évaluation")
+    window_end = models.DateField(
+        "fin de la période de mesure",
+        help_text="Dans l'emploi : 3 mois après la fin de l'accompagnement (A3). "
+        "Professionnel : la fin de l'accompagnement (P10).",
+    )
+    category = models.CharField(
+        "catégorie", max_length=32, choices=EXIT_CATEGORY_CHOICES, blank=True
+    )
+    positive = models.BooleanField("sortie positive", null=True)
+    rule = models.CharField("règle", max_length=20, blank=True)
+    explanation = models.TextField("explication", blank=True)
+    errors = models.TextField("données à corriger", blank=True)
+    durable_placement = models.BooleanField("placement pérenne (A3)", null=True)
+    return_to_activity = models.BooleanField("reprise d'activité (P10)", null=True)
+    exit_linked_to_employment = models.BooleanField("sortie liée à l'emploi (P10)", null=True)
+    classified_at = models.DateTimeField("classée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "sortie d'accompagnement"
+        verbose_name_plural = "sorties d'accompagnement"
+        indexes = [models.Index(fields=["programme", "support_end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category="") | Q(errors=""),
+                name="support_exit_classified_or_in_error",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sortie de {self.episode}"
+
+    @property
+    def is_classified(self) -> bool:
+        return bool(self.category)
 
 
 audit.register(Situation)

@@ -1,12 +1,14 @@
 """Pages of the outcomes. Thin: access through ``visible_to``, decisions in rules/."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -20,10 +22,11 @@ from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import AuditEntry, Organisation
 from tremplin.registry.models import Beneficiary
 from tremplin.rules import outcomes as rules
+from tremplin.support.models import SupportEpisode
 from tremplin.web.exports import FORMATS, Column, ExportMixin, export_response
 from tremplin.web.listing import SearchSortPaginateMixin
 
-from .charts import monthly_starts_chart
+from .charts import funnel_chart, monthly_rates_chart, monthly_starts_chart
 from .forms import (
     AgreementTargetForm,
     ExitFrameForm,
@@ -32,14 +35,22 @@ from .forms import (
     SituationForm,
 )
 from .indicators import (
+    EXIT_COUNTS,
+    EXIT_COUNTS_BY_CODE,
     STARTED_SITUATION_COUNTS_BY_CODE,
     Period,
     agreement_indicators,
+    count_exits,
     count_started_situations,
+    exits_in_period,
+    funnel,
+    funnel_conditions,
+    in_employment_cohort,
+    monthly_exit_rates,
     monthly_starts,
     people_behind,
 )
-from .models import PERCENTAGE_INDICATORS, AgreementTarget, Situation
+from .models import PERCENTAGE_INDICATORS, AgreementTarget, Situation, SupportExit
 
 NOTHING_SAVED = (
     "Le formulaire contient des erreurs, signalées sous chaque champ concerné ou en haut du "
@@ -233,10 +244,32 @@ class IndicatorAccessMixin(LoginRequiredMixin):
             people = people.filter(referent=self.referent)
         return people
 
+    @cached_property
+    def programme(self) -> str:
+        return self.filter_form.cleaned_data.get("programme") or ""
+
+    def episodes(self):
+        """The supports the user may see, with the filters (operator, referent, programme)."""
+        episodes = SupportEpisode.objects.visible_to(self.request.user)
+        operators = [self.operator] if self.operator is not None else self.operators
+        episodes = episodes.filter(
+            Q(operator__in=operators)
+            | Q(operator__isnull=True, beneficiary__operator__in=operators)
+        )
+        if self.referent is not None:
+            episodes = episodes.filter(referent=self.referent)
+        if self.programme:
+            episodes = episodes.filter(programme=self.programme)
+        return episodes
+
+    def exits(self):
+        return SupportExit.objects.filter(episode__in=self.episodes().values("pk"))
+
     def filter_query(self, **extra) -> str:
         params = {
             "structure": self.operator.pk if self.operator else "",
             "referent": self.referent.pk if self.referent else "",
+            "programme": self.programme,
             "du": self.period.first_day.isoformat(),
             "au": self.period.last_day.isoformat(),
             **extra,
@@ -280,6 +313,11 @@ INDICATOR_EXPORT_COLUMNS = [
 
 
 MONTHLY_CHART_TITLE = "Personnes ayant commencé un emploi ou une activité, par mois"
+RATES_CHART_TITLE = "Taux des conventions par mois de fin des accompagnements (%)"
+FUNNEL_CHART_TITLE = (
+    "Parcours des contrats aidés accompagnés commencés dans la période (accompagnement dans "
+    "l'emploi)"
+)
 
 
 class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
@@ -296,10 +334,19 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
     def computed(self):
         people = self.people()
         started = count_started_situations(people, self.period)
+        exit_counts = count_exits(self.exits(), self.period)
         agreement = agreement_indicators(
-            people, self.operators_in_view(), self.period, self.operator, self.referent
+            people,
+            self.operators_in_view(),
+            self.period,
+            self.operator,
+            self.referent,
+            exit_counts=exit_counts,
         )
-        return started, agreement
+        return started, agreement, exit_counts
+
+    def funnel_steps(self):
+        return funnel(self.episodes(), self.period, timezone.localdate())
 
     def operators_in_view(self):
         if self.operator is not None:
@@ -316,6 +363,26 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
             started_rows=[
                 (row, self.filter_query(indicateur=row.code)) for row in context["started"].rows
             ],
+            agreement_rows=[
+                (
+                    row,
+                    self.filter_query(indicateur=row.numerator_code),
+                    self.filter_query(indicateur=row.denominator_code),
+                )
+                for row in context["agreement"]
+            ],
+            exit_rows=[
+                (
+                    count,
+                    context["exit_counts"][count.code],
+                    self.filter_query(indicateur=count.code),
+                )
+                for count in EXIT_COUNTS
+            ],
+            funnel_rows=[
+                (step, self.filter_query(indicateur=f"entonnoir-{step.code}"))
+                for step in context["funnel"]
+            ],
             export_query=self.filter_query(),
             report_form=ReportNotesForm(),
             report_filters=self.filter_form.cleaned_data,
@@ -323,9 +390,21 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
         return context
 
     def indicator_context(self) -> dict:
-        started, agreement = self.computed()
+        started, agreement, exit_counts = self.computed()
         months = monthly_starts(self.people(), self.period)
+        month_rates = monthly_exit_rates(self.exits(), self.period)
+        steps = self.funnel_steps()
         return {
+            "exit_counts": exit_counts,
+            "month_rates": month_rates,
+            "rates_chart": monthly_rates_chart(month_rates, RATES_CHART_TITLE),
+            "rates_chart_title": RATES_CHART_TITLE,
+            "funnel": steps,
+            "funnel_chart": funnel_chart(steps, FUNNEL_CHART_TITLE),
+            "funnel_chart_title": FUNNEL_CHART_TITLE,
+            "programme_label": dict(self.filter_form.fields["programme"].choices).get(
+                self.programme, ""
+            ),
             "period": self.period,
             "operator": self.operator,
             "referent": self.referent,
@@ -337,7 +416,7 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
         }
 
     def export_rows(self) -> list[dict]:
-        started, agreement = self.computed()
+        started, agreement, exit_counts = self.computed()
         structure = str(self.operator or "Toutes les structures du périmètre")
         if self.referent is not None:
             structure += f", suivi par {self.referent.get_full_name()}"
@@ -354,10 +433,12 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
                     **common,
                     "label": row.indicator.label,
                     "rule": "",
-                    "value": _format_number(row.value) if row.available else "à venir",
+                    "value": _format_number(row.value)
+                    if row.available
+                    else ("pas de taux" if row.numerator_code else "à venir"),
                     "unit": "%" if row.indicator in PERCENTAGE_INDICATORS else "personnes par ETP",
-                    "people": "",
-                    "population": "",
+                    "people": "" if row.numerator is None else row.numerator,
+                    "population": "" if row.denominator is None else row.denominator,
                     "target": _format_number(target.value) if target else "",
                     "target_source": target.source if target else "",
                     "detail": row.detail,
@@ -378,6 +459,36 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
                     "detail": "Situations commencées dans la période",
                 }
             )
+        for count in EXIT_COUNTS:
+            rows.append(
+                {
+                    **common,
+                    "label": count.label,
+                    "rule": "",
+                    "value": exit_counts[count.code],
+                    "unit": "accompagnements",
+                    "people": "",
+                    "population": "",
+                    "target": "",
+                    "target_source": "",
+                    "detail": "Accompagnements terminés dans la période",
+                }
+            )
+        for step in self.funnel_steps():
+            rows.append(
+                {
+                    **common,
+                    "label": f"Parcours : {step.label}",
+                    "rule": step.rule,
+                    "value": _format_number(step.share),
+                    "unit": "%",
+                    "people": step.people,
+                    "population": "",
+                    "target": "",
+                    "target_source": "",
+                    "detail": "Contrats aidés commencés dans la période",
+                }
+            )
         return rows
 
 
@@ -392,8 +503,12 @@ class IndicatorReport(IndicatorPage):
             return redirect(f"{reverse('outcomes:indicators')}?{request.GET.urlencode()}")
         from weasyprint import HTML  # imported here: slow to load, only the PDF needs it
 
+        indicators = self.indicator_context()
         context = {
-            **self.indicator_context(),
+            **indicators,
+            "exit_count_rows": [
+                (count, indicators["exit_counts"][count.code]) for count in EXIT_COUNTS
+            ],
             "notes": notes_form.cleaned_data["notes"],
             "printed_on": timezone.localdate(),
             "printed_by": request.user,
@@ -433,14 +548,15 @@ class IndicatorPeople(IndicatorAccessMixin, ExportMixin, SearchSortPaginateMixin
     @cached_property
     def count_definition(self):
         code = self.request.GET.get("indicateur", "")
-        if code not in STARTED_SITUATION_COUNTS_BY_CODE:
+        definition = people_definitions(timezone.localdate()).get(code)
+        if definition is None:
             raise Http404("Indicateur inconnu.")
-        return STARTED_SITUATION_COUNTS_BY_CODE[code]
+        return definition
 
     def get_queryset(self):
         if not self.filter_form.is_valid():
             raise Http404("Période invalide.")
-        people = people_behind(self.people(), self.period, self.count_definition.code)
+        people = self.count_definition.people(self)
         return self.apply_search_and_sort(people.select_related("referent", "operator"))
 
     def get_context_data(self, **kwargs):
@@ -452,6 +568,62 @@ class IndicatorPeople(IndicatorAccessMixin, ExportMixin, SearchSortPaginateMixin
             "referent": self.referent,
             "back_query": self.filter_query(),
         }
+
+
+@dataclass(frozen=True)
+class PeopleDefinition:
+    """What a number of the indicator page counts, and who the people behind it are."""
+
+    code: str
+    label: str
+    rule: str
+    scope: str  # what the period applies to, for the sentence above the list
+    people: Callable  # (view) -> Beneficiary queryset
+
+
+def _situation_people(code):
+    return lambda view: people_behind(view.people(), view.period, code)
+
+
+def _exit_people(condition):
+    def people(view):
+        exits = exits_in_period(view.exits(), view.period).filter(condition)
+        return Beneficiary.objects.visible_to(view.request.user).filter(
+            Exists(exits.filter(episode__beneficiary=OuterRef("pk")))
+        )
+
+    return people
+
+
+def _funnel_people(condition):
+    def people(view):
+        episodes = in_employment_cohort(view.episodes(), view.period).filter(condition)
+        return Beneficiary.objects.visible_to(view.request.user).filter(
+            Exists(episodes.filter(beneficiary=OuterRef("pk")))
+        )
+
+    return people
+
+
+def people_definitions(today) -> dict[str, PeopleDefinition]:
+    definitions = {}
+    for code, count in STARTED_SITUATION_COUNTS_BY_CODE.items():
+        definitions[code] = PeopleDefinition(
+            code, count.label, count.rule, "situations commencées", _situation_people(code)
+        )
+    for code, count in EXIT_COUNTS_BY_CODE.items():
+        definitions[code] = PeopleDefinition(
+            code, count.label, count.rule, "accompagnements terminés", _exit_people(count.condition)
+        )
+    for code, (label, rule, condition) in funnel_conditions(today).items():
+        definitions[f"entonnoir-{code}"] = PeopleDefinition(
+            f"entonnoir-{code}",
+            label,
+            rule,
+            "contrats aidés commencés",
+            _funnel_people(condition),
+        )
+    return definitions
 
 
 # --- targets of the agreements --------------------------------------------------------------
