@@ -327,6 +327,33 @@ def test_the_referent_s_day_costs_the_same_queries_for_5_and_30_people(
     assert page.count("Bilan de fin de période") >= 30
 
 
+def test_the_home_page_shows_the_referent_s_day_at_a_fixed_cost(
+    client, referent_user, django_assert_max_num_queries
+):
+    make_portfolio(referent_user, 3)
+    quiet = episode_for(referent_user)  # hired 03/03/2025, never met
+    client.force_login(referent_user)
+    client.get(reverse("home"))  # warm the session and the caches
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    make_portfolio(referent_user, 12)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("home"))
+    assert len(small) == len(large)
+    page = html.unescape(response.content.decode())
+    assert "Ma journée — accompagnement dans l'emploi" in page
+    assert "Échéances des 7 prochains jours" in page
+    assert page.count("Bilan de fin de période d'essai") >= 15  # trial ends in 3 days
+    assert "Personnes sans rencontre depuis plus de 30 jours" in page
+    assert quiet.get_absolute_url() in page
+
+
+def test_the_home_page_of_an_agent_has_no_referent_s_day(client, agent_user):
+    client.force_login(agent_user)
+    page = html.unescape(client.get(reverse("home")).content.decode())
+    assert "Ma journée — accompagnement dans l'emploi" not in page
+
+
 # --- the iCalendar feed --------------------------------------------------------------------
 
 

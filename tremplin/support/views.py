@@ -478,15 +478,18 @@ def meeting_gap_days() -> int:
     return getattr(settings, "TREMPLIN_MEETING_GAP_DAYS", 30)
 
 
-def my_day_context(user, today: dt.date | None = None) -> dict:
+def my_day_context(user, today: dt.date | None = None, programme: str | None = None) -> dict:
     """Overdue / this week / later deadlines, the week's meetings, the people without a
-    meeting for too long: a fixed number of queries whatever the portfolio's size."""
+    meeting for too long: a fixed number of queries whatever the portfolio's size.
+    ``programme`` narrows to one programme (None: both)."""
     today = today or timezone.localdate()
+    only = Q(episode__programme=programme) if programme else Q()
     now = timezone.now()
     week_end = today + dt.timedelta(days=7)
     open_deadlines = (
         Deadline.objects.filter(
             Q(episode__referent=user) | Q(episode__beneficiary__referent=user),
+            only,
             state__in=Deadline.OPEN_STATES,
             episode__ended_on__isnull=True,
         )
@@ -502,6 +505,7 @@ def my_day_context(user, today: dt.date | None = None) -> dict:
     week_meetings = list(
         Meeting.objects.filter(
             Q(episode__referent=user) | Q(episode__beneficiary__referent=user),
+            only,
             starts_at__gte=week_start,
             starts_at__lt=week_start + dt.timedelta(days=7),
         )
@@ -512,7 +516,9 @@ def my_day_context(user, today: dt.date | None = None) -> dict:
     limit = now - dt.timedelta(days=gap)
     quiet = list(
         SupportEpisode.objects.filter(
-            Q(referent=user) | Q(beneficiary__referent=user), ended_on__isnull=True
+            Q(referent=user) | Q(beneficiary__referent=user),
+            Q(programme=programme) if programme else Q(),
+            ended_on__isnull=True,
         )
         .annotate(last_meeting=Max("meetings__starts_at"))
         .filter(Q(last_meeting__lt=limit) | Q(last_meeting__isnull=True))
