@@ -28,6 +28,7 @@ from tremplin.rules.programmes import (
     RuleError,
     intensive_period,
     professional_plan,
+    propose_cer_renewal,
     validate_cer_chain,
 )
 from tremplin.support.models import Deadline, Meeting, SupportEpisode
@@ -149,13 +150,19 @@ def cer_terms(cers, assume_validated: bool = False) -> tuple[CerTerm, ...]:
     return tuple(cer.term(assume_validated) for cer in cers)
 
 
-def awaiting_validation(episode: SupportEpisode, cers=None) -> list[int]:
-    """Numbers of the CERs that need the département's validation and lack it (P5)."""
+def needing_validation(episode: SupportEpisode, cers=None) -> list[int]:
+    """Numbers of the CERs of the chain that need the département's validation (P5)."""
     cers = list(episode.cers.all()) if cers is None else cers
     if not cers:
         return []
     check = validate_cer_chain(cer_terms(cers, True), support_start=episode.started_on)
-    return [n for n in check.needs_validation if not cers[n - 1].is_validated]
+    return list(check.needs_validation)
+
+
+def awaiting_validation(episode: SupportEpisode, cers=None) -> list[int]:
+    """Numbers of the CERs that need the département's validation and lack it (P5)."""
+    cers = list(episode.cers.all()) if cers is None else cers
+    return [n for n in needing_validation(episode, cers) if not cers[n - 1].is_validated]
 
 
 def support_end(episode: SupportEpisode, cers=None) -> dt.date | None:
@@ -204,6 +211,39 @@ def sync_cer_deadlines(episode: SupportEpisode) -> None:
         deadline.state = Deadline.State.DROPPED
         deadline.dropped_reason = "Le CER a été renouvelé (P5)."
         deadline.save()
+
+
+def next_renewal(episode: SupportEpisode, cers=None):
+    """The renewal the rules allow now (P5), or a RuleError in French: a CER still awaiting
+    the département's validation, or the 18-month limit reached."""
+    cers = list(episode.cers.all()) if cers is None else cers
+    pending = awaiting_validation(episode, cers)
+    if pending:
+        raise RuleError(
+            f"Le CER n° {pending[0]} attend la validation du département (P5) : aucun "
+            "renouvellement avant elle.",
+            rule="P5",
+        )
+    return propose_cer_renewal(cer_terms(cers), support_start=episode.started_on)
+
+
+@transaction.atomic
+def renew_cer(episode: SupportEpisode, objectives: str, user) -> Cer:
+    """Add the next CER of the chain (P5); a RuleError when the rules refuse it."""
+    episode = SupportEpisode.objects.select_for_update().get(pk=episode.pk)
+    cers = list(episode.cers.all())
+    renewal = next_renewal(episode, cers)
+    cer = Cer.objects.create(
+        episode=episode,
+        number=len(cers) + 1,
+        start=renewal.term.start,
+        end=renewal.term.end,
+        objectives=objectives,
+        created_by=user,
+    )
+    sync_cer_deadlines(episode)
+    cer.requires_validation = renewal.requires_validation
+    return cer
 
 
 class Contact(models.Model):

@@ -35,7 +35,9 @@ from .models import (
     awaiting_validation,
     can_validate,
     cer_terms,
+    next_renewal,
     professional_episodes,
+    renew_cer,
     sync_cer_deadlines,
 )
 
@@ -141,39 +143,25 @@ def episode_detail(request, pk):
 def renew(request, pk):
     episode = visible_episode(request, pk)
     cers = list(episode.cers.all())
-    pending = awaiting_validation(episode, cers)
     form = RenewalForm(request.POST or None)
-    error = None
-    renewal = None
-    if pending:
-        error = (
-            f"Le CER n° {pending[0]} attend la validation du département (P5) : aucun "
-            "renouvellement avant elle."
-        )
-    else:
-        try:
-            renewal = propose_cer_renewal(cer_terms(cers), support_start=episode.started_on)
-        except RuleError as rule_error:
-            error = rule_error.message
+    try:
+        renewal, error = next_renewal(episode, cers), None
+    except RuleError as rule_error:
+        renewal, error = None, rule_error.message
     if request.method == "POST":
         if error:
             messages.error(request, f"{error} Ce que vous avez saisi est conservé ci-dessous.")
         elif form.is_valid():
-            with transaction.atomic():
-                cer = Cer.objects.create(
-                    episode=episode,
-                    number=len(cers) + 1,
-                    start=renewal.term.start,
-                    end=renewal.term.end,
-                    objectives=form.cleaned_data["objectives"],
-                    created_by=request.user,
-                )
-                sync_cer_deadlines(episode)
-            text = f"{cer} enregistré (P5)."
-            if renewal.requires_validation:
-                text += " Il doit être validé par le département avant de courir (P5)."
-            messages.success(request, text)
-            return redirect("professional:episode_detail", pk=episode.pk)
+            try:
+                cer = renew_cer(episode, form.cleaned_data["objectives"], request.user)
+            except RuleError as rule_error:
+                messages.error(request, rule_error.message)
+            else:
+                text = f"{cer} enregistré (P5)."
+                if cer.requires_validation:
+                    text += " Il doit être validé par le département (P5)."
+                messages.success(request, text)
+                return redirect("professional:episode_detail", pk=episode.pk)
         else:
             messages.error(request, FORM_ERROR)
     return render(
