@@ -53,10 +53,30 @@ class AidOrderQuerySet(models.QuerySet):
     def as_rules(self) -> list[parameters.AidOrder]:
         return [order.to_rule() for order in self]
 
-    def in_force(self, region_code: str, day: datetime.date) -> parameters.AidOrder:
-        """The order of the region in force on ``day`` (raises ``NoValueInForce``, French)."""
-        candidates = self.filter(region_code=region_code, valid_from__lte=day)
-        return parameters.aid_order_in_force(region_code, day, orders=candidates.as_rules())
+    def in_force(
+        self, region_code: str, day: datetime.date, sector: str = "CIE"
+    ) -> parameters.AidOrder:
+        """The order of the region in force on ``day`` (raises ``NoValueInForce``, French).
+
+        The orders entered in the database are layered over the ones shipped in
+        ``rules/data/aid_orders`` (rule E1): for the same region, sector and date the
+        database's wins; a shipped order absent from the database still counts.
+        """
+        candidates = self.filter(region_code=region_code, sector=sector, valid_from__lte=day)
+        layered = {(order.valid_from, order.sector): order for order in shipped_orders(sector)}
+        for order in candidates.as_rules():
+            layered[(order.valid_from, order.sector)] = order
+        return parameters.aid_order_in_force(region_code, day, orders=layered.values())
+
+    def row_of(self, order: parameters.AidOrder) -> AidOrder | None:
+        """The database row of a rules order (None for a shipped order not mirrored)."""
+        return self.filter(
+            region_code=order.region_code, sector=order.sector, valid_from=order.valid_from
+        ).first()
+
+
+def shipped_orders(sector: str) -> list[parameters.AidOrder]:
+    return [order for order in parameters.aid_orders() if order.sector == sector]
 
 
 class AidOrder(models.Model):

@@ -54,8 +54,8 @@ def order_in_force(convention: Convention) -> RuleAidOrder | None:
     if convention.aid_order_id:
         return convention.aid_order.to_rule()
     try:
-        return AidOrder.objects.filter(sector=convention.sector).in_force(
-            convention.territory.region_code, reference_day(convention)
+        return AidOrder.objects.in_force(
+            convention.territory.region_code, reference_day(convention), convention.sector
         )
     except (NoValueInForce, ParameterError):
         return None
@@ -167,6 +167,68 @@ def propose_category(convention: Convention) -> aid.CategoryProposal | None:
         justice_measure=convention.sentence_adjustment,
     )
     return aid.propose_category(order, situation)
+
+
+@dataclass(frozen=True)
+class AidBoxProposal:
+    """What the product proposes for the aid box (rules E1, E12); the agent confirms it by
+    saving the step, or changes it. ``initial`` holds only the fields still empty."""
+
+    order: RuleAidOrder
+    category: aid.CategoryProposal | None
+    initial: dict[str, object]
+    explanation: str
+
+
+def propose_aid_box(convention: Convention) -> AidBoxProposal | None:
+    """The order in force at the hire for the département's region, the category that fits
+    the person and its rate, the aid period within the order's durations (rule E12)."""
+    order = order_in_force(convention)
+    if order is None:
+        return None
+    proposal = propose_category(convention)
+    initial: dict[str, object] = {}
+    if convention.aid_order_id is None and (row := AidOrder.objects.row_of(order)) is not None:
+        initial["aid_order"] = row.pk
+    if proposal is not None:
+        if not convention.aid_category:
+            initial["aid_category"] = proposal.category.code
+        if convention.prefect_rate_percent is None:
+            initial["prefect_rate_percent"] = proposal.category.rate_percent
+    start = convention.aid_start or convention.hire_date
+    if convention.aid_start is None and start is not None:
+        initial["aid_start"] = start
+    if convention.aid_end is None and start is not None and convention.contract_type:
+        months = (
+            order.aid_months_cdi
+            if convention.contract_type == Convention.ContractType.CDI
+            else order.aid_months_cdd
+        )
+        end = eligibility.add_months(start, months) - datetime.timedelta(days=1)
+        if convention.planned_end is not None:
+            end = min(end, convention.planned_end)
+        initial["aid_end"] = end
+    if convention.subsidised_weekly_hours is None and convention.weekly_hours is not None:
+        if convention.contract_weekly_hours >= order.weekly_hours_max:
+            # Rule F5: the aid covers at most the order's maximum, even for longer contracts.
+            initial["subsidised_weekly_hours"] = int(order.weekly_hours_max)
+            initial["subsidised_weekly_minutes"] = 0
+        else:
+            initial["subsidised_weekly_hours"] = convention.weekly_hours
+            initial["subsidised_weekly_minutes"] = convention.weekly_minutes
+    durations = (
+        f"aide de {order.aid_months_cdi} mois pour un CDI, {order.aid_months_cdd} mois pour un "
+        f"CDD d'au moins {order.cdd_min_months_for_aid} mois, "
+        f"{aid.french_number(order.weekly_hours_min)} à "
+        f"{aid.french_number(order.weekly_hours_max)} h par semaine prises en charge"
+    )
+    explanation = f"Arrêté en vigueur à l'embauche : {order.reference} ({durations}). " + (
+        proposal.explanation
+        if proposal is not None
+        else "Aucune catégorie de l'arrêté ne correspond d'office à la situation connue : "
+        "choisissez-la (règle E12)."
+    )
+    return AidBoxProposal(order, proposal, initial, explanation)
 
 
 # --- Rate and schedule (rules F6, E6, F12) ---------------------------------------------------

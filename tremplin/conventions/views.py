@@ -197,6 +197,25 @@ def convention_create(request):
     )
 
 
+AID_STEP = len(CONVENTION_STEPS)
+# The form's small script sends this header to receive only the findings (live checks).
+LIVE_CHECK_HEADER = "X-Tremplin-Verification"
+
+
+def _checks_on_typed_values(form, convention) -> list[eligibility.Finding]:
+    """Every check on what is typed, nothing saved: the valid fields are applied to the
+    in-memory convention by ``is_valid()``, the others keep their saved value."""
+    form.is_valid()
+    return services.findings_of(convention, signature_date=timezone.localdate())
+
+
+def _invalid_fields(form) -> list[str]:
+    labels = [str(form.fields[name].label) for name in form.errors if name in form.fields]
+    if form.non_field_errors():
+        labels.append("ensemble du formulaire")
+    return labels
+
+
 @login_required
 def convention_update(request, pk):
     convention = get_visible_convention(request, pk)
@@ -207,8 +226,26 @@ def convention_update(request, pk):
         )
         return redirect(convention)
     step = _step_from(request)
-    form = ConventionForm(request.POST or None, instance=convention, user=request.user, step=step)
-    if request.method == "POST":
+    proposal = services.propose_aid_box(convention) if step in (None, AID_STEP) else None
+    initial = proposal.initial if proposal is not None and request.method == "GET" else {}
+    form = ConventionForm(
+        request.POST or None, instance=convention, user=request.user, step=step, initial=initial
+    )
+    checking = request.method == "POST" and "verifier" in request.POST
+    if checking:
+        findings = _checks_on_typed_values(form, convention)
+        if request.headers.get(LIVE_CHECK_HEADER):
+            return render(
+                request,
+                "conventions/_live_checks.html",
+                {
+                    "findings": findings,
+                    "blocking_count": len(eligibility.blocking_findings(findings)),
+                    "invalid_fields": _invalid_fields(form),
+                    "checked_typed_values": True,
+                },
+            )
+    elif request.method == "POST":
         if form.is_valid():
             form.save()
             if step is not None and step < len(CONVENTION_STEPS) and "suivant" in request.POST:
@@ -219,10 +256,24 @@ def convention_update(request, pk):
             messages.success(request, "Le brouillon de la convention est enregistré.")
             return redirect(convention)
         messages.error(request, FORM_ERROR_MESSAGE)
+        findings = services.findings_of(convention, signature_date=timezone.localdate())
+    else:
+        findings = services.findings_of(convention, signature_date=timezone.localdate())
     return render(
         request,
         "conventions/convention_form.html",
-        {"form": form, "step": step, "steps": CONVENTION_STEPS, "convention": convention},
+        {
+            "form": form,
+            "step": step,
+            "steps": CONVENTION_STEPS,
+            "convention": convention,
+            "findings": findings,
+            "blocking_count": len(eligibility.blocking_findings(findings)),
+            "checked_typed_values": checking,
+            "invalid_fields": _invalid_fields(form) if checking else [],
+            "aid_proposal": proposal,
+            "live_check_header": LIVE_CHECK_HEADER,
+        },
     )
 
 
