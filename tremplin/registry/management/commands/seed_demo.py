@@ -28,6 +28,7 @@ from tremplin.accounts.models import AuditEntry, Membership, Organisation, Role,
 from tremplin.registry.management.population import ACI_KINDS, Population
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.identifiers import departements
+from tremplin.support.demo import seed_activity
 
 DEFAULT_SEED = 67
 DEMO_DEPARTEMENT_CODE = "67"
@@ -70,6 +71,7 @@ DEMO_ACCOUNTS = (
     ),
 )
 DEMO_ADMIN_EMAIL = DEMO_ACCOUNTS[0].email
+DEMO_AGENT_EMAIL = f"agent@{DEMO_MAIL_DOMAIN}"
 DEMO_ORGANISATION_NAMES = (DEPARTMENT_SERVICE_NAME, FIRST_OPERATOR_NAME, SECOND_OPERATOR_NAME)
 
 
@@ -191,9 +193,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Données de démonstration créées (graine {seed}) : {territory}, "
                 "{operators} structures d'accompagnement, {referents} référent·es, "
-                "{beneficiaries} bénéficiaires, {employers} employeurs, {tutors} tuteurs.".format(
-                    seed=seed, **counts
-                )
+                "{beneficiaries} bénéficiaires, {employers} employeurs, {tutors} tuteurs, "
+                "{conventions} conventions CUI-CIE dont {signed} signées, {episodes} "
+                "accompagnements dans l'emploi, {meetings} rencontres.".format(seed=seed, **counts)
             )
         )
         self.print_accounts()
@@ -255,7 +257,11 @@ class Command(BaseCommand):
                 object_repr=f"Données de démonstration : {count} {model._meta.verbose_name} "
                 "(tremplin seed-demo, non journalisées une à une)",
             )
+        activity = seed_activity(
+            seed=seed, today=today, territory=territory, signer=users[DEMO_AGENT_EMAIL]
+        )
         return {
+            **activity,
             "territory": str(territory),
             "operators": 2,
             "referents": len(referent_accounts),

@@ -1,0 +1,60 @@
+"""The demo's activity (``tremplin seed-demo``): conventions signed through every check, their
+supports with a plan, meetings, a rupture and situations — built by the product's own code."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tremplin.conventions.models import Convention
+from tremplin.outcomes.models import Situation
+from tremplin.support.demo import DRAFTS, HIRE_MONTHS_AGO
+from tremplin.support.models import Deadline, EpisodeRupture, SupportEpisode
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE_DATE = datetime.date(2026, 6, 15)
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", "--date", REFERENCE_DATE.isoformat(), stdout=io.StringIO())
+
+
+def test_signed_conventions_carry_their_f2_numbers_and_drafts_none(seeded):
+    signed = Convention.objects.exclude(signed_on=None)
+    assert signed.count() == len(HIRE_MONTHS_AGO)
+    assert Convention.objects.filter(signed_on=None).count() == DRAFTS
+    numbers = [convention.number for convention in signed]
+    # F2: département / year / order / renewal / modification, orders never reused
+    assert all(number.startswith("067-") for number in numbers)
+    assert len(set(numbers)) == len(numbers)
+
+
+def test_every_signed_convention_has_its_support_with_a_plan(seeded):
+    episodes = SupportEpisode.objects.filter(programme="in_employment")
+    assert episodes.count() == len(HIRE_MONTHS_AGO)
+    assert set(episodes.values_list("convention__signed_on", flat=True)) - {None}
+    # each plan has at least the trial review (A11), the synthesis (A12) and the month-5 review
+    for episode in episodes:
+        codes = set(episode.deadlines.values_list("code", flat=True))
+        assert {"trial_review", "synthesis_m4", "pathway_review_m5"} <= codes
+
+
+def test_the_demo_shows_a_rupture_meetings_and_situations(seeded):
+    rupture = EpisodeRupture.objects.get()
+    codes = set(rupture.episode.deadlines.values_list("code", flat=True))
+    assert "rupture_notice" in codes  # A14: 48-hour report to the Cellule contrats aidés
+    assert SupportEpisode.objects.filter(meetings__isnull=False).distinct().count() >= 10
+    # contracts of 6 months started 8, 10 and 12 months before the reference day have ended
+    assert Situation.objects.filter(kind="cdi").count() >= 3
+    assert Deadline.objects.exists()
+
+
+def test_the_referents_home_has_something_due(seeded, client):
+    client.login(email="referent@tremplin.demo", password="Tremplin-demo-67")
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert SupportEpisode.objects.filter(referent__email="referent@tremplin.demo").exists()

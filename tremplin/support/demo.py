@@ -1,0 +1,180 @@
+"""Demo activity for ``tremplin seed-demo``: CUI-CIE conventions and their in-employment support.
+
+Built through the same service functions as the pages (``conventions.services.sign`` gives
+the F2 numbers after every check has passed; ``SupportEpisode.refresh_deadlines`` computes
+the plan from ``tremplin.rules``), so that the demo shows what a real file looks like:
+drafts and signed conventions, supports in their trial period, at month 4 or 5, finished,
+one broken off with its 48-hour notice, meetings with their reports, situations after the
+support. Hire dates are placed relative to the demo's reference day, so the referent's home
+always has something due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from tremplin.registry.models import Beneficiary, Employer, Tutor
+from tremplin.rules.calendar import PARIS
+
+# months before the reference day at which the demo's contracts start: from a contract
+# signed this month (trial period) to contracts that ended some months ago
+HIRE_MONTHS_AGO = (0, 1, 1, 2, 3, 3, 4, 4, 5, 6, 7, 8, 10, 12)
+DRAFTS = 3
+RUPTURE_INDEX = 6  # this support ends with a rupture known last month (A14)
+MEETING_REPORTS = (
+    "Prise de poste : accueil par le tuteur, visite de l'atelier, consignes de sécurité "
+    "remises. La personne est ponctuelle et a trouvé un mode de garde.",
+    "Point de fin de période d'essai avec le tuteur : gestes acquis, rythme encore à "
+    "trouver en fin de semaine. Besoin d'une formation aux logiciels de caisse.",
+    "Entretien individuel : difficultés de transport (horaires du bus du matin). Demande "
+    "d'aide à la mobilité transmise au conseiller RSA.",
+    "Rencontre tripartite : l'employeur envisage une pérennisation si la polyvalence se "
+    "confirme ; objectifs fixés jusqu'au bilan de parcours.",
+)
+RSA_ADVISERS = (
+    ("Claire Muller", "claire.muller@alsace.demo"),
+    ("Yannick Schmitt", "yannick.schmitt@alsace.demo"),
+)
+
+
+def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, int]:
+    """Create the demo's conventions, supports, meetings and situations; returns counts."""
+    from tremplin.conventions import services
+    from tremplin.conventions.models import Convention
+    from tremplin.outcomes.models import Situation
+    from tremplin.support.models import EpisodeRupture, Meeting, SupportEpisode
+
+    chance = random.Random(seed)
+    employers = list(
+        Employer.objects.filter(territory=territory, sector=Employer.Sector.MARKET).order_by("pk")
+    )
+    tutors = {
+        tutor.employer_id: tutor
+        for tutor in Tutor.objects.filter(experience_years__gte=2).order_by("-pk")
+    }
+    employers = [employer for employer in employers if employer.pk in tutors]
+    wanted = len(HIRE_MONTHS_AGO) + DRAFTS
+    candidates = list(
+        Beneficiary.objects.filter(territory=territory, receives_rsa=True, referent__isnull=False)
+        .select_related("referent", "operator")
+        .order_by("pk")
+    )
+    # spread over the whole list, hence over every referent's portfolio
+    people = candidates[:: max(1, len(candidates) // wanted)][:wanted]
+    counts = {"conventions": 0, "signed": 0, "episodes": 0, "meetings": 0, "situations": 0}
+    for index, person in enumerate(people):
+        employer = employers[index % len(employers)]
+        draft = index >= len(HIRE_MONTHS_AGO)
+        months_ago = 0 if draft else HIRE_MONTHS_AGO[index]
+        hire = (today - relativedelta(months=months_ago)).replace(day=1) + dt.timedelta(
+            days=chance.randrange(0, 14)
+        )
+        if draft:
+            hire = today + dt.timedelta(days=20 + 7 * index % 30)
+        hours = chance.choice((24, 26, 28, 30, 35))
+        convention = Convention.objects.create(
+            sector=Convention.Sector.CIE,
+            territory=territory,
+            prescribed_for_departement=True,
+            filing_date=hire - dt.timedelta(days=21),
+            prescriber_code=f"{territory.code}RSA",
+            beneficiary=person,
+            employer=employer,
+            tutor=tutors[employer.pk],
+            referent=person.referent,
+            operator=person.operator,
+            education_level=person.education_level or "50",
+            unemployed_for=person.unemployed_for or "12_23",
+            receives_rsa=True,
+            minimum_income_for=person.minimum_income_for or "12_23",
+            disabled_worker="no",
+            contract_type=Convention.ContractType.CDD,
+            hire_date=hire,
+            planned_end=hire + relativedelta(months=6) - dt.timedelta(days=1),
+            rome_code=chance.choice(("D1102", "G1603", "K2204", "N1103", "H2909")),
+            job_title=chance.choice(
+                ("Vendeur·se", "Agent·e de restauration", "Agent·e d'entretien", "Préparateur·rice")
+            ),
+            # above the SMIC for the hours (E9): 13 € an hour gross
+            gross_monthly_pay=(Decimal(hours) * Decimal("13") * 52 / 12).quantize(Decimal("1")),
+            weekly_hours=hours,
+            collective_weekly_hours=35,
+            support_taking_up_post="1",
+            training_adaptation="1",
+            aid_start=hire,
+            aid_end=hire + relativedelta(months=6) - dt.timedelta(days=1),
+            subsidised_weekly_hours=min(hours, 26),
+            prefect_rate_percent=Decimal("47"),
+            payer=Convention.Payer.DEPARTEMENT,
+            created_by=signer,
+        )
+        counts["conventions"] += 1
+        if draft:
+            continue
+        services.sign(
+            convention,
+            user=signer,
+            day=hire - dt.timedelta(days=7),
+            parties=services.Parties(True, True, True, True),
+        )
+        counts["signed"] += 1
+        adviser_name, adviser_email = RSA_ADVISERS[index % len(RSA_ADVISERS)]
+        episode = SupportEpisode.objects.create(
+            beneficiary=person,
+            programme="in_employment",
+            referent=person.referent,
+            operator=person.operator,
+            employer=employer,
+            tutor=convention.tutor,
+            rsa_adviser_name=adviser_name,
+            rsa_adviser_email=adviser_email,
+            contract_type="CDD",
+            contract_start=hire,
+            contract_end=convention.planned_end,
+            started_on=hire,
+            convention=convention,
+        )
+        episode.refresh_deadlines()
+        counts["episodes"] += 1
+        for number, report in enumerate(MEETING_REPORTS):
+            day = hire + dt.timedelta(days=3 + 30 * number)
+            if day >= today:
+                break
+            Meeting.objects.create(
+                episode=episode,
+                starts_at=dt.datetime.combine(day, dt.time(10 if number % 2 else 14), PARIS),
+                duration_minutes=chance.choice((45, 60, 90)),
+                place=Meeting.Place.COMPANY if number % 2 == 0 else Meeting.Place.OPERATOR,
+                kind=Meeting.Kind.INDIVIDUAL,
+                participants="La personne, le tuteur" if number % 2 == 0 else "La personne",
+                report=report,
+                created_by=person.referent,
+            )
+            counts["meetings"] += 1
+        if index == RUPTURE_INDEX and months_ago >= 2:
+            known = timezone.make_aware(
+                dt.datetime.combine(today - relativedelta(months=1), dt.time(16)), PARIS
+            )
+            EpisodeRupture.objects.create(
+                episode=episode,
+                known_at=known,
+                initiative=EpisodeRupture.Initiative.EMPLOYEE,
+                reason="Démission : déménagement dans un autre département.",
+                concertation_held=True,
+            )
+            episode.refresh_deadlines()
+        elif convention.planned_end < today:
+            # the month-5 review said "permanent": a CDI follows the CDD (A3 a)
+            Situation.objects.create(
+                beneficiary=person,
+                kind="cdi",
+                start=convention.planned_end + dt.timedelta(days=1),
+                weekly_hours=Decimal(hours),
+            )
+            counts["situations"] += 1
+    return counts
