@@ -1,3 +1,211 @@
-from ninja import Router
+"""The progression's API: evaluations and barriers of a professional support episode.
+
+Mounted with prefix "" under /api/v1 (``api.add_router("", progress_router)``). Everything
+reads through ``SupportEpisode.objects.visible_to``: an episode outside the caller's scope,
+or not a professional support, is a 404. Creation goes through the pages' forms: same checks,
+same French errors (a score off the scale cites P6 and P10), nothing saved on an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import Http404
+from ninja import Router, Schema, Status
+
+from tremplin.rules.programmes import Programme
+from tremplin.support.models import SupportEpisode
+
+from .forms import BarrierForm, EvaluationForm
+from .models import Barrier, Evaluation
 
 progress_router = Router(tags=["Progression et freins"])
+
+INVALID = "Les données envoyées contiennent des erreurs : rien n'a été enregistré."
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FormErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class ScoreOut(Schema):
+    item: str
+    area: str
+    score: int
+    comment: str
+
+
+class EvaluationOut(Schema):
+    id: int
+    evaluated_on: dt.date
+    intake: bool
+    comment: str
+    scores: list[ScoreOut]
+
+
+class ScoreIn(Schema):
+    item: str
+    score: int | str
+    comment: str = ""
+
+
+class EvaluationIn(Schema):
+    evaluated_on: dt.date
+    comment: str = ""
+    scores: list[ScoreIn]
+
+
+class ActionOut(Schema):
+    done_on: dt.date
+    description: str
+
+
+class BarrierOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    description: str
+    identified_on: dt.date
+    lifted_on: dt.date | None
+    actions: list[ActionOut]
+
+
+class BarrierIn(Schema):
+    kind: str
+    description: str = ""
+    identified_on: dt.date
+    lifted_on: dt.date | None = None
+
+
+def _episode(request, episode_id: int) -> SupportEpisode:
+    episode = (
+        SupportEpisode.objects.visible_to(request.user)
+        .filter(pk=episode_id, programme=Programme.PROFESSIONAL)
+        .first()
+    )
+    if episode is None:
+        raise Http404("Accompagnement professionnel introuvable ou hors de votre périmètre.")
+    return episode
+
+
+def _evaluation_out(evaluation: Evaluation, first_id: int | None) -> dict:
+    return {
+        "id": evaluation.pk,
+        "evaluated_on": evaluation.evaluated_on,
+        "intake": evaluation.pk == first_id,
+        "comment": evaluation.comment,
+        "scores": [
+            {"item": s.item_code, "area": s.area, "score": s.score, "comment": s.comment}
+            for s in evaluation.scores.all()
+        ],
+    }
+
+
+def _barrier_out(barrier: Barrier) -> dict:
+    return {
+        "id": barrier.pk,
+        "kind": barrier.kind,
+        "kind_label": barrier.get_kind_display(),
+        "description": barrier.description,
+        "identified_on": barrier.identified_on,
+        "lifted_on": barrier.lifted_on,
+        "actions": [
+            {"done_on": a.done_on, "description": a.description} for a in barrier.actions.all()
+        ],
+    }
+
+
+def _form_errors(form) -> Status:
+    return Status(
+        422,
+        {
+            "detail": INVALID,
+            "errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()},
+        },
+    )
+
+
+@progress_router.get(
+    "/episodes/{episode_id}/evaluations",
+    response={200: list[EvaluationOut], 404: ErrorOut},
+    summary="Les évaluations de la grille (P6, P10), la première étant celle d'accueil",
+)
+def list_evaluations(request, episode_id: int):
+    episode = _episode(request, episode_id)
+    evaluations = list(episode.evaluations.prefetch_related("scores"))
+    first_id = evaluations[0].pk if evaluations else None
+    return [_evaluation_out(e, first_id) for e in evaluations]
+
+
+@progress_router.post(
+    "/episodes/{episode_id}/evaluations",
+    response={201: EvaluationOut, 404: ErrorOut, 422: FormErrorOut},
+    summary="Enregistrer une évaluation : une note de 1 à 4 par item (P6, P10)",
+)
+def create_evaluation(request, episode_id: int, payload: EvaluationIn):
+    episode = _episode(request, episode_id)
+    form = EvaluationForm(
+        {"evaluated_on": payload.evaluated_on.isoformat(), "comment": payload.comment},
+        episode=episode,
+    )
+    known = {item.code for item in form.grid.items}
+    unknown = [s.item for s in payload.scores if s.item not in known]
+    if unknown:
+        return Status(
+            422,
+            {
+                "detail": INVALID,
+                "errors": {
+                    "scores": [
+                        f"Item de la grille inconnu : « {code} ». Les items sont ceux des six "
+                        "domaines de travail (P6) : " + ", ".join(sorted(known)) + "."
+                        for code in unknown
+                    ]
+                },
+            },
+        )
+    data = form.data.copy()
+    for score in payload.scores:
+        data[f"score_{score.item}"] = str(score.score)
+        data[f"comment_{score.item}"] = score.comment
+    form = EvaluationForm(data, episode=episode)
+    if not form.is_valid():
+        return _form_errors(form)
+    form.instance.created_by = request.user
+    with transaction.atomic():
+        evaluation = form.save()
+    first_id = episode.evaluations.order_by("evaluated_on", "id").values_list("pk", flat=True)[0]
+    return Status(201, _evaluation_out(evaluation, first_id))
+
+
+@progress_router.get(
+    "/episodes/{episode_id}/barriers",
+    response={200: list[BarrierOut], 404: ErrorOut},
+    summary="Les freins à l'emploi, leurs dates et les actions menées",
+)
+def list_barriers(request, episode_id: int):
+    episode = _episode(request, episode_id)
+    return [_barrier_out(b) for b in episode.barriers.prefetch_related("actions")]
+
+
+@progress_router.post(
+    "/episodes/{episode_id}/barriers",
+    response={201: BarrierOut, 404: ErrorOut, 422: FormErrorOut},
+    summary="Enregistrer un frein à l'emploi",
+)
+def create_barrier(request, episode_id: int, payload: BarrierIn):
+    episode = _episode(request, episode_id)
+    data = payload.dict()
+    data["lifted_on"] = data["lifted_on"].isoformat() if data["lifted_on"] else ""
+    data["identified_on"] = data["identified_on"].isoformat()
+    form = BarrierForm(data, episode=episode)
+    if not form.is_valid():
+        return _form_errors(form)
+    barrier = form.save()
+    return Status(201, _barrier_out(barrier))

@@ -135,7 +135,7 @@ def check_score(value) -> int:
             raise ValueError
         if isinstance(value, bool):
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = None
     if number is None or not s.minimum <= number <= s.maximum:
         raise RuleError(
