@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.forms.models import construct_instance
 from django.utils import timezone
 
 from tremplin.accounts.models import Organisation, User
@@ -19,6 +20,7 @@ from .models import (
     SUPPORT_ACTIONS,
     TRAINING_ACTIONS,
     ActivityProof,
+    AidOrder,
     Amendment,
     Convention,
     ImmersionPeriod,
@@ -589,3 +591,197 @@ class ActivityProofForm(BootstrapFormMixin, forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError("La date de réception ne peut pas être dans le futur.")
         return day
+
+
+# --- Aid-rate orders entered by the département (rules E1, E6, E12) --------------------------
+
+
+class AidOrderForm(BootstrapFormMixin, forms.ModelForm):
+    """A new prefectoral order, without a release (rule E1). The region is one of the user's
+    territories' regions (every region for an administrator)."""
+
+    region_code = forms.ChoiceField(label="Région")
+
+    class Meta:
+        model = AidOrder
+        fields = [
+            "region_code",
+            "sector",
+            "valid_from",
+            "reference",
+            "source",
+            "rate_cap_percent",
+            "weekly_hours_min",
+            "weekly_hours_max",
+            "aid_months_cdd",
+            "cdd_min_months_for_aid",
+            "aid_months_cdi",
+            "note",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput,
+            "source": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "valid_from": "Date d'effet de l'arrêté : il s'applique aux embauches à partir de "
+            "cette date (règle E1).",
+            "rate_cap_percent": "Au plus 47 % du SMIC horaire brut (règle E6).",
+            "weekly_hours_max": "Au plus 35 heures (règles C8, E12).",
+        }
+
+    fieldsets = [
+        ("L'arrêté", ["region_code", "sector", "valid_from", "reference", "source", "note"]),
+        (
+            "Durées et plafond",
+            [
+                "rate_cap_percent",
+                "weekly_hours_min",
+                "weekly_hours_max",
+                "aid_months_cdd",
+                "cdd_min_months_for_aid",
+                "aid_months_cdi",
+            ],
+        ),
+    ]
+
+    def __init__(self, *args, regions: dict[str, str], categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions = regions
+        self.categories = categories
+        self.fields["region_code"].choices = [
+            (code, f"{name} ({code})") for code, name in sorted(regions.items())
+        ]
+
+    def clean_rate_cap_percent(self):
+        cap = self.cleaned_data["rate_cap_percent"]
+        if not Decimal(0) < cap <= aid.RATE_CAP_PERCENT:
+            raise forms.ValidationError(
+                f"Le plafond ({cap} %) doit être positif et au plus de 47 % du SMIC horaire "
+                "brut (règle E6)."
+            )
+        return cap
+
+    def clean_weekly_hours_max(self):
+        hours = self.cleaned_data["weekly_hours_max"]
+        if hours > aid.WEEKLY_HOURS_MAX:
+            raise forms.ValidationError(
+                f"La durée prise en charge ne peut pas dépasser 35 heures par semaine "
+                f"({hours} h saisies) (règles C8, E12)."
+            )
+        return hours
+
+    def clean_weekly_hours_min(self):
+        hours = self.cleaned_data["weekly_hours_min"]
+        if hours <= 0:
+            raise forms.ValidationError("La durée minimale prise en charge doit être positive.")
+        return hours
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("weekly_hours_min"), cleaned.get("weekly_hours_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "weekly_hours_min",
+                f"La durée minimale ({low} h) dépasse la durée maximale ({high} h) : "
+                "corrigez l'une des deux (règle E12).",
+            )
+        region, sector, day = (
+            cleaned.get("region_code"),
+            cleaned.get("sector"),
+            cleaned.get("valid_from"),
+        )
+        if (
+            region
+            and sector
+            and day
+            and AidOrder.objects.filter(region_code=region, sector=sector, valid_from=day).exists()
+        ):
+            self.add_error(
+                "valid_from",
+                f"Un arrêté {sector} de cette région est déjà enregistré au {day:%d/%m/%Y} : "
+                "consultez-le dans la liste, ou indiquez la date d'effet du nouvel arrêté "
+                "(règle E1).",
+            )
+        for name in ("aid_months_cdd", "cdd_min_months_for_aid", "aid_months_cdi"):
+            if cleaned.get(name) == 0:
+                self.add_error(name, "Une durée d'aide doit être d'au moins 1 mois (règle E12).")
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.region_name = self.regions.get(self.cleaned_data.get("region_code"), "")
+        if self.categories is not None:
+            # The whole order is checked by the rules (AidOrder.clean → from_mapping).
+            self.instance.categories = self.categories
+            super()._post_clean()
+            return
+        # The categories are invalid and the formset says why: check the order's own fields.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
+class AidCategoryForm(BootstrapFormMixin, forms.Form):
+    """A public category of the order and its rate (rule E12)."""
+
+    code = forms.SlugField(
+        label="Code",
+        max_length=40,
+        help_text="Court et unique dans l'arrêté, par exemple cas_4.",
+    )
+    label = forms.CharField(label="Intitulé", max_length=120)
+    rate_percent = forms.DecimalField(
+        label="Taux (% du SMIC horaire brut)", max_digits=5, decimal_places=2
+    )
+    who = forms.CharField(
+        label="Publics visés (un par ligne)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    criteria = forms.MultipleChoiceField(
+        label="Critères pour proposer la catégorie",
+        choices=[(code, label) for code, (label, _) in aid.CATEGORY_CRITERIA.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Ce que le produit sait reconnaître dans la situation de la personne ; "
+        "l'agent confirme toujours la catégorie proposée.",
+    )
+
+    def clean_rate_percent(self):
+        rate = self.cleaned_data["rate_percent"]
+        if rate <= 0:
+            raise forms.ValidationError("Le taux doit être positif (règle E6).")
+        return rate
+
+    def as_mapping(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            "code": data["code"],
+            "label": data["label"],
+            "rate_percent": str(data["rate_percent"]),
+            "who": [line.strip() for line in data["who"].splitlines() if line.strip()],
+            "criteria": list(data["criteria"]),
+        }
+
+
+class BaseAidCategoryFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        codes = [form.cleaned_data["code"] for form in self.forms if form.cleaned_data]
+        if not codes:
+            raise forms.ValidationError(
+                "Un arrêté fixe au moins une catégorie de public et son taux (règle E12)."
+            )
+        if len(set(codes)) != len(codes):
+            raise forms.ValidationError(
+                "Deux catégories portent le même code : chaque code doit être unique."
+            )
+
+    def categories(self) -> list[dict[str, object]]:
+        return [form.as_mapping() for form in self.forms if form.cleaned_data]
+
+
+def aid_category_formset(extra: int):
+    """The categories of an order: ``extra`` blank rows after those copied from another."""
+    return forms.formset_factory(
+        AidCategoryForm, formset=BaseAidCategoryFormSet, extra=extra, max_num=20, validate_max=True
+    )

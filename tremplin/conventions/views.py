@@ -12,7 +12,9 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +22,8 @@ from django.utils import timezone
 from django.views import generic
 
 from tremplin.accounts import audit
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Territory
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import aid, eligibility
 from tremplin.rules.parameters import ParameterError
@@ -30,6 +34,7 @@ from . import payments, services
 from .forms import (
     CONVENTION_STEPS,
     ActivityProofForm,
+    AidOrderForm,
     AmendmentForm,
     ConventionForm,
     ImmersionForm,
@@ -37,8 +42,9 @@ from .forms import (
     SignForm,
     SimulatorForm,
     SuspensionForm,
+    aid_category_formset,
 )
-from .models import Convention, Rupture
+from .models import AidOrder, Convention, Rupture
 
 FORM_ERROR_MESSAGE = (
     "Le formulaire contient des erreurs, signalées sous chaque champ concerné. Rien n'a été "
@@ -563,3 +569,90 @@ def forecast(request):
             "grand_total": sum((row.total for row in rows), Decimal("0.00")),
         },
     )
+
+
+# --- Aid-rate orders (rules E1, E6, E12): entered by the département, without a release -----
+
+
+def _order_regions(user) -> dict[str, str]:
+    """The regions where ``user`` may enter an order: their territories' (all for an admin)."""
+    scope = scope_of(user)
+    territories = Territory.objects.all()
+    if not scope.is_admin:
+        territories = territories.filter(pk__in=scope.agent_territory_ids)
+    return dict(territories.values_list("region_code", "region_name"))
+
+
+def _require_order_rights(user) -> dict[str, str]:
+    regions = _order_regions(user)
+    if not regions:
+        raise PermissionDenied(
+            "Les arrêtés fixant les taux d'aide sont saisis par les agents du département et "
+            "les administrateurs (règle E1)."
+        )
+    return regions
+
+
+@login_required
+def order_list(request):
+    """Every order known to the product, the shipped ones and those entered here (rule E1)."""
+    orders = AidOrder.objects.annotate(used_by=Count("conventions")).order_by(
+        "region_code", "sector", "-valid_from"
+    )
+    return render(
+        request,
+        "conventions/order_list.html",
+        {"orders": orders, "may_enter": bool(_order_regions(request.user))},
+    )
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_object_or_404(AidOrder.objects.annotate(used_by=Count("conventions")), pk=pk)
+    return render(
+        request,
+        "conventions/order_detail.html",
+        {"order": order, "criteria": aid.CATEGORY_CRITERIA},
+    )
+
+
+@login_required
+def order_create(request):
+    """A new order: its categories and rates, weekly-hour bounds, aid durations (rule E12).
+    ``?depuis=<id>`` starts from an existing order (a new order often changes a rate only)."""
+    regions = _require_order_rights(request.user)
+    initial, categories_initial = {}, []
+    if request.method == "GET" and (raw := request.GET.get("depuis", "")).isdigit():
+        source = get_object_or_404(AidOrder, pk=raw)
+        initial = {
+            name: getattr(source, name)
+            for name in AidOrderForm.Meta.fields
+            if name not in ("valid_from", "reference", "source", "note")
+        }
+        categories_initial = [
+            {**category, "who": "\n".join(category.get("who", []))}
+            for category in source.categories
+        ]
+    formset = aid_category_formset(2 if categories_initial else 6)(
+        request.POST or None, prefix="categories", initial=categories_initial or None
+    )
+    categories = None
+    if request.method == "POST" and formset.is_valid():
+        categories = formset.categories()
+    form = AidOrderForm(
+        request.POST or None, regions=regions, categories=categories, initial=initial
+    )
+    if request.method == "POST":
+        if form.is_valid() and categories is not None:
+            order = form.save(commit=False)
+            if order.region_code not in regions:
+                raise PermissionDenied("Cette région n'est pas celle de votre département.")
+            order.save()
+            messages.success(
+                request,
+                f"{order.reference} est enregistré : il s'applique aux embauches à partir du "
+                f"{order.valid_from:%d/%m/%Y} dans la région {order.region_name or order.region_code}.",
+            )
+            return redirect("conventions:order_detail", pk=order.pk)
+        messages.error(request, FORM_ERROR_MESSAGE)
+    return render(request, "conventions/order_form.html", {"form": form, "formset": formset})
