@@ -485,3 +485,45 @@ def test_simulator_page_refuses_a_rate_above_the_cap(client):
         {"rate": "60", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},
     )
     assert "règle E6" in page_text(response)
+
+
+# --- The employer's report within 7 days (rule F12) -----------------------------------------
+
+
+def test_employer_report_recorded_later_and_flagged_when_late(
+    referent_client, my_signed_convention
+):
+    from tests.conventions.factories import SuspensionFactory
+
+    suspension = SuspensionFactory(convention=my_signed_convention, employer_report_date=None)
+    url = reverse("conventions:suspension_report", args=[my_signed_convention.pk, suspension.pk])
+    # Began 01/05/2025: due by 01/05 + 7 days = 08/05/2025; reported 12/05 is late.
+    response = referent_client.post(url, {"employer_report_date": "2025-05-12"}, follow=True)
+    suspension.refresh_from_db()
+    assert suspension.employer_report_date == datetime.date(2025, 5, 12)
+    assert "hors délai" in page_text(response) and "08/05/2025" in page_text(response)
+
+
+def test_employer_report_before_the_event_is_refused(referent_client, my_signed_convention):
+    from tests.conventions.factories import RuptureFactory
+
+    rupture = RuptureFactory(convention=my_signed_convention, employer_report_date=None)
+    url = reverse("conventions:rupture_report", args=[my_signed_convention.pk])
+    response = referent_client.post(url, {"employer_report_date": "2025-06-01"})
+    assert response.status_code == 200
+    assert "règle F12" in page_text(response)
+    rupture.refresh_from_db()
+    assert rupture.employer_report_date is None
+    # In time: reported 3 days after the last day (30/06/2025).
+    response = referent_client.post(url, {"employer_report_date": "2025-07-03"}, follow=True)
+    assert "dans le délai" in page_text(response)
+
+
+def test_employer_report_of_another_conventions_suspension_is_404(
+    referent_client, territory, my_signed_convention
+):
+    from tests.conventions.factories import SuspensionFactory
+
+    foreign = SuspensionFactory(convention__territory=territory)
+    url = reverse("conventions:suspension_report", args=[my_signed_convention.pk, foreign.pk])
+    assert referent_client.get(url).status_code == 404

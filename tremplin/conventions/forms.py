@@ -785,3 +785,30 @@ def aid_category_formset(extra: int):
     return forms.formset_factory(
         AidCategoryForm, formset=BaseAidCategoryFormSet, extra=extra, max_num=20, validate_max=True
     )
+
+
+class EmployerReportForm(BootstrapFormMixin, forms.Form):
+    """The day the employer reported a suspension or a rupture (rule F12: within 7 days)."""
+
+    employer_report_date = forms.DateField(
+        label="Signalée par l'employeur le", widget=forms.DateInput
+    )
+
+    def __init__(self, *args, event_day: datetime.date, what: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event_day = event_day
+        self.what = what
+
+    def clean_employer_report_date(self):
+        day = self.cleaned_data["employer_report_date"]
+        if day < self.event_day:
+            raise forms.ValidationError(
+                f"L'employeur ne peut pas signaler {self.what} avant le "
+                f"{self.event_day:%d/%m/%Y}, jour où elle a commencé (règle F12)."
+            )
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                "La date du signalement ne peut pas être dans le futur : indiquez le jour où "
+                "vous l'avez reçu."
+            )
+        return day

@@ -23,5 +23,11 @@ urlpatterns = [
     path("<int:pk>/immersions/nouvelle/", views.immersion_create, name="immersion_create"),
     path("<int:pk>/justificatifs/", views.proof_create, name="proof_create"),
     path("<int:pk>/rupture/", views.rupture_create, name="rupture_create"),
+    path("<int:pk>/rupture/signalement/", views.rupture_report, name="rupture_report"),
+    path(
+        "<int:pk>/suspensions/<int:suspension_pk>/signalement/",
+        views.suspension_report,
+        name="suspension_report",
+    ),
     path("<int:pk>/reversement/", views.repayment_notice, name="repayment_notice"),
 ]

@@ -37,6 +37,7 @@ from .forms import (
     AidOrderForm,
     AmendmentForm,
     ConventionForm,
+    EmployerReportForm,
     ImmersionForm,
     RuptureForm,
     SignForm,
@@ -656,3 +657,44 @@ def order_create(request):
             return redirect("conventions:order_detail", pk=order.pk)
         messages.error(request, FORM_ERROR_MESSAGE)
     return render(request, "conventions/order_form.html", {"form": form, "formset": formset})
+
+
+# --- The employer's report of a suspension or a rupture (rule F12: within 7 days) -----------
+
+
+def _record_report(request, convention, event, what: str):
+    form = EmployerReportForm(
+        request.POST or None,
+        event_day=getattr(event, "start", None) or event.last_day,
+        what=what,
+        initial={"employer_report_date": timezone.localdate()},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            event.employer_report_date = form.cleaned_data["employer_report_date"]
+            event.save(update_fields=["employer_report_date"])
+            if event.reported_late:
+                messages.warning(
+                    request,
+                    f"Signalement enregistré, hors délai : l'employeur devait signaler {what} "
+                    f"au plus tard le {event.report_due:%d/%m/%Y} (7 jours, règle F12).",
+                )
+            else:
+                messages.success(request, "Signalement enregistré, dans le délai de 7 jours (F12).")
+            return redirect(convention)
+        messages.error(request, FORM_ERROR_MESSAGE)
+    return _child_form_page(request, convention, form, f"Signalement par l'employeur — {event}")
+
+
+@login_required
+def suspension_report(request, pk, suspension_pk):
+    convention = get_visible_convention(request, pk)
+    suspension = get_object_or_404(convention.suspensions, pk=suspension_pk)
+    return _record_report(request, convention, suspension, "la suspension")
+
+
+@login_required
+def rupture_report(request, pk):
+    convention = get_visible_convention(request, pk)
+    rupture = get_object_or_404(Rupture, convention=convention)
+    return _record_report(request, convention, rupture, "la rupture")
