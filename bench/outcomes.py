@@ -1,0 +1,240 @@
+"""Benchmarks of the outcomes (issue 6): the département's dashboard over every operator,
+and the XLSX export of the people of a list.
+
+The generator (``tremplin generate-data``) makes people, not supports: this module adds,
+once per database, one ended support for one person in five (20,000 for 100,000 people),
+three in five in-employment (tests/support/factories.py's CUI in CDD of 6 months, started
+in 2025) and two in five professional, with a situation after each (a CDD, a CDI, a
+training, a job search) and the support's classified exit, written by the rules
+(``tremplin.outcomes.exits.exit_values``), exactly as the pages store it. Rows go in with
+``bulk_create``; the plan's two deadlines the funnel reads come from the rules' plan.
+
+Measured: the dashboard page for the département's agent and for a coordinator, a year
+wide (page time next to the replayed SQL of the page), and the XLSX export of the
+administrator's whole list (100,000 rows): rows per second and peak Python memory
+(tracemalloc) while the workbook is written.
+"""
+
+import datetime
+import random
+import time
+import tracemalloc
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from bench.core import BenchContext, Measurement, benchmark, captured_sql, time_page, time_sql
+
+SUPPORTS_PER_PEOPLE = 5  # one ended support for five people
+BENCH_NOTE = "Banc d'essai des sorties (bench/outcomes.py)"  # marks the rows added here
+YEAR = {"du": "2025-01-01", "au": "2025-12-31"}
+BATCH = 2_000
+
+
+def _day(start: datetime.date, days: int) -> datetime.date:
+    return start + datetime.timedelta(days=days)
+
+
+def ensure_supports(context: BenchContext) -> int:
+    """Add the ended supports, their situations and exits once; returns how many exist."""
+    from django.db import transaction
+
+    from tremplin.outcomes.exits import exit_values
+    from tremplin.outcomes.models import Situation, SupportExit
+    from tremplin.registry.models import Beneficiary
+    from tremplin.rules.outcomes import add_months
+    from tremplin.support.models import Deadline, SupportEpisode
+
+    wanted = context.beneficiaries // SUPPORTS_PER_PEOPLE
+    if Situation.objects.filter(notes=BENCH_NOTE).exists():
+        return wanted
+    started = time.perf_counter()
+    randomness = random.Random(2026)
+    today = datetime.date.today()
+    people = list(
+        Beneficiary.objects.order_by("pk").values_list("pk", "operator_id", "referent_id")[:wanted]
+    )
+    for first in range(0, len(people), BATCH):
+        batch = people[first : first + BATCH]
+        episodes, situations_of = [], []
+        for index, (pk, operator_id, referent_id) in enumerate(batch, start=first):
+            start = _day(datetime.date(2025, 1, 6), randomness.randrange(0, 180))
+            if index % 5 < 3:
+                end = add_months(start, 6) - datetime.timedelta(days=1)
+                episode = SupportEpisode(
+                    beneficiary_id=pk,
+                    programme="in_employment",
+                    operator_id=operator_id,
+                    referent_id=referent_id,
+                    rsa_adviser_name="Conseiller RSA",
+                    contract_type="CDD",
+                    contract_start=start,
+                    contract_end=end,
+                    trial_end=_day(start, 29),
+                    started_on=start,
+                    ended_on=end,
+                )
+                situations = [
+                    Situation(
+                        beneficiary_id=pk,
+                        kind="subsidised_contract",
+                        start=start,
+                        end=end,
+                        weekly_hours=Decimal(26),
+                        supported_contract=True,
+                    )
+                ]
+            else:
+                end = add_months(start, 6) - datetime.timedelta(days=1)
+                episode = SupportEpisode(
+                    beneficiary_id=pk,
+                    programme="professional",
+                    operator_id=operator_id,
+                    referent_id=referent_id,
+                    started_on=start,
+                    ended_on=end,
+                )
+                situations = []
+            after = _day(end, randomness.randrange(-60, 45))
+            roll = randomness.random()
+            if roll < 0.3:
+                situations.append(
+                    Situation(
+                        beneficiary_id=pk,
+                        kind="cdd",
+                        start=after,
+                        end=add_months(after, randomness.choice((3, 6, 9))),
+                        weekly_hours=Decimal(24),
+                    )
+                )
+            elif roll < 0.45:
+                situations.append(
+                    Situation(beneficiary_id=pk, kind="cdi", start=after, weekly_hours=Decimal(35))
+                )
+            elif roll < 0.6:
+                situations.append(
+                    Situation(
+                        beneficiary_id=pk,
+                        kind="training",
+                        start=after,
+                        qualifying=True,
+                        rncp_listed=True,
+                    )
+                )
+            else:
+                situations.append(Situation(beneficiary_id=pk, kind="job_search", start=after))
+            if episode.programme == "in_employment" and situations[-1].start <= end:
+                situations[-1].start = _day(end, 1)  # not while under the CUI itself
+            for situation in situations:
+                situation.notes = BENCH_NOTE
+            episodes.append(episode)
+            situations_of.append(situations)
+        with transaction.atomic():
+            SupportEpisode.objects.bulk_create(episodes, batch_size=BATCH)
+            Situation.objects.bulk_create(
+                [s for situations in situations_of for s in situations], batch_size=BATCH
+            )
+            exits, deadlines = [], []
+            for episode, situations in zip(episodes, situations_of, strict=True):
+                values = exit_values(episode, situations, today)
+                exits.append(SupportExit(episode=episode, **values))
+                plan = episode.plan()
+                for item in plan.deliverables if plan else ():
+                    if item.code in ("trial_review", "pathway_review_m5"):
+                        deadline = Deadline(episode=episode, code=item.code)
+                        deadline.fill_from_rule(item)
+                        deadlines.append(deadline)
+            SupportExit.objects.bulk_create(exits, batch_size=BATCH)
+            Deadline.objects.bulk_create(deadlines, batch_size=BATCH)
+    context.facts["outcomes_generation"] = {
+        "supports": len(people),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    return len(people)
+
+
+def _replayed_sql_ms(statements, runs: int) -> float:
+    """The page's reads replayed (its SAVEPOINTs and session writes are not the indicators')."""
+    return sum(
+        time_sql(sql, params, runs)
+        for sql, params in statements
+        if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+    )
+
+
+@benchmark
+def outcomes_dashboard_and_export(context: BenchContext) -> list[Measurement]:
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.registry import bench_users
+    from tremplin.accounts.models import Membership, Role
+    from tremplin.outcomes.models import SupportExit
+    from tremplin.outcomes.views import IndicatorPeople
+    from tremplin.registry.models import Beneficiary
+    from tremplin.web.exports import export_response
+
+    supports = ensure_supports(context)
+    users = bench_users()
+    coordinator_membership = (
+        Membership.objects.filter(role=Role.COORDINATOR).select_related("user").first()
+    )
+    dashboards = {"agent du département": users["agent du département"]}
+    if coordinator_membership is not None:
+        dashboards["coordinateur·rice"] = coordinator_membership.user
+    url = f"{reverse('outcomes:indicators')}?{urlencode(YEAR)}"
+    measurements = []
+    for role, user in dashboards.items():
+        client = Client()
+        client.force_login(user)
+        page_ms = time_page(client, url, context.runs)
+        statements = captured_sql(lambda: client.get(url))  # noqa: B023
+        measurements.append(
+            Measurement(
+                name=f"Tableau de bord des indicateurs, année 2025 ({supports} accompagnements)",
+                role=role,
+                page_ms=page_ms,
+                sql_rows_ms=_replayed_sql_ms(statements, context.runs),
+                queries=len(statements),
+                details={
+                    "exits": SupportExit.objects.count(),
+                    "sql": [sql for sql, _ in statements],
+                },
+            )
+        )
+
+    # The XLSX export of a list of people: the administrator's whole list, with the columns
+    # of the people behind an indicator.
+    people = Beneficiary.objects.visible_to(users["administrateur"]).select_related(
+        "referent", "operator"
+    )
+    rows = people.count()
+
+    def export() -> int:
+        response = export_response("xlsx", "personnes", IndicatorPeople.export_columns, people)
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        response.close()
+        return size
+
+    # Timed without tracemalloc (it slows Python down several times), then measured with it.
+    started = time.perf_counter()
+    size = export()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    export()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    measurements.append(
+        Measurement(
+            name=f"Export XLSX de {rows} personnes",
+            role="administrateur",
+            page_ms=seconds * 1000,
+            rows=rows,
+            details={
+                "rows_per_second": round(rows / seconds) if seconds else None,
+                "peak_memory_mib": round(peak / 2**20, 1),
+                "file_mib": round(size / 2**20, 1),
+            },
+        )
+    )
+    context.facts["outcomes_xlsx_export"] = measurements[-1].details
+    return measurements
