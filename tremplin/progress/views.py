@@ -90,9 +90,14 @@ def episode_progress(request, pk):
             rows,
             title=f"Progression de {name} par domaine de travail",
             description=(
-                f"Note moyenne de chaque domaine (de 1, à travailler, à 4, acquis) à chacune "
-                f"des {len(rows)} évaluations, du {rows[0]['label']} au {rows[-1]['label']}. "
-                "Les valeurs figurent dans le tableau qui suit."
+                "Note moyenne de chaque domaine (de 1, à travailler, à 4, acquis) "
+                + (
+                    f"à l'évaluation du {rows[0]['label']}. "
+                    if len(rows) == 1
+                    else f"à chacune des {len(rows)} évaluations, du {rows[0]['label']} au "
+                    f"{rows[-1]['label']}. "
+                )
+                + "Les valeurs figurent dans le tableau qui suit."
             ),
         )
     barriers = list(
