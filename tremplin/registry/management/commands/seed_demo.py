@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry, Membership, Organisation, Role, Territory, User
+from tremplin.companies.demo import seed_company_relations
 from tremplin.registry.management.population import ACI_KINDS, Population
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.identifiers import departements
@@ -260,6 +261,7 @@ class Command(BaseCommand):
         activity = seed_activity(
             seed=seed, today=today, territory=territory, signer=users[DEMO_AGENT_EMAIL]
         )
+        seed_company_relations(today=today, users=users)
         return {
             **activity,
             "territory": str(territory),

@@ -1,0 +1,34 @@
+"""``tremplin seed-demo`` shows company relations: offers, network, candidates, a PMSMP."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tremplin.accounts.models import User
+from tremplin.companies.demo import DEMO_REFERENT_EMAIL
+from tremplin.companies.models import (
+    CompanyEvent,
+    EmployerContact,
+    Immersion,
+    JobOffer,
+    JobSearchProfile,
+)
+from tremplin.rules.companies import check_immersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_network_offers_and_a_valid_immersion(client):
+    call_command("seed_demo", "--date", "2026-06-15", stdout=io.StringIO())
+    assert JobOffer.objects.count() == 4
+    assert EmployerContact.objects.count() == 3
+    assert JobSearchProfile.objects.count() == 6
+    assert CompanyEvent.objects.get().attendees.count() == 3
+    immersion = Immersion.objects.get()
+    assert check_immersion(immersion.as_rule(), []) == []
+    client.force_login(User.objects.get(email=DEMO_REFERENT_EMAIL))
+    offer = JobOffer.objects.get(rome_code="K2204")
+    page = client.get(reverse("companies:offer_detail", args=[offer.pk])).content.decode()
+    assert "Même métier (code ROME K2204)" in page
