@@ -281,11 +281,8 @@ def parameters_in_force_for(episode):
 # --- the coordinator's view of cadence (P4) -----------------------------------------------
 
 SORTS = {
-    "nom": ("Personne", lambda r: (r.episode.beneficiary.last_name.lower(), r.episode.pk)),
-    "referent": (
-        "Référent·e",
-        lambda r: ((r.episode.referent.last_name.lower() if r.episode.referent else ""),),
-    ),
+    "nom": ("Personne", lambda r: (r.person.lower(), r.episode_id)),
+    "referent": ("Référent·e", lambda r: (r.referent.lower(), r.person.lower())),
     "manquants": ("Entretiens manquants", lambda r: (r.missing, r.behind_months)),
     "retard": ("Mois en retard", lambda r: (r.behind_months, r.missing)),
     "fin": ("Fin de l'accompagnement", lambda r: (r.end,)),
@@ -302,11 +299,9 @@ class _Rows(list):
 
 
 CADENCE_COLUMNS = [
-    Column("Personne", lambda r: str(r.episode.beneficiary)),
-    Column(
-        "Référent·e", lambda r: r.episode.referent.get_full_name() if r.episode.referent else ""
-    ),
-    Column("Début", lambda r: r.episode.started_on),
+    Column("Personne", lambda r: r.person),
+    Column("Référent·e", lambda r: r.referent),
+    Column("Début", lambda r: r.started_on),
     Column("Fin", lambda r: r.end),
     Column("Entretiens manquants", lambda r: r.missing),
     Column("Mois révolus en retard", lambda r: r.behind_months),

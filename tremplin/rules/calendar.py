@@ -18,6 +18,7 @@ The product's reading of the seeds' time expressions:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -226,7 +227,7 @@ def support_months(start: dt.date, end: dt.date) -> list[Period]:
 
 
 def last_day_of_calendar_month(year: int, month: int) -> dt.date:
-    return dt.date(year, month, 1) + relativedelta(months=1, days=-1)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def calendar_months_overlapping(first: dt.date, last: dt.date) -> list[CalendarMonthOverlap]:
