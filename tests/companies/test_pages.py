@@ -490,3 +490,16 @@ def test_application_visible_through_the_person(territory, operator, referent_us
     ApplicationFactory(beneficiary=mine, offer=offer)
     ApplicationFactory(beneficiary=theirs, offer=offer)
     assert [a.beneficiary for a in Application.objects.visible_to(referent_user)] == [mine]
+
+
+def test_pool_finds_people_to_add(logged, person, territory, operator):
+    done = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, referent=person.referent, last_name="Weberling"
+    )
+    JobSearchProfileFactory(beneficiary=done)
+    page = text(logged.get(reverse("companies:pool_list"), {"ajouter": "weber"}))
+    assert reverse("companies:profile", args=[person.pk]) in page
+    assert (
+        reverse("companies:profile", args=[done.pk]) + '">'
+        not in page.split("Personnes suivies sans profil")[1].split("</ul>")[0]
+    )

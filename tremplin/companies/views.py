@@ -41,6 +41,7 @@ FORM_ERROR = (
     "enregistré ; ce que vous avez saisi est conservé."
 )
 MATCHES_SHOWN = 20
+ADD_CANDIDATES_SHOWN = 10
 
 
 def sort(view, queryset):
@@ -345,6 +346,19 @@ class PoolList(LoginRequiredMixin, ExportMixin, SearchSortPaginateMixin, generic
                 else queryset.filter(beneficiary__in=people)
             )
         return sort(self, queryset)
+
+    def get_context_data(self, **kwargs):
+        """``?ajouter=`` finds people followed who have no profile yet, to add them."""
+        context = super().get_context_data(**kwargs)
+        wanted = self.request.GET.get("ajouter", "").strip()
+        if wanted:
+            context["add_text"] = wanted
+            context["candidates"] = (
+                Beneficiary.objects.visible_to(self.request.user)
+                .search(wanted)
+                .filter(job_search_profile__isnull=True)[:ADD_CANDIDATES_SHOWN]
+            )
+        return context
 
 
 @login_required
