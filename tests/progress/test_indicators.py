@@ -4,10 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests import factories
 from tests.progress.factories import evaluate, professional_episode_for
 from tremplin.progress.indicators import skills_progression
+from tremplin.progress.models import Evaluation
+from tremplin.rules import work_areas
 from tremplin.support.models import SupportEpisode
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +66,38 @@ def test_one_query_and_the_queryset_restricts(referent_user, django_assert_num_q
         rows = skills_progression(SupportEpisode.objects.filter(pk=a.pk))
     assert [r["rose"] for r in rows if r["area"] == "soft_skills"] == [1]
     assert skills_progression(SupportEpisode.objects.exclude(pk=a.pk)) == []
+
+
+ITEMS = ["soft_punctuality", "soft_motivation", "mobility_search_area", "project_known_job"]
+SCORES = st.dictionaries(st.sampled_from(ITEMS), st.integers(1, 4), min_size=1)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(SCORES, min_size=1, max_size=3), min_size=1, max_size=4))
+def test_the_database_agrees_with_the_rules(referent_user, people):
+    """Whatever the scores, the SQL counts equal the pure rules' ``area_means`` and ``rose``
+    applied to each person's first and latest evaluation (P10)."""
+    Evaluation.objects.all().delete()
+    SupportEpisode.objects.filter(programme="professional").delete()
+    expected_people: dict[str, int] = {}
+    expected_rose: dict[str, int] = {}
+    for evaluations in people:
+        episode = professional_episode_for(referent_user)
+        days = [JAN + dt.timedelta(days=30 * i) for i in range(len(evaluations))]
+        for day, scores in zip(days, evaluations, strict=True):
+            evaluate(episode, day, scores)
+        if len(evaluations) < 2:
+            continue
+        first = work_areas.area_means(evaluations[0], JAN)
+        latest = work_areas.area_means(evaluations[-1], JAN)
+        for area, rose in work_areas.rose(first, latest).items():
+            if rose is not None:
+                expected_people[area] = expected_people.get(area, 0) + 1
+                expected_rose[area] = expected_rose.get(area, 0) + int(rose)
+    rows = skills_progression(SupportEpisode.objects.all())
+    got_people = {r["area"]: r["people"] for r in rows if r["people"]}
+    got_rose = {r["area"]: r["rose"] for r in rows if r["people"]}
+    assert got_people == expected_people
+    assert got_rose == {area: expected_rose[area] for area in expected_people}

@@ -244,3 +244,15 @@ def test_skills_progression_page(client, referent_user, coordinator_user, episod
     client.force_login(coordinator_user)
     html = client.get(reverse("progress:skills_progression")).content.decode()
     assert "Le savoir-être" in html and "100,0 %" in html or "100.0 %" in html
+
+
+def test_demo_data_fills_a_few_professional_episodes_once(referent_user):
+    from tremplin.progress.demo import seed_progress
+
+    episodes = [professional_episode_for(referent_user) for _ in range(3)]
+    counts = seed_progress(seed=1, today=dt.date(2025, 6, 1))
+    # Each episode started 06/01/2025: an intake and a second evaluation 45-75 days later.
+    assert counts["evaluations"] == 6
+    assert Evaluation.objects.filter(episode=episodes[0]).count() == 2
+    assert Barrier.objects.exists() and BarrierAction.objects.exists()
+    assert seed_progress(seed=1, today=dt.date(2025, 6, 1)) == {"evaluations": 0, "barriers": 0}

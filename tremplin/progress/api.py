@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from tremplin.accounts import audit
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
 
@@ -138,6 +139,7 @@ def _form_errors(form) -> Status:
 )
 def list_evaluations(request, episode_id: int):
     episode = _episode(request, episode_id)
+    audit.record_view(episode)
     evaluations = list(episode.evaluations.prefetch_related("scores"))
     first_id = evaluations[0].pk if evaluations else None
     return [_evaluation_out(e, first_id) for e in evaluations]
@@ -191,6 +193,7 @@ def create_evaluation(request, episode_id: int, payload: EvaluationIn):
 )
 def list_barriers(request, episode_id: int):
     episode = _episode(request, episode_id)
+    audit.record_view(episode)
     return [_barrier_out(b) for b in episode.barriers.prefetch_related("actions")]
 
 
