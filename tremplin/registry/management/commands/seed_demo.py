@@ -26,6 +26,7 @@ from django.utils import timezone
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry, Membership, Organisation, Role, Territory, User
 from tremplin.companies.demo import seed_company_relations
+from tremplin.professional.demo import seed_professional
 from tremplin.registry.management.population import ACI_KINDS, Population
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.identifiers import departements
@@ -262,8 +263,10 @@ class Command(BaseCommand):
             seed=seed, today=today, territory=territory, signer=users[DEMO_AGENT_EMAIL]
         )
         seed_company_relations(today=today, users=users)
+        professional = seed_professional(today=today, users=users)
         return {
             **activity,
+            **professional,
             "territory": str(territory),
             "operators": 2,
             "referents": len(referent_accounts),
