@@ -287,3 +287,45 @@ def test_another_referent_s_support_is_a_404(client, referent_user, operator, na
     other = professional_episode(factories.referent(operator))
     client.force_login(referent_user)
     assert client.get(reverse(name, args=[other.pk, *extra])).status_code == 404
+
+
+def test_collective_action_with_invitations_and_attendance(client, referent_user, operator):
+    episode = professional_episode(referent_user)
+    other = professional_episode(referent_user)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("professional:action_create"),
+        {
+            "operator": operator.pk,
+            "kind": "workshop",
+            "on": "2025-02-12",
+            "theme": "Techniques de recherche d'emploi",
+            "place": "Salle 2, Strasbourg",
+            "invited": [episode.beneficiary_id, other.beneficiary_id],
+        },
+    )
+    assert response.status_code == 302
+    from tremplin.professional.models import CollectiveAction
+
+    action = CollectiveAction.objects.get()
+    assert action.invitations.count() == 2
+    invitation = action.invitations.get(beneficiary=episode.beneficiary)
+    client.post(action.get_absolute_url(), {"present": [invitation.pk]})
+    assert list(action.invitations.filter(present=True)) == [invitation]
+    # Attendance counts as a contact on the person's support (P2).
+    page = client.get(reverse("professional:episode_detail", args=[episode.pk])).content.decode()
+    assert "Techniques de recherche d&#x27;emploi (présence, P2)" in page
+    listing = client.get(reverse("professional:action_list"), {"q": "recherche"}).content.decode()
+    assert "Salle 2, Strasbourg" in listing
+    csv = client.get(reverse("professional:action_list"), {"format": "csv"})
+    assert "Techniques" in b"".join(csv.streaming_content).decode("utf-8-sig")
+
+
+def test_a_collective_action_of_another_operator_is_a_404(client, referent_user, other_operator):
+    from tremplin.professional.models import CollectiveAction
+
+    action = CollectiveAction.objects.create(
+        operator=other_operator, kind="workshop", on=dt.date(2025, 2, 1), theme="CV", place="Ici"
+    )
+    client.force_login(referent_user)
+    assert client.get(action.get_absolute_url()).status_code == 404

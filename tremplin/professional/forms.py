@@ -8,12 +8,13 @@ from django import forms
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import RuleError, interview_cadence
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.forms import BootstrapFormMixin
 
-from .models import Contact, ProfessionalSupport, support_end
+from .models import CollectiveAction, Contact, ProfessionalSupport, support_end
 
 
 def referents_of(operators):
@@ -206,3 +207,37 @@ class TransferForm(forms.Form):
         if target and chosen and all(e.referent_id == target.pk for e in chosen):
             self.add_error("target", "Ces personnes sont déjà suivies par ce ou cette référent·e.")
         return data
+
+
+class CollectiveActionForm(BootstrapFormMixin, forms.ModelForm):
+    """A workshop or an information session (P2) and the people invited."""
+
+    invited = forms.ModelMultipleChoiceField(
+        Beneficiary.objects.none(),
+        label="Personnes invitées",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+    )
+
+    class Meta:
+        model = CollectiveAction
+        fields = ["operator", "kind", "on", "theme", "place"]
+        widgets = {"on": forms.DateInput}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        operators = Organisation.objects.filter(kind=Organisation.Kind.OPERATOR)
+        if not scope.is_admin:
+            operators = operators.filter(pk__in=scope.organisation_ids)
+        self.fields["operator"].queryset = operators
+        if operators.count() == 1:
+            self.initial.setdefault("operator", operators.get().pk)
+        self.fields["invited"].queryset = Beneficiary.objects.visible_to(user).order_by(
+            "last_name", "first_names"
+        )
+        if self.instance.pk:
+            self.initial.setdefault(
+                "invited", list(self.instance.invitations.values_list("beneficiary_id", flat=True))
+            )

@@ -291,6 +291,12 @@ class CollectiveActionQuerySet(models.QuerySet):
             | Q(operator__territory_id__in=scope.agent_territory_ids)
         )
 
+    def search(self, text: str):
+        query = self
+        for word in (text or "").split():
+            query = query.filter(Q(theme__icontains=word) | Q(place__icontains=word))
+        return query
+
 
 class CollectiveAction(models.Model):
     """A workshop or an information session (P2); attendance counts as a contact."""

@@ -16,4 +16,8 @@ urlpatterns = [
     path("sous-la-cadence/", views.below_cadence, name="below_cadence"),
     path("portefeuilles/", views.portfolio, name="portfolio"),
     path("portefeuilles/<int:referent_pk>/transfert/", views.transfer, name="transfer"),
+    path("actions-collectives/", views.CollectiveActionList.as_view(), name="action_list"),
+    path("actions-collectives/nouvelle/", views.action_edit, name="action_create"),
+    path("actions-collectives/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions-collectives/<int:pk>/modifier/", views.action_edit, name="action_update"),
 ]

@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views import generic
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import audit
@@ -24,13 +26,24 @@ from tremplin.rules.programmes import (
     propose_cer_renewal,
 )
 from tremplin.support.models import SupportEpisode
-from tremplin.web.exports import FORMATS, Column, export_response
+from tremplin.web.exports import FORMATS, Column, ExportMixin, export_response
+from tremplin.web.listing import SearchSortPaginateMixin
 
 from .cadence import cadences, episode_cadence
-from .forms import ContactForm, InterviewForm, OpenForm, RenewalForm, TransferForm, referents_of
+from .forms import (
+    CollectiveActionForm,
+    ContactForm,
+    InterviewForm,
+    OpenForm,
+    RenewalForm,
+    TransferForm,
+    referents_of,
+)
 from .models import (
     INTERVIEW_KIND,
     Cer,
+    CollectiveAction,
+    Invitation,
     ProfessionalSupport,
     awaiting_validation,
     can_validate,
@@ -465,3 +478,101 @@ def home_context(user) -> dict:
     )
     rows = sorted((row for row in cadences(queryset) if row.below), key=lambda r: -r.missing)
     return {"professional_below_cadence": rows}
+
+
+# --- collective actions (P2) --------------------------------------------------------------
+
+
+class CollectiveActionList(ExportMixin, SearchSortPaginateMixin, generic.ListView):
+    model = CollectiveAction
+    template_name = "professional/action_list.html"
+    export_basename = "actions-collectives"
+    export_columns = [
+        Column("Date", lambda a: a.on),
+        Column("Type", lambda a: a.get_kind_display()),
+        Column("Thème", lambda a: a.theme),
+        Column("Lieu", lambda a: a.place),
+        Column("Structure", lambda a: str(a.operator)),
+        Column("Invités", lambda a: a.invited_count),
+        Column("Présents", lambda a: a.present_count),
+    ]
+    sort_options = {
+        "date": ("Date", ("on",)),
+        "theme": ("Thème", ("theme", "on")),
+        "lieu": ("Lieu", ("place", "on")),
+    }
+    default_sort = "-date"
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        queryset = (
+            CollectiveAction.objects.visible_to(self.request.user)
+            .select_related("operator")
+            .annotate(
+                invited_count=Count("invitations"),
+                present_count=Count("invitations", filter=Q(invitations__present=True)),
+            )
+        )
+        return self.apply_search_and_sort(queryset)
+
+
+def _save_invitations(action, people) -> None:
+    wanted = {person.pk for person in people}
+    action.invitations.exclude(beneficiary_id__in=wanted).delete()
+    existing = set(action.invitations.values_list("beneficiary_id", flat=True))
+    for pk in wanted - existing:
+        Invitation.objects.create(action=action, beneficiary_id=pk)
+
+
+@login_required
+def action_edit(request, pk=None):
+    action = (
+        get_object_or_404(CollectiveAction.objects.visible_to(request.user), pk=pk) if pk else None
+    )
+    form = CollectiveActionForm(request.POST or None, instance=action, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                if action is None:
+                    form.instance.created_by = request.user
+                action = form.save()
+                _save_invitations(action, form.cleaned_data["invited"])
+            messages.success(request, f"{action} est enregistré.")
+            return redirect(action)
+        messages.error(request, FORM_ERROR)
+    return render(
+        request,
+        "professional/action_form.html",
+        {"form": form, "action": action, "cancel_url": action.get_absolute_url() if action
+         else reverse("professional:action_list")},
+    )  # fmt: skip
+
+
+@login_required
+def action_detail(request, pk):
+    action = get_object_or_404(
+        CollectiveAction.objects.visible_to(request.user).select_related("operator"), pk=pk
+    )
+    visible = set(Beneficiary.objects.visible_to(request.user).values_list("pk", flat=True))
+    invitations = [
+        invitation
+        for invitation in action.invitations.select_related("beneficiary")
+        if invitation.beneficiary_id in visible
+    ]
+    if request.method == "POST":
+        present = set(request.POST.getlist("present"))
+        with transaction.atomic():
+            for invitation in invitations:
+                value = str(invitation.pk) in present
+                if invitation.present != value:
+                    invitation.present = value
+                    invitation.save()
+        messages.success(request, "Les présences sont enregistrées ; elles comptent comme contact.")
+        return redirect(action)
+    return render(
+        request,
+        "professional/action_detail.html",
+        {"action": action, "invitations": invitations, "hidden": action.invitations.count()
+         - len(invitations)},
+    )  # fmt: skip
