@@ -2,6 +2,7 @@
 the evaluation grid and its French errors (P6, P10), barriers, Job Connexion, skills page."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -218,6 +219,9 @@ def test_job_connexion_dates_and_the_missing_cv_list(
     with django_assert_max_num_queries(8):
         response = client.get(list_url)
     assert [r.episode for r in response.context["object_list"]] == [episode]
+    # Job-ready in the referent's scope, open: episode (no CV) and with_cv -> 1 / 2 = 50 %.
+    assert response.context["rate"] == {"job_ready": 2, "cv_online": 1, "share": Decimal("50.0")}
+    assert "1 personne prête à l'emploi sur 2 a son CV" in response.content.decode()
     client.force_login(coordinator_user)
     response = client.get(list_url + "?tri=nom")
     assert {r.episode for r in response.context["object_list"]} == {episode, colleague_episode}

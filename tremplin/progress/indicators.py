@@ -17,7 +17,7 @@ from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
 
 from tremplin.rules import work_areas
 
-from .models import Evaluation, EvaluationScore
+from .models import Evaluation, EvaluationScore, ProgressRecord
 
 
 def _area_mean(area: str, evaluation_ref: str) -> Subquery:
@@ -95,3 +95,21 @@ def skills_progression(episodes) -> list[dict]:
                 }
             )
     return result
+
+
+def job_connexion_rate(episodes) -> dict:
+    """P10: among the job-ready people of ``episodes`` (open episodes whose progress record
+    has a « prêt·e à l'emploi » date), how many have their CV on Job Connexion; the target
+    is 100 %. One query. ``share`` is a percent (Decimal, one decimal) or None."""
+    counts = ProgressRecord.objects.filter(
+        episode__in=episodes.filter(ended_on__isnull=True).values("pk"),
+        job_ready_on__isnull=False,
+    ).aggregate(job_ready=Count("pk"), cv_online=Count("pk", filter=Q(cv_online_on__isnull=False)))
+    share = (
+        (Decimal(counts["cv_online"] * 100) / counts["job_ready"]).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+        if counts["job_ready"]
+        else None
+    )
+    return {**counts, "share": share}

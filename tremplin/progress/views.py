@@ -25,7 +25,7 @@ from tremplin.web.listing import SearchSortPaginateMixin
 
 from .charts import progression_chart
 from .forms import BarrierActionForm, BarrierForm, ChecklistForm, EvaluationForm, JobConnexionForm
-from .indicators import skills_progression
+from .indicators import job_connexion_rate, skills_progression
 from .models import BarrierAction, Evaluation, ProgressRecord
 
 FORM_ERROR = (
@@ -268,7 +268,14 @@ class JobConnexionMissing(
         return self.apply_search_and_sort(queryset)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
+        episodes = SupportEpisode.objects.visible_to(self.request.user).filter(
+            programme=Programme.PROFESSIONAL
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "today": timezone.localdate(),
+            "rate": job_connexion_rate(episodes),
+        }
 
 
 @login_required
