@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tremplin.accounts import audit
 from tremplin.rules import work_areas
@@ -183,6 +184,14 @@ class Evaluation(models.Model):
                 {
                     "evaluated_on": f"L'évaluation suit la fin de l'accompagnement "
                     f"({_fr(episode.ended_on)}) : datez-la pendant l'accompagnement (P6)."
+                }
+            )
+        today = timezone.localdate()
+        if self.evaluated_on and self.evaluated_on > today:
+            raise ValidationError(
+                {
+                    "evaluated_on": f"L'évaluation est datée du {_fr(self.evaluated_on)}, dans "
+                    f"le futur : indiquez le jour où elle a eu lieu (au plus tard le {_fr(today)})."
                 }
             )
         if self.evaluated_on:
