@@ -319,3 +319,56 @@ def test_a_pdf_report_with_a_bad_period_goes_back_to_the_page_with_the_message(
         reverse("outcomes:indicator_report"), {"du": "2025-06-30", "au": "2025-01-01"}, follow=True
     )
     assert "précède son début" in response.content.decode()
+
+
+def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
+    client, coordinator_user, operator, referent_user
+):
+    from tremplin.support.models import Deadline
+
+    # Two contracts broken, each known on 20/03/2025 at 10:00: the notice is due 48 hours
+    # later, on 22/03/2025 at 10:00 (A14). One is sent on 22/03 (on time), one on 24/03.
+    on_time = in_employment(operator, referent_user, ended_on=None)
+    late = in_employment(operator, referent_user, ended_on=None)
+    for episode in (on_time, late):
+        RuptureFactory(
+            episode=episode, known_at=paris(2025, 3, 20, 10, 0), last_day=day(2025, 3, 20)
+        )
+    notices = Deadline.objects.filter(code="rupture_notice")
+    assert {notice.due_on for notice in notices} == {day(2025, 3, 22)}
+    notices.filter(episode=on_time).update(
+        state="sent", sent_at=day(2025, 3, 22), sent_to="Cellule RSA"
+    )
+    notices.filter(episode=late).update(
+        state="sent", sent_at=day(2025, 3, 24), sent_to="Cellule RSA"
+    )
+    # Of the other deliverables still asked for (the plan drops those after the rupture),
+    # the first one is sent on its due day: on time.
+    others = Deadline.objects.exclude(state="dropped").exclude(code="rupture_notice")
+    other_due = others.filter(due_on__lte=day(2025, 12, 31)).count()
+    first = others.filter(episode=on_time).order_by("due_on").first()
+    Deadline.objects.filter(pk=first.pk).update(
+        state="sent", sent_at=first.due_on, sent_to="Cellule RSA"
+    )
+
+    response = get_page(client, coordinator_user, structure=operator.pk, **YEAR_2025)
+    rows = {row.count.code: row for row in response.context["follow_up"]}
+    ruptures = rows["ruptures-hors-delai"]
+    assert (ruptures.due, ruptures.on_time, ruptures.share) == (2, 1, Decimal("50.0"))
+    deliverables = rows["livrables-en-retard"]
+    assert (deliverables.due, deliverables.on_time) == (other_due, 1)
+
+    people = client.get(
+        PEOPLE_URL, {"structure": operator.pk, **YEAR_2025, "indicateur": "ruptures-hors-delai"}
+    )
+    assert list(people.context["object_list"]) == [late.beneficiary]
+
+
+def test_no_professional_support_means_no_cadence_rate_and_no_skills(
+    client, coordinator_user, operator
+):
+    response = get_page(client, coordinator_user, structure=operator.pk, **YEAR_2025)
+    assert response.context["cadence"] == {"supports": 0, "compliant": 0, "share": None}
+    assert response.context["skills"] == []
+    html = response.content.decode()
+    assert "Aucun accompagnement professionnel dans la période : pas de taux." in html

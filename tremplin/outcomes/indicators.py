@@ -567,3 +567,85 @@ def funnel(episodes, period: Period, today: datetime.date) -> list[FunnelStep]:
         FunnelStep(code, label, rule, totals[code], _percentage(totals[code], first))
         for code, (label, rule, _) in conditions.items()
     ]
+
+
+# --- follow-up of the supports: deliverables on time, ruptures reported within 48 h --------
+
+
+@dataclass(frozen=True)
+class FollowUpCount:
+    code: str  # for the people behind the "not on time" number
+    label: str
+    rule: str
+    due: Q  # which deadlines are counted
+    on_time: Q
+
+
+def _sent_on_time() -> Q:
+    # Sent on or before its due day. ``sent_at`` is a day: a rupture notice due at 16:00
+    # and sent that evening counts as on time (the page says "au jour de l'échéance").
+    return Q(state="sent", sent_at__isnull=False, sent_at__lte=F("due_on"))
+
+
+FOLLOW_UP_COUNTS = [
+    FollowUpCount(
+        "livrables-en-retard",
+        "Livrables remis à l'échéance",
+        "A12, issue 4",
+        ~Q(code="rupture_notice"),
+        _sent_on_time(),
+    ),
+    FollowUpCount(
+        "ruptures-hors-delai",
+        "Ruptures signalées dans les 48 heures",
+        "A14",
+        Q(code="rupture_notice"),
+        _sent_on_time(),
+    ),
+]
+FOLLOW_UP_COUNTS_BY_CODE = {count.code: count for count in FOLLOW_UP_COUNTS}
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    count: FollowUpCount
+    due: int
+    on_time: int
+
+    @property
+    def late(self) -> int:
+        return self.due - self.on_time
+
+    @property
+    def share(self) -> Decimal | None:
+        return _percentage(self.on_time, self.due)
+
+
+def deadlines_due(episodes, period: Period, today: datetime.date):
+    """The deliverables of ``episodes`` due in the period and already due today, not
+    dropped ("sans objet" is not late)."""
+    from tremplin.support.models import Deadline
+
+    return (
+        Deadline.objects.filter(episode__in=episodes.values("pk"))
+        .filter(due_on__gte=period.first_day, due_on__lte=min(period.last_day, today))
+        .exclude(state=Deadline.State.DROPPED)
+    )
+
+
+def follow_up(episodes, period: Period, today: datetime.date) -> list[FollowUpRow]:
+    """One query: for each count, the deliverables due and those sent on time."""
+    aggregates = {}
+    for count in FOLLOW_UP_COUNTS:
+        aggregates[f"{count.code}-due"] = Count("pk", filter=count.due)
+        aggregates[f"{count.code}-on-time"] = Count("pk", filter=count.due & count.on_time)
+    totals = deadlines_due(episodes, period, today).order_by().aggregate(**aggregates)
+    return [
+        FollowUpRow(count, totals[f"{count.code}-due"], totals[f"{count.code}-on-time"])
+        for count in FOLLOW_UP_COUNTS
+    ]
+
+
+def late_deadlines(episodes, period: Period, today: datetime.date, code: str):
+    count = FOLLOW_UP_COUNTS_BY_CODE[code]
+    return deadlines_due(episodes, period, today).filter(count.due).exclude(count.on_time)

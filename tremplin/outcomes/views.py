@@ -37,15 +37,18 @@ from .forms import (
 from .indicators import (
     EXIT_COUNTS,
     EXIT_COUNTS_BY_CODE,
+    FOLLOW_UP_COUNTS_BY_CODE,
     STARTED_SITUATION_COUNTS_BY_CODE,
     Period,
     agreement_indicators,
     count_exits,
     count_started_situations,
     exits_in_period,
+    follow_up,
     funnel,
     funnel_conditions,
     in_employment_cohort,
+    late_deadlines,
     monthly_exit_rates,
     monthly_starts,
     people_behind,
@@ -348,6 +351,31 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
     def funnel_steps(self):
         return funnel(self.episodes(), self.period, timezone.localdate())
 
+    def professional_episodes_in_period(self):
+        return self.episodes().filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=self.period.first_day),
+            programme=rules.Programme.PROFESSIONAL.value,
+            started_on__lte=self.period.last_day,
+        )
+
+    def cadence_summary(self, today) -> dict:
+        """Interview cadence (P4) of the professional supports running in the period, as
+        the professional programme judges it (``tremplin.professional.cadence``)."""
+        from tremplin.professional.cadence import cadences
+
+        reports = cadences(self.professional_episodes_in_period(), today)
+        compliant = sum(1 for row in reports if row.report.compliant)
+        share = None
+        if reports:
+            share = (Decimal(100) * compliant / len(reports)).quantize(Decimal("0.1"))
+        return {"supports": len(reports), "compliant": compliant, "share": share}
+
+    def skills(self) -> list[dict]:
+        """Skills progression per operator and area (P10), the progress app's own numbers."""
+        from tremplin.progress.indicators import skills_progression
+
+        return skills_progression(self.professional_episodes_in_period())
+
     def operators_in_view(self):
         if self.operator is not None:
             return Organisation.objects.filter(pk=self.operator.pk)
@@ -379,6 +407,9 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
                 )
                 for count in EXIT_COUNTS
             ],
+            follow_up_rows=[
+                (row, self.filter_query(indicateur=row.count.code)) for row in context["follow_up"]
+            ],
             funnel_rows=[
                 (step, self.filter_query(indicateur=f"entonnoir-{step.code}"))
                 for step in context["funnel"]
@@ -394,7 +425,11 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
         months = monthly_starts(self.people(), self.period)
         month_rates = monthly_exit_rates(self.exits(), self.period)
         steps = self.funnel_steps()
+        today = timezone.localdate()
         return {
+            "follow_up": follow_up(self.episodes(), self.period, today),
+            "cadence": self.cadence_summary(today),
+            "skills": self.skills(),
             "exit_counts": exit_counts,
             "month_rates": month_rates,
             "rates_chart": monthly_rates_chart(month_rates, RATES_CHART_TITLE),
@@ -474,6 +509,37 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
                     "detail": "Accompagnements terminés dans la période",
                 }
             )
+        today = timezone.localdate()
+        for row in follow_up(self.episodes(), self.period, today):
+            rows.append(
+                {
+                    **common,
+                    "label": row.count.label,
+                    "rule": row.count.rule,
+                    "value": _format_number(row.share),
+                    "unit": "%",
+                    "people": row.on_time,
+                    "population": row.due,
+                    "target": "",
+                    "target_source": "",
+                    "detail": "Échéances de la période déjà passées, hors « sans objet »",
+                }
+            )
+        cadence = self.cadence_summary(today)
+        rows.append(
+            {
+                **common,
+                "label": "Cadence des entretiens respectée",
+                "rule": "P4",
+                "value": _format_number(cadence["share"]),
+                "unit": "%",
+                "people": cadence["compliant"],
+                "population": cadence["supports"],
+                "target": "",
+                "target_source": "",
+                "detail": "Accompagnements professionnels en cours dans la période",
+            }
+        )
         for step in self.funnel_steps():
             rows.append(
                 {
@@ -605,8 +671,26 @@ def _funnel_people(condition):
     return people
 
 
+def _late_people(code):
+    def people(view):
+        late = late_deadlines(view.episodes(), view.period, timezone.localdate(), code)
+        return Beneficiary.objects.visible_to(view.request.user).filter(
+            Exists(late.filter(episode__beneficiary=OuterRef("pk")))
+        )
+
+    return people
+
+
 def people_definitions(today) -> dict[str, PeopleDefinition]:
     definitions = {}
+    for code, count in FOLLOW_UP_COUNTS_BY_CODE.items():
+        definitions[code] = PeopleDefinition(
+            code,
+            f"{count.label} : en retard ou non remis",
+            count.rule,
+            "échéances",
+            _late_people(code),
+        )
     for code, count in STARTED_SITUATION_COUNTS_BY_CODE.items():
         definitions[code] = PeopleDefinition(
             code, count.label, count.rule, "situations commencées", _situation_people(code)
