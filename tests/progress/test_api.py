@@ -94,3 +94,20 @@ def test_outside_the_scope_or_in_employment_is_a_404(client, referent_user, oper
     )
     assert response.status_code == 404
     assert not Barrier.objects.exists()
+
+
+def test_with_a_personal_token_and_the_coordinator_scope(client, coordinator_user, episode):
+    from tests.api.helpers import TokenClient
+    from tremplin.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(coordinator_user, "tests")
+    api = TokenClient(client, key)
+    payload = {
+        "evaluated_on": "2025-01-06",
+        "scores": [{"item": "mobility_search_area", "score": "3"}],
+    }
+    response = api.post(url(episode, "evaluations"), payload)
+    assert response.status_code == 201
+    assert response.json()["scores"][0]["area"] == "mobility"
+    assert [e["id"] for e in api.get(url(episode, "evaluations")).json()] == [response.json()["id"]]
+    assert api.client.get(url(episode, "barriers")).status_code == 401
