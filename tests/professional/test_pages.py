@@ -329,3 +329,24 @@ def test_a_collective_action_of_another_operator_is_a_404(client, referent_user,
     )
     client.force_login(referent_user)
     assert client.get(action.get_absolute_url()).status_code == 404
+
+
+def test_the_shared_support_page_links_to_the_professional_page(client, referent_user):
+    episode = professional_episode(referent_user)
+    client.force_login(referent_user)
+    page = client.get(episode.get_absolute_url()).content.decode()
+    assert reverse("professional:episode_detail", args=[episode.pk]) in page
+
+
+def test_episode_page_query_count_does_not_grow_with_interviews(
+    client, referent_user, django_assert_max_num_queries
+):
+    episode = professional_episode(referent_user, cers=2)
+    client.force_login(referent_user)
+    url = reverse("professional:episode_detail", args=[episode.pk])
+    with django_assert_max_num_queries(25) as captured:
+        client.get(url)
+    for day in range(1, 28):
+        interview(episode, 2025, 3, day, 10, 0)
+    with django_assert_max_num_queries(len(captured)):
+        client.get(url)
