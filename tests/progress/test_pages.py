@@ -251,7 +251,13 @@ def test_skills_progression_page(client, referent_user, coordinator_user, episod
     assert client.get(reverse("progress:skills_progression")).status_code == 404
     client.force_login(coordinator_user)
     html = client.get(reverse("progress:skills_progression")).content.decode()
-    assert "Le savoir-être" in html and "100,0 %" in html or "100.0 %" in html
+    # Soft skills 2 -> 3: one person evaluated twice, one rose -> 1 / 1 = 100,0 %.
+    assert "Le savoir-être" in html and "100,0 %" in html
+    response = client.get(reverse("progress:skills_progression") + "?format=csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Structure;Domaine de travail")
+    assert "Le savoir-être;1;1;100.0" in "\n".join(lines)
+    assert len(lines) == 1 + 6
 
 
 def test_demo_data_fills_a_few_professional_episodes_once(referent_user):

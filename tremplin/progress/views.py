@@ -20,13 +20,13 @@ from tremplin.accounts.access import scope_of
 from tremplin.rules import work_areas
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
-from tremplin.web.exports import Column, ExportMixin
+from tremplin.web.exports import FORMATS, Column, ExportMixin, export_response
 from tremplin.web.listing import SearchSortPaginateMixin
 
 from .charts import progression_chart
 from .forms import BarrierActionForm, BarrierForm, ChecklistForm, EvaluationForm, JobConnexionForm
 from .indicators import job_connexion_rate, skills_progression
-from .models import BarrierAction, Evaluation, ProgressRecord
+from .models import BarrierAction, Evaluation, EvaluationScore, ProgressRecord
 
 FORM_ERROR = (
     "Le formulaire contient des erreurs, signalées sous chaque champ concerné. Rien n'a été "
@@ -278,6 +278,25 @@ class JobConnexionMissing(
         }
 
 
+class _Rows(list):
+    """A computed table handed to ``export_response`` (which audits the export under the
+    model's name and iterates the rows)."""
+
+    model = EvaluationScore
+
+    def iterator(self, chunk_size=None):
+        return iter(self)
+
+
+SKILLS_COLUMNS = [
+    Column("Structure", lambda r: r["operator"]),
+    Column("Domaine de travail", lambda r: r["area_label"]),
+    Column("Personnes évaluées au moins deux fois", lambda r: r["people"]),
+    Column("Personnes en progression", lambda r: r["rose"]),
+    Column("Part en progression (%)", lambda r: r["share"]),
+]
+
+
 @login_required
 def skills_progression_page(request):
     """P10 for coordinators, département agents and admins: per operator and area, the share
@@ -289,6 +308,9 @@ def skills_progression_page(request):
         programme=Programme.PROFESSIONAL
     )
     rows = skills_progression(episodes)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        return export_response(fmt, "progression-competences", SKILLS_COLUMNS, _Rows(rows))
     operators: dict = {}
     for row in rows:
         operators.setdefault((row["operator_id"], row["operator"]), []).append(row)
