@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import assert_accessible
 from tests.outcomes.factories import SituationFactory
 from tests.support.factories import InEmploymentEpisodeFactory
 
@@ -56,6 +57,7 @@ def test_a_coordinator_goes_from_a_rate_to_the_people_and_their_xlsx(
     page.get_by_label(re.compile(r"^Au\b")).fill("2025-12-31")
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator("p", has_text="du 01/01/2025 au 31/12/2025").first).to_be_visible()
+    assert_accessible(page, "Le tableau de bord des indicateurs")
 
     rate = page.get_by_role("link", name="50 %")
     expect(rate).to_be_visible()
