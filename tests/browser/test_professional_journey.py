@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_beneficiary_journey import field
 from tests.professional.factories import professional_episode
 from tremplin.accounts.models import AuditEntry
@@ -41,6 +42,7 @@ def test_referent_opens_a_support_and_the_month_turns_compliant(
     # A calendar month entirely inside the support: 2 interviews required (P4).
     expect(cadence).to_contain_text("0 entretien sur 2 exigés")
     expect(cadence).to_contain_text("Manque 2")
+    assert_accessible(page, "La page de l'accompagnement professionnel")
 
     for hour in ("08:00", "09:00"):
         page.get_by_role("link", name="Nouvel entretien").click()
@@ -52,6 +54,7 @@ def test_referent_opens_a_support_and_the_month_turns_compliant(
     expect(cadence).to_contain_text("2 entretiens sur 2 exigés")
     expect(cadence).to_contain_text("Conforme")
     page.get_by_role("link", name="Cadence des entretiens").click()
+    assert_accessible(page, "La cadence des entretiens")
     expect(page.get_by_role("row", name=re.compile(first_of_month.strftime("%Y")))).to_contain_text(
         "Conforme"
     )
@@ -66,12 +69,14 @@ def test_coordinator_moves_three_people_to_another_referent(page: Page, operator
         "link", name="Portefeuilles"
     ).click()
     expect(page.get_by_role("row", name=re.compile("Paul Ernst"))).to_contain_text("Sous-chargé")
+    assert_accessible(page, "Les portefeuilles")
     page.get_by_role("link", name="Transférer des personnes de Paul Ernst").click()
     for episode in episodes[:3]:
         page.get_by_label(str(episode.beneficiary)).check()
     page.get_by_label("Nouveau ou nouvelle référent·e").select_option(str(referent_user.pk))
     page.get_by_role("button", name="Continuer").click()
     expect(page.locator("#confirmation")).to_contain_text("3 personnes")
+    assert_accessible(page, "La confirmation du transfert")
     page.get_by_role("button", name="Confirmer le transfert").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Portefeuilles")
     expect(page.get_by_text("3 personne(s) transférée(s)")).to_be_visible()
