@@ -503,3 +503,22 @@ def test_pool_finds_people_to_add(logged, person, territory, operator):
         reverse("companies:profile", args=[done.pk]) + '">'
         not in page.split("Personnes suivies sans profil")[1].split("</ul>")[0]
     )
+
+
+def test_employer_and_profile_pages_do_not_grow_with_rows(
+    logged, operator, employer, person, django_assert_max_num_queries
+):
+    for n in range(6):
+        EmployerContactFactory(employer=employer, operator=operator, name=f"Contact {n}")
+        ProspectingActionFactory(employer=employer, operator=operator)
+        offer = JobOfferFactory(employer=employer, operator=operator, title=f"Offre {n}")
+        ApplicationFactory(beneficiary=person, offer=offer)
+    JobSearchProfileFactory(beneficiary=person)
+    # session, user, memberships, employer, tutors, contacts, actions, offers, 2 savepoints
+    with django_assert_max_num_queries(10):
+        page = text(logged.get(reverse("registry:employer_detail", args=[employer.pk])))
+    assert "Contact 5" in page
+    # + the person, the audit entry, profile, offers, applications, immersions, events
+    with django_assert_max_num_queries(12):
+        page = text(logged.get(reverse("companies:profile", args=[person.pk])))
+    assert "Offre 5" in page

@@ -201,6 +201,8 @@ def test_renewal_keeps_host_and_object():
     first = immersion(1, D(2025, 3, 3), D(2025, 3, 14))
     elsewhere = immersion(2, D(2025, 3, 17), D(2025, 3, 28), host="garage", of=1)
     assert any("même structure d'accueil" in f for f in check_immersion(elsewhere, [first]))
+    other_goal = immersion(2, D(2025, 3, 17), D(2025, 3, 28), objectives="caisse", of=1)
+    assert any("mêmes objectifs" in f for f in check_immersion(other_goal, [first]))
 
 
 def test_third_convention_with_a_host_within_12_months_is_refused():

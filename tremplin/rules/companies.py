@@ -296,10 +296,15 @@ def _renewal_findings(new: Immersion, first: Immersion, others: Sequence[Immersi
             f"La PMSMP du {_fr(first.start)} a déjà été renouvelée (le {_fr(renewals[0].start)}) : "
             "elle ne peut l'être qu'une fois (Code du travail, art. D5135-3)."
         )
-    if first.host != new.host or first.object != new.object:
+    if (
+        first.host != new.host
+        or first.object != new.object
+        or not _same_objectives(first.objectives, new.objectives)
+    ):
         findings.append(
-            "Un renouvellement se fait dans la même structure d'accueil et pour le même objet "
-            "que la PMSMP initiale (Code du travail, art. D5135-3)."
+            "Un renouvellement se fait dans la même structure d'accueil, pour le même objet et "
+            "les mêmes objectifs que la PMSMP initiale (Code du travail, art. D5135-3) ; pour "
+            "d'autres objectifs, enregistrez une nouvelle PMSMP."
         )
     if new.start <= first.end:
         findings.append(
