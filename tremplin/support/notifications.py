@@ -9,6 +9,7 @@ transaction: if the mail server refuses, nothing is recorded and the next run re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -71,12 +72,38 @@ def _site_url(path: str) -> str:
     return f"{base}{path}"
 
 
+# The fields ``_line`` reads, for ``.only()`` on large listings.
+DEADLINE_LINE_FIELDS = (
+    "code",
+    "label",
+    "rule",
+    "due_on",
+    "due_at",
+    "state",
+    "episode__id",
+    "episode__beneficiary__last_name",
+    "episode__beneficiary__first_names",
+)
+
+
 def _line(deadline: Deadline) -> str:
     episode = deadline.episode
+    # One reverse() per e-mail batch, not per line: the daily job lists thousands of lines.
+    url = _episode_url_pattern().replace(str(_URL_SENTINEL), str(episode.pk), 1)
     return (
         f"- {deadline.due_display} : {deadline.label} ({deadline.rule}) — "
-        f"{episode.beneficiary} — {_site_url(episode.get_absolute_url())}"
+        f"{episode.beneficiary} — {_site_url(url)}"
     )
+
+
+_URL_SENTINEL = 918273645
+
+
+@functools.lru_cache(maxsize=1)
+def _episode_url_pattern() -> str:
+    from django.urls import reverse
+
+    return reverse("support:episode_detail", args=[_URL_SENTINEL])
 
 
 def refusal_message(refusal: Refusal) -> Message | None:
@@ -162,6 +189,8 @@ def deadline_messages(
         )
         .exclude(episode__referent__email="")
         .select_related("episode__beneficiary", "episode__referent")
+        # Only what the e-mail says: the person's other (encrypted) fields are not read.
+        .only(*DEADLINE_LINE_FIELDS, "episode__referent__email", "episode__referent__first_name")
         .order_by("due_on", "due_at", "episode_id", "code")
     )
     coming = open_deadlines.filter(
@@ -205,9 +234,21 @@ def deadline_messages(
 
 
 def pending_rupture_messages() -> list[Message]:
-    ruptures = EpisodeRupture.objects.select_related(
-        "episode__beneficiary", "episode__employer", "episode__operator", "episode__referent"
-    ).filter(episode__deadlines__code="rupture_notice", episode__ended_on__isnull=True)
+    """Ruptures no Cellule address has been told about yet (one query when there is none,
+    whatever the number of past ruptures)."""
+    told = Notification.objects.filter(kind=Kind.RUPTURE, deadline__episode=OuterRef("episode"))
+    ruptures = (
+        EpisodeRupture.objects.select_related(
+            "episode__beneficiary", "episode__employer", "episode__operator", "episode__referent"
+        )
+        # Not when the report is already marked sent (the Cellule has it, A14).
+        .filter(
+            episode__deadlines__code="rupture_notice",
+            episode__deadlines__state__in=Deadline.OPEN_STATES,
+            episode__ended_on__isnull=True,
+        )
+        .filter(~Exists(told))
+    )
     messages = []
     for rupture in ruptures:
         sent = set(
