@@ -27,6 +27,7 @@ from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry, Membership, Organisation, Role, Territory, User
 from tremplin.companies.demo import seed_company_relations
 from tremplin.professional.demo import seed_professional
+from tremplin.progress.demo import seed_progress
 from tremplin.registry.management.population import ACI_KINDS, Population
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.identifiers import departements
@@ -264,6 +265,7 @@ class Command(BaseCommand):
         )
         seed_company_relations(today=today, users=users)
         professional = seed_professional(today=today, users=users)
+        seed_progress(seed=seed, today=today)  # evaluations and barriers (P6, P10)
         return {
             **activity,
             **professional,
