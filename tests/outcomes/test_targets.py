@@ -98,3 +98,16 @@ def test_operators_do_not_set_their_own_targets(client, request, user_fixture, o
 
     assert client.get(LIST_URL).status_code == 403
     assert client.post(CREATE_URL, target_data(operator)).status_code == 403
+
+
+def test_the_targets_export_to_csv(client, agent_user):
+    client.force_login(agent_user)
+    response = client.get(reverse("outcomes:targets"), {"format": "csv"})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Structure;Indicateur;En vigueur à partir du;Valeur;Unité;Source;Saisie par"
+    # The shipped default of A3: 70 % for every operator (migration 0003).
+    assert any(
+        line.startswith("Toutes les structures (par défaut);Taux de placement pérenne (A3);")
+        and ";70;%;" in line
+        for line in lines
+    )

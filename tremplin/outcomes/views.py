@@ -739,9 +739,19 @@ class DepartmentOnlyMixin(LoginRequiredMixin):
         return operators.filter(territory_id__in=self.scope.agent_territory_ids)
 
 
-class AgreementTargetList(DepartmentOnlyMixin, generic.ListView):
+class AgreementTargetList(DepartmentOnlyMixin, ExportMixin, generic.ListView):
     template_name = "outcomes/target_list.html"
     context_object_name = "targets"
+    export_basename = "cibles-des-conventions"
+    export_columns = [
+        Column("Structure", lambda t: str(t.operator or "Toutes les structures (par défaut)")),
+        Column("Indicateur", lambda t: t.get_indicator_display()),
+        Column("En vigueur à partir du", lambda t: t.valid_from),
+        Column("Valeur", lambda t: _format_number(t.value)),
+        Column("Unité", lambda t: "%" if t.is_percentage else "par ETP"),
+        Column("Source", lambda t: t.source),
+        Column("Saisie par", lambda t: t.created_by.get_full_name() if t.created_by else ""),
+    ]
 
     def get_queryset(self):
         return (
