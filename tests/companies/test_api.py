@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.companies.factories import ImmersionFactory, JobOfferFactory
+from tests.companies.factories import ImmersionFactory, JobOfferFactory, JobSearchProfileFactory
 from tremplin.companies.models import Immersion, JobOffer
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +143,16 @@ def test_immersions_list_for_a_person(api_as, referent_user, person, employer):
     body = api_as(referent_user).get("/api/v1/immersions", {"beneficiary": person.pk}).json()
     assert body["count"] == 1
     assert body["results"][0]["ends_on"] == "2025-03-07"
+
+
+def test_offer_matches_with_reasons(api_as, referent_user, operator, employer, person):
+    offer = JobOfferFactory(employer=employer, operator=operator)
+    JobSearchProfileFactory(beneficiary=person)
+    (row,) = api_as(referent_user).get(f"/api/v1/offers/{offer.pk}/matches").json()
+    # K2204 = K2204 (50) + 67000 wished (30) + 24 h within 20–30 h (20) = 100
+    assert row["beneficiary"] == person.pk
+    assert row["score"] == 100
+    assert row["reasons"][0] == "Même métier (code ROME K2204)"
 
 
 def test_routes_are_in_the_openapi_document(client):

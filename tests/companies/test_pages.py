@@ -514,11 +514,20 @@ def test_employer_and_profile_pages_do_not_grow_with_rows(
         offer = JobOfferFactory(employer=employer, operator=operator, title=f"Offre {n}")
         ApplicationFactory(beneficiary=person, offer=offer)
     JobSearchProfileFactory(beneficiary=person)
-    # session, user, memberships, employer, tutors, contacts, actions, offers, 2 savepoints
-    with django_assert_max_num_queries(10):
+    # session, user, memberships, employer, tutors, may record, contacts, actions, offers,
+    # 2 savepoints
+    with django_assert_max_num_queries(11):
         page = text(logged.get(reverse("registry:employer_detail", args=[employer.pk])))
     assert "Contact 5" in page
     # + the person, the audit entry, profile, offers, applications, immersions, events
     with django_assert_max_num_queries(12):
         page = text(logged.get(reverse("companies:profile", args=[person.pk])))
     assert "Offre 5" in page
+
+
+def test_agent_reads_the_network_but_records_nothing(client, agent_user, operator, employer):
+    EmployerContactFactory(employer=employer, operator=operator, name="Sandrine Koenig")
+    client.force_login(agent_user)
+    page = text(client.get(reverse("registry:employer_detail", args=[employer.pk])))
+    assert "Sandrine Koenig" in page
+    assert "Ajouter un contact" not in page

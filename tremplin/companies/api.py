@@ -21,6 +21,7 @@ from tremplin.api.payloads import StrictInput, save_through_form
 
 from .forms import ImmersionForm, JobOfferForm, operators_of
 from .models import Immersion, JobOffer
+from .views import matches_for_offer
 
 companies_router = Router(tags=["Relations entreprises"])
 
@@ -159,6 +160,36 @@ def create_offer(request, payload: OfferIn):
     form = JobOfferForm(data=data, user=request.user)
     form.instance.created_by = request.user
     return Status(201, save_through_form(form))
+
+
+class MatchOut(Schema):
+    beneficiary: int
+    name: str
+    score: int = Field(
+        ..., description="Sur 100 : métier 50 (domaine 25), lieu 30 (département 15), heures 20."
+    )
+    reasons: list[str]
+
+
+@companies_router.get(
+    "/offers/{id}/matches",
+    response={200: list[MatchOut], 404: ErrorOut},
+    summary="Personnes à proposer pour une offre",
+    description="Parmi les personnes que vous voyez et dont le profil de recherche est "
+    "renseigné : même code ROME ou même domaine professionnel, classées par score, avec les "
+    "raisons (règle P7).",
+)
+def offer_matches(request, id: int):
+    offer = get_object_or_404(_offers(request), pk=id)
+    return [
+        {
+            "beneficiary": row["beneficiary"].pk,
+            "name": str(row["beneficiary"]),
+            "score": row["match"].score,
+            "reasons": list(row["match"].reasons),
+        }
+        for row in matches_for_offer(request.user, offer)
+    ]
 
 
 def _immersions(request):

@@ -2,6 +2,7 @@
 
 from django import template
 
+from tremplin.companies.forms import operators_of
 from tremplin.companies.models import EmployerContact, JobOffer, ProspectingAction
 
 register = template.Library()
@@ -19,6 +20,8 @@ def employer_network(context, employer):
     )
     return {
         "employer": employer,
+        # A département agent reads the operators' network but records nothing in it.
+        "can_record": operators_of(user).exists(),
         "contacts": EmployerContact.objects.visible_to(user).filter(employer=employer),
         "actions": actions[:ACTIONS_SHOWN],
         "offers": JobOffer.objects.visible_to(user)
