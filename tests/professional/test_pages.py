@@ -188,6 +188,9 @@ def test_cadence_page_counts_interviews_per_month(client, referent_user):
     # June (2 each) and July (partial, 1) are not: 4 x 2 + 1 = 9 missing.
     assert page.count("Conforme") == 2
     assert "9 entretiens manquants" in page
+    # New entrant: intensive from 15/01 to 14/04/2025 (P4), months January to April.
+    assert page.count(">intensif<") == 4
+    assert '<td class="text-end">1</td>\n  </tr>' in page  # February's phone call
 
 
 def test_below_cadence_view_without_a_query_per_row(
@@ -350,3 +353,17 @@ def test_episode_page_query_count_does_not_grow_with_interviews(
         interview(episode, 2025, 3, day, 10, 0)
     with django_assert_max_num_queries(len(captured)):
         client.get(url)
+
+
+def test_closing_a_support_within_its_cers(client, referent_user):
+    episode = professional_episode(referent_user)
+    client.force_login(referent_user)
+    url = reverse("professional:close", args=[episode.pk])
+    response = client.post(url, {"ended_on": "2025-08-01"})
+    assert "(P5)" in response.content.decode()
+    assert client.post(url, {"ended_on": "2025-05-31"}).status_code == 302
+    episode.refresh_from_db()
+    assert episode.ended_on == dt.date(2025, 5, 31)
+    # Closed: out of the active file and of the people below cadence.
+    page = client.get(reverse("professional:below_cadence")).content.decode()
+    assert str(episode.beneficiary) not in page

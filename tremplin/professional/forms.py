@@ -241,3 +241,26 @@ class CollectiveActionForm(BootstrapFormMixin, forms.ModelForm):
             self.initial.setdefault(
                 "invited", list(self.instance.invitations.values_list("beneficiary_id", flat=True))
             )
+
+
+class CloseForm(BootstrapFormMixin, forms.Form):
+    ended_on = forms.DateField(label="Dernier jour de l'accompagnement", widget=forms.DateInput)
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
+    def clean_ended_on(self):
+        day = self.cleaned_data["ended_on"]
+        if day < self.episode.started_on:
+            raise forms.ValidationError(
+                f"L'accompagnement a commencé le {self.episode.started_on:%d/%m/%Y} : il ne peut "
+                "pas finir avant. Corrigez la date."
+            )
+        end = support_end(self.episode)
+        if end and day > end:
+            raise forms.ValidationError(
+                f"Le dernier CER se termine le {end:%d/%m/%Y} : l'accompagnement ne peut pas "
+                "aller au-delà sans renouvellement (P5). Corrigez la date ou renouvelez le CER."
+            )
+        return day

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ouvrir/beneficiaire/<int:beneficiary_pk>/", views.open_support, name="open_support"),
     path("<int:pk>/", views.episode_detail, name="episode_detail"),
     path("<int:pk>/renouveler/", views.renew, name="renew"),
+    path("<int:pk>/clore/", views.close, name="close"),
     path("<int:pk>/cer/<int:number>/valider/", views.validate_cer, name="validate_cer"),
     path("<int:pk>/entretiens/nouveau/", views.interview_edit, name="interview_create"),
     path("<int:pk>/entretiens/<int:meeting_pk>/", views.interview_edit, name="interview_update"),

@@ -31,6 +31,7 @@ from tremplin.web.listing import SearchSortPaginateMixin
 
 from .cadence import cadences, episode_cadence
 from .forms import (
+    CloseForm,
     CollectiveActionForm,
     ContactForm,
     InterviewForm,
@@ -207,6 +208,36 @@ def validate_cer(request, pk, number):
     return redirect("professional:episode_detail", pk=episode.pk)
 
 
+@login_required
+def close(request, pk):
+    episode = visible_episode(request, pk)
+    form = CloseForm(
+        request.POST or None, episode=episode, initial={"ended_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            episode.ended_on = form.cleaned_data["ended_on"]
+            episode.save()
+            messages.success(
+                request,
+                f"L'accompagnement professionnel se termine le {episode.ended_on:%d/%m/%Y}.",
+            )
+            return redirect("professional:episode_detail", pk=episode.pk)
+        messages.error(request, FORM_ERROR)
+    return render(
+        request,
+        "professional/simple_form.html",
+        {
+            "form": form,
+            "episode": episode,
+            "title": "Clore l'accompagnement",
+            "intro": "La personne sort de l'accompagnement professionnel : elle quitte la file "
+            "active de son ou sa référent·e (P9) et la cadence n'est plus suivie. Vérifiez la "
+            "date puis enregistrez pour confirmer.",
+        },
+    )
+
+
 # --- interviews and contacts (P4) ---------------------------------------------------------
 
 
@@ -269,13 +300,40 @@ def cadence(request, pk):
     audit.record_view(episode)
     row = episode_cadence(episode)
     support = getattr(episode, "professional", None)
+    intensive = support.intensive() if support else None
+    # Contacts besides interviews, and attendance at collective actions (P2, P4), per month.
+    contacts: dict[tuple[int, int], int] = {}
+    days = list(episode.contacts.values_list("on", flat=True))
+    days += list(
+        episode.beneficiary.collective_invitations.filter(present=True).values_list(
+            "action__on", flat=True
+        )
+    )
+    for day in days:
+        contacts[(day.year, day.month)] = contacts.get((day.year, day.month), 0) + 1
+    months = []
+    if row is not None:
+        for month in row.report.months:
+            in_intensive = bool(
+                intensive
+                and month.first <= intensive.period.last
+                and month.last >= intensive.period.first
+            )
+            months.append(
+                {
+                    "month": month,
+                    "contacts": contacts.get((month.year, month.month), 0),
+                    "intensive": in_intensive,
+                }
+            )
     return render(
         request,
         "professional/cadence.html",
         {
             "episode": episode,
             "row": row,
-            "intensive": support.intensive() if support else None,
+            "months": months,
+            "intensive": intensive,
             "parameters": parameters_in_force_for(episode),
         },
     )
