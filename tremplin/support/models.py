@@ -398,6 +398,8 @@ class Deadline(models.Model):
         ordering = ["due_on", "due_at", "code"]
         indexes = [
             models.Index(fields=["state", "due_on"], name="deadline_state_due"),
+            # A portfolio's open deadlines (the referent's day): by episode first.
+            models.Index(fields=["episode", "state", "due_on"], name="deadline_episode_state_due"),
             models.Index(fields=["due_on"], name="deadline_due"),
         ]
         constraints = [
