@@ -73,6 +73,41 @@ def test_a_rupture_notified_from_the_page_is_not_sent_again(busy_referent, clien
     assert sum(m.to == ["cellule@departement.example.fr"] for m in mail.outbox) == 1
 
 
+def test_a_rupture_whose_report_is_marked_sent_is_not_e_mailed(busy_referent):
+    # The operator sent the full report (A14) another way and recorded it: nothing to add.
+    import datetime as dt
+
+    from tremplin.support import deliverables
+    from tremplin.support.models import Deadline, DeliverableContent
+
+    notice = Deadline.objects.get(code="rupture_notice")
+    DeliverableContent.objects.create(
+        deadline=notice,
+        items={
+            item.key: item.choices[0][0] if item.choices else "Démission, lettre jointe."
+            for item in deliverables.items_of("rupture_notice")
+        },
+    )
+    notice.mark_sent("Cellule contrats aidés (courrier)", dt.date(2025, 6, 11))
+    run("--send", "--today", "2025-06-11")
+    assert not any(m.to == ["cellule@departement.example.fr"] for m in mail.outbox)
+
+
+def test_the_daily_job_costs_the_same_queries_whatever_the_past_ruptures(busy_referent):
+    from bench.core import captured_sql
+    from tremplin.support import notifications
+    from tremplin.support.models import EpisodeRupture
+
+    for message in notifications.rupture_messages(EpisodeRupture.objects.get()):
+        notifications.deliver(message)
+    before = len(captured_sql(lambda: run("--today", "2025-06-11")))
+    for _ in range(5):  # five more ruptures, already reported to the Cellule
+        rupture = RuptureFactory(episode=episode_for(busy_referent))
+        for message in notifications.rupture_messages(rupture):
+            notifications.deliver(message)
+    assert len(captured_sql(lambda: run("--today", "2025-06-11"))) == before
+
+
 def test_bad_days_before_is_a_french_error():
     from django.core.management.base import CommandError
 
