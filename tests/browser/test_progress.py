@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_beneficiary_journey import field
 from tests.progress.factories import ProfessionalEpisodeFactory
 from tremplin.progress.models import Evaluation
@@ -33,6 +34,7 @@ def test_referent_fills_the_first_evaluation(page: Page, referent_user, operator
     field(page, "Ponctualité, assiduité").select_option("2")
     field(page, "Commentaire — Ponctualité, assiduité").fill("Deux retards ce mois-ci.")
     field(page, "Métier connu, testé").select_option("1")
+    assert_accessible(page, "La grille d'évaluation")
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Progression de")
@@ -42,6 +44,7 @@ def test_referent_fills_the_first_evaluation(page: Page, referent_user, operator
     table = page.get_by_role("table").first
     expect(table).to_contain_text("06/01/2025")
     expect(table).to_contain_text("accueil")
+    assert_accessible(page, "La progression d'une personne")
     evaluation = Evaluation.objects.get(episode=episode)
     assert {(s.item_code, s.score) for s in evaluation.scores.all()} == {
         ("soft_punctuality", 2),

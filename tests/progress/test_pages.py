@@ -82,6 +82,7 @@ def test_overview_shows_chart_table_barriers_in_few_queries(
     assert "2.50" in html or "2,50" in html
     assert "3.50" in html or "3,50" in html
     assert "accueil" in html
+    assert "Détail des notes par item" in html
     assert "Demande d&#x27;aide au permis déposée" in html
     assert "levé le 03/03/2025" in html
     assert "depuis le 06/01/2025" in html

@@ -83,6 +83,11 @@ def episode_progress(request, pk):
     rows = evaluation_rows(evaluations)
     areas = list(work_areas.area_labels().items())
     table = [{"row": row, "means": [row["means"].get(code) for code, _ in areas]} for row in rows]
+    grid = work_areas.grid(max(episode.started_on, work_areas.grids()[0].valid_from))
+    item_table = [
+        (area, [(item, [row["scores"].get(item.code) for row in rows]) for item in area.items])
+        for area in grid.areas
+    ]
     name = str(episode.beneficiary)
     chart = None
     if rows:
@@ -112,6 +117,7 @@ def episode_progress(request, pk):
             "checklist": checklist,
             "rows": rows,
             "table": table,
+            "item_table": item_table,
             "areas": areas,
             "chart": chart,
             "barriers": barriers,
