@@ -271,3 +271,14 @@ def test_demo_data_fills_a_few_professional_episodes_once(referent_user):
     assert Evaluation.objects.filter(episode=episodes[0]).count() == 2
     assert Barrier.objects.exists() and BarrierAction.objects.exists()
     assert seed_progress(seed=1, today=dt.date(2025, 6, 1)) == {"evaluations": 0, "barriers": 0}
+
+
+def test_barriers_standing_on_a_day(episode):
+    standing = BarrierFactory(episode=episode, identified_on=JAN)
+    lifted = BarrierFactory(episode=episode, identified_on=JAN, lifted_on=MAR)
+    later = BarrierFactory(episode=episode, identified_on=dt.date(2025, 4, 1))
+    assert set(Barrier.objects.standing_on(dt.date(2025, 3, 2))) == {standing, lifted}
+    # Lifted on 03/03/2025: no longer standing that day.
+    assert set(Barrier.objects.standing_on(MAR)) == {standing}
+    assert set(Barrier.objects.standing_on(dt.date(2025, 4, 1))) == {standing, later}
+    assert lifted.is_lifted(MAR) and not lifted.is_lifted(dt.date(2025, 3, 2))

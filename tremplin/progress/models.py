@@ -51,6 +51,15 @@ class BarrierActionQuerySet(EpisodeScopedQuerySet):
     episode_path = "barrier__episode"
 
 
+class BarrierQuerySet(EpisodeScopedQuerySet):
+    def standing_on(self, day: dt.date):
+        """The barriers identified on or before ``day`` and not lifted by then (P4: the
+        intensive period also concerns people whose barriers have been lifted)."""
+        return self.filter(identified_on__lte=day).filter(
+            Q(lifted_on__isnull=True) | Q(lifted_on__gt=day)
+        )
+
+
 class ProgressRecordQuerySet(EpisodeScopedQuerySet):
     def job_ready_without_cv(self):
         """P10: job-ready people of an open episode whose CV is not on Job Connexion."""
@@ -255,7 +264,7 @@ class Barrier(models.Model):
     identified_on = models.DateField("identifié le")
     lifted_on = models.DateField("levé le", null=True, blank=True)
 
-    objects = EpisodeScopedQuerySet.as_manager()
+    objects = BarrierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "frein"
