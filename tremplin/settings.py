@@ -168,6 +168,11 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # Lists: rows per page of every paginated list.
 TREMPLIN_PAGE_SIZE = 25
 
+# In-employment support (issue 4): the Cellule contrats aidés' mailbox(es), comma-separated
+# (empty: the territory's département agents), and the site's address for links in e-mails.
+TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = os.environ.get("TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL", "")
+TREMPLIN_SITE_URL = os.environ.get("TREMPLIN_SITE_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
