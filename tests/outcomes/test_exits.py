@@ -372,3 +372,27 @@ def test_no_professional_support_means_no_cadence_rate_and_no_skills(
     assert response.context["skills"] == []
     html = response.content.decode()
     assert "Aucun accompagnement professionnel dans la période : pas de taux." in html
+
+
+def test_the_territory_filter_keeps_the_operators_of_one_territory(
+    client, admin_user, operator, referent_user
+):
+    # An administrator sees two départements; IE in the operator's, OT in the other one.
+    in_employment(operator, referent_user)
+    haut_rhin = factories.TerritoryFactory(code="68", name="Haut-Rhin")
+    elsewhere = factories.OrganisationFactory(territory=haut_rhin)
+    in_employment(elsewhere, factories.referent(elsewhere))
+
+    response = get_page(client, admin_user, **YEAR_2025)
+    assert response.context["exit_counts"]["sorties-dans-emploi"] == 2
+    response = get_page(client, admin_user, territoire=operator.territory.pk, **YEAR_2025)
+    assert response.context["exit_counts"]["sorties-dans-emploi"] == 1
+    response = get_page(
+        client, admin_user, territoire=operator.territory.pk, structure=elsewhere.pk, **YEAR_2025
+    )
+    assert "n'est pas sur le territoire Bas-Rhin" in response.context["form"].errors["structure"][0]
+
+
+def test_a_coordinator_has_no_territory_to_choose(client, coordinator_user, operator):
+    response = get_page(client, coordinator_user, **YEAR_2025)
+    assert "territoire" not in response.context["form"].fields

@@ -7,7 +7,7 @@ the rules' (``tremplin.rules.outcomes`` through ``checks.new_situation_errors``)
 from django import forms
 from django.utils import timezone
 
-from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.accounts.models import Membership, Organisation, Role, Territory, User
 from tremplin.registry.models import Employer
 from tremplin.rules import outcomes as rules
 from tremplin.web.forms import BootstrapFormMixin
@@ -168,6 +168,12 @@ class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
     """An operator (or all of the user's scope), a referent (or all), a period; read from
     the query string."""
 
+    territoire = forms.ModelChoiceField(
+        label="Territoire",
+        queryset=Territory.objects.none(),
+        required=False,
+        empty_label="Tous les territoires de mon périmètre",
+    )
     structure = forms.ModelChoiceField(
         label="Structure d'accompagnement",
         queryset=Organisation.objects.none(),
@@ -208,6 +214,11 @@ class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
         )
         self.operators = operators
         self.fields["structure"].queryset = operators
+        territories = Territory.objects.filter(pk__in=operators.values("territory_id"))
+        if territories.count() > 1:
+            self.fields["territoire"].queryset = territories
+        else:
+            del self.fields["territoire"]  # one territory: nothing to choose
         if only_operator is not None:
             self.fields["structure"].empty_label = None
         self.fields["referent"].queryset = User.objects.filter(
@@ -225,6 +236,13 @@ class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
         if first_day and last_day:
             self._check_period(first_day, last_day)
         operator, referent = cleaned.get("structure"), cleaned.get("referent")
+        territory = cleaned.get("territoire")
+        if operator and territory and operator.territory_id != territory.pk:
+            self.add_error(
+                "structure",
+                f"{operator} n'est pas sur le territoire {territory} : choisissez une structure "
+                "de ce territoire, ou tous les territoires.",
+            )
         if operator and referent:
             memberships = self._referent_memberships([operator]).filter(user=referent)
             if not memberships.exists():

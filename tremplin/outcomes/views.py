@@ -242,10 +242,21 @@ class IndicatorAccessMixin(LoginRequiredMixin):
         if self.operator is not None:
             people = people.filter(operator=self.operator)
         else:
-            people = people.filter(operator__in=self.operators)
+            people = people.filter(operator__in=self.scoped_operators)
         if self.referent is not None:
             people = people.filter(referent=self.referent)
         return people
+
+    @cached_property
+    def territory(self):
+        return self.filter_form.cleaned_data.get("territoire")
+
+    @cached_property
+    def scoped_operators(self):
+        """The operators of the scope, within the chosen territory if any."""
+        if self.territory is None:
+            return self.operators
+        return self.operators.filter(territory=self.territory)
 
     @cached_property
     def programme(self) -> str:
@@ -254,7 +265,7 @@ class IndicatorAccessMixin(LoginRequiredMixin):
     def episodes(self):
         """The supports the user may see, with the filters (operator, referent, programme)."""
         episodes = SupportEpisode.objects.visible_to(self.request.user)
-        operators = [self.operator] if self.operator is not None else self.operators
+        operators = [self.operator] if self.operator is not None else self.scoped_operators
         episodes = episodes.filter(
             Q(operator__in=operators)
             | Q(operator__isnull=True, beneficiary__operator__in=operators)
@@ -270,6 +281,7 @@ class IndicatorAccessMixin(LoginRequiredMixin):
 
     def filter_query(self, **extra) -> str:
         params = {
+            "territoire": self.territory.pk if self.territory else "",
             "structure": self.operator.pk if self.operator else "",
             "referent": self.referent.pk if self.referent else "",
             "programme": self.programme,
@@ -379,7 +391,7 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
     def operators_in_view(self):
         if self.operator is not None:
             return Organisation.objects.filter(pk=self.operator.pk)
-        return self.operators
+        return self.scoped_operators
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
