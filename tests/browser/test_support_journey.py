@@ -10,6 +10,7 @@ from pypdf import PdfReader, PdfWriter
 
 from tests import factories
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import assert_accessible
 from tests.conventions.factories import ConventionFactory
 from tremplin.support.models import SupportEpisode
 
@@ -57,6 +58,7 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
     expect(gauge).to_contain_text("0 h sur 12 h")
 
     # 2. A meeting of 1 h 30 with its report: the gauge moves to 1 h 30 of 12 h (A5).
+    assert_accessible(page, "A new support's page")
     page.get_by_role("link", name="Nouvelle rencontre").click()
     field(page, "Date et heure").fill("2025-03-20T10:00")
     field(page, "Durée (minutes)").fill("90")
@@ -97,6 +99,7 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
     deadlines = page.get_by_role("table", name="Livrables et échéances")
     expect(deadlines).to_contain_text("12/06/2025 à 14:00")
     expect(page.get_by_role("link", name=re.compile("Lettre de démission"))).to_be_visible()
+    assert_accessible(page, "The support page after a rupture")
 
     # 4. The livret: cover, contents and reports rendered, then the uploaded letter's page.
     with page.expect_download() as download_info:
@@ -113,3 +116,8 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
     assert not (last.extract_text() or "").strip()
     assert len(pdf.pages) >= 2
     assert episode.documents.count() == 1
+
+    # 5. The referent's day on the home page: the support is there, and the page accessible.
+    page.goto("/")
+    expect(page.get_by_role("heading", name=re.compile("Ma journée"))).to_be_visible()
+    assert_accessible(page, "The home page with the referent's day")
