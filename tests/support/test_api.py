@@ -57,3 +57,14 @@ def test_a_meeting_through_the_api_obeys_the_page_s_checks(api, referent_user):
     assert response.status_code == 201
     assert response.json()["report"] == "Point d'étape"
     assert len(api.get(url, user=referent_user).json()) == 1
+
+
+def test_after_a_rupture_the_api_gives_the_48_hours_with_their_offset(api, referent_user):
+    from tests.support.factories import RuptureFactory
+
+    episode = episode_for(referent_user)
+    RuptureFactory(episode=episode)  # known 10/06/2025 at 14:00, Paris (summer time, +02:00)
+    plan = api.get(f"/episodes/{episode.pk}/plan", user=referent_user).json()
+    notice = next(d for d in plan["deliverables"] if d["code"] == "rupture_notice")
+    assert notice["due"] == "2025-06-12T14:00:00+02:00"  # 48 hours later, A14
+    assert api.get(f"/episodes/{episode.pk}", user=referent_user).json()["convention"] is None

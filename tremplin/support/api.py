@@ -52,6 +52,7 @@ class EpisodeOut(Schema):
     started_on: dt.date
     ended_on: dt.date | None
     rupture_known_at: dt.datetime | None
+    convention: int | None = None  # the signed convention it was started from
 
 
 class EpisodePage(Schema):
@@ -112,6 +113,7 @@ def _episode_out(episode: SupportEpisode) -> dict:
         "started_on": episode.started_on,
         "ended_on": episode.ended_on,
         "rupture_known_at": rupture.known_at if rupture else None,
+        "convention": episode.convention_id,
     }
 
 
