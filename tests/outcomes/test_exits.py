@@ -396,3 +396,26 @@ def test_the_territory_filter_keeps_the_operators_of_one_territory(
 def test_a_coordinator_has_no_territory_to_choose(client, coordinator_user, operator):
     response = get_page(client, coordinator_user, **YEAR_2025)
     assert "territoire" not in response.context["form"].fields
+
+
+def test_cvs_of_the_job_ready_people_on_job_connexion(client, coordinator_user, operator, supports):
+    from tremplin.progress.models import ProgressRecord
+
+    # PR1 job-ready on 01/03/2025, CV online on 10/03/2025; PR2 job-ready on 01/04/2025,
+    # no CV online: 1 of 2 = 50 % (P10's target: 100 %).
+    ProgressRecord.objects.create(
+        episode=supports["PR1"], job_ready_on=day(2025, 3, 1), cv_online_on=day(2025, 3, 10)
+    )
+    ProgressRecord.objects.create(episode=supports["PR2"], job_ready_on=day(2025, 4, 1))
+
+    response = get_page(client, coordinator_user, structure=operator.pk, **YEAR_2025)
+    row = {row.indicator: row for row in response.context["agreement"]}[Indicator.CV_ONLINE]
+    assert (row.numerator, row.denominator, row.value) == (1, 2, Decimal("50.0"))
+    assert row.target.value == Decimal(100)
+    people = client.get(
+        PEOPLE_URL, {"structure": operator.pk, **YEAR_2025, "indicateur": "prets-a-l-emploi"}
+    )
+    assert set(people.context["object_list"]) == {
+        supports["PR1"].beneficiary,
+        supports["PR2"].beneficiary,
+    }

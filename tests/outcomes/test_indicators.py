@@ -168,7 +168,8 @@ def test_the_agreement_rates_without_ended_supports_say_so_with_their_targets(
         assert rows[indicator].value is None
         assert "terminé entre le 01/01/2025 et le 30/06/2025" in rows[indicator].detail
         assert "pas de taux" in rows[indicator].detail
-    assert rows[Indicator.CV_ONLINE].detail.startswith("À venir")
+    assert not rows[Indicator.CV_ONLINE].available
+    assert "prête à l'emploi : pas de taux" in rows[Indicator.CV_ONLINE].detail
     assert "pas de taux" in response.content.decode()
 
 

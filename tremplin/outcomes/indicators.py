@@ -249,15 +249,15 @@ class AgreementIndicatorRow:
     denominator: int | None = None
 
 
-# What is not computed yet, and why: what it needs that does not exist.
-COMING = {
-    Indicator.CV_ONLINE: "À venir : il faut savoir qui est « prêt à l'emploi » et si son CV est "
-    "déposé sur Job Connexion, ce que suivra l'accompagnement professionnel (règles P6, P10).",
-}
-
-
 def agreement_indicators(
-    people, operators, period: Period, operator=None, referent=None, exits=None, exit_counts=None
+    people,
+    operators,
+    period: Period,
+    operator=None,
+    referent=None,
+    exits=None,
+    exit_counts=None,
+    episodes=None,
 ):
     """The agreements' indicators with their targets in force at the period's end."""
     targets = AgreementTarget.objects.in_force(operator, period.last_day)
@@ -267,15 +267,7 @@ def agreement_indicators(
         exit_rate_row(indicator, exit_counts, targets.get(indicator), period)
         for indicator in EXIT_RATES
     ]
-    rows.append(
-        AgreementIndicatorRow(
-            Indicator.CV_ONLINE,
-            targets.get(Indicator.CV_ONLINE),
-            None,
-            COMING[Indicator.CV_ONLINE],
-            available=False,
-        )
-    )
+    rows.append(cv_online_row(episodes, period, targets.get(Indicator.CV_ONLINE)))
     rows.append(
         portfolio_per_fte(
             people, operators, period, targets.get(Indicator.PORTFOLIO_PER_FTE), referent
@@ -649,3 +641,60 @@ def follow_up(episodes, period: Period, today: datetime.date) -> list[FollowUpRo
 def late_deadlines(episodes, period: Period, today: datetime.date, code: str):
     count = FOLLOW_UP_COUNTS_BY_CODE[code]
     return deadlines_due(episodes, period, today).filter(count.due).exclude(count.on_time)
+
+
+# --- CVs of the job-ready people on Job Connexion (P6, P10) ---------------------------------
+
+
+def job_ready_records(episodes, period: Period):
+    """The progress records (``tremplin.progress``) of the professional supports running in
+    the period whose person was declared job-ready by its end."""
+    from tremplin.progress.models import ProgressRecord
+
+    return ProgressRecord.objects.filter(
+        episode__in=episodes.filter(programme=PROFESSIONAL).values("pk"),
+        job_ready_on__isnull=False,
+        job_ready_on__lte=period.last_day,
+    ).filter(Q(episode__ended_on__isnull=True) | Q(episode__ended_on__gte=period.first_day))
+
+
+CV_ONLINE_BY_THE_END = "cv-en-ligne"
+JOB_READY = "prets-a-l-emploi"
+
+
+def cv_online_condition(period: Period) -> Q:
+    return Q(cv_online_on__isnull=False, cv_online_on__lte=period.last_day)
+
+
+def cv_online_row(episodes, period: Period, target) -> AgreementIndicatorRow:
+    totals = (
+        job_ready_records(episodes, period)
+        .order_by()
+        .aggregate(ready=Count("pk"), online=Count("pk", filter=cv_online_condition(period)))
+    )
+    ready, online = totals["ready"], totals["online"]
+    if not ready:
+        return AgreementIndicatorRow(
+            Indicator.CV_ONLINE,
+            target,
+            None,
+            "Aucune personne d'un accompagnement professionnel de la période n'est déclarée "
+            "prête à l'emploi : pas de taux (règles P6, P10).",
+            available=False,
+            numerator_code=CV_ONLINE_BY_THE_END,
+            denominator_code=JOB_READY,
+            numerator=0,
+            denominator=0,
+        )
+    return AgreementIndicatorRow(
+        Indicator.CV_ONLINE,
+        target,
+        _percentage(online, ready),
+        f"{online} CV en ligne sur {_plural(ready, 'personne')} prête{'s' if ready > 1 else ''} "
+        "à l'emploi.",
+        available=True,
+        numerator_code=CV_ONLINE_BY_THE_END,
+        denominator_code=JOB_READY,
+        numerator=online,
+        denominator=ready,
+    )

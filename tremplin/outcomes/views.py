@@ -35,19 +35,23 @@ from .forms import (
     SituationForm,
 )
 from .indicators import (
+    CV_ONLINE_BY_THE_END,
     EXIT_COUNTS,
     EXIT_COUNTS_BY_CODE,
     FOLLOW_UP_COUNTS_BY_CODE,
+    JOB_READY,
     STARTED_SITUATION_COUNTS_BY_CODE,
     Period,
     agreement_indicators,
     count_exits,
     count_started_situations,
+    cv_online_condition,
     exits_in_period,
     follow_up,
     funnel,
     funnel_conditions,
     in_employment_cohort,
+    job_ready_records,
     late_deadlines,
     monthly_exit_rates,
     monthly_starts,
@@ -357,6 +361,7 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
             self.operator,
             self.referent,
             exit_counts=exit_counts,
+            episodes=self.episodes(),
         )
         return started, agreement, exit_counts
 
@@ -693,8 +698,35 @@ def _late_people(code):
     return people
 
 
+def _job_ready_people(with_cv_online: bool):
+    def people(view):
+        records = job_ready_records(view.episodes(), view.period)
+        if with_cv_online:
+            records = records.filter(cv_online_condition(view.period))
+        return Beneficiary.objects.visible_to(view.request.user).filter(
+            Exists(records.filter(episode__beneficiary=OuterRef("pk")))
+        )
+
+    return people
+
+
 def people_definitions(today) -> dict[str, PeopleDefinition]:
-    definitions = {}
+    definitions = {
+        JOB_READY: PeopleDefinition(
+            JOB_READY,
+            "Personnes prêtes à l'emploi",
+            "P10",
+            "accompagnements professionnels en cours",
+            _job_ready_people(False),
+        ),
+        CV_ONLINE_BY_THE_END: PeopleDefinition(
+            CV_ONLINE_BY_THE_END,
+            "Personnes prêtes à l'emploi dont le CV est sur Job Connexion",
+            "P6, P10",
+            "accompagnements professionnels en cours",
+            _job_ready_people(True),
+        ),
+    }
     for code, count in FOLLOW_UP_COUNTS_BY_CODE.items():
         definitions[code] = PeopleDefinition(
             code,
