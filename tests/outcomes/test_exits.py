@@ -419,3 +419,14 @@ def test_cvs_of_the_job_ready_people_on_job_connexion(client, coordinator_user, 
         supports["PR1"].beneficiary,
         supports["PR2"].beneficiary,
     }
+
+
+def test_the_persons_page_shows_each_exit_with_its_rule_and_reason(client, referent_user, supports):
+    client.force_login(referent_user)
+    ie1, ie3 = supports["IE1"], supports["IE3"]
+    response = client.get(reverse("outcomes:beneficiary_situations", args=[ie1.beneficiary.pk]))
+    html = response.content.decode()
+    assert "CDD au moins à mi-temps totalisant au moins 6 mois" in html
+    assert "A4 b" in html
+    response = client.get(reverse("outcomes:beneficiary_situations", args=[ie3.beneficiary.pk]))
+    assert "Données à corriger" in response.content.decode()

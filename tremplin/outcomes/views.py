@@ -92,7 +92,20 @@ class SituationList(BeneficiaryFromUrlMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         audit.record_view(self.beneficiary)
         situations = self.beneficiary.situations.chronological().select_related("employer")
-        return {**super().get_context_data(**kwargs), "situations": numbered(situations)}
+        exits = (
+            SupportExit.objects.filter(
+                episode__in=SupportEpisode.objects.visible_to(self.request.user).filter(
+                    beneficiary=self.beneficiary
+                )
+            )
+            .select_related("episode")
+            .order_by("-support_end")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "situations": numbered(situations),
+            "exits": exits,
+        }
 
 
 class SituationFormMixin:
