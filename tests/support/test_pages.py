@@ -515,3 +515,12 @@ def test_another_operator_s_convention_is_a_404(client, referent_user, other_ope
     client.force_login(referent_user)
     url = reverse("support:episode_from_convention", args=[convention.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_person_s_file_lists_the_supports_and_starts_one_by_hand(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    page = html.unescape(client.get(episode.beneficiary.get_absolute_url()).content.decode())
+    assert "Accompagnement dans l'emploi (CUI-CIE)" in page
+    assert episode.get_absolute_url() in page
+    assert reverse("support:episode_create", args=[episode.beneficiary.pk]) in page

@@ -22,3 +22,19 @@ def support_home(context):
     day["show"] = True
     day["h"] = "h3"
     return day
+
+
+@register.inclusion_tag("support/_on_file.html", takes_context=True)
+def support_on_file(context, beneficiary):
+    """The person's in-employment supports, and how to start one (from a signed CIE
+    convention, or by hand for a person hired outside the product)."""
+    from ..models import SupportEpisode
+
+    user = context["request"].user
+    episodes = list(
+        SupportEpisode.objects.visible_to(user)
+        .filter(beneficiary=beneficiary, programme=Programme.IN_EMPLOYMENT.value)
+        .select_related("employer", "referent")
+        .order_by("-started_on")
+    )
+    return {"beneficiary": beneficiary, "episodes": episodes}
