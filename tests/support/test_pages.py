@@ -258,6 +258,9 @@ def test_declaring_a_rupture_notifies_the_cellule_and_shows_the_48_hours(
     assert "Accompagnement actif à la recherche d" in page  # the new phase
     assert [m.to for m in mail.outbox] == [["cellule@departement.example.fr"]]
     assert "Rupture de contrat CUI-CIE" in mail.outbox[0].subject
+    # The e-mail is kept and listed on the support's page.
+    assert "Rupture à signaler (A14)" in html.unescape(page)
+    assert "cellule@departement.example.fr</td>" in page
 
 
 def test_a_rupture_before_the_hire_is_refused_on_the_page(client, referent_user):

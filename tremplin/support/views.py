@@ -43,6 +43,7 @@ from .models import (
     DeliverableContent,
     Document,
     Meeting,
+    Notification,
     SupportEpisode,
 )
 from .timeline import build_timeline
@@ -224,6 +225,12 @@ def episode_detail(request, pk):
             "rupture": episode.current_rupture(),
             "refusals": list(episode.refusals.all()),
             "documents": list(episode.documents.all()),
+            # The e-mails sent about this support (deadlines, rupture, refusals): kept.
+            "notifications": list(
+                Notification.objects.filter(
+                    Q(deadline__episode=episode) | Q(refusal__episode=episode)
+                ).select_related("deadline", "refusal")[:100]
+            ),
         },
     )
 
