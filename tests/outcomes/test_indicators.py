@@ -173,19 +173,38 @@ def test_the_agreement_rates_without_ended_supports_say_so_with_their_targets(
     assert "pas de taux" in response.content.decode()
 
 
-def test_portfolio_per_fte_counts_entrusted_people_over_referents_fte(
+def professional_support(person, started_on, ended_on=None, referent=None):
+    from tremplin.support.models import SupportEpisode
+
+    return SupportEpisode.objects.create(
+        beneficiary=person,
+        programme="professional",
+        operator=person.operator,
+        referent=referent or person.referent,
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+
+
+def test_portfolio_per_fte_counts_the_active_file_over_referents_fte(
     client, coordinator_user, operator, people
 ):
     factories.MembershipFactory(
         organisation=operator, role=Role.REFERENT, full_time_equivalent=Decimal("0.5")
     )
+    # Running on 30/06/2025: A, B (open), C (ends that day); D ended on 31/05: not counted.
+    professional_support(people["A"], day(1, 6))
+    professional_support(people["B"], day(3, 1))
+    professional_support(people["C"], day(1, 6), ended_on=day(6, 30))
+    professional_support(people["D"], day(1, 6), ended_on=day(5, 31))
 
     response = get_page(client, coordinator_user, structure=operator.pk, **FIRST_HALF_2025)
 
     row = response.context["agreement"][-1]
     assert row.indicator == Indicator.PORTFOLIO_PER_FTE
-    assert row.value == Decimal("5.3")  # 8 people / 1.5 FTE
-    assert "8 personnes confiées à un·e référent·e pour 1,5 ETP" in row.detail
+    assert row.value == Decimal("2.0")  # 3 supports / 1.5 FTE
+    assert "3 accompagnements professionnels en cours le 30/06/2025" in row.detail
+    assert "pour 1,5 ETP" in row.detail
 
 
 def test_an_operators_own_dated_target_replaces_the_default(
@@ -339,6 +358,8 @@ def test_a_referent_filter_counts_their_people_and_their_fte(
     for key in "AB":
         people[key].referent = colleague
         people[key].save()
+        professional_support(people[key], day(1, 6))
+    professional_support(people["C"], day(1, 6))  # referent_user's: not the colleague's
 
     response = get_page(
         client, coordinator_user, structure=operator.pk, referent=colleague.pk, **FIRST_HALF_2025
@@ -346,7 +367,7 @@ def test_a_referent_filter_counts_their_people_and_their_fte(
 
     assert response.context["started"].population == 2
     assert started_by_code(response)["cdi-mi-temps"] == (1, Decimal("50.0"))  # A
-    assert response.context["agreement"][-1].value == Decimal("4.0")  # 2 people / 0.5 FTE
+    assert response.context["agreement"][-1].value == Decimal("4.0")  # 2 supports / 0.5 FTE
     listing = client.get(
         PEOPLE_URL,
         {

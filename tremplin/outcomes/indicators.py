@@ -25,6 +25,7 @@ from .models import (
     ACTIVITY_CREATION_KIND_VALUES,
     ACTIVITY_KIND_VALUES,
     EMPLOYMENT_KIND_VALUES,
+    PERCENTAGE_INDICATORS,
     AgreementTarget,
     Indicator,
     Situation,
@@ -248,6 +249,10 @@ class AgreementIndicatorRow:
     numerator: int | None = None
     denominator: int | None = None
 
+    @property
+    def is_percentage(self) -> bool:
+        return self.indicator in PERCENTAGE_INDICATORS
+
 
 def agreement_indicators(
     people,
@@ -270,19 +275,28 @@ def agreement_indicators(
     rows.append(cv_online_row(episodes, period, targets.get(Indicator.CV_ONLINE)))
     rows.append(
         portfolio_per_fte(
-            people, operators, period, targets.get(Indicator.PORTFOLIO_PER_FTE), referent
+            episodes, operators, period, targets.get(Indicator.PORTFOLIO_PER_FTE), referent
         )
     )
     return rows
 
 
+ACTIVE_FILE = "file-active"
+
+
+def active_file(episodes, period: Period):
+    """Rule P9's "file active" on the period's last day: the professional supports running
+    that day (as the professional programme's portfolio page counts them, open ones)."""
+    return episodes.filter(programme=PROFESSIONAL, started_on__lte=period.last_day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.last_day)
+    )
+
+
 def portfolio_per_fte(
-    people, operators, period: Period, target, referent=None
+    episodes, operators, period: Period, target, referent=None
 ) -> AgreementIndicatorRow:
-    # rule P9: 60 people in active file per full-time referent. Until support episodes say
-    # who is "in active file", the people entrusted to a referent stand for it, and the
-    # row says so.
-    entrusted = people.filter(referent__isnull=False).order_by().aggregate(n=Count("pk"))["n"]
+    # rule P9: 60 people in active file per full-time referent.
+    active = active_file(episodes, period).order_by().aggregate(n=Count("pk"))["n"]
     memberships = Membership.objects.active(on=period.last_day).filter(
         role=Role.REFERENT, organisation__in=operators
     )
@@ -298,16 +312,17 @@ def portfolio_per_fte(
             "portefeuille par ETP ne se calcule pas.",
             available=False,
         )
-    value = (Decimal(entrusted) / fte).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    value = (Decimal(active) / fte).quantize(Decimal("0.1"), ROUND_HALF_UP)
     fte_text = f"{fte.normalize():f}".replace(".", ",")
     return AgreementIndicatorRow(
         Indicator.PORTFOLIO_PER_FTE,
         target,
         value,
-        f"{entrusted} personne{'s' if entrusted > 1 else ''} confiée{'s' if entrusted > 1 else ''}"
-        f" à un·e référent·e pour {fte_text} ETP de référent·e. Approximation : la file active "
-        "se comptera sur les accompagnements en cours.",
+        f"{_plural(active, 'accompagnement')} professionnel{'s' if active > 1 else ''} en cours "
+        f"le {period.last_day:%d/%m/%Y} (file active) pour {fte_text} ETP de référent·e.",
         available=True,
+        numerator_code=ACTIVE_FILE,
+        numerator=active,
     )
 
 

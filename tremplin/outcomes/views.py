@@ -35,6 +35,7 @@ from .forms import (
     SituationForm,
 )
 from .indicators import (
+    ACTIVE_FILE,
     CV_ONLINE_BY_THE_END,
     EXIT_COUNTS,
     EXIT_COUNTS_BY_CODE,
@@ -42,6 +43,7 @@ from .indicators import (
     JOB_READY,
     STARTED_SITUATION_COUNTS_BY_CODE,
     Period,
+    active_file,
     agreement_indicators,
     count_exits,
     count_started_situations,
@@ -723,8 +725,22 @@ def _job_ready_people(with_cv_online: bool):
     return people
 
 
+def _active_file_people(view):
+    running = active_file(view.episodes(), view.period)
+    return Beneficiary.objects.visible_to(view.request.user).filter(
+        Exists(running.filter(beneficiary=OuterRef("pk")))
+    )
+
+
 def people_definitions(today) -> dict[str, PeopleDefinition]:
     definitions = {
+        ACTIVE_FILE: PeopleDefinition(
+            ACTIVE_FILE,
+            "File active : accompagnements professionnels en cours à la fin de la période",
+            "P9",
+            "file active à la fin de la période,",
+            _active_file_people,
+        ),
         JOB_READY: PeopleDefinition(
             JOB_READY,
             "Personnes prêtes à l'emploi",
