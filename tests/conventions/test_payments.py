@@ -61,3 +61,24 @@ def test_forecast_covers_24_months(my_signed_convention):
 def test_forecast_page_has_the_chart(referent_client, my_signed_convention):
     page = referent_client.get(reverse("conventions:forecast"), {"mois": "2025-03"}).content
     assert b"<svg" in page and "3\u202f784,00".encode() in page
+
+
+def test_each_month_of_the_payment_list_is_the_month_of_the_whole_schedule(my_signed_convention):
+    from tests.conventions.factories import AmendmentFactory, SuspensionFactory
+    from tremplin.conventions import services
+
+    # 26 h from 15/03/2025, an unpaid suspension 01–10/05, 20 h from 15/06 (modification).
+    SuspensionFactory(convention=my_signed_convention)
+    AmendmentFactory(convention=my_signed_convention, effective_from=datetime.date(2025, 6, 15))
+    whole = services.schedule_of(my_signed_convention)
+    assert len(whole.months) == 7
+    for month in whole.months:
+        lines = payments.payment_lines(Convention.objects.all(), month.month)
+        assert sum(line.amount for line in lines) == month.amount, month.month
+        assert {line.days_covered for line in lines} == {month.days_covered}
+    # June is split at the amendment: 14 days at 26 h, 16 days at 20 h, SMIC 11.88:
+    # 0.47 × 11.88 × (26 × 14/30 + 20 × 16/30) × 52/12 = 5.5836 × 22.8 × 52/12
+    # = 127.30608 × 52/12 = 551.6597… → 551.66 €.
+    assert payments.payment_lines(Convention.objects.all(), "2025-06")[0].amount == Decimal(
+        "551.66"
+    )

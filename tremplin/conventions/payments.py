@@ -53,10 +53,14 @@ def signed_conventions_overlapping(queryset, first: datetime.date, last: datetim
     )
 
 
-def _schedules(conventions: Iterable[Convention]) -> Iterator[tuple[Convention, aid.AidSchedule]]:
+def _schedules(
+    conventions: Iterable[Convention],
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> Iterator[tuple[Convention, aid.AidSchedule]]:
     for convention in conventions:
         try:
-            yield convention, services.schedule_of(convention)
+            yield convention, services.schedule_of(convention, since=since, until=until)
         except (aid.AidRuleError, ParameterError):
             continue  # an incomplete aid box has nothing to pay; its page says why
 
@@ -87,7 +91,9 @@ def payment_lines(queryset, key: str) -> list[PaymentLine]:
     first, last = month_bounds(key)
     lines = []
     today = timezone.localdate()
-    for convention, schedule in _schedules(signed_conventions_overlapping(queryset, first, last)):
+    conventions = signed_conventions_overlapping(queryset, first, last)
+    # Only the month is computed: the same amount as in the whole schedule (services).
+    for convention, schedule in _schedules(conventions, since=first, until=last):
         missing = ", ".join(
             f"T{proof.quarter}" for proof in services.missing_proofs(convention, today)
         )

@@ -267,8 +267,17 @@ def schedule_missing(convention: Convention) -> list[str]:
     return missing
 
 
-def schedule_of(convention: Convention, *, until: datetime.date | None = None) -> aid.AidSchedule:
-    """The aid month by month (rules E6, F5, F6, F10, F12): raises ``aid.AidRuleError``."""
+def schedule_of(
+    convention: Convention,
+    *,
+    until: datetime.date | None = None,
+    since: datetime.date | None = None,
+) -> aid.AidSchedule:
+    """The aid month by month (rules E6, F5, F6, F10, F12): raises ``aid.AidRuleError``.
+
+    ``since`` and ``until`` restrict it to a window (the payment list of one month): each
+    month of the window has the same amount as in the whole schedule, since a month depends
+    only on its own days, the SMIC of its first covered day and the terms then in force."""
     if missing := schedule_missing(convention):
         raise aid.AidRuleError(
             "Le calendrier de l'aide ne peut pas être calculé : il manque "
@@ -286,19 +295,26 @@ def schedule_of(convention: Convention, *, until: datetime.date | None = None) -
         aid.Suspension(s.start, s.end, paid=s.paid, reason=s.get_reason_display())
         for s in convention.suspensions.all()
     ]
-    terms = [
-        t
-        for t in aid_terms(convention, decision.rate_percent)
-        if convention.aid_start < t.effective_from <= end
-    ]
+    start = convention.aid_start
+    if since is not None and since > start:
+        start = since
+    hours = convention.subsidised_hours
+    terms = []
+    for t in sorted(aid_terms(convention, decision.rate_percent), key=lambda t: t.effective_from):
+        if not convention.aid_start < t.effective_from <= end:
+            continue
+        if t.effective_from <= start:
+            hours = t.weekly_hours  # a modification already in force when the window opens
+        else:
+            terms.append(t)
     # A département rate above 47 % is its own business (rule F6): the cap of rule E6 binds
     # the prefect's rate, which the database already constrains.
     cap = max(aid.RATE_CAP_PERCENT, decision.rate_percent)
     return aid.aid_schedule(
-        convention.aid_start,
+        start,
         end,
         decision.rate_percent,
-        convention.subsidised_hours,
+        hours,
         suspensions=suspensions,
         amendments=terms,
         funder_shares=decision.funder_shares,
