@@ -64,9 +64,36 @@ def exit_case(episode: SupportEpisode, situations, today: datetime.date) -> rule
     )
 
 
+def _empty_values(episode: SupportEpisode) -> dict:
+    end = episode.ended_on
+    return {
+        "programme": episode.programme,
+        "support_end": end,
+        "evaluation_date": end,
+        "window_end": end,
+        "category": "",
+        "positive": None,
+        "rule": "",
+        "explanation": "",
+        "errors": "",
+        "durable_placement": None,
+        "return_to_activity": None,
+        "exit_linked_to_employment": None,
+    }
+
+
 def exit_values(episode: SupportEpisode, situations, today: datetime.date) -> dict | None:
     """The fields of the episode's ``SupportExit``, as the rules classify it."""
-    case = exit_case(episode, situations, today)
+    try:
+        case = exit_case(episode, situations, today)
+    except rules.OutcomeParameterError as error:
+        # A support ended before the dated parameters begin (rules/data/outcomes.toml).
+        if episode.ended_on is None:
+            return None
+        return {
+            **_empty_values(episode),
+            "errors": f"La sortie ne se classe pas : {error}",
+        }
     if case is None:
         return None
     values = {
