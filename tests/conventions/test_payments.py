@@ -82,3 +82,16 @@ def test_each_month_of_the_payment_list_is_the_month_of_the_whole_schedule(my_si
     assert payments.payment_lines(Convention.objects.all(), "2025-06")[0].amount == Decimal(
         "551.66"
     )
+
+
+def test_forecast_exports(referent_client, my_signed_convention):
+    url = reverse("conventions:forecast")
+    csv = b"".join(
+        referent_client.get(url, {"mois": "2025-03", "format": "csv"}).streaming_content
+    ).decode()
+    # March 2025: 17/31 days of 629.0856 € = 344.98 € (docs/rules-aid.md), all paid by the
+    # State (the département's rate is not higher, rule F6).
+    assert "2025-03" in csv and "344.98" in csv
+    assert csv.count("\n") == 25  # header + 24 months
+    xlsx = referent_client.get(url, {"mois": "2025-03", "format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -46,6 +46,7 @@ from .forms import (
     aid_category_formset,
 )
 from .models import AidOrder, Convention, Rupture
+from .payments import ZERO
 
 FORM_ERROR_MESSAGE = (
     "Le formulaire contient des erreurs, signalées sous chaque champ concerné. Rien n'a été "
@@ -559,6 +560,17 @@ def forecast(request):
     """The aid committed over the next 24 months, table and server-rendered chart."""
     start = _month_from(request)
     rows = payments.forecast(Convention.objects.visible_to(request.user), start)
+    fmt = request.GET.get("format")
+    if fmt in FORMATS:
+        columns = [
+            Column("Mois", lambda row: row.month),
+            *(
+                Column(f"{label} (€)", lambda row, code=code: row.by_funder.get(code, ZERO))
+                for code, label in aid.FUNDER_LABELS.items()
+            ),
+            Column("Total (€)", lambda row: row.total),
+        ]
+        return export_response(fmt, f"prevision-{start}", columns, payments.Rows(rows))
     return render(
         request,
         "conventions/forecast.html",
