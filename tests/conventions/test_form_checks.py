@@ -201,3 +201,23 @@ def test_orders_in_the_database_are_layered_over_the_shipped_files():
     shipped["valid_from"] = datetime.date(2017, 7, 28)
     AidOrder.objects.create(**shipped)
     assert AidOrder.objects.in_force("84", day).category("cas_4").rate_percent == Decimal("40")
+
+
+def test_live_check_query_count_is_bounded(
+    referent_client, my_convention, django_assert_max_num_queries
+):
+    url = reverse("conventions:update", args=[my_convention.pk]) + "?etape=4"
+    referent_client.post(url, contract_step(), **LIVE)  # warm the caches (session, scope)
+    # Session, user, scope, the convention, its constraints, the order, the tutor, immersions.
+    with django_assert_max_num_queries(25):
+        referent_client.post(url, contract_step(), **LIVE)
+
+
+def test_order_list_query_count_is_constant(referent_client, django_assert_max_num_queries):
+    for year in range(2018, 2024):
+        shipped = AidOrder.objects.get(region_code="84", valid_from=datetime.date(2017, 7, 28))
+        data = shipped.to_mapping()
+        data["valid_from"] = datetime.date(year, 1, 1)
+        AidOrder.objects.create(**data)
+    with django_assert_max_num_queries(8):
+        referent_client.get(reverse("conventions:orders"))
