@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.browser.test_accessibility import assert_accessible
-from tests.conventions.factories import ConventionFactory
+from tests.conventions.factories import ConventionFactory, shipped_order
 from tremplin.conventions.models import AidOrder, Convention
 
 
@@ -22,7 +22,7 @@ def field(page: Page, label: str):
 
 def order_for(region_code: str) -> AidOrder:
     """Seed 002's order (RSA socle → Cas 4, 47 %), entered for the test territory's region."""
-    shipped = AidOrder.objects.get(region_code="84")
+    shipped = shipped_order()
     data = shipped.to_mapping()
     data.update(region_code=region_code, valid_from=shipped.valid_from)
     return AidOrder.objects.create(**data)

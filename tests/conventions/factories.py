@@ -13,12 +13,14 @@ from factory.django import DjangoModelFactory
 
 from tests import factories
 from tremplin.conventions.models import (
+    AidOrder,
     Amendment,
     Convention,
     ConventionNumberSequence,
     Rupture,
     Suspension,
 )
+from tremplin.rules import parameters
 
 HIRE = datetime.date(2025, 3, 15)
 END = datetime.date(2025, 9, 14)
@@ -123,3 +125,13 @@ class AmendmentFactory(DjangoModelFactory):
     new_subsidised_weekly_hours = 20
     renewal_number = 0
     modification_number = 1
+
+
+def shipped_order() -> AidOrder:
+    """Seed 002's order (rule E12) as a database row: loaded by the data migration, created
+    again here when a transactional test (the browser tests) has flushed the tables."""
+    rule = parameters.aid_orders()[0]
+    row = AidOrder.objects.row_of(rule)
+    if row is not None:
+        return row
+    return AidOrder.objects.create(**{**rule.to_mapping(), "valid_from": rule.valid_from})

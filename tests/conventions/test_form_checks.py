@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.conventions.factories import ConventionFactory
+from tests.conventions.factories import ConventionFactory, shipped_order
 from tremplin.conventions import services
 from tremplin.conventions.models import AidOrder
 from tremplin.rules import parameters
@@ -24,7 +24,7 @@ def page_text(response) -> str:
 
 def seed_order_for_region(region_code: str) -> AidOrder:
     """Seed 002's order (Rhône-Alpes, 28 July 2017), copied for the test territory's region."""
-    shipped = AidOrder.objects.get(region_code="84")
+    shipped = shipped_order()
     data = shipped.to_mapping()
     data["region_code"] = region_code
     data["valid_from"] = shipped.valid_from
@@ -215,7 +215,7 @@ def test_live_check_query_count_is_bounded(
 
 def test_order_list_query_count_is_constant(referent_client, django_assert_max_num_queries):
     for year in range(2018, 2024):
-        shipped = AidOrder.objects.get(region_code="84", valid_from=datetime.date(2017, 7, 28))
+        shipped = shipped_order()
         data = shipped.to_mapping()
         data["valid_from"] = datetime.date(year, 1, 1)
         AidOrder.objects.create(**data)

@@ -13,6 +13,7 @@ from tests.conventions.factories import (
     ConventionFactory,
     RuptureFactory,
     SuspensionFactory,
+    shipped_order,
 )
 from tremplin.accounts.models import AuditEntry
 from tremplin.conventions.models import AidOrder, Convention, rome_code_validator
@@ -106,7 +107,7 @@ def test_hours_and_minutes_are_decimal_hours():
 
 def test_shipped_order_is_in_the_database_and_round_trips():
     # Seed 002's order, loaded by the data migration (rule E12).
-    order = AidOrder.objects.get(region_code="84")
+    order = shipped_order()
     rule = order.to_rule()
     assert rule.category("cas_4").rate_percent == Decimal("47")
     assert rule.aid_months_cdi == 12
@@ -115,7 +116,7 @@ def test_shipped_order_is_in_the_database_and_round_trips():
 
 
 def test_bad_order_is_refused_in_french():
-    order = AidOrder.objects.get(region_code="84")
+    order = shipped_order()
     order.categories = [{**order.categories[0], "rate_percent": "50"}]
     with pytest.raises(ValidationError, match="E6"):
         order.clean()

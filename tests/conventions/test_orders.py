@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.conventions.factories import ConventionFactory
+from tests.conventions.factories import ConventionFactory, shipped_order
 from tremplin.conventions import services
 from tremplin.conventions.models import AidOrder
 
@@ -145,7 +145,7 @@ def test_bad_orders_are_refused_in_french_and_kept(agent_client, territory, chan
 
 
 def test_copy_of_an_existing_order_prefills_everything_but_its_identity(agent_client):
-    shipped = AidOrder.objects.get(region_code="84")
+    shipped = shipped_order()
     response = agent_client.get(reverse("conventions:order_create") + f"?depuis={shipped.pk}")
     formset = response.context["formset"]
     assert [form.initial["code"] for form in formset.forms[:4]] == [
@@ -159,6 +159,7 @@ def test_copy_of_an_existing_order_prefills_everything_but_its_identity(agent_cl
 
 
 def test_a_referent_may_read_the_orders_but_not_enter_one(referent_client):
+    shipped_order()
     page = page_text(referent_client.get(reverse("conventions:orders")))
     assert "Arrêté préfectoral n° 17-322" in page
     assert "Saisir un nouvel arrêté" not in page
@@ -176,6 +177,7 @@ def test_an_agent_enters_orders_only_for_the_region_of_the_departement(agent_cli
 
 
 def test_an_admin_may_enter_an_order_for_any_region(client, admin_user):
+    shipped_order()
     factories.TerritoryFactory(code="69", name="Rhône", region_code="84", region_name="ARA")
     client.force_login(admin_user)
     response = client.post(
