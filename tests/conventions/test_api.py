@@ -8,11 +8,11 @@ from ninja.testing import TestClient
 
 from tests import factories
 from tests.conventions.factories import ConventionFactory, RuptureFactory, SuspensionFactory
-from tremplin.conventions.api import router
+from tremplin.api.api import api as tremplin_api
 
 pytestmark = pytest.mark.django_db
 
-client = TestClient(router)
+client = TestClient(tremplin_api)
 
 EXAMPLE = {"rate": "47", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"}
 

@@ -1,4 +1,4 @@
-"""The professional router, tested on its own (mounted on /api/v1/ with the prefix "")."""
+"""The professional router, tested through the real API (mounted on /api/v1/ with the prefix "")."""
 
 import datetime as dt
 
@@ -8,14 +8,14 @@ from ninja.testing import TestClient
 from tests import factories
 from tests.professional.factories import interview, professional_episode
 from tests.support.factories import episode_for
-from tremplin.professional.api import professional_router
+from tremplin.api.api import api as tremplin_api
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def api():
-    return TestClient(professional_router)
+    return TestClient(tremplin_api)
 
 
 def test_cadence_per_month_with_the_rule(api, referent_user):

@@ -1,18 +1,18 @@
-"""The support router, tested on its own (the lead mounts it on /api/v1/)."""
+"""The support router, tested through the real API mounted on /api/v1/."""
 
 import pytest
 from ninja.testing import TestClient
 
 from tests import factories
 from tests.support.factories import episode_for
-from tremplin.support.api import support_router
+from tremplin.api.api import api as tremplin_api
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def api():
-    return TestClient(support_router)
+    return TestClient(tremplin_api)
 
 
 def test_episodes_are_listed_through_visible_to(api, referent_user, operator):

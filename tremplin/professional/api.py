@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
+from tremplin.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 from tremplin.rules.programmes import RuleError, parameters_in_force
 
 from .cadence import episode_cadence
@@ -22,17 +23,6 @@ from .forms import ContactForm, InterviewForm
 from .models import INTERVIEW_KIND, needing_validation, professional_episodes, renew_cer
 
 professional_router = Router(tags=["Accompagnement professionnel"])
-
-INVALID = "Les données envoyées contiennent des erreurs : rien n'a été enregistré."
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FormErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class CerOut(Schema):
@@ -128,13 +118,6 @@ def _cer_out(cer, needed) -> dict:
     }
 
 
-def _form_errors(form) -> dict:
-    return {
-        "detail": INVALID,
-        "errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()},
-    }
-
-
 @professional_router.get(
     "/episodes/{episode_id}/cers",
     response={200: list[CerOut], 404: ErrorOut},
@@ -149,14 +132,15 @@ def list_cers(request, episode_id: int):
 
 @professional_router.post(
     "/episodes/{episode_id}/cers",
-    response={201: CerOut, 404: ErrorOut, 422: FormErrorOut},
+    response={201: CerOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Renouveler le CER (P5 : une fois librement, jusqu'à 18 mois avec validation)",
 )
 def create_cer(request, episode_id: int, payload: CerIn):
     episode = _episode(request, episode_id)
     if not payload.objectives.strip():
         return Status(
-            422, {"detail": INVALID, "errors": {"objectives": ["Indiquez les objectifs du CER."]}}
+            422,
+            {"detail": NOTHING_SAVED, "errors": {"objectives": ["Indiquez les objectifs du CER."]}},
         )
     try:
         cer = renew_cer(episode, payload.objectives.strip(), request.user)
@@ -177,7 +161,7 @@ def list_interviews(request, episode_id: int):
 
 @professional_router.post(
     "/episodes/{episode_id}/interviews",
-    response={201: InterviewOut, 404: ErrorOut, 422: FormErrorOut},
+    response={201: InterviewOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Enregistrer un entretien (dans l'accompagnement : P4)",
 )
 def create_interview(request, episode_id: int, payload: InterviewIn):
@@ -189,7 +173,7 @@ def create_interview(request, episode_id: int, payload: InterviewIn):
     data["starts_at"] = moment.strftime("%Y-%m-%dT%H:%M")
     form = InterviewForm(data, episode=episode)
     if not form.is_valid():
-        return Status(422, _form_errors(form))
+        raise FormInvalid(form)
     form.instance.created_by = request.user
     form.save()
     return Status(201, form.instance)
@@ -206,14 +190,14 @@ def list_contacts(request, episode_id: int):
 
 @professional_router.post(
     "/episodes/{episode_id}/contacts",
-    response={201: ContactOut, 404: ErrorOut, 422: FormErrorOut},
+    response={201: ContactOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Enregistrer un contact",
 )
 def create_contact(request, episode_id: int, payload: ContactIn):
     episode = _episode(request, episode_id)
     form = ContactForm(payload.dict(), episode=episode)
     if not form.is_valid():
-        return Status(422, _form_errors(form))
+        raise FormInvalid(form)
     form.instance.created_by = request.user
     form.save()
     return Status(201, form.instance)

@@ -15,6 +15,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
+from tremplin.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
 
@@ -22,17 +23,6 @@ from .forms import BarrierForm, EvaluationForm
 from .models import Barrier, Evaluation
 
 progress_router = Router(tags=["Progression et freins"])
-
-INVALID = "Les données envoyées contiennent des erreurs : rien n'a été enregistré."
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FormErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class ScoreOut(Schema):
@@ -122,16 +112,6 @@ def _barrier_out(barrier: Barrier) -> dict:
     }
 
 
-def _form_errors(form) -> Status:
-    return Status(
-        422,
-        {
-            "detail": INVALID,
-            "errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()},
-        },
-    )
-
-
 @progress_router.get(
     "/episodes/{episode_id}/evaluations",
     response={200: list[EvaluationOut], 404: ErrorOut},
@@ -147,7 +127,7 @@ def list_evaluations(request, episode_id: int):
 
 @progress_router.post(
     "/episodes/{episode_id}/evaluations",
-    response={201: EvaluationOut, 404: ErrorOut, 422: FormErrorOut},
+    response={201: EvaluationOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Enregistrer une évaluation : une note de 1 à 4 par item (P6, P10)",
 )
 def create_evaluation(request, episode_id: int, payload: EvaluationIn):
@@ -162,7 +142,7 @@ def create_evaluation(request, episode_id: int, payload: EvaluationIn):
         return Status(
             422,
             {
-                "detail": INVALID,
+                "detail": NOTHING_SAVED,
                 "errors": {
                     "scores": [
                         f"Item de la grille inconnu : « {code} ». Les items sont ceux des six "
@@ -178,7 +158,7 @@ def create_evaluation(request, episode_id: int, payload: EvaluationIn):
         data[f"comment_{score.item}"] = score.comment
     form = EvaluationForm(data, episode=episode)
     if not form.is_valid():
-        return _form_errors(form)
+        raise FormInvalid(form)
     form.instance.created_by = request.user
     with transaction.atomic():
         evaluation = form.save()
@@ -199,7 +179,7 @@ def list_barriers(request, episode_id: int):
 
 @progress_router.post(
     "/episodes/{episode_id}/barriers",
-    response={201: BarrierOut, 404: ErrorOut, 422: FormErrorOut},
+    response={201: BarrierOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Enregistrer un frein à l'emploi",
 )
 def create_barrier(request, episode_id: int, payload: BarrierIn):
@@ -209,6 +189,6 @@ def create_barrier(request, episode_id: int, payload: BarrierIn):
     data["identified_on"] = data["identified_on"].isoformat()
     form = BarrierForm(data, episode=episode)
     if not form.is_valid():
-        return _form_errors(form)
+        raise FormInvalid(form)
     barrier = form.save()
     return Status(201, _barrier_out(barrier))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
+from tremplin.api.errors import ErrorOut, ValidationErrorOut
 from tremplin.rules.programmes import RuleError
 from tremplin.support.management.commands.support_plan import plan_as_json
 
@@ -24,15 +25,6 @@ from .models import SupportEpisode
 support_router = Router(tags=["Accompagnements"])
 
 MAX_PAGE_SIZE = 100
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FormErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class EpisodeOut(Schema):
@@ -213,7 +205,7 @@ def list_meetings(request, episode_id: int):
 
 @support_router.post(
     "/episodes/{episode_id}/meetings",
-    response={201: MeetingOut, 404: ErrorOut, 422: FormErrorOut},
+    response={201: MeetingOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Enregistrer une rencontre (mêmes contrôles que la page : A5)",
 )
 def create_meeting(request, episode_id: int, payload: MeetingIn):
