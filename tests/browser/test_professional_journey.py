@@ -1,4 +1,5 @@
-"""Issue 5 in a real browser: a referent opens a professional support, logs two interviews
+"""Issue 5 in a real browser: a referent opens a professional support, fills the first
+evaluation, logs two interviews
 and sees the cadence of the month turn compliant (P4); a coordinator moves three people to
 another referent (P9)."""
 
@@ -14,6 +15,7 @@ from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_beneficiary_journey import field
 from tests.professional.factories import professional_episode
 from tremplin.accounts.models import AuditEntry
+from tremplin.progress.models import Evaluation
 from tremplin.support.models import SupportEpisode
 
 
@@ -43,6 +45,17 @@ def test_referent_opens_a_support_and_the_month_turns_compliant(
     expect(cadence).to_contain_text("0 entretien sur 2 exigés")
     expect(cadence).to_contain_text("Manque 2")
     assert_accessible(page, "La page de l'accompagnement professionnel")
+    episode_url = page.url
+
+    # the first evaluation of the grid, at intake (P6, P10)
+    page.get_by_role("link", name="Progression : évaluations, freins, Job Connexion").click()
+    page.get_by_role("link", name="Première évaluation (accueil)").click()
+    field(page, "Date de l'évaluation").fill(today.isoformat())
+    field(page, "Ponctualité, assiduité").select_option("3")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("figure svg[role=img]")).to_be_visible()
+    assert Evaluation.objects.filter(episode__beneficiary=person).count() == 1
+    page.goto(episode_url)
 
     for hour in ("08:00", "09:00"):
         page.get_by_role("link", name="Nouvel entretien").click()
