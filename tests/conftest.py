@@ -1,6 +1,12 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# Speed is measured by `make bench`, never asserted in a test: hypothesis's per-example
+# deadline would turn a busy CI machine into a failure. Examples stay as many.
+hypothesis_settings.register_profile("tremplin", deadline=None)
+hypothesis_settings.load_profile("tremplin")
 
 
 @pytest.fixture(autouse=True)
