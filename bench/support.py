@@ -127,8 +127,12 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
                     started_on=start,
                 )
                 rupture = None
-                if rng.random() < 0.1 and (today - start).days > 40:
-                    known = start + dt.timedelta(days=rng.randrange(31, (today - start).days))
+                # a rupture is known before today and, for a CDD, before its term (A14)
+                last_day = (today - start).days
+                if episode.contract_end is not None:
+                    last_day = min(last_day, (episode.contract_end - start).days)
+                if rng.random() < 0.1 and last_day > 40:
+                    known = start + dt.timedelta(days=rng.randrange(31, last_day))
                     rupture = Rupture(known_at=dt.datetime.combine(known, dt.time(14), PARIS))
                 episodes.append(episode)
                 facts_of.append(
