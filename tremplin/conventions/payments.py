@@ -2,6 +2,11 @@
 
 Each convention's schedule comes from the rules (``services.schedule_of``): the same amounts
 as on the convention's page, month by month, with their funder shares (rule F6).
+
+The payment list of a month reads the conventions as plain rows (four queries whatever their
+number, no model instance per row) and computes each distinct case once: a département has
+20,000 conventions running in a month, most of them over the whole month at a handful of
+rates and hours (``services.schedule_from_facts``, ``services.quarterly_proof_plan``).
 """
 
 from __future__ import annotations
@@ -15,11 +20,19 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from tremplin.registry.models import Beneficiary
 from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
 
 from . import services
-from .models import Convention
+from .models import (
+    ActivityProof,
+    Amendment,
+    Convention,
+    Suspension,
+    format_convention_number,
+    hours_and_minutes,
+)
 
 FORECAST_MONTHS = 24
 ZERO = Decimal("0.00")
@@ -42,11 +55,16 @@ def month_bounds(key: str) -> tuple[datetime.date, datetime.date]:
     return first, last
 
 
+def _overlapping(queryset, first: datetime.date, last: datetime.date):
+    return queryset.filter(signed_on__isnull=False, aid_start__lte=last, aid_end__gte=first).filter(
+        Q(rupture__isnull=True) | Q(rupture__last_day__gte=first)
+    )
+
+
 def signed_conventions_overlapping(queryset, first: datetime.date, last: datetime.date):
     """Signed conventions whose aid period meets [first, last], ready for their schedules."""
     return (
-        queryset.filter(signed_on__isnull=False, aid_start__lte=last, aid_end__gte=first)
-        .filter(Q(rupture__isnull=True) | Q(rupture__last_day__gte=first))
+        _overlapping(queryset, first, last)
         .select_related("beneficiary", "employer", "rupture", "territory")
         .prefetch_related("amendments", "suspensions", "proofs")
         .order_by("employer__name", "id")
@@ -66,10 +84,42 @@ def _schedules(
 
 
 @dataclass(frozen=True)
+class EmployerRef:
+    name: str
+    siret: str
+
+
+@dataclass(frozen=True)
+class BeneficiaryRef:
+    last_name: str
+    first_names: str
+
+    # Shown as the registry shows the person.
+    __str__ = Beneficiary.__str__
+
+
+@dataclass(frozen=True)
+class ConventionRef:
+    """What a payment line shows of its convention (number, link, employer, employee)."""
+
+    pk: int
+    number: str
+    employer: EmployerRef
+    beneficiary: BeneficiaryRef
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    # The convention's own page, as the model builds it.
+    get_absolute_url = Convention.get_absolute_url
+
+
+@dataclass(frozen=True)
 class PaymentLine:
     """The aid of one convention in the month, for one funder."""
 
-    convention: Convention
+    convention: ConventionRef
     funder: str
     funder_label: str
     amount: Decimal
@@ -87,19 +137,163 @@ class EmployerTotal:
     conventions: int
 
 
+# What the payment list reads of each convention: its number, employer and employee for the
+# line, what ``services.ScheduleFacts`` and the quarterly proofs' plan need for the amounts.
+PAYMENT_ROW_FIELDS = (
+    "pk",
+    "number_department",
+    "number_year",
+    "number_order",
+    "renewal_count",
+    "modification_count",
+    "employer__name",
+    "employer__siret",
+    "beneficiary__last_name",
+    "beneficiary__first_names",
+    "aid_start",
+    "aid_end",
+    "subsidised_weekly_hours",
+    "subsidised_weekly_minutes",
+    "prefect_rate_percent",
+    "prescribed_for_departement",
+    "departement_rate_percent",
+    "departement_funds_alone",
+    "rupture__last_day",
+    "hire_date",
+    "contract_type",
+    "planned_end",
+)
+
+
+def payment_rows(queryset, first: datetime.date, last: datetime.date):
+    """The conventions paying aid in [first, last] as plain dicts, in the list's order."""
+    return (
+        _overlapping(queryset, first, last)
+        .order_by("employer__name", "id")
+        .values(*PAYMENT_ROW_FIELDS)
+    )
+
+
+def _children_of(conventions, model, *fields: str) -> dict[int, list[tuple]]:
+    """The rows of ``model`` per convention, in the model's order (one query)."""
+    by_convention: dict[int, list[tuple]] = defaultdict(list)
+    rows = model.objects.filter(convention__in=conventions.values("pk")).values_list(
+        "convention_id", *fields
+    )
+    for convention_id, *values in rows:
+        by_convention[convention_id].append(tuple(values))
+    return by_convention
+
+
+def _missing_proofs(row: dict, received: dict, today: datetime.date, plans: dict) -> str:
+    """The overdue quarters of a convention as "T1, T2" (rules E6, F10)."""
+    if row["hire_date"] is None or not row["contract_type"]:
+        return ""
+    plan = services.quarterly_proof_plan(
+        row["hire_date"],
+        row["contract_type"],
+        row["planned_end"],
+        row["aid_end"],
+        row["rupture__last_day"],
+        memo=plans,
+    )
+    return ", ".join(
+        f"T{proof.quarter}"
+        for proof in services.proofs_with_receipts(plan or (), received)
+        if proof.missing_on(today)
+    )
+
+
 def payment_lines(queryset, key: str) -> list[PaymentLine]:
+    """The aid of the month ``key`` ("YYYY-MM") per convention and funder (rules E6, F6, F10).
+
+    Four queries whatever the number of conventions; each amount is the month of the
+    convention's whole schedule (``services.schedule_from_facts``, as ``schedule_of``)."""
     first, last = month_bounds(key)
-    lines = []
     today = timezone.localdate()
-    conventions = signed_conventions_overlapping(queryset, first, last)
+    base = _overlapping(queryset, first, last)
+    reasons = dict(Suspension._meta.get_field("reason").flatchoices)
+    suspensions = _children_of(base, Suspension, "start", "end", "paid", "reason")
+    amendments = _children_of(
+        base,
+        Amendment,
+        "kind",
+        "effective_from",
+        "new_subsidised_weekly_hours",
+        "new_subsidised_weekly_minutes",
+    )
+    proofs = _children_of(base, ActivityProof, "quarter", "received_on")
+    schedules: dict = {}
+    plans: dict = {}
+    flags: dict[tuple, str] = {}
+    employers: dict[tuple[str, str], EmployerRef] = {}
+    lines = []
     # Only the month is computed: the same amount as in the whole schedule (services).
-    for convention, schedule in _schedules(conventions, since=first, until=last):
-        missing = ", ".join(
-            f"T{proof.quarter}" for proof in services.missing_proofs(convention, today)
+    for row in payment_rows(queryset, first, last):
+        pk = row["pk"]
+        modifications = []
+        for kind, effective_from, hours, minutes in amendments.get(pk, ()):
+            new_hours = hours_and_minutes(hours, minutes)
+            if kind == Amendment.Kind.MODIFICATION and new_hours:
+                modifications.append((effective_from, new_hours))
+        facts = services.ScheduleFacts(
+            aid_start=row["aid_start"],
+            aid_end=row["aid_end"],
+            subsidised_weekly_hours=row["subsidised_weekly_hours"],
+            subsidised_hours=hours_and_minutes(
+                row["subsidised_weekly_hours"], row["subsidised_weekly_minutes"]
+            ),
+            prefect_rate_percent=row["prefect_rate_percent"],
+            prescribed_for_departement=row["prescribed_for_departement"],
+            departement_rate_percent=row["departement_rate_percent"],
+            departement_funds_alone=row["departement_funds_alone"],
+            rupture_last_day=row["rupture__last_day"],
+            suspensions=tuple(
+                aid.Suspension(start, end, paid=paid, reason=str(reasons.get(reason, reason)))
+                for start, end, paid, reason in suspensions.get(pk, ())
+            ),
+            modifications=tuple(modifications),
         )
-        for month in schedule.months:
-            if month.month != key:
-                continue
+        try:
+            schedule = services.schedule_from_facts(facts, since=first, until=last, memo=schedules)
+        except (aid.AidRuleError, ParameterError):
+            continue  # an incomplete aid box has nothing to pay; its page says why
+        months = [month for month in schedule.months if month.month == key]
+        if not months:
+            continue
+        # Conventions hired the same day on the same terms with the same proofs received
+        # share their flags: each case is planned once (a per-call memo).
+        receipts = tuple(proofs.get(pk, ()))
+        proof_key = (
+            row["hire_date"],
+            row["contract_type"],
+            row["planned_end"],
+            row["aid_end"],
+            row["rupture__last_day"],
+            receipts,
+        )
+        missing = flags.get(proof_key)
+        if missing is None:
+            missing = flags[proof_key] = _missing_proofs(row, dict(receipts), today, plans)
+        employer_key = (row["employer__name"], row["employer__siret"])
+        employer = employers.get(employer_key)
+        if employer is None:
+            employer = employers[employer_key] = EmployerRef(*employer_key)
+        convention = ConventionRef(
+            pk,
+            format_convention_number(
+                row["number_department"],
+                row["number_year"],
+                row["number_order"],
+                row["renewal_count"],
+                row["modification_count"],
+            )
+            if row["number_order"] is not None
+            else "",
+            employer,
+            BeneficiaryRef(row["beneficiary__last_name"], row["beneficiary__first_names"]),
+        )
+        for month in months:
             for part in month.funder_amounts or (aid.FunderAmount(aid.FUNDER_STATE, month.amount),):
                 lines.append(
                     PaymentLine(

@@ -254,7 +254,7 @@ def aid_terms(convention: Convention, rate: Decimal) -> list[aid.AidTerms]:
     return terms
 
 
-def schedule_missing(convention: Convention) -> list[str]:
+def schedule_missing(convention) -> list[str]:
     missing = []
     if convention.aid_start is None:
         missing.append("la date d'effet de la prise en charge")
@@ -265,6 +265,54 @@ def schedule_missing(convention: Convention) -> list[str]:
     if convention.prefect_rate_percent is None:
         missing.append("le taux fixé par l'arrêté du préfet")
     return missing
+
+
+@dataclass(frozen=True)
+class ScheduleFacts:
+    """Everything the aid schedule reads from a convention, as plain values.
+
+    ``schedule_of`` builds it from a model instance (with its amendments, suspensions and
+    rupture); the payment list builds it from a few ``values()`` queries over thousands of
+    conventions, without instantiating a model per row (issue 3's month at scale).
+    """
+
+    aid_start: datetime.date | None
+    aid_end: datetime.date | None
+    subsidised_weekly_hours: int | None
+    subsidised_hours: Decimal | None
+    prefect_rate_percent: Decimal | None
+    prescribed_for_departement: bool
+    departement_rate_percent: Decimal | None
+    departement_funds_alone: bool
+    rupture_last_day: datetime.date | None
+    suspensions: tuple[aid.Suspension, ...]
+    # (effective_from, new subsidised hours) of each modification with hours (rule F12), in
+    # the amendments' order.
+    modifications: tuple[tuple[datetime.date, Decimal], ...]
+
+    @classmethod
+    def of(cls, convention: Convention) -> ScheduleFacts:
+        rupture = convention.rupture_or_none()
+        return cls(
+            aid_start=convention.aid_start,
+            aid_end=convention.aid_end,
+            subsidised_weekly_hours=convention.subsidised_weekly_hours,
+            subsidised_hours=convention.subsidised_hours,
+            prefect_rate_percent=convention.prefect_rate_percent,
+            prescribed_for_departement=convention.prescribed_for_departement,
+            departement_rate_percent=convention.departement_rate_percent,
+            departement_funds_alone=convention.departement_funds_alone,
+            rupture_last_day=rupture.last_day if rupture is not None else None,
+            suspensions=tuple(
+                aid.Suspension(s.start, s.end, paid=s.paid, reason=s.get_reason_display())
+                for s in convention.suspensions.all()
+            ),
+            modifications=tuple(
+                (amendment.effective_from, amendment.subsidised_hours)
+                for amendment in convention.amendments.all()
+                if amendment.kind == Amendment.Kind.MODIFICATION and amendment.subsidised_hours
+            ),
+        )
 
 
 def schedule_of(
@@ -284,24 +332,61 @@ def schedule_of(
             + ", ".join(missing)
             + " (cadre « prise en charge » de la convention)."
         )
-    decision = rate_decision(convention)
-    end = convention.aid_end
-    rupture = convention.rupture_or_none()
-    if rupture is not None:
-        end = min(end, rupture.last_day)
+    return schedule_from_facts(ScheduleFacts.of(convention), until=until, since=since)
+
+
+def schedule_from_facts(
+    facts: ScheduleFacts,
+    *,
+    until: datetime.date | None = None,
+    since: datetime.date | None = None,
+    memo: dict | None = None,
+) -> aid.AidSchedule:
+    """``schedule_of`` on plain values: raises ``aid.AidRuleError``.
+
+    ``memo``, a dict owned by the caller for one computation, keeps the schedules already
+    computed: the rules are a pure function of their inputs (and of the SMIC series, fixed
+    for the call), and in a month's payment list most conventions share the same window,
+    rate, hours and funder shares, so each distinct case is computed once."""
+    if missing := schedule_missing(facts):
+        raise aid.AidRuleError(
+            "Le calendrier de l'aide ne peut pas être calculé : il manque "
+            + ", ".join(missing)
+            + " (cadre « prise en charge » de la convention)."
+        )
+    rate_inputs = (
+        facts.prefect_rate_percent,
+        facts.prescribed_for_departement,
+        facts.departement_rate_percent,
+        facts.departement_funds_alone,
+    )
+    rate_key = ("F6", *rate_inputs, str(facts.prefect_rate_percent), str(rate_inputs[2]))
+    decision = memo.get(rate_key) if memo is not None else None
+    if decision is None:
+        decision = aid.decide_rate(
+            facts.prefect_rate_percent,
+            prescribed_for_departement=facts.prescribed_for_departement,
+            departement_rate_percent=facts.departement_rate_percent,
+            departement_funds_alone=facts.departement_funds_alone,
+        )
+        if memo is not None:
+            memo[rate_key] = decision
+    end = facts.aid_end
+    if facts.rupture_last_day is not None:
+        end = min(end, facts.rupture_last_day)
     if until is not None:
         end = min(end, until)
-    suspensions = [
-        aid.Suspension(s.start, s.end, paid=s.paid, reason=s.get_reason_display())
-        for s in convention.suspensions.all()
-    ]
-    start = convention.aid_start
+    start = facts.aid_start
     if since is not None and since > start:
         start = since
-    hours = convention.subsidised_hours
+    hours = facts.subsidised_hours
     terms = []
-    for t in sorted(aid_terms(convention, decision.rate_percent), key=lambda t: t.effective_from):
-        if not convention.aid_start < t.effective_from <= end:
+    modifications = [
+        aid.AidTerms(effective_from, decision.rate_percent, new_hours)
+        for effective_from, new_hours in facts.modifications
+    ]
+    for t in sorted(modifications, key=lambda t: t.effective_from):
+        if not facts.aid_start < t.effective_from <= end:
             continue
         if t.effective_from <= start:
             hours = t.weekly_hours  # a modification already in force when the window opens
@@ -310,14 +395,35 @@ def schedule_of(
     # A département rate above 47 % is its own business (rule F6): the cap of rule E6 binds
     # the prefect's rate, which the database already constrains.
     cap = max(aid.RATE_CAP_PERCENT, decision.rate_percent)
-    return aid.aid_schedule(
+    arguments = (
         start,
         end,
         decision.rate_percent,
         hours,
+        facts.suspensions,
+        tuple(terms),
+        decision.funder_shares,
+        cap,
+    )
+    if memo is not None:
+        # Decimal("33") == Decimal("33.00"): the texts keep apart what the explanations
+        # would print differently.
+        key = (*arguments, str(decision.rate_percent), str(hours), str(cap))
+        if key not in memo:
+            memo[key] = _schedule(*arguments)
+        return memo[key]
+    return _schedule(*arguments)
+
+
+def _schedule(start, end, rate, hours, suspensions, terms, funder_shares, cap) -> aid.AidSchedule:
+    return aid.aid_schedule(
+        start,
+        end,
+        rate,
+        hours,
         suspensions=suspensions,
         amendments=terms,
-        funder_shares=decision.funder_shares,
+        funder_shares=funder_shares,
         cap_percent=cap,
     )
 
@@ -587,28 +693,67 @@ def expected_proofs(convention: Convention) -> list[ExpectedProof]:
     """Every 3 months from the hire while the aid runs (the programmes' rule, E6)."""
     if not convention.is_signed or convention.hire_date is None or not convention.contract_type:
         return []
-    aid_end = convention.aid_end
     rupture = convention.rupture_or_none()
-    if rupture is not None and aid_end is not None:
-        aid_end = min(aid_end, rupture.last_day)
+    plan = quarterly_proof_plan(
+        convention.hire_date,
+        convention.contract_type,
+        convention.planned_end,
+        convention.aid_end,
+        rupture.last_day if rupture is not None else None,
+    )
+    if plan is None:
+        return []
+    received = {proof.quarter: proof.received_on for proof in convention.proofs.all()}
+    return proofs_with_receipts(plan, received)
+
+
+def quarterly_proof_plan(
+    hire_date: datetime.date,
+    contract_type: str,
+    planned_end: datetime.date | None,
+    aid_end: datetime.date | None,
+    rupture_last_day: datetime.date | None,
+    memo: dict | None = None,
+) -> tuple[tuple[int, str, datetime.date], ...] | None:
+    """(quarter, label, due day) of each quarterly proof the programme asks for (rule E6);
+    None when the programme cannot plan the support (its ``RuleError``).
+
+    A pure function of its arguments: ``memo``, a dict the caller keeps for one computation,
+    spares the plan of conventions hired the same day on the same terms (the payment list)."""
+    if rupture_last_day is not None and aid_end is not None:
+        aid_end = min(aid_end, rupture_last_day)
+    key = (hire_date, contract_type, planned_end, aid_end)
+    if memo is not None and key in memo:
+        return memo[key]
     try:
         plan = programmes.in_employment_plan(
             programmes.InEmploymentFacts(
-                contract_start=convention.hire_date,
-                contract_type=programmes.parse_contract_type(convention.contract_type),
-                contract_end=convention.planned_end,
+                contract_start=hire_date,
+                contract_type=programmes.parse_contract_type(contract_type),
+                contract_end=planned_end,
                 aid_end=aid_end,
             )
         )
     except programmes.RuleError:
-        return []
-    received = {proof.quarter: proof.received_on for proof in convention.proofs.all()}
-    proofs = []
-    for item in plan.deliverables:
-        if item.code.startswith("quarterly_proof_"):
-            quarter = int(item.code.rsplit("_", 1)[1])
-            proofs.append(ExpectedProof(quarter, item.label, item.due_day, received.get(quarter)))
+        proofs: tuple[tuple[int, str, datetime.date], ...] | None = None
+    else:
+        proofs = tuple(
+            (int(item.code.rsplit("_", 1)[1]), item.label, item.due_day)
+            for item in plan.deliverables
+            if item.code.startswith("quarterly_proof_")
+        )
+    if memo is not None:
+        memo[key] = proofs
     return proofs
+
+
+def proofs_with_receipts(
+    plan: tuple[tuple[int, str, datetime.date], ...],
+    received: dict[int, datetime.date | None],
+) -> list[ExpectedProof]:
+    return [
+        ExpectedProof(quarter, label, due, received.get(quarter)) for quarter, label, due in plan
+    ]
 
 
 def missing_proofs(convention: Convention, day: datetime.date | None = None) -> list[ExpectedProof]:
