@@ -95,3 +95,60 @@ def test_forecast_exports(referent_client, my_signed_convention):
     assert csv.count("\n") == 25  # header + 24 months
     xlsx = referent_client.get(url, {"mois": "2025-03", "format": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def _signed_conventions(territory, beneficiary, count):
+    from tests.conventions.factories import SuspensionFactory
+
+    for index in range(count):
+        convention = ConventionFactory(territory=territory, beneficiary=beneficiary, signed=True)
+        if index % 2:
+            SuspensionFactory(convention=convention)
+
+
+def test_payment_lines_query_count_does_not_grow_with_conventions(
+    territory, my_beneficiary, django_assert_num_queries
+):
+    # Conventions, suspensions, amendments, proofs: four queries for 3 or for 8 conventions.
+    _signed_conventions(territory, my_beneficiary, 3)
+    with django_assert_num_queries(4):
+        assert len(payments.payment_lines(Convention.objects.all(), "2025-04")) == 3
+    _signed_conventions(territory, my_beneficiary, 5)
+    with django_assert_num_queries(4):
+        assert len(payments.payment_lines(Convention.objects.all(), "2025-04")) == 8
+
+
+def test_payment_page_query_count_does_not_grow_with_conventions(
+    referent_client, territory, my_beneficiary
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("conventions:payments")
+    _signed_conventions(territory, my_beneficiary, 3)
+    with CaptureQueriesContext(connection) as few:
+        referent_client.get(url, {"mois": "2025-04"})
+    _signed_conventions(territory, my_beneficiary, 5)
+    with CaptureQueriesContext(connection) as more:
+        referent_client.get(url, {"mois": "2025-04"})
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_payment_page_shows_a_page_of_lines_and_the_totals_of_all(
+    referent_client, territory, my_beneficiary, settings
+):
+    settings.TREMPLIN_PAGE_SIZE = 3
+    _signed_conventions(territory, my_beneficiary, 5)
+    lines = payments.payment_lines(Convention.objects.all(), "2025-04")
+    grand_total = sum(line.amount for line in lines)
+    url = reverse("conventions:payments")
+    first = referent_client.get(url, {"mois": "2025-04"})
+    second = referent_client.get(url, {"mois": "2025-04", "page": 2})
+    assert len(first.context["lines"]) == 3 and len(second.context["lines"]) == 2
+    assert first.context["grand_total"] == second.context["grand_total"] == grand_total
+    assert sum(total.conventions for total in first.context["totals"]) == 5
+    page = first.content.decode()
+    assert "Page 1 sur 2" in page and "page=2" in page
+    # The export holds every line, whatever the page.
+    csv = b"".join(referent_client.get(url, {"mois": "2025-04", "format": "csv"}).streaming_content)
+    assert csv.decode().count("\n") == 1 + 5

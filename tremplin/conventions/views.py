@@ -9,10 +9,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
@@ -527,7 +529,10 @@ class _ExportLine:
 
 @login_required
 def payment_list(request):
-    """The aid due in a month per employer and funder (issue 3), CSV/XLSX."""
+    """The aid due in a month per employer and funder (issue 3), CSV/XLSX.
+
+    The page shows the totals over every line and the lines a page at a time (20,000
+    conventions run in a month in a département); the exports hold every line."""
     key = _month_from(request)
     lines = payments.payment_lines(Convention.objects.visible_to(request.user), key)
     fmt = request.GET.get("format")
@@ -540,6 +545,7 @@ def payment_list(request):
         funder_totals[line.funder_label] = (
             funder_totals.get(line.funder_label, Decimal("0.00")) + line.amount
         )
+    page = Paginator(lines, settings.TREMPLIN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "conventions/payment_list.html",
@@ -547,7 +553,9 @@ def payment_list(request):
             "month": key,
             "previous_month": payments.add_months(key, -1),
             "next_month": payments.add_months(key, 1),
-            "lines": lines,
+            "lines": page.object_list,
+            "page_obj": page,
+            "line_count": len(lines),
             "totals": totals,
             "funder_totals": funder_totals,
             "grand_total": sum((line.amount for line in lines), Decimal("0.00")),
