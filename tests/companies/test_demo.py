@@ -15,6 +15,7 @@ from tremplin.companies.models import (
     JobOffer,
     JobSearchProfile,
 )
+from tremplin.rules import companies as rules
 from tremplin.rules.companies import check_immersion
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,11 @@ def test_demo_has_a_network_offers_and_a_valid_immersion(client):
     assert JobOffer.objects.count() == 4
     assert EmployerContact.objects.count() == 3
     assert JobSearchProfile.objects.count() == 6
+    # Every code of the demo names a real fiche (rule P7: the list, not only the shape).
+    for offer in JobOffer.objects.all():
+        assert rules.normalize_rome_code(offer.rome_code) == offer.rome_code
+    for profile in JobSearchProfile.objects.all():
+        assert rules.parse_rome_codes(profile.rome_codes)
     assert CompanyEvent.objects.get().attendees.count() == 3
     immersion = Immersion.objects.get()
     assert check_immersion(immersion.as_rule(), []) == []
@@ -32,3 +38,4 @@ def test_demo_has_a_network_offers_and_a_valid_immersion(client):
     offer = JobOffer.objects.get(rome_code="K2204")
     page = client.get(reverse("companies:offer_detail", args=[offer.pk])).content.decode()
     assert "Même métier (code ROME K2204)" in page
+    assert "K2204 — Nettoyage de locaux" in page  # the fiche's name beside its code

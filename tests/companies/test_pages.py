@@ -158,6 +158,8 @@ def test_offer_without_employer_is_refused_citing_p7(logged, operator):
     ("field", "value", "message"),
     [
         ("rome_code", "K220", "Le code ROME « K220 » n'est pas valide"),
+        # The shape of a code, but domaine K22 has fiches K2201 to K2204 only.
+        ("rome_code", "K2299", "Le code ROME « K2299 » n'existe pas dans le répertoire ROME"),
         ("postal_code", "6700", "doit compter exactement 5 chiffres"),
         ("weekly_hours", "50", "inférieure ou égale à 48"),
     ],

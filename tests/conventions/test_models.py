@@ -16,7 +16,7 @@ from tests.conventions.factories import (
     shipped_order,
 )
 from tremplin.accounts.models import AuditEntry
-from tremplin.conventions.models import AidOrder, Convention, rome_code_validator
+from tremplin.conventions.models import AidOrder, Convention, validate_rome_code
 
 pytestmark = pytest.mark.django_db
 
@@ -79,13 +79,23 @@ def test_rupture_repayment_not_negative():
 
 @pytest.mark.parametrize("code", ["K1302", "D1102", "A1101"])
 def test_rome_code_accepted(code):
-    rome_code_validator(code)
+    validate_rome_code(code)
 
 
-@pytest.mark.parametrize("code", ["k1302", "K130", "Z1302", "K13022", "1302K"])
+@pytest.mark.parametrize("code", ["k1302", "K130", "Z1302", "K13022", "1302K", " K1302"])
 def test_rome_code_refused_in_french(code):
     with pytest.raises(ValidationError, match="code ROME"):
-        rome_code_validator(code)
+        validate_rome_code(code)
+
+
+def test_rome_code_of_the_right_shape_but_no_fiche_is_refused_citing_f1():
+    # K1399: the shape of a ROME code, but domaine K13 (aide à la personne) stops at K1305.
+    with pytest.raises(ValidationError) as refused:
+        validate_rome_code("K1399")
+    message = refused.value.messages[0]
+    assert "n'existe pas dans le répertoire ROME" in message
+    assert "(règle F1)" in message
+    assert "K1302 (Assistance auprès d'adultes)" in message
 
 
 def test_status_is_derived_from_the_dates():

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tremplin.rules import referentials
 from tremplin.rules.companies import (
     CompaniesRuleError,
     Immersion,
@@ -43,10 +44,22 @@ def test_bad_rome_code_is_refused_in_french_citing_p7(raw):
         normalize_rome_code(raw)
 
 
+ROME_LIST = sorted(code for code, _label in referentials.rome())
+
+
+@given(code=st.sampled_from(ROME_LIST), before=st.sampled_from(["", " ", "  "]))
+def test_every_fiche_of_the_list_is_accepted_however_typed(code, before):
+    assert normalize_rome_code(f"{before}{code.lower()} ") == code
+
+
 @given(letter=st.sampled_from("ABCDEFGHIJKLMN"), digits=st.integers(0, 9999))
-def test_every_letter_a_to_n_and_4_digits_is_a_rome_code(letter, digits):
+def test_a_code_of_the_right_shape_is_accepted_only_if_the_list_has_it(letter, digits):
     code = f"{letter}{digits:04d}"
-    assert normalize_rome_code(code.lower()) == code
+    if code in ROME_LIST:
+        assert normalize_rome_code(code) == code
+    else:
+        with pytest.raises(CompaniesRuleError, match=r"n'existe pas dans le répertoire ROME.*P7"):
+            normalize_rome_code(code)
 
 
 def test_rome_codes_list_deduplicates():

@@ -11,7 +11,8 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,7 +22,7 @@ from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation, Territory
 from tremplin.registry.models import DURATION_BANDS, Beneficiary, Employer, Tutor, search_key
-from tremplin.rules import parameters
+from tremplin.rules import parameters, referentials
 from tremplin.rules.aid import RATE_CAP_PERCENT, WEEKLY_HOURS_MAX
 
 # Rule E6: the prefect's rate never exceeds 47 % of the SMIC.
@@ -32,11 +33,17 @@ LEGAL_MAX_WEEKLY_HOURS = 48
 # Rule F12: the employer reports a suspension or a rupture within 7 days.
 EMPLOYER_REPORT_DAYS = 7
 
-rome_code_validator = RegexValidator(
-    r"^[A-N][0-9]{4}$",
-    "Le code ROME s'écrit d'une lettre de A à N suivie de 4 chiffres, par exemple K1302 "
-    "(règle F1) : vérifiez-le sur le répertoire ROME de France Travail.",
-)
+
+def validate_rome_code(value: str) -> None:
+    """The job offered must be a fiche of the ROME list, not only look like one (F1)."""
+    try:
+        code = referentials.normalize_rome_code(value, rule="F1")
+    except referentials.UnknownCode as error:
+        raise ValidationError(str(error)) from error
+    if code != value:  # the form normalises; a raw save must store the code as listed
+        raise ValidationError(
+            f"Le code ROME s'écrit en majuscules sans espace : {code} (règle F1)."
+        )
 
 
 def hours_and_minutes(hours: int | None, minutes: int | None) -> Decimal | None:
@@ -165,8 +172,6 @@ class AidOrder(models.Model):
         return cls(**data)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         try:
             self.to_rule()
         except parameters.ParameterError as error:
@@ -412,7 +417,7 @@ class Convention(models.Model):
     hire_date = models.DateField("date d'embauche", null=True, blank=True)
     planned_end = models.DateField("date prévue de fin (si CDD)", null=True, blank=True)
     rome_code = models.CharField(
-        "emploi proposé (code ROME)", max_length=5, blank=True, validators=[rome_code_validator]
+        "emploi proposé (code ROME)", max_length=5, blank=True, validators=[validate_rome_code]
     )
     job_title = models.CharField("intitulé de l'emploi", max_length=150, blank=True)
     gross_monthly_pay = models.DecimalField(

@@ -6,7 +6,8 @@ calls these functions with plain values.
 - **ROME codes** (P7, "profils de poste, offres"): France Travail's Répertoire opérationnel
   des métiers et des emplois names a job by a letter of its 14 "grands domaines" (A to N)
   and 4 digits, e.g. ``K2204`` (nettoyage de locaux); its first three characters are the
-  "domaine professionnel" (``K22``).
+  "domaine professionnel" (``K22``). A code must name a fiche of the list shipped in
+  ``referentials`` (not only have the shape).
 - **Matching** (P7, "vivier de candidats"): a person's job-search profile (ROME codes wished,
   places, weekly hours) against an offer (ROME code, postal code, weekly hours). The score
   out of 100 and the French reasons come together so that the page shows *why* a person is
@@ -29,6 +30,7 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
+from tremplin.rules import referentials
 from tremplin.rules.calendar import add_months
 from tremplin.rules.identifiers import departement_codes_of_postal_code
 from tremplin.rules.programmes import load_parameters
@@ -47,18 +49,15 @@ def parameter(key: str, on: dt.date) -> int:
 
 # --- ROME codes ---------------------------------------------------------------------------
 
-ROME_CODE = re.compile(r"[A-N]\d{4}")
+ROME_CODE = referentials.ROME_SHAPE
 
 
 def normalize_rome_code(value: str) -> str:
-    """``" k2204 "`` -> ``"K2204"``; anything else is refused in French (P7)."""
-    code = (value or "").strip().upper().replace(" ", "")
-    if not ROME_CODE.fullmatch(code):
-        raise CompaniesRuleError(
-            f"Le code ROME « {value} » n'est pas valide : une lettre de A à N (le grand "
-            "domaine) suivie de 4 chiffres, par exemple K2204 (règle P7)."
-        )
-    return code
+    """``" k2204 "`` -> ``"K2204"``; a wrong shape or a code with no fiche is refused (P7)."""
+    try:
+        return referentials.normalize_rome_code(value, rule="P7")
+    except referentials.UnknownCode as error:
+        raise CompaniesRuleError(str(error)) from error
 
 
 def rome_domain(code: str) -> str:

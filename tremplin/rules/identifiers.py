@@ -17,6 +17,8 @@ from stdnum.fr import nir as stdnum_nir
 from stdnum.fr import siren as stdnum_siren
 from stdnum.luhn import is_valid as luhn_is_valid
 
+from tremplin.rules import referentials
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -280,6 +282,8 @@ def normalize_naf(value: str) -> str:
             f"Le code NAF « {value} » doit s'écrire 2 chiffres, un point, 2 chiffres et une "
             "lettre (par exemple 88.99B pour l'action sociale sans hébergement)."
         )
+    if message := referentials.naf().unknown_code_message(value, code, "F1"):
+        raise IdentifierError(message)
     return code
 
 
