@@ -129,6 +129,7 @@ def test_detail_shows_findings_with_rules_and_the_schedule(
     # The schedule of issue 3's example: March 2025, 17 days at 47 % of 11,88 € for 18 h.
     assert "mars 2025" in page and "17/31" in page and "11,88 €" in page
     assert "Total" in page and "Département" in page
+    assert "D1102 (Boulangerie - viennoiserie)" in page  # the factory's job, with its fiche
 
 
 def test_detail_is_audited(referent_client, my_convention):
@@ -221,6 +222,42 @@ def test_bad_contract_input_is_refused_in_french_and_kept(referent_client, my_co
     assert 'value="K13"' in page  # what was typed is kept
     my_convention.refresh_from_db()
     assert my_convention.planned_end == datetime.date(2025, 9, 14)  # nothing written
+
+
+def test_unknown_rome_code_is_refused_citing_f1_with_near_codes_and_kept(
+    referent_client, my_convention
+):
+    # K1399 has the shape of a ROME code but no fiche: domaine K13 stops at K1305.
+    url = reverse("conventions:update", args=[my_convention.pk]) + "?etape=4"
+    data = {
+        "etape": 4,
+        "contract_type": "CDD",
+        "hire_date": "2025-03-15",
+        "planned_end": "2025-09-14",
+        "rome_code": "k1399",
+        "gross_monthly_pay": "1400",
+        "weekly_hours": "26",
+        "weekly_minutes": "0",
+        "collective_weekly_hours": "35",
+        "collective_weekly_minutes": "0",
+    }
+    response = referent_client.post(url, data)
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "Le code ROME « K1399 » n'existe pas dans le répertoire ROME" in page
+    assert "(règle F1)" in page and "K1302 (Assistance auprès d'adultes)" in page
+    assert 'value="k1399"' in page  # what was typed is kept
+    my_convention.refresh_from_db()
+    assert my_convention.rome_code != "K1399"
+
+
+def test_contract_step_proposes_the_rome_fiches_as_the_person_types(referent_client, my_convention):
+    url = reverse("conventions:update", args=[my_convention.pk]) + "?etape=4"
+    page = page_text(referent_client.get(url))
+    assert 'list="id_rome_code-codes"' in page
+    assert '<datalist id="id_rome_code-codes">' in page
+    assert '<option value="K2204">K2204 — Nettoyage de locaux</option>' in page
+    assert page.count('<option value="', page.index("<datalist")) >= 532
 
 
 def test_rate_above_the_cap_is_refused_citing_e6(referent_client, my_convention):

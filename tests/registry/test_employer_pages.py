@@ -47,6 +47,8 @@ def test_create_employer_derives_the_siren(logged, territory):
     assert employer.siret == "73282932000074"
     assert employer.siren == "732829320"
     assert employer.naf_code == "16.23Z"
+    page = page_text(logged.get(employer.get_absolute_url()))
+    assert "16.23Z — Fabrication de charpentes et d'autres menuiseries" in page
 
 
 def test_wrong_siret_names_the_wrong_part(logged, territory):
@@ -63,6 +65,24 @@ def test_duplicate_siret_links_to_the_existing_employer(logged, territory):
     response = logged.post(reverse("registry:employer_create"), employer_data(territory))
     assert f'href="{existing.get_absolute_url()}"' in response.content.decode()
     assert Employer.objects.count() == 1
+
+
+def test_unknown_naf_code_is_refused_citing_f1_and_the_form_is_kept(logged, territory):
+    # 16.23 (menuiseries et charpentes) has one sub-class, Z: 16.23A names nothing.
+    response = logged.post(
+        reverse("registry:employer_create"), employer_data(territory, naf_code="1623A")
+    )
+    page = page_text(response)
+    assert "Le code NAF « 1623A » n'existe pas dans la nomenclature NAF rév. 2" in page
+    assert "(règle F1)" in page and "16.23Z (" in page
+    assert 'value="Menuiserie Kieffer"' in page
+    assert not Employer.objects.exists()
+
+
+def test_employer_form_proposes_the_naf_sub_classes(logged):
+    page = page_text(logged.get(reverse("registry:employer_create")))
+    assert '<datalist id="id_naf_code-codes">' in page
+    assert '<option value="88.99B">88.99B — Action sociale sans hébergement n.c.a.</option>' in page
 
 
 def test_aci_needs_its_annex_number(logged, territory):

@@ -9,7 +9,7 @@ from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules import companies as rules
 from tremplin.rules.identifiers import IdentifierError, normalize_postal_code
-from tremplin.web.forms import BootstrapFormMixin
+from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
     Application,
@@ -101,7 +101,11 @@ class JobOfferForm(BootstrapFormMixin, OperatorFormMixin, forms.ModelForm):
             "weekly_hours", "contract_type", "contract_months", "starts_on", "description",
             "status",
         ]  # fmt: skip
-        widgets = {"starts_on": forms.DateInput, "description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "starts_on": forms.DateInput,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "rome_code": rome_code_input(),
+        }
 
     fieldsets = [
         ("L'offre", ["operator", "employer", "title", "rome_code", "status"]),

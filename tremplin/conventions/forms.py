@@ -13,7 +13,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Organisation, User
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules import aid
-from tremplin.web.forms import BootstrapFormMixin
+from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
     LEGAL_MAX_WEEKLY_HOURS,
@@ -151,7 +151,7 @@ class ConventionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Convention
         fields = ALL_FIELDS
-        widgets = dict.fromkeys(DATE_FIELDS, forms.DateInput)
+        widgets = {**dict.fromkeys(DATE_FIELDS, forms.DateInput), "rome_code": rome_code_input()}
 
     def __init__(self, *args, user, step: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

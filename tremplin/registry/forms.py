@@ -10,7 +10,7 @@ from tremplin.accounts.models import Membership, Organisation, Role, Territory, 
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import IdentifierError
 from tremplin.rules.situation import duration_band, rsa_seniority_months
-from tremplin.web.forms import BootstrapFormMixin
+from tremplin.web.forms import BootstrapFormMixin, naf_code_input
 
 from .models import Beneficiary, Employer, Tutor
 
@@ -313,7 +313,12 @@ class EmployerForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
     siret = lenient_code_field(
         "SIRET", help_text="14 chiffres : le SIREN (9 chiffres) suivi du NIC (5 chiffres)."
     )
-    naf_code = lenient_code_field("Code NAF", help_text="Par exemple 88.99B.")
+    naf_code = forms.CharField(
+        label="Code NAF",
+        max_length=30,
+        help_text="Le code APE de l'avis Sirene, par exemple 88.99B.",
+        widget=naf_code_input(),
+    )
     idcc = lenient_code_field("Identifiant de convention collective (IDCC)", required=False)
     postal_code = lenient_code_field("Code postal")
     admin_postal_code = lenient_code_field("Code postal (adresse administrative)", required=False)

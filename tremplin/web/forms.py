@@ -5,13 +5,48 @@ errors are tied to the input with ``aria-describedby`` and ``aria-invalid`` so t
 reader reads the French error with the field (RGAA criteria 11.1 and 11.10).
 """
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from tremplin.rules import referentials
 
 
 class BootstrapFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+class CodeListInput(forms.TextInput):
+    """A text input that proposes the codes of an official list as the person types.
+
+    The browser's ``<datalist>`` needs no JavaScript: typing "nettoy" or "K22" shows
+    "K2204 — Nettoyage de locaux". Typing stays free; the form's clean method still checks the
+    code against the same list (rules F1, P7), so a code the list lacks gets a clear message.
+    """
+
+    template_name = "forms/widgets/code_list_input.html"
+
+    def __init__(self, codes: Callable[[], Iterable[tuple[str, str]]], attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.codes = codes
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-codes"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["codes"] = self.codes()
+        return context
+
+
+def rome_code_input() -> CodeListInput:
+    return CodeListInput(referentials.rome, attrs={"placeholder": "ex. K2204"})
+
+
+def naf_code_input() -> CodeListInput:
+    return CodeListInput(referentials.naf, attrs={"placeholder": "ex. 88.99B"})
 
 
 def css_class_for(widget) -> str:

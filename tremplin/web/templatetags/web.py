@@ -1,6 +1,8 @@
 from django import template
 from django.utils.http import urlencode
 
+from tremplin.rules import referentials
+
 register = template.Library()
 
 
@@ -36,3 +38,15 @@ def query_with(context, **changes):
 @register.filter
 def yes_no(value) -> str:
     return "Oui" if value else "Non"
+
+
+@register.filter
+def rome_label(code: str) -> str:
+    """The fiche's name of a ROME code ("" when the list lacks it, e.g. an older record)."""
+    return referentials.rome().label(code or "") or ""
+
+
+@register.filter
+def naf_label(code: str) -> str:
+    """The activity's name of a NAF sub-class ("" when the list lacks it)."""
+    return referentials.naf().label(code or "") or ""
