@@ -66,6 +66,12 @@ def test_offer_with_bad_rome_code_and_unknown_field(api_as, referent_user, emplo
     client = api_as(referent_user)
     response = client.post("/api/v1/offers", offer_payload(employer, rome_code="Z12"))
     assert "Le code ROME « Z12 » n'est pas valide" in response.json()["errors"]["rome_code"][0]
+    # The shape of a code, but no fiche: the API answers like the page, citing P7.
+    response = client.post("/api/v1/offers", offer_payload(employer, rome_code="k2299"))
+    assert response.status_code == 422
+    message = response.json()["errors"]["rome_code"][0]
+    assert "« k2299 » n'existe pas dans le répertoire ROME" in message and "(règle P7)" in message
+    assert not JobOffer.objects.exists()
     response = client.post("/api/v1/offers", offer_payload(employer, salaire=1800))
     assert response.json()["errors"]["salaire"] == [
         "Ce champ n'existe pas : retirez-le de la requête."
