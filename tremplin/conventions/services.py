@@ -385,7 +385,7 @@ def schedule_from_facts(
         aid.AidTerms(effective_from, decision.rate_percent, new_hours)
         for effective_from, new_hours in facts.modifications
     ]
-    for t in sorted(modifications, key=lambda t: t.effective_from):
+    for t in sorted(modifications, key=lambda t: t.effective_from) if modifications else ():
         if not facts.aid_start < t.effective_from <= end:
             continue
         if t.effective_from <= start:
