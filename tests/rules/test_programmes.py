@@ -23,6 +23,7 @@ from tremplin.rules.programmes import (
     Programme,
     RuleError,
     Rupture,
+    barriers_lifting_day,
     build_plan,
     default_trial_end,
     hour_budget,
@@ -646,6 +647,113 @@ def test_no_intensive_period_otherwise():
     )
     # Barriers not lifted.
     assert intensive_period(D(2025, 1, 15), new_entrant=False, pathway_start=D(2020, 1, 1)) is None
+
+
+# --- the day the barriers count as lifted (P4) ---------------------------------------------
+
+
+def test_lifting_day_golden_cases():
+    typed = D(2024, 12, 1)
+    # No barrier recorded: the typed day (barriers lifted before this support), or nothing.
+    assert barriers_lifting_day([], typed) == D(2024, 12, 1)
+    assert barriers_lifting_day([], None) is None
+    # Two barriers, lifted 10/03/2025 and 02/02/2025: the last lifting, 10/03/2025; the typed
+    # day (01/12/2024) disagrees and is ignored.
+    both = [(D(2025, 1, 6), D(2025, 3, 10)), (D(2025, 1, 20), D(2025, 2, 2))]
+    assert barriers_lifting_day(both, typed) == D(2025, 3, 10)
+    # One of them still standing: not lifted, whatever was typed.
+    standing = [(D(2025, 1, 6), D(2025, 3, 10)), (D(2025, 1, 20), None)]
+    assert barriers_lifting_day(standing, typed) is None
+    # A barrier identified on 05/05/2025, after the first one was lifted on 10/03, and lifted
+    # on 01/06/2025: the period's start moves to 01/06 (the records are re-read, not frozen).
+    later = [(D(2025, 1, 6), D(2025, 3, 10)), (D(2025, 5, 5), D(2025, 6, 1))]
+    assert barriers_lifting_day(later, None) == D(2025, 6, 1)
+    # Lifted the day it was identified: allowed (the database allows it too).
+    assert barriers_lifting_day([(D(2025, 2, 3), D(2025, 2, 3))]) == D(2025, 2, 3)
+
+
+def test_a_barrier_lifted_before_it_was_identified_is_refused():
+    with pytest.raises(RuleError, match="P4"):
+        barriers_lifting_day([(D(2025, 3, 1), D(2025, 2, 28))])
+
+
+@st.composite
+def barrier_pairs(draw, standing=None):
+    identified = draw(st.dates(min_value=D(2018, 1, 1), max_value=D(2030, 12, 31)))
+    lifted = draw(
+        st.none() if standing else st.dates(min_value=identified, max_value=D(2031, 12, 31))
+    )
+    if standing is None and draw(st.booleans()):
+        lifted = None
+    return identified, lifted
+
+
+barrier_lists = st.lists(barrier_pairs(), max_size=6)
+typed_days = st.none() | st.dates(min_value=D(2018, 1, 1), max_value=D(2031, 12, 31))
+
+
+@given(barrier_lists, typed_days)
+def test_lifting_day_is_the_last_lifting_when_all_are_lifted(barriers, typed):
+    day = barriers_lifting_day(barriers, typed)
+    if not barriers:
+        assert day == typed
+    elif all(lifted is not None for _, lifted in barriers):
+        assert day == max(lifted for _, lifted in barriers)
+        assert all(identified <= day for identified, _ in barriers)
+    else:
+        assert day is None
+
+
+@given(barrier_lists, typed_days, st.randoms(use_true_random=False))
+def test_the_order_of_the_barriers_does_not_matter(barriers, typed, random):
+    shuffled = list(barriers)
+    random.shuffle(shuffled)
+    assert barriers_lifting_day(shuffled, typed) == barriers_lifting_day(barriers, typed)
+
+
+@given(
+    barrier_lists,
+    barrier_pairs(standing=True),
+    typed_days,
+    starts,
+    st.booleans(),
+    st.dates(min_value=D(2010, 1, 1), max_value=D(2030, 12, 31)),
+)
+def test_a_standing_barrier_never_makes_the_period_start(
+    barriers, standing, typed, start, new_entrant, pathway_start
+):
+    def period(items):
+        return intensive_period(
+            start,
+            new_entrant=new_entrant,
+            pathway_start=pathway_start,
+            barriers_lifted_on=barriers_lifting_day(items, typed),
+        )
+
+    with_standing = period([*barriers, standing])
+    if new_entrant:
+        # A new entrant's first months do not depend on barriers.
+        assert with_standing == period(barriers) and with_standing is not None
+    else:
+        assert barriers_lifting_day([*barriers, standing], typed) is None
+        assert with_standing is None
+
+
+@given(
+    barrier_lists, typed_days, starts, st.dates(min_value=D(2010, 1, 1), max_value=D(2030, 12, 31))
+)
+def test_a_long_pathway_period_starts_on_the_later_of_the_start_and_the_lifting(
+    barriers, typed, start, pathway_start
+):
+    lifted = barriers_lifting_day(barriers, typed)
+    period = intensive_period(
+        start, new_entrant=False, pathway_start=pathway_start, barriers_lifted_on=lifted
+    )
+    if lifted is None:
+        assert period is None
+    elif period is not None:
+        assert period.period.first == max(start, lifted)
+        assert period.rule == "P4"
 
 
 # --- portfolio (P9) ------------------------------------------------------------------------

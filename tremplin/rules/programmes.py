@@ -927,6 +927,45 @@ class IntensivePeriod:
     rule: str = "P4"
 
 
+def barriers_lifting_day(
+    barriers: Iterable[tuple[dt.date, dt.date | None]],
+    typed_on: dt.date | None = None,
+) -> dt.date | None:
+    """The day the person's barriers count as lifted for the intensive period (rule P4).
+
+    ``barriers`` are the barriers recorded for the support, as (identified_on, lifted_on)
+    pairs, lifted_on None while the barrier stands; ``typed_on`` is the day the referent
+    typed on the support. The product follows what is recorded (derived from dates, never a
+    flag):
+
+    - at least one barrier recorded: the day the last one was lifted (the greatest
+      ``lifted_on``) when all are lifted; None as soon as one still stands. The typed day is
+      then ignored, even when it disagrees;
+    - no barrier recorded: the typed day (it covers barriers lifted before this support,
+      outside our records), or None.
+
+    The reading is not "as of a day": a barrier identified after the others were lifted and
+    still standing withdraws the period; lifted later, it moves the period's start to its own
+    lifting (the period is recomputed from the records, not frozen). Adding a standing
+    barrier therefore never makes a period start, and the order of the barriers is
+    irrelevant. A barrier lifted before it was identified is refused (the database refuses
+    it too).
+    """
+    recorded = list(barriers)
+    if not recorded:
+        return typed_on
+    for identified_on, lifted_on in recorded:
+        if lifted_on is not None and lifted_on < identified_on:
+            raise RuleError(
+                f"Un frein identifié le {_fr(identified_on)} ne peut pas être levé avant, le "
+                f"{_fr(lifted_on)} (P4).",
+                rule="P4",
+            )
+    if any(lifted_on is None for _, lifted_on in recorded):
+        return None
+    return max(lifted_on for _, lifted_on in recorded)
+
+
 def intensive_period(
     support_start: dt.date,
     *,
@@ -939,7 +978,8 @@ def intensive_period(
     - a new entrant: the first 3 months of the support;
     - a person in the pathway for more than 2 years whose barriers are lifted: 3 months from
       the support's start, or from the day the barriers were lifted when that comes later
-      (the product's reading: the intensity follows the lifting).
+      (the product's reading: the intensity follows the lifting). ``barriers_lifted_on`` is
+      that lifting day, as ``barriers_lifting_day`` derives it from the recorded barriers.
     """
     programme = Programme.PROFESSIONAL
     months = _value(programme, "intensive_months", support_start)
