@@ -10,6 +10,7 @@ the collective actions (P2). Interviews are the episode's ``support.Meeting`` ro
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
@@ -26,6 +27,7 @@ from tremplin.rules.programmes import (
     ProfessionalFacts,
     Programme,
     RuleError,
+    barriers_lifting_day,
     intensive_period,
     professional_plan,
     propose_cer_renewal,
@@ -72,7 +74,9 @@ class ProfessionalSupport(models.Model):
         "freins levés le",
         null=True,
         blank=True,
-        help_text="En parcours depuis plus de 2 ans, freins levés : période intensive (P4).",
+        help_text="En parcours depuis plus de 2 ans, freins levés : période intensive (P4). "
+        "Utilisée seulement si aucun frein n'est enregistré dans la progression ; sinon, la "
+        "date est celle de la levée du dernier frein.",
     )
 
     class Meta:
@@ -87,13 +91,58 @@ class ProfessionalSupport(models.Model):
     def __str__(self) -> str:
         return f"Accompagnement professionnel de {self.episode.beneficiary}"
 
-    def intensive(self) -> IntensivePeriod | None:
+    def recorded_barriers(self) -> list[tuple[dt.date, dt.date | None]]:
+        """The episode's barriers (progress app) as (identified_on, lifted_on): one query, or
+        none when a list prefetched ``episode__barriers``. Read through the related name so
+        that this app never imports ``progress`` (which imports ``support``)."""
+        episode = self.episode
+        if "barriers" in getattr(episode, "_prefetched_objects_cache", {}):
+            return [(b.identified_on, b.lifted_on) for b in episode.barriers.all()]
+        return list(episode.barriers.values_list("identified_on", "lifted_on"))
+
+    def barriers_lifting(self) -> BarriersLifting:
+        """The day the barriers count as lifted (P4) and where it comes from. A new entrant,
+        or a person without pathway start, does not depend on barriers: no query."""
+        if self.new_entrant or self.pathway_start is None:
+            return BarriersLifting(self.barriers_lifted_on, recorded=0, standing=0, typed_on=None)
+        barriers = self.recorded_barriers()
+        return BarriersLifting(
+            barriers_lifting_day(barriers, self.barriers_lifted_on),
+            recorded=len(barriers),
+            standing=sum(1 for _, lifted in barriers if lifted is None),
+            typed_on=self.barriers_lifted_on,
+        )
+
+    def intensive(self, lifting: BarriersLifting | None = None) -> IntensivePeriod | None:
+        """The intensive period (P4), from the recorded barriers when there are any (pass
+        ``lifting`` when already computed, to spare its query)."""
+        if lifting is None:
+            lifting = self.barriers_lifting()
         return intensive_period(
             self.episode.started_on,
             new_entrant=self.new_entrant,
             pathway_start=self.pathway_start,
-            barriers_lifted_on=self.barriers_lifted_on,
+            barriers_lifted_on=lifting.on,
         )
+
+
+@dataclass(frozen=True)
+class BarriersLifting:
+    """The day the barriers count as lifted (P4) and its source, for the pages."""
+
+    on: dt.date | None
+    recorded: int  # barriers recorded in the progress app (0: the typed date is used)
+    standing: int  # of which not lifted
+    typed_on: dt.date | None  # the typed date, shown when the records override it
+
+    @property
+    def from_records(self) -> bool:
+        return self.recorded > 0
+
+    @property
+    def typed_ignored(self) -> bool:
+        """The referent typed a date that the recorded barriers override."""
+        return self.from_records and self.typed_on is not None and self.typed_on != self.on
 
 
 class Cer(models.Model):
