@@ -45,7 +45,9 @@ class OpenForm(BootstrapFormMixin, forms.Form):
         label="Freins levés le",
         required=False,
         widget=forms.DateInput,
-        help_text="En parcours depuis plus de 2 ans, freins levés : 3 mois intensifs (P4).",
+        help_text="En parcours depuis plus de 2 ans, freins levés : 3 mois intensifs (P4). "
+        "Utilisée seulement tant qu'aucun frein n'est enregistré dans la progression ; "
+        "ensuite, c'est la levée du dernier frein qui compte.",
     )
     objectives = forms.CharField(
         label="Objectifs du premier CER", widget=forms.Textarea(attrs={"rows": 4})

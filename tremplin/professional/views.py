@@ -129,13 +129,15 @@ def episode_detail(request, pk):
     except RuleError as error:
         renewal, renewal_error = None, error.message
     support = getattr(episode, "professional", None)
+    lifting = support.barriers_lifting() if support else None
     return render(
         request,
         "professional/episode_detail.html",
         {
             "episode": episode,
             "support": support,
-            "intensive": support.intensive() if support else None,
+            "intensive": support.intensive(lifting) if support else None,
+            "lifting": lifting,
             "cers": cers,
             "pending": pending,
             "renewal": renewal if not pending else None,
@@ -300,7 +302,8 @@ def cadence(request, pk):
     audit.record_view(episode)
     row = episode_cadence(episode)
     support = getattr(episode, "professional", None)
-    intensive = support.intensive() if support else None
+    lifting = support.barriers_lifting() if support else None
+    intensive = support.intensive(lifting) if support else None
     # Contacts besides interviews, and attendance at collective actions (P2, P4), per month.
     contacts: dict[tuple[int, int], int] = {}
     days = list(episode.contacts.values_list("on", flat=True))
@@ -334,6 +337,8 @@ def cadence(request, pk):
             "row": row,
             "months": months,
             "intensive": intensive,
+            "support": support,
+            "lifting": lifting,
             "parameters": parameters_in_force_for(episode),
         },
     )
