@@ -392,15 +392,15 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
 
     def cadence_summary(self, today) -> dict:
         """Interview cadence (P4) of the professional supports running in the period, as
-        the professional programme judges it (``tremplin.professional.cadence``)."""
-        from tremplin.professional.cadence import cadences
+        the professional programme judges it (``tremplin.professional.cadence``): two
+        counts in two queries, no report built per support."""
+        from tremplin.professional.cadence import compliance_counts
 
-        reports = cadences(self.professional_episodes_in_period(), today)
-        compliant = sum(1 for row in reports if row.report.compliant)
+        counts = compliance_counts(self.professional_episodes_in_period(), today)
         share = None
-        if reports:
-            share = (Decimal(100) * compliant / len(reports)).quantize(Decimal("0.1"))
-        return {"supports": len(reports), "compliant": compliant, "share": share}
+        if counts.supports:
+            share = (Decimal(100) * counts.compliant / counts.supports).quantize(Decimal("0.1"))
+        return {"supports": counts.supports, "compliant": counts.compliant, "share": share}
 
     def skills(self) -> list[dict]:
         """Skills progression per operator and area (P10), the progress app's own numbers."""
