@@ -152,3 +152,59 @@ def test_payment_page_shows_a_page_of_lines_and_the_totals_of_all(
     # The export holds every line, whatever the page.
     csv = b"".join(referent_client.get(url, {"mois": "2025-04", "format": "csv"}).streaming_content)
     assert csv.decode().count("\n") == 1 + 5
+
+
+def test_payment_lines_match_each_conventions_own_schedule_and_proofs(territory, my_beneficiary):
+    """The list's rows and memos give what the convention's page gives (schedule_of and
+    missing_proofs on the model), whatever mix of rates, hours, suspensions, amendments,
+    rupture and proofs received."""
+    from django.utils import timezone
+
+    from tests.conventions.factories import AmendmentFactory, SuspensionFactory
+    from tremplin.conventions import services
+    from tremplin.conventions.models import ActivityProof
+    from tremplin.rules import aid
+
+    def convention(**fields):
+        return ConventionFactory(territory=territory, beneficiary=my_beneficiary, **fields)
+
+    convention(signed=True)
+    convention(signed=True)  # the same case as the first: computed once, the same lines
+    shared = convention(
+        signed=True, prefect_rate_percent=Decimal("33"), departement_rate_percent=Decimal("47")
+    )
+    suspended = convention(signed=True, subsidised_weekly_hours=20)
+    SuspensionFactory(convention=suspended, end=datetime.date(2025, 5, 12), paid=False)
+    amended = convention(signed=True)
+    AmendmentFactory(convention=amended, effective_from=datetime.date(2025, 5, 12))
+    ruptured = convention(signed=True)
+    RuptureFactory(convention=ruptured, last_day=datetime.date(2025, 5, 20))
+    ActivityProof.objects.create(
+        convention=shared, quarter=1, received_on=datetime.date(2025, 6, 20)
+    )
+    conventions = Convention.objects.all()
+    today = timezone.localdate()
+    for key in ("2025-04", "2025-05", "2025-06"):
+        first, last = payments.month_bounds(key)
+        expected = []
+        for item in payments.signed_conventions_overlapping(conventions, first, last):
+            month = services.schedule_of(item, since=first, until=last).months[0]
+            missing = ", ".join(f"T{p.quarter}" for p in services.missing_proofs(item, today))
+            for part in month.funder_amounts or (aid.FunderAmount("etat", month.amount),):
+                expected.append(
+                    (item.pk, item.number, part.funder, part.amount, month.days_covered, missing)
+                )
+        lines = payments.payment_lines(conventions, key)
+        got = [
+            (
+                line.convention.pk,
+                line.convention.number,
+                line.funder,
+                line.amount,
+                line.days_covered,
+                line.missing_proofs,
+            )
+            for line in lines
+        ]
+        assert got == expected, key
+        assert len({line.convention.pk for line in lines}) == len(expected) - 1  # F6: 2 funders
