@@ -9,8 +9,13 @@ training, a job search) and the support's classified exit, written by the rules
 (``tremplin.outcomes.exits.exit_values``), exactly as the pages store it. Rows go in with
 ``bulk_create``; the plan's two deadlines the funnel reads come from the rules' plan.
 
+Each professional support also gets, once, 0 to 3 individual interviews per calendar month
+it covers (``ensure_interviews``), so that the dashboard's interview cadence (P4) has
+compliant supports and others below cadence, as in real files.
+
 Measured: the dashboard page for the département's agent and for a coordinator, a year
-wide (page time next to the replayed SQL of the page), and the XLSX export of the
+wide (page time next to the replayed SQL of the page), the cadence figure of the agent's
+dashboard alone (``IndicatorPage.cadence_summary``), and the XLSX export of the
 administrator's whole list (100,000 rows): rows per second and peak Python memory
 (tracemalloc) while the workbook is written.
 """
@@ -22,7 +27,15 @@ import tracemalloc
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from bench.core import BenchContext, Measurement, benchmark, captured_sql, time_page, time_sql
+from bench.core import (
+    BenchContext,
+    Measurement,
+    benchmark,
+    captured_sql,
+    median_ms,
+    time_page,
+    time_sql,
+)
 
 SUPPORTS_PER_PEOPLE = 5  # one ended support for five people
 BENCH_NOTE = "Banc d'essai des sorties (bench/outcomes.py)"  # marks the rows added here
@@ -152,12 +165,78 @@ def ensure_supports(context: BenchContext) -> int:
     return len(people)
 
 
+def ensure_interviews() -> int:
+    """Add, once, 0 to 3 interviews per calendar month to each professional support of
+    ``ensure_supports`` (a Paris weekday at 10:00 inside the month's days of the support);
+    returns how many interviews they have."""
+    from django.db import transaction
+
+    from tremplin.rules.calendar import PARIS, calendar_months_overlapping
+    from tremplin.support.models import Meeting, SupportEpisode
+
+    added = Meeting.objects.filter(report=BENCH_NOTE)
+    if added.exists():
+        return added.count()
+    randomness = random.Random(2027)
+    episodes = SupportEpisode.objects.filter(
+        programme="professional", ended_on__isnull=False, exit__isnull=False
+    ).values_list("pk", "started_on", "ended_on")
+    meetings = []
+    for pk, started_on, ended_on in episodes.order_by("pk"):
+        for month in calendar_months_overlapping(started_on, ended_on):
+            for _ in range(randomness.choice((0, 1, 2, 2, 2, 3))):
+                day = _day(
+                    month.first, randomness.randrange(0, month.last.day - month.first.day + 1)
+                )
+                meetings.append(
+                    Meeting(
+                        episode_id=pk,
+                        starts_at=datetime.datetime.combine(day, datetime.time(10), tzinfo=PARIS),
+                        duration_minutes=45,
+                        place=Meeting.Place.OPERATOR,
+                        kind=Meeting.Kind.INDIVIDUAL,
+                        report=BENCH_NOTE,
+                    )
+                )
+    with transaction.atomic():
+        Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    return len(meetings)
+
+
 def _replayed_sql_ms(statements, runs: int) -> float:
     """The page's reads replayed (its SAVEPOINTs and session writes are not the indicators')."""
     return sum(
         time_sql(sql, params, runs)
         for sql, params in statements
         if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+    )
+
+
+def _cadence_figure(user, interviews: int, runs: int) -> Measurement:
+    """The dashboard's interview cadence (P4) alone, as the agent's page computes it."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from tremplin.outcomes.views import IndicatorPage
+
+    request = RequestFactory().get("/", YEAR)
+    request.user = user
+    view = IndicatorPage()
+    view.setup(request)
+    if not view.filter_form.is_valid():
+        raise RuntimeError(f"Filtres refusés : {view.filter_form.errors}")
+    today = timezone.localdate()
+    summary = {}
+    statements = captured_sql(lambda: summary.update(view.cadence_summary(today)))
+    return Measurement(
+        name=f"Cadence des entretiens du tableau de bord ({summary['supports']} "
+        f"accompagnements professionnels, {interviews} entretiens)",
+        role="agent du département",
+        page_ms=median_ms(lambda: view.cadence_summary(today), runs),
+        sql_rows_ms=_replayed_sql_ms(statements, runs),
+        queries=len(statements),
+        rows=summary["supports"],
+        details={**summary, "share": str(summary["share"])},
     )
 
 
@@ -174,6 +253,7 @@ def outcomes_dashboard_and_export(context: BenchContext) -> list[Measurement]:
     from tremplin.web.exports import export_response
 
     supports = ensure_supports(context)
+    interviews = ensure_interviews()
     users = bench_users()
     coordinator_membership = (
         Membership.objects.filter(role=Role.COORDINATOR).select_related("user").first()
@@ -201,6 +281,7 @@ def outcomes_dashboard_and_export(context: BenchContext) -> list[Measurement]:
                 },
             )
         )
+    measurements.append(_cadence_figure(users["agent du département"], interviews, context.runs))
 
     # The XLSX export of a list of people: the administrator's whole list, with the columns
     # of the people behind an indicator.
