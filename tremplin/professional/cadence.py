@@ -149,7 +149,8 @@ def compliance_counts(queryset, today: dt.date | None = None) -> CadenceCounts:
     compliant when every calendar month already over (its last day inside the support is
     before ``today``) had the interviews required — 2 in a full month, 1 in a partial one
     (dated parameters). The month in progress is not judged. The interviews are counted by
-    the database per support and calendar month; Python only walks the months over.
+    the database per support and calendar month; Python only compares them with the months
+    over, worked out once per (start, last day).
     """
     today = today or timezone.localdate()
     last_cer_end = (
@@ -179,21 +180,29 @@ def compliance_counts(queryset, today: dt.date | None = None) -> CadenceCounts:
         .values_list("pk", "started_on", "ended_on", "last_cer_end")
     )
     required = _Required()
+    # Supports share their (start, last day) pairs by the hundred (a CER lasts 6 months):
+    # the months over and what each requires are worked out once per pair.
+    months_over: dict[tuple[dt.date, dt.date], tuple[tuple[int, int, int], ...]] = {}
     supports = compliant = 0
     for pk, started_on, ended_on, last in episodes:
         end = ended_on if ended_on and (last is None or ended_on < last) else last
         if end is None or today < started_on:
             continue
         supports += 1
-        compliant += _months_over_compliant(pk, started_on, end, done, required, today)
+        months = months_over.get((started_on, end))
+        if months is None:
+            months = months_over[started_on, end] = _months_over(started_on, end, required, today)
+        compliant += all(done.get((pk, year, month), 0) >= need for year, month, need in months)
     return CadenceCounts(supports, compliant)
 
 
-def _months_over_compliant(pk, started_on, end, done, required, today) -> bool:
+def _months_over(started_on, end, required, today) -> tuple[tuple[int, int, int], ...]:
+    """(year, month, interviews required) of each calendar month of the support already over
+    on ``today``: the months ``CadenceReport.compliant`` judges."""
+    months = []
     # An end before the start raises here the error interview_cadence raises (Period).
     for overlap in calendar_months_overlapping(started_on, end):
         if overlap.last >= today:
-            return True  # the month in progress (or one to come): not judged, nor any after
-        if done.get((pk, overlap.year, overlap.month), 0) < required[overlap.full, overlap.first]:
-            return False
-    return True
+            break  # the month in progress (or one to come): not judged, nor any after
+        months.append((overlap.year, overlap.month, required[overlap.full, overlap.first]))
+    return tuple(months)
