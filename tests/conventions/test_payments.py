@@ -208,3 +208,94 @@ def test_payment_lines_match_each_conventions_own_schedule_and_proofs(territory,
         ]
         assert got == expected, key
         assert len({line.convention.pk for line in lines}) == len(expected) - 1  # F6: 2 funders
+
+
+def _forecast_fixture(territory, beneficiary):
+    """Signed conventions mixing what a forecast month depends on: two funders (rule F6), an
+    unpaid suspension, a modification of the hours (rule F12), a rupture, an aid starting in
+    the middle of a month, one ending inside the window, and a draft (nothing committed)."""
+    from tests.conventions.factories import AmendmentFactory, SuspensionFactory
+
+    def convention(**fields):
+        return ConventionFactory(territory=territory, beneficiary=beneficiary, **fields)
+
+    convention(signed=True)  # 15/03/2025 to 14/09/2025: starts mid-month, ends in the window
+    convention(signed=True)  # the same case: one schedule, counted twice
+    convention(
+        signed=True, prefect_rate_percent=Decimal("33"), departement_rate_percent=Decimal("47")
+    )
+    convention(
+        signed=True,
+        prescribed_for_departement=True,
+        departement_rate_percent=Decimal("60"),
+        departement_funds_alone=True,
+        aid_start=datetime.date(2025, 5, 10),
+        aid_end=datetime.date(2026, 5, 9),
+    )
+    suspended = convention(signed=True, subsidised_weekly_hours=20)
+    SuspensionFactory(convention=suspended, end=datetime.date(2025, 5, 12), paid=False)
+    amended = convention(signed=True, aid_end=datetime.date(2026, 3, 14))
+    AmendmentFactory(convention=amended, effective_from=datetime.date(2025, 5, 12))
+    AmendmentFactory(
+        convention=amended,
+        effective_from=datetime.date(2025, 8, 1),
+        new_subsidised_weekly_hours=30,
+        modification_number=2,
+    )
+    ruptured = convention(signed=True)
+    RuptureFactory(convention=ruptured, last_day=datetime.date(2025, 5, 20))
+    convention()
+
+
+def _forecast_from_each_schedule(start_key, months):
+    """The forecast as the sum of each convention's whole schedule (its page's amounts)."""
+    from tremplin.conventions import services
+    from tremplin.rules import aid
+
+    keys = [payments.add_months(start_key, offset) for offset in range(months)]
+    first, _ = payments.month_bounds(keys[0])
+    _, last = payments.month_bounds(keys[-1])
+    expected = {key: {} for key in keys}
+    signed = payments.signed_conventions_overlapping(Convention.objects.all(), first, last)
+    for item in signed:
+        for month in services.schedule_of(item).months:
+            if month.month not in expected:
+                continue
+            for part in month.funder_amounts or (aid.FunderAmount("etat", month.amount),):
+                funders = expected[month.month]
+                funders[part.funder] = funders.get(part.funder, payments.ZERO) + part.amount
+    return [(key, expected[key]) for key in keys]
+
+
+@pytest.mark.parametrize(
+    ("start_key", "months"),
+    [("2025-03", 24), ("2025-05", 24), ("2025-04", 3), ("2024-12", 6)],
+)
+def test_forecast_is_each_conventions_whole_schedule_summed(
+    territory, my_beneficiary, start_key, months
+):
+    # Windows opening before, at and after the aids' start, and closing inside them.
+    _forecast_fixture(territory, my_beneficiary)
+    rows = payments.forecast(Convention.objects.all(), start_key, months)
+    expected = _forecast_from_each_schedule(start_key, months)
+    assert [(row.month, row.by_funder) for row in rows] == expected
+    # The same Decimals to the cent as printed (exports), not only equal values.
+    assert [(row.month, {f: str(a) for f, a in row.by_funder.items()}) for row in rows] == [
+        (key, {f: str(a) for f, a in funders.items()}) for key, funders in expected
+    ]
+    if start_key == "2025-03":
+        assert {"etat", "departement"} <= set().union(*(row.by_funder for row in rows))
+        assert rows[0].total > 0 and rows[-1].total == 0
+
+
+def test_forecast_query_count_does_not_grow_with_conventions(
+    territory, my_beneficiary, django_assert_num_queries
+):
+    # Conventions, suspensions, amendments: three queries for 3 or for 8 conventions.
+    _signed_conventions(territory, my_beneficiary, 3)
+    with django_assert_num_queries(3):
+        three = payments.forecast(Convention.objects.all(), "2025-03")
+    _signed_conventions(territory, my_beneficiary, 5)
+    with django_assert_num_queries(3):
+        eight = payments.forecast(Convention.objects.all(), "2025-03")
+    assert eight[1].total > three[1].total > 0

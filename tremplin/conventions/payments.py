@@ -12,7 +12,7 @@ rates and hours (``services.schedule_from_facts``, ``services.quarterly_proof_pl
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -137,19 +137,10 @@ class EmployerTotal:
     conventions: int
 
 
-# What the payment list reads of each convention: its number, employer and employee for the
-# line, what ``services.ScheduleFacts`` and the quarterly proofs' plan need for the amounts.
-PAYMENT_ROW_FIELDS = (
+# What a convention's schedule reads of its row (``services.ScheduleFacts``), besides its
+# suspensions and amendments.
+SCHEDULE_ROW_FIELDS = (
     "pk",
-    "number_department",
-    "number_year",
-    "number_order",
-    "renewal_count",
-    "modification_count",
-    "employer__name",
-    "employer__siret",
-    "beneficiary__last_name",
-    "beneficiary__first_names",
     "aid_start",
     "aid_end",
     "subsidised_weekly_hours",
@@ -159,6 +150,21 @@ PAYMENT_ROW_FIELDS = (
     "departement_rate_percent",
     "departement_funds_alone",
     "rupture__last_day",
+)
+
+# What the payment list reads of each convention: its number, employer and employee for the
+# line, the schedule's fields and what the quarterly proofs' plan needs.
+PAYMENT_ROW_FIELDS = (
+    "number_department",
+    "number_year",
+    "number_order",
+    "renewal_count",
+    "modification_count",
+    "employer__name",
+    "employer__siret",
+    "beneficiary__last_name",
+    "beneficiary__first_names",
+    *SCHEDULE_ROW_FIELDS,
     "hire_date",
     "contract_type",
     "planned_end",
@@ -183,6 +189,62 @@ def _children_of(conventions, model, *fields: str) -> dict[int, list[tuple]]:
     for convention_id, *values in rows:
         by_convention[convention_id].append(tuple(values))
     return by_convention
+
+
+def row_schedules(
+    rows: Iterable[dict],
+    conventions,
+    *,
+    since: datetime.date,
+    until: datetime.date,
+    memo: dict,
+) -> Iterator[tuple[dict, aid.AidSchedule]]:
+    """Each row's schedule over [since, until], as ``services.schedule_of`` gives it.
+
+    ``rows`` are ``values()`` dicts with at least ``SCHEDULE_ROW_FIELDS``, all among
+    ``conventions``, whose suspensions and amendments are read in one query each. Rows whose
+    aid box is incomplete are left out (their page says why). ``memo`` is the caller's, for
+    one computation: each distinct schedule is computed once (``schedule_from_facts``)."""
+    reasons = dict(Suspension._meta.get_field("reason").flatchoices)
+    suspensions = _children_of(conventions, Suspension, "start", "end", "paid", "reason")
+    amendments = _children_of(
+        conventions,
+        Amendment,
+        "kind",
+        "effective_from",
+        "new_subsidised_weekly_hours",
+        "new_subsidised_weekly_minutes",
+    )
+    for row in rows:
+        pk = row["pk"]
+        modifications = []
+        for kind, effective_from, hours, minutes in amendments.get(pk, ()):
+            new_hours = hours_and_minutes(hours, minutes)
+            if kind == Amendment.Kind.MODIFICATION and new_hours:
+                modifications.append((effective_from, new_hours))
+        facts = services.ScheduleFacts(
+            aid_start=row["aid_start"],
+            aid_end=row["aid_end"],
+            subsidised_weekly_hours=row["subsidised_weekly_hours"],
+            subsidised_hours=hours_and_minutes(
+                row["subsidised_weekly_hours"], row["subsidised_weekly_minutes"]
+            ),
+            prefect_rate_percent=row["prefect_rate_percent"],
+            prescribed_for_departement=row["prescribed_for_departement"],
+            departement_rate_percent=row["departement_rate_percent"],
+            departement_funds_alone=row["departement_funds_alone"],
+            rupture_last_day=row["rupture__last_day"],
+            suspensions=tuple(
+                aid.Suspension(start, end, paid=paid, reason=str(reasons.get(reason, reason)))
+                for start, end, paid, reason in suspensions.get(pk, ())
+            ),
+            modifications=tuple(modifications),
+        )
+        try:
+            schedule = services.schedule_from_facts(facts, since=since, until=until, memo=memo)
+        except (aid.AidRuleError, ParameterError):
+            continue  # an incomplete aid box has nothing to pay; its page says why
+        yield row, schedule
 
 
 def _missing_proofs(row: dict, received: dict, today: datetime.date, plans: dict) -> str:
@@ -211,53 +273,21 @@ def payment_lines(queryset, key: str) -> list[PaymentLine]:
     convention's whole schedule (``services.schedule_from_facts``, as ``schedule_of``)."""
     first, last = month_bounds(key)
     today = timezone.localdate()
-    base = _overlapping(queryset, first, last)
-    reasons = dict(Suspension._meta.get_field("reason").flatchoices)
-    suspensions = _children_of(base, Suspension, "start", "end", "paid", "reason")
-    amendments = _children_of(
-        base,
-        Amendment,
-        "kind",
-        "effective_from",
-        "new_subsidised_weekly_hours",
-        "new_subsidised_weekly_minutes",
-    )
-    proofs = _children_of(base, ActivityProof, "quarter", "received_on")
-    schedules: dict = {}
+    conventions = _overlapping(queryset, first, last)
+    proofs = _children_of(conventions, ActivityProof, "quarter", "received_on")
     plans: dict = {}
     flags: dict[tuple, str] = {}
     employers: dict[tuple[str, str], EmployerRef] = {}
     lines = []
     # Only the month is computed: the same amount as in the whole schedule (services).
-    for row in payment_rows(queryset, first, last):
+    for row, schedule in row_schedules(
+        payment_rows(queryset, first, last),
+        conventions,
+        since=first,
+        until=last,
+        memo={},
+    ):
         pk = row["pk"]
-        modifications = []
-        for kind, effective_from, hours, minutes in amendments.get(pk, ()):
-            new_hours = hours_and_minutes(hours, minutes)
-            if kind == Amendment.Kind.MODIFICATION and new_hours:
-                modifications.append((effective_from, new_hours))
-        facts = services.ScheduleFacts(
-            aid_start=row["aid_start"],
-            aid_end=row["aid_end"],
-            subsidised_weekly_hours=row["subsidised_weekly_hours"],
-            subsidised_hours=hours_and_minutes(
-                row["subsidised_weekly_hours"], row["subsidised_weekly_minutes"]
-            ),
-            prefect_rate_percent=row["prefect_rate_percent"],
-            prescribed_for_departement=row["prescribed_for_departement"],
-            departement_rate_percent=row["departement_rate_percent"],
-            departement_funds_alone=row["departement_funds_alone"],
-            rupture_last_day=row["rupture__last_day"],
-            suspensions=tuple(
-                aid.Suspension(start, end, paid=paid, reason=str(reasons.get(reason, reason)))
-                for start, end, paid, reason in suspensions.get(pk, ())
-            ),
-            modifications=tuple(modifications),
-        )
-        try:
-            schedule = services.schedule_from_facts(facts, since=first, until=last, memo=schedules)
-        except (aid.AidRuleError, ParameterError):
-            continue  # an incomplete aid box has nothing to pay; its page says why
         months = [month for month in schedule.months if month.month == key]
         if not months:
             continue
@@ -345,17 +375,31 @@ class ForecastMonth:
 
 
 def forecast(queryset, start_key: str, months: int = FORECAST_MONTHS) -> list[ForecastMonth]:
-    """The aid committed by signed conventions, month by month, from ``start_key`` on."""
+    """The aid committed by signed conventions, month by month, from ``start_key`` on.
+
+    Three queries whatever the number of conventions (rows, suspensions, amendments); each
+    month has the amount of the convention's whole schedule (``row_schedules``)."""
     keys = [add_months(start_key, offset) for offset in range(months)]
     first, _ = month_bounds(keys[0])
     _, last = month_bounds(keys[-1])
+    conventions = _overlapping(queryset, first, last)
+    # Most conventions share their schedule over the window (same end, rate, hours, funders):
+    # the memo hands back the same object, so each distinct schedule is added up once, times
+    # the number of its conventions (Decimal products of cents are exact).
+    counts: Counter[int] = Counter()
+    distinct: dict[int, aid.AidSchedule] = {}
+    for _row, schedule in row_schedules(
+        conventions.values(*SCHEDULE_ROW_FIELDS), conventions, since=first, until=last, memo={}
+    ):
+        counts[id(schedule)] += 1
+        distinct[id(schedule)] = schedule
     buckets: dict[str, dict[str, Decimal]] = {key: defaultdict(lambda: ZERO) for key in keys}
-    for _convention, schedule in _schedules(signed_conventions_overlapping(queryset, first, last)):
+    for identity, schedule in distinct.items():
         for month in schedule.months:
             if month.month not in buckets:
                 continue
             for part in month.funder_amounts or (aid.FunderAmount(aid.FUNDER_STATE, month.amount),):
-                buckets[month.month][part.funder] += part.amount
+                buckets[month.month][part.funder] += part.amount * counts[identity]
     return [ForecastMonth(key, dict(buckets[key])) for key in keys]
 
 
