@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -191,20 +191,11 @@ def _children_of(conventions, model, *fields: str) -> dict[int, list[tuple]]:
     return by_convention
 
 
-def row_schedules(
-    rows: Iterable[dict],
-    conventions,
-    *,
-    since: datetime.date,
-    until: datetime.date,
-    memo: dict,
-) -> Iterator[tuple[dict, aid.AidSchedule]]:
-    """Each row's schedule over [since, until], as ``services.schedule_of`` gives it.
+def row_facts(rows: Iterable[dict], conventions) -> Iterator[tuple[dict, services.ScheduleFacts]]:
+    """Each row with what its schedule reads (``services.ScheduleFacts``, as ``schedule_of``).
 
     ``rows`` are ``values()`` dicts with at least ``SCHEDULE_ROW_FIELDS``, all among
-    ``conventions``, whose suspensions and amendments are read in one query each. Rows whose
-    aid box is incomplete are left out (their page says why). ``memo`` is the caller's, for
-    one computation: each distinct schedule is computed once (``schedule_from_facts``)."""
+    ``conventions``, whose suspensions and amendments are read in one query each."""
     reasons = dict(Suspension._meta.get_field("reason").flatchoices)
     suspensions = _children_of(conventions, Suspension, "start", "end", "paid", "reason")
     amendments = _children_of(
@@ -222,29 +213,88 @@ def row_schedules(
             new_hours = hours_and_minutes(hours, minutes)
             if kind == Amendment.Kind.MODIFICATION and new_hours:
                 modifications.append((effective_from, new_hours))
-        facts = services.ScheduleFacts(
-            aid_start=row["aid_start"],
-            aid_end=row["aid_end"],
-            subsidised_weekly_hours=row["subsidised_weekly_hours"],
-            subsidised_hours=hours_and_minutes(
-                row["subsidised_weekly_hours"], row["subsidised_weekly_minutes"]
+        yield (
+            row,
+            services.ScheduleFacts(
+                aid_start=row["aid_start"],
+                aid_end=row["aid_end"],
+                subsidised_weekly_hours=row["subsidised_weekly_hours"],
+                subsidised_hours=hours_and_minutes(
+                    row["subsidised_weekly_hours"], row["subsidised_weekly_minutes"]
+                ),
+                prefect_rate_percent=row["prefect_rate_percent"],
+                prescribed_for_departement=row["prescribed_for_departement"],
+                departement_rate_percent=row["departement_rate_percent"],
+                departement_funds_alone=row["departement_funds_alone"],
+                rupture_last_day=row["rupture__last_day"],
+                suspensions=tuple(
+                    aid.Suspension(start, end, paid=paid, reason=str(reasons.get(reason, reason)))
+                    for start, end, paid, reason in suspensions.get(pk, ())
+                ),
+                modifications=tuple(modifications),
             ),
-            prefect_rate_percent=row["prefect_rate_percent"],
-            prescribed_for_departement=row["prescribed_for_departement"],
-            departement_rate_percent=row["departement_rate_percent"],
-            departement_funds_alone=row["departement_funds_alone"],
-            rupture_last_day=row["rupture__last_day"],
-            suspensions=tuple(
-                aid.Suspension(start, end, paid=paid, reason=str(reasons.get(reason, reason)))
-                for start, end, paid, reason in suspensions.get(pk, ())
-            ),
-            modifications=tuple(modifications),
         )
-        try:
-            schedule = services.schedule_from_facts(facts, since=since, until=until, memo=memo)
-        except (aid.AidRuleError, ParameterError):
-            continue  # an incomplete aid box has nothing to pay; its page says why
-        yield row, schedule
+
+
+def schedules_over(
+    facts: services.ScheduleFacts,
+    windows: Iterable[tuple[datetime.date, datetime.date]],
+    memo: dict,
+) -> tuple[aid.AidSchedule, ...] | None:
+    """The schedule over each window (``schedule_from_facts`` with the caller's per-call
+    ``memo``: each distinct case is computed once); None when the aid box is incomplete (an
+    incomplete aid box has nothing to pay; its page says why)."""
+    try:
+        return tuple(
+            services.schedule_from_facts(
+                _within(facts, start, end), since=start, until=end, memo=memo
+            )
+            for start, end in windows
+        )
+    except (aid.AidRuleError, ParameterError):
+        return None
+
+
+def _within(
+    facts: services.ScheduleFacts, start: datetime.date, end: datetime.date
+) -> services.ScheduleFacts:
+    """``facts`` without the suspensions outside [start, end]: they change nothing in its
+    months (rule F12 counts the unpaid days inside them), but would make each month of a
+    suspended convention a distinct case of the memo. A suspension ending before it starts
+    stays, for the rules to refuse it (the database forbids it anyway)."""
+    if not facts.suspensions:
+        return facts
+    kept = tuple(
+        s for s in facts.suspensions if s.end < s.start or (s.start <= end and s.end >= start)
+    )
+    return facts if len(kept) == len(facts.suspensions) else replace(facts, suspensions=kept)
+
+
+def _months_of(
+    facts: services.ScheduleFacts, since: datetime.date, until: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The aid's days in [since, until], month by month (a rupture ends them early).
+
+    A month depends only on its own days, the SMIC of its first covered day and the terms then
+    in force (see ``services.schedule_of``), so these windows' schedules are the whole
+    schedule's months; but a whole schedule depends on the days the aid starts and ends, a
+    full month of it does not: the bench's 20,000 conventions have some 10,000 distinct
+    schedules over 24 months, and 20,000 distinct months (most of them a first or last one).
+    [(since, until)] when the aid box is incomplete or has no day there: one window, for
+    ``schedule_from_facts`` to say what is wrong. A modification taking effect on the 1st is
+    in force from that month's first day: ``schedule_from_facts`` takes it as its hours."""
+    if facts.aid_start is None or facts.aid_end is None:
+        return [(since, until)]
+    end = min(facts.aid_end, until)
+    if facts.rupture_last_day is not None:
+        end = min(end, facts.rupture_last_day)
+    windows = []
+    day = max(facts.aid_start, since)
+    while day <= end:
+        following = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        windows.append((day, min(following - datetime.timedelta(days=1), end)))
+        day = following
+    return windows or [(since, until)]
 
 
 def _missing_proofs(row: dict, received: dict, today: datetime.date, plans: dict) -> str:
@@ -279,14 +329,13 @@ def payment_lines(queryset, key: str) -> list[PaymentLine]:
     flags: dict[tuple, str] = {}
     employers: dict[tuple[str, str], EmployerRef] = {}
     lines = []
+    memo: dict = {}
     # Only the month is computed: the same amount as in the whole schedule (services).
-    for row, schedule in row_schedules(
-        payment_rows(queryset, first, last),
-        conventions,
-        since=first,
-        until=last,
-        memo={},
-    ):
+    for row, facts in row_facts(payment_rows(queryset, first, last), conventions):
+        schedules = schedules_over(facts, ((first, last),), memo)
+        if schedules is None:
+            continue
+        schedule = schedules[0]
         pk = row["pk"]
         months = [month for month in schedule.months if month.month == key]
         if not months:
@@ -378,21 +427,25 @@ def forecast(queryset, start_key: str, months: int = FORECAST_MONTHS) -> list[Fo
     """The aid committed by signed conventions, month by month, from ``start_key`` on.
 
     Three queries whatever the number of conventions (rows, suspensions, amendments); each
-    month has the amount of the convention's whole schedule (``row_schedules``)."""
+    month has the amount of the convention's whole schedule (``row_facts``, ``schedules_over``)."""
     keys = [add_months(start_key, offset) for offset in range(months)]
     first, _ = month_bounds(keys[0])
     _, last = month_bounds(keys[-1])
     conventions = _overlapping(queryset, first, last)
-    # Most conventions share their schedule over the window (same end, rate, hours, funders):
-    # the memo hands back the same object, so each distinct schedule is added up once, times
-    # the number of its conventions (Decimal products of cents are exact).
+    # Conventions with the same facts (dates, rate, hours, suspensions, modifications) have
+    # the same schedule: each is computed once, month by month (``_months_of``: most months
+    # are shared by many cases too, through the memo), and added up times its number of
+    # conventions (Decimal products of cents are exact).
+    cases = Counter(
+        facts for _row, facts in row_facts(conventions.values(*SCHEDULE_ROW_FIELDS), conventions)
+    )
     counts: Counter[int] = Counter()
     distinct: dict[int, aid.AidSchedule] = {}
-    for _row, schedule in row_schedules(
-        conventions.values(*SCHEDULE_ROW_FIELDS), conventions, since=first, until=last, memo={}
-    ):
-        counts[id(schedule)] += 1
-        distinct[id(schedule)] = schedule
+    memo: dict = {}
+    for facts, number in cases.items():
+        for schedule in schedules_over(facts, _months_of(facts, first, last), memo) or ():
+            counts[id(schedule)] += number
+            distinct[id(schedule)] = schedule
     buckets: dict[str, dict[str, Decimal]] = {key: defaultdict(lambda: ZERO) for key in keys}
     for identity, schedule in distinct.items():
         for month in schedule.months:
