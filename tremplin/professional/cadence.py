@@ -5,9 +5,9 @@ and their interviews in two queries whatever their number — no query per row, 
 instance per row — then asks ``interview_cadence`` for each.
 
 ``compliance_counts(queryset)`` gives only the two numbers a dashboard shows (supports,
-compliant ones) in two queries too, with no report per support: the database counts the
-interviews per support and calendar month, Python compares each month already over with
-what the rules require.
+compliant ones) in two queries too, with no report per support: interviews counted per
+support and calendar month, compared with what the rules require of each month already
+over.
 """
 
 from __future__ import annotations
@@ -16,15 +16,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.db.models import Max
 from django.utils import timezone
 
 from tremplin.rules.calendar import PARIS, calendar_months_overlapping, to_paris
 from tremplin.rules.programmes import CadenceReport, Programme, interview_cadence, parameter
 from tremplin.support.models import Meeting, SupportEpisode
 
-from .models import INTERVIEW_KIND, Cer, support_end
+from .models import INTERVIEW_KIND, support_end
 
 
 @dataclass
@@ -148,52 +147,50 @@ def compliance_counts(queryset, today: dt.date | None = None) -> CadenceCounts:
     an interview counts on its Paris day, only inside [start, last day]; a support is
     compliant when every calendar month already over (its last day inside the support is
     before ``today``) had the interviews required — 2 in a full month, 1 in a partial one
-    (dated parameters). The month in progress is not judged. The interviews are counted by
-    the database per support and calendar month; Python only compares them with the months
-    over, worked out once per (start, last day).
+    (dated parameters). The month in progress is not judged. Two light queries (episodes as
+    tuples, interviews as (episode, moment)); the interviews are counted per support and
+    calendar month, then compared with the months over, worked out once per (start, last
+    day).
     """
     today = today or timezone.localdate()
-    last_cer_end = (
-        Cer.objects.filter(episode=OuterRef("episode_id"))
-        .order_by()
-        .values("episode_id")
-        .annotate(last=Max("end"))
-        .values("last")
-    )
-    per_month = (
-        Meeting.objects.filter(episode__in=queryset.values("pk"), kind=INTERVIEW_KIND)
-        .order_by()
-        .alias(day=TruncDate("starts_at", tzinfo=PARIS), last_cer_end=Subquery(last_cer_end))
-        .filter(
-            Q(episode__ended_on__isnull=True) | Q(day__lte=F("episode__ended_on")),
-            Q(last_cer_end__isnull=True) | Q(day__lte=F("last_cer_end")),
-            day__gte=F("episode__started_on"),
-        )
-        .annotate(year=ExtractYear("day"), month=ExtractMonth("day"))
-        .values_list("episode_id", "year", "month")
-        .annotate(done=Count("pk"))
-    )
-    done = {(pk, year, month): count for pk, year, month, count in per_month}
     episodes = (
         queryset.order_by()
         .annotate(last_cer_end=Max("cers__end"))
         .values_list("pk", "started_on", "ended_on", "last_cer_end")
     )
+    spans: dict[int, tuple[dt.date, dt.date]] = {}
+    for pk, started_on, ended_on, last in episodes:
+        end = ended_on if ended_on and (last is None or ended_on < last) else last
+        if end is not None and started_on <= today:
+            spans[pk] = (started_on, end)
+    # The Paris day of an interview is converted here, as ``cadences`` does: on SQLite the
+    # database's time-zone conversion is a Python function called per row and per use,
+    # several times slower than this loop.
+    # Only the months over are judged, and their days inside the support are before today:
+    # interviews from today on (planned ones) are not read.
+    today_starts = dt.datetime.combine(today, dt.time(), tzinfo=PARIS)
+    done: dict[tuple[int, int, int], int] = defaultdict(int)
+    meetings = Meeting.objects.filter(
+        episode__in=queryset.values("pk"), kind=INTERVIEW_KIND, starts_at__lt=today_starts
+    ).values_list("episode_id", "starts_at")
+    for pk, moment in meetings:
+        span = spans.get(pk)
+        if span is None:
+            continue
+        day = to_paris(moment).date()
+        if span[0] <= day <= span[1]:
+            done[pk, day.year, day.month] += 1
     required = _Required()
     # Supports share their (start, last day) pairs by the hundred (a CER lasts 6 months):
     # the months over and what each requires are worked out once per pair.
     months_over: dict[tuple[dt.date, dt.date], tuple[tuple[int, int, int], ...]] = {}
-    supports = compliant = 0
-    for pk, started_on, ended_on, last in episodes:
-        end = ended_on if ended_on and (last is None or ended_on < last) else last
-        if end is None or today < started_on:
-            continue
-        supports += 1
+    compliant = 0
+    for pk, (started_on, end) in spans.items():
         months = months_over.get((started_on, end))
         if months is None:
             months = months_over[started_on, end] = _months_over(started_on, end, required, today)
         compliant += all(done.get((pk, year, month), 0) >= need for year, month, need in months)
-    return CadenceCounts(supports, compliant)
+    return CadenceCounts(len(spans), compliant)
 
 
 def _months_over(started_on, end, required, today) -> tuple[tuple[int, int, int], ...]:
