@@ -192,11 +192,21 @@ def forecast_and_payment_list(context: BenchContext) -> list[Measurement]:
     forecast_ms = median_ms(forecast, runs)
     first, last = payments.month_bounds(FORECAST_START)
     _, last = payments.month_bounds(payments.add_months(FORECAST_START, SCHEDULE_MONTHS - 1))
-    schedules = payments.signed_conventions_overlapping(visible, first, last)
-    months = sum(len(schedule.months) for _convention, schedule in payments._schedules(schedules))
+    # The months of aid the forecast adds up: each convention's months inside the window.
+    conventions = payments._overlapping(visible, first, last)
+    rows = conventions.values(*payments.SCHEDULE_ROW_FIELDS)
+    memo: dict = {}
+    months = sum(
+        len(schedule.months)
+        for _row, facts in payments.row_facts(rows, conventions)
+        for schedule in payments.schedules_over(
+            facts, payments._months_of(facts, first, last), memo
+        )
+        or ()
+    )
     measurements.append(
         Measurement(
-            name=f"Prévision {SCHEDULE_MONTHS} mois de {schedules.count()} conventions "
+            name=f"Prévision {SCHEDULE_MONTHS} mois de {conventions.count()} conventions "
             f"({french_rate(months, forecast_ms)} mois/s)",
             role="administrateur",
             page_ms=forecast_ms,

@@ -7,6 +7,9 @@ The payment list of a month reads the conventions as plain rows (four queries wh
 number, no model instance per row) and computes each distinct case once: a département has
 20,000 conventions running in a month, most of them over the whole month at a handful of
 rates and hours (``services.schedule_from_facts``, ``services.quarterly_proof_plan``).
+The 24-month forecast reads the same rows (three queries) and computes each distinct
+convention case once, month by month, so that the months it shares with others are computed
+once too.
 """
 
 from __future__ import annotations
@@ -69,18 +72,6 @@ def signed_conventions_overlapping(queryset, first: datetime.date, last: datetim
         .prefetch_related("amendments", "suspensions", "proofs")
         .order_by("employer__name", "id")
     )
-
-
-def _schedules(
-    conventions: Iterable[Convention],
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
-) -> Iterator[tuple[Convention, aid.AidSchedule]]:
-    for convention in conventions:
-        try:
-            yield convention, services.schedule_of(convention, since=since, until=until)
-        except (aid.AidRuleError, ParameterError):
-            continue  # an incomplete aid box has nothing to pay; its page says why
 
 
 @dataclass(frozen=True)
