@@ -95,10 +95,8 @@ class ProfessionalSupport(models.Model):
         """The episode's barriers (progress app) as (identified_on, lifted_on): one query, or
         none when a list prefetched ``episode__barriers``. Read through the related name so
         that this app never imports ``progress`` (which imports ``support``)."""
-        episode = self.episode
-        if "barriers" in getattr(episode, "_prefetched_objects_cache", {}):
-            return [(b.identified_on, b.lifted_on) for b in episode.barriers.all()]
-        return list(episode.barriers.values_list("identified_on", "lifted_on"))
+        # .all() uses the prefetched rows when there are some, one query otherwise.
+        return [(b.identified_on, b.lifted_on) for b in self.episode.barriers.all()]
 
     def barriers_lifting(self) -> BarriersLifting:
         """The day the barriers count as lifted (P4) and where it comes from. A new entrant,

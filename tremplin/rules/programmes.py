@@ -958,7 +958,8 @@ def barriers_lifting_day(
         if lifted_on is not None and lifted_on < identified_on:
             raise RuleError(
                 f"Un frein identifié le {_fr(identified_on)} ne peut pas être levé avant, le "
-                f"{_fr(lifted_on)} (P4).",
+                f"{_fr(lifted_on)} : corrigez l'une des deux dates dans la progression de la "
+                "personne (P4).",
                 rule="P4",
             )
     if any(lifted_on is None for _, lifted_on in recorded):
