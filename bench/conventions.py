@@ -175,7 +175,7 @@ def forecast_and_payment_list(context: BenchContext) -> list[Measurement]:
     from tremplin.accounts.models import User
     from tremplin.conventions import payments
     from tremplin.conventions.models import Convention
-    from tremplin.registry.management.commands.generate_data import BENCH_MAIL_DOMAIN
+    from tremplin.demo.management.commands.generate_data import BENCH_MAIL_DOMAIN
 
     ensure_conventions()
     admin = User.objects.get(email=f"admin@{BENCH_MAIL_DOMAIN}")

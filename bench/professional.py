@@ -96,9 +96,9 @@ def professional_cadence_view(context: BenchContext) -> list[Measurement]:
     from django.urls import reverse
 
     from tremplin.accounts.models import User
+    from tremplin.demo.management.commands.generate_data import BENCH_MAIL_DOMAIN
     from tremplin.professional.cadence import cadences
     from tremplin.professional.models import professional_episodes
-    from tremplin.registry.management.commands.generate_data import BENCH_MAIL_DOMAIN
 
     coordinator = User.objects.get(email=f"coordinateur01@{BENCH_MAIL_DOMAIN}")
     active = ensure_professional_episodes(coordinator)

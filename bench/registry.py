@@ -16,7 +16,7 @@ DEEP_PAGE = 200
 
 def bench_users():
     from tremplin.accounts.models import User
-    from tremplin.registry.management.commands.generate_data import BENCH_MAIL_DOMAIN
+    from tremplin.demo.management.commands.generate_data import BENCH_MAIL_DOMAIN
 
     referent = (
         User.objects.filter(email__startswith="referent", email__endswith=BENCH_MAIL_DOMAIN)

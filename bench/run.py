@@ -35,7 +35,7 @@ def prepare_data(beneficiaries: int, seed: int, generation_file: Path) -> dict:
     """The generator's figures: measured now, or read from the run that generated the data."""
     from django.db import connection
 
-    from tremplin.registry.management.commands.generate_data import generate_data
+    from tremplin.demo.management.commands.generate_data import generate_data
     from tremplin.registry.models import Beneficiary
 
     existing = Beneficiary.objects.count()

@@ -24,7 +24,7 @@ def _bench_referent():
     from django.db.models import Count, Q
 
     from tremplin.accounts.models import User
-    from tremplin.registry.management.commands.generate_data import BENCH_MAIL_DOMAIN
+    from tremplin.demo.management.commands.generate_data import BENCH_MAIL_DOMAIN
     from tremplin.support.models import SupportEpisode
 
     busiest = (

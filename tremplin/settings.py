@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tremplin.companies",
     "tremplin.outcomes",
     "tremplin.api",
+    "tremplin.demo",
 ]
 
 MIDDLEWARE = [

@@ -262,7 +262,7 @@ def test_skills_progression_page(client, referent_user, coordinator_user, episod
 
 
 def test_demo_data_fills_a_few_professional_episodes_once(referent_user):
-    from tremplin.progress.demo import seed_progress
+    from tremplin.demo.progress import seed_progress
 
     episodes = [professional_episode_for(referent_user) for _ in range(3)]
     counts = seed_progress(seed=1, today=dt.date(2025, 6, 1))

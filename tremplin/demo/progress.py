@@ -9,11 +9,17 @@ import random
 
 from django.db import transaction
 
+from tremplin.progress.models import (
+    Barrier,
+    BarrierAction,
+    Evaluation,
+    EvaluationScore,
+    ProgressRecord,
+    WorkedItem,
+)
 from tremplin.rules import work_areas
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
-
-from .models import Barrier, BarrierAction, Evaluation, EvaluationScore, ProgressRecord, WorkedItem
 
 ACTIONS = {
     "mobility": "Demande d'aide au permis de conduire auprès du département",

@@ -18,8 +18,12 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from tremplin.conventions import services
+from tremplin.conventions.models import Convention
+from tremplin.outcomes.models import Situation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.calendar import PARIS
+from tremplin.support.models import EpisodeRupture, Meeting, SupportEpisode
 
 # months before the reference day at which the demo's contracts start: from a contract
 # signed this month (trial period) to contracts that ended some months ago
@@ -44,10 +48,6 @@ RSA_ADVISERS = (
 
 def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, int]:
     """Create the demo's conventions, supports, meetings and situations; returns counts."""
-    from tremplin.conventions import services
-    from tremplin.conventions.models import Convention
-    from tremplin.outcomes.models import Situation
-    from tremplin.support.models import EpisodeRupture, Meeting, SupportEpisode
 
     chance = random.Random(seed)
     employers = list(

@@ -25,13 +25,13 @@ from django.utils import timezone
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry, Membership, Organisation, Role, Territory, User
-from tremplin.companies.demo import seed_company_relations
-from tremplin.professional.demo import seed_professional
-from tremplin.progress.demo import seed_progress
-from tremplin.registry.management.population import ACI_KINDS, Population
+from tremplin.demo.companies import seed_company_relations
+from tremplin.demo.population import ACI_KINDS, Population
+from tremplin.demo.professional import seed_professional
+from tremplin.demo.progress import seed_progress
+from tremplin.demo.support import seed_activity
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.identifiers import departements
-from tremplin.support.demo import seed_activity
 
 DEFAULT_SEED = 67
 DEMO_DEPARTEMENT_CODE = "67"

@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tremplin.accounts.models import User
-from tremplin.companies.demo import DEMO_REFERENT_EMAIL
 from tremplin.companies.models import (
     CompanyEvent,
     EmployerContact,
@@ -15,6 +14,7 @@ from tremplin.companies.models import (
     JobOffer,
     JobSearchProfile,
 )
+from tremplin.demo.companies import DEMO_REFERENT_EMAIL
 from tremplin.rules import companies as rules
 from tremplin.rules.companies import check_immersion
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tremplin.accounts.models import User
-from tremplin.registry.management.commands.generate_data import BENCH_MAIL_DOMAIN
+from tremplin.demo.management.commands.generate_data import BENCH_MAIL_DOMAIN
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import identifiers
 

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tremplin.conventions.models import Convention
+from tremplin.demo.support import DRAFTS, HIRE_MONTHS_AGO
 from tremplin.outcomes.models import Situation
-from tremplin.support.demo import DRAFTS, HIRE_MONTHS_AGO
 from tremplin.support.models import Deadline, EpisodeRupture, SupportEpisode
 
 pytestmark = pytest.mark.django_db

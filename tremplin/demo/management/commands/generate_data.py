@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry, Membership, Organisation, Role, Territory, User
-from tremplin.registry.management.bulk import insert_rows
-from tremplin.registry.management.commands.seed_demo import DEPARTMENT_SERVICE_NAME
-from tremplin.registry.management.population import Population
+from tremplin.demo.bulk import insert_rows
+from tremplin.demo.management.commands.seed_demo import DEPARTMENT_SERVICE_NAME
+from tremplin.demo.population import Population
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.identifiers import departements
 

@@ -7,9 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from tremplin.accounts.models import Membership, Role
-from tremplin.registry.models import Beneficiary, Employer
-
-from .models import (
+from tremplin.companies.models import (
     Application,
     CompanyEvent,
     EmployerContact,
@@ -18,6 +16,7 @@ from .models import (
     JobSearchProfile,
     ProspectingAction,
 )
+from tremplin.registry.models import Beneficiary, Employer
 
 DEMO_REFERENT_EMAIL = "referent@tremplin.demo"
 

@@ -16,12 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from tremplin.accounts.models import Membership, Role
-from tremplin.registry.models import Beneficiary
-from tremplin.rules.calendar import PARIS
-from tremplin.rules.programmes import first_cer_term, propose_cer_renewal
-from tremplin.support.models import Meeting, SupportEpisode
-
-from .models import (
+from tremplin.professional.models import (
     Cer,
     CollectiveAction,
     Contact,
@@ -29,6 +24,10 @@ from .models import (
     ProfessionalSupport,
     sync_cer_deadlines,
 )
+from tremplin.registry.models import Beneficiary
+from tremplin.rules.calendar import PARIS
+from tremplin.rules.programmes import first_cer_term, propose_cer_renewal
+from tremplin.support.models import Meeting, SupportEpisode
 
 DEMO_REFERENT_EMAIL = "referent@tremplin.demo"
 DEMO_AGENT_EMAIL = "agent@tremplin.demo"

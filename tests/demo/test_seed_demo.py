@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests import factories
 from tremplin.accounts.models import Membership, Role, User
-from tremplin.registry.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tremplin.demo.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules import identifiers
 
