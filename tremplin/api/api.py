@@ -8,15 +8,17 @@ from tremplin.conventions.api import router as conventions_router
 from tremplin.outcomes.api import outcomes_router
 from tremplin.professional.api import professional_router
 from tremplin.progress.api import progress_router
+from tremplin.registry.api import beneficiaries_router, employers_router, tutors_router
 from tremplin.support.api import support_router
+from tremplin.web.api.auth import ApiTokenAuth, BrowserSessionAuth
+from tremplin.web.api.errors import install_error_handlers
 
-from . import beneficiaries, employers, tutors
-from .auth import ApiTokenAuth, BrowserSessionAuth
 from .docs import LocalSwagger
-from .errors import install_error_handlers
 
 DESCRIPTION = """
-API du registre de Tremplin : bénéficiaires, employeurs et tuteurs.
+API de Tremplin : le registre (bénéficiaires, employeurs, tuteurs), les conventions CUI et
+leur aide, les accompagnements (dans l'emploi et professionnel), la progression, les
+relations entreprises et les sorties.
 
 **Authentification** : un jeton personnel, créé depuis la page « Mon compte », dans l'en-tête
 `Authorization: Bearer <jeton>` ; ou la session du navigateur (cette page de documentation),
@@ -50,9 +52,9 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 install_error_handlers(api)
-api.add_router("/beneficiaries", beneficiaries.router)
-api.add_router("/employers", employers.router)
-api.add_router("/tutors", tutors.router)
+api.add_router("/beneficiaries", beneficiaries_router)
+api.add_router("/employers", employers_router)
+api.add_router("/tutors", tutors_router)
 api.add_router("", outcomes_router)
 api.add_router("", conventions_router)
 api.add_router("", support_router)

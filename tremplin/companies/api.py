@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from tremplin.accounts import audit
-from tremplin.api.errors import ErrorOut, ValidationErrorOut
-from tremplin.api.pagination import paginate
-from tremplin.api.payloads import StrictInput, save_through_form
+from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.api.pagination import paginate
+from tremplin.web.api.payloads import StrictInput, save_through_form
 
 from .forms import ImmersionForm, JobOfferForm, operators_of
 from .models import Immersion, JobOffer

@@ -17,10 +17,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from tremplin.accounts import audit
-from tremplin.api.errors import ErrorOut, ValidationErrorOut
 from tremplin.conventions.management.commands.aid_schedule import schedule_as_json
 from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
+from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
 
 from . import services
 from .models import Amendment, Convention, Rupture, Suspension

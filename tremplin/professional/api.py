@@ -15,8 +15,8 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
-from tremplin.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
-from tremplin.rules.programmes import RuleError, parameters_in_force
+from tremplin.rules.programmes import Programme, RuleError, parameters_in_force
+from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 
 from .cadence import episode_cadence
 from .forms import ContactForm, InterviewForm
@@ -213,8 +213,6 @@ def read_cadence(request, episode_id: int):
     audit.record_view(episode)
     today = timezone.localdate()
     row = episode_cadence(episode, today)
-    from tremplin.rules.programmes import Programme
-
     values = parameters_in_force(Programme.PROFESSIONAL, episode.started_on)
     full, partial = values["interviews_per_full_month"], values["interviews_per_partial_month"]
     months = []

@@ -15,9 +15,9 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
-from tremplin.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
+from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 
 from .forms import BarrierForm, EvaluationForm
 from .models import Barrier, Evaluation

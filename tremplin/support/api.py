@@ -15,9 +15,9 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
-from tremplin.api.errors import ErrorOut, ValidationErrorOut
 from tremplin.rules.programmes import RuleError
 from tremplin.support.management.commands.support_plan import plan_as_json
+from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
 
 from .forms import MeetingForm
 from .models import SupportEpisode

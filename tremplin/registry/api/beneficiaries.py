@@ -6,10 +6,10 @@ from ninja import Query, Router, Status
 from tremplin.accounts import audit
 from tremplin.registry.forms import BeneficiaryForm
 from tremplin.registry.models import Beneficiary
+from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.api.pagination import paginate
+from tremplin.web.api.payloads import current_values, initial_values, save_through_form
 
-from .errors import ErrorOut, ValidationErrorOut
-from .pagination import paginate
-from .payloads import current_values, initial_values, save_through_form
 from .schemas import BeneficiaryIn, BeneficiaryOut, BeneficiaryPage, BeneficiaryPatch, PageParams
 
 router = Router(tags=["Bénéficiaires"])

@@ -9,8 +9,7 @@ import datetime
 from ninja import Field, Schema
 
 from tremplin.registry.forms import BeneficiaryForm, EmployerForm
-
-from .payloads import schema_from_form
+from tremplin.web.api.payloads import schema_from_form
 
 
 class PageParams(Schema):

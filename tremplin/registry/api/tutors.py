@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
 from tremplin.registry.models import Tutor
+from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.api.pagination import paginate
 
-from .errors import ErrorOut, ValidationErrorOut
-from .pagination import paginate
 from .schemas import TutorFilterParams, TutorOut, TutorPage
 
 router = Router(tags=["Tuteurs"])

@@ -5,10 +5,10 @@ from ninja import Query, Router, Status
 
 from tremplin.registry.forms import EmployerForm
 from tremplin.registry.models import Employer
+from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.api.pagination import paginate
+from tremplin.web.api.payloads import current_values, initial_values, save_through_form
 
-from .errors import ErrorOut, ValidationErrorOut
-from .pagination import paginate
-from .payloads import current_values, initial_values, save_through_form
 from .schemas import EmployerIn, EmployerOut, EmployerPage, EmployerPatch, PageParams
 
 router = Router(tags=["Employeurs"])
