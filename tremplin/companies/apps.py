@@ -5,3 +5,8 @@ class CompaniesConfig(AppConfig):
     name = "tremplin.companies"
     label = "companies"
     verbose_name = "Relations entreprises"
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

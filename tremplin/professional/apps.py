@@ -5,3 +5,8 @@ class ProfessionalConfig(AppConfig):
     name = "tremplin.professional"
     label = "professional"
     verbose_name = "Accompagnement professionnel"
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

@@ -5,3 +5,8 @@ class RegistryConfig(AppConfig):
     name = "tremplin.registry"
     label = "registry"
     verbose_name = "Répertoire"
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

@@ -5,3 +5,8 @@ class SupportConfig(AppConfig):
     name = "tremplin.support"
     label = "support"
     verbose_name = "Accompagnements"
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

@@ -2,6 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from tremplin.rules import referentials
+from tremplin.web.panels import render_place
 
 register = template.Library()
 
@@ -50,3 +51,9 @@ def rome_label(code: str) -> str:
 def naf_label(code: str) -> str:
     """The activity's name of a NAF sub-class ("" when the list lacks it)."""
     return referentials.naf().label(code or "") or ""
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, place, obj=None):
+    """The sections other apps add to this page (``tremplin.web.panels``)."""
+    return render_place(place, context["request"], obj)

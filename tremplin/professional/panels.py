@@ -1,25 +1,21 @@
-"""Small includes of the professional support on shared pages (the person's file, home)."""
+"""The professional support's sections on pages of other apps (see ``web.panels``)."""
 
 import datetime as dt
 
-from django import template
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from tremplin.support.models import Deadline
+from tremplin.web import panels
 
-from ..cadence import cadences
-from ..models import Cer, awaiting_validation, professional_episodes
-
-register = template.Library()
+from .cadence import cadences
+from .models import Cer, awaiting_validation, professional_episodes
 
 
-@register.inclusion_tag("professional/_on_file.html", takes_context=True)
-def professional_on_file(context, beneficiary):
+def on_file(request, beneficiary):
     """The person's professional supports and their CER chains (P4, P5)."""
-    user = context["request"].user
     episodes = list(
-        professional_episodes(user)
+        professional_episodes(request.user)
         .filter(beneficiary=beneficiary)
         .prefetch_related(
             Prefetch("cers", queryset=Cer.objects.select_related("validated_by").order_by("number"))
@@ -32,10 +28,9 @@ def professional_on_file(context, beneficiary):
     return {"beneficiary": beneficiary, "episodes": episodes}
 
 
-@register.inclusion_tag("professional/_home.html", takes_context=True)
-def professional_home(context):
+def home(request, _obj):
     """For a referent: CERs ending within 60 days and the people below cadence (P4)."""
-    user = context["request"].user
+    user = request.user
     mine = Q(episode__referent=user) | Q(episode__beneficiary__referent=user)
     today = timezone.localdate()
     expiring = list(
@@ -56,3 +51,8 @@ def professional_home(context):
         (row for row in cadences(queryset, today) if row.below), key=lambda r: -r.missing
     )
     return {"expiring": expiring, "below": below, "today": today}
+
+
+def register():
+    panels.register(panels.HOME, "professional/_home.html", home, order=40)
+    panels.register(panels.BENEFICIARY_FILE, "professional/_on_file.html", on_file, order=20)

@@ -1,18 +1,15 @@
-"""``{% employer_network employer %}``: the operator's network section of an employer page."""
+"""The company relations' section of an employer's page (see ``web.panels``)."""
 
-from django import template
+from tremplin.web import panels
 
-from tremplin.companies.forms import operators_of
-from tremplin.companies.models import EmployerContact, JobOffer, ProspectingAction
-
-register = template.Library()
+from .forms import operators_of
+from .models import EmployerContact, JobOffer, ProspectingAction
 
 ACTIONS_SHOWN = 10
 
 
-@register.inclusion_tag("companies/employer_network.html", takes_context=True)
-def employer_network(context, employer):
-    user = context["request"].user
+def employer_network(request, employer):
+    user = request.user
     actions = (
         ProspectingAction.objects.visible_to(user)
         .filter(employer=employer)
@@ -28,3 +25,7 @@ def employer_network(context, employer):
         .filter(employer=employer, status=JobOffer.Status.OPEN)
         .only("id", "title", "rome_code", "weekly_hours", "status"),
     }
+
+
+def register():
+    panels.register(panels.EMPLOYER_PAGE, "companies/employer_network.html", employer_network)

@@ -1,0 +1,23 @@
+"""The registry's section of the home page (see ``web.panels``)."""
+
+from tremplin.web import panels
+
+from .models import Beneficiary, Employer
+
+RECENT_SHOWN = 8
+
+
+def home(request, _obj):
+    """What the user can see of the registry, and the files changed lately."""
+    beneficiaries = Beneficiary.objects.visible_to(request.user)
+    return {
+        "beneficiary_count": beneficiaries.count(),
+        "employer_count": Employer.objects.visible_to(request.user).count(),
+        "recent_beneficiaries": beneficiaries.select_related("referent").order_by("-updated_at")[
+            :RECENT_SHOWN
+        ],
+    }
+
+
+def register():
+    panels.register(panels.HOME, "registry/_home.html", home, order=10)
