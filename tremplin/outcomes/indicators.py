@@ -19,7 +19,9 @@ from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, V
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from tremplin.accounts.models import Membership, Role
+from tremplin.progress.models import ProgressRecord
 from tremplin.rules import outcomes as rules
+from tremplin.support.models import Deadline
 
 from .models import (
     ACTIVITY_CREATION_KIND_VALUES,
@@ -518,7 +520,6 @@ def _deadline_reached(code: str, today: datetime.date) -> Exists:
     # the trial's last day (A11), the pathway review on the last day of month 5 (A12); a
     # rupture or an end before them drops them ("sans objet"). Reached: due before today
     # and not dropped.
-    from tremplin.support.models import Deadline
 
     return Exists(
         Deadline.objects.filter(episode=OuterRef("pk"), code=code, due_on__lt=today).exclude(
@@ -631,7 +632,6 @@ class FollowUpRow:
 def deadlines_due(episodes, period: Period, today: datetime.date):
     """The deliverables of ``episodes`` due in the period and already due today, not
     dropped ("sans objet" is not late)."""
-    from tremplin.support.models import Deadline
 
     return (
         Deadline.objects.filter(episode__in=episodes.values("pk"))
@@ -664,7 +664,6 @@ def late_deadlines(episodes, period: Period, today: datetime.date, code: str):
 def job_ready_records(episodes, period: Period):
     """The progress records (``tremplin.progress``) of the professional supports running in
     the period whose person was declared job-ready by its end."""
-    from tremplin.progress.models import ProgressRecord
 
     return ProgressRecord.objects.filter(
         episode__in=episodes.filter(programme=PROFESSIONAL).values("pk"),
