@@ -397,6 +397,8 @@ class SuspensionForm(BootstrapFormMixin, forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         convention = self.convention
+        if not convention.is_signed:
+            self.add_error(None, "Seule une convention signée peut être suspendue (règle C9).")
         if start and end and end < start:
             self.add_error(
                 "end",

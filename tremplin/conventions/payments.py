@@ -393,17 +393,6 @@ def totals_per_employer(lines: Iterable[PaymentLine]) -> list[EmployerTotal]:
     ]
 
 
-class Rows:
-    """A list that exports.export_response can stream like a queryset (``iterator``, ``model``)."""
-
-    def __init__(self, rows: list, model=Convention):
-        self.rows = rows
-        self.model = model
-
-    def iterator(self, chunk_size: int = 2000):
-        return iter(self.rows)
-
-
 @dataclass(frozen=True)
 class ForecastMonth:
     month: str

@@ -1,25 +1,18 @@
-"""PDFs of the conventions (WeasyPrint, imported lazily: it loads Pango, which is slow):
-the convention laid out like the cerfa with every field and the code tables (rule F1), and
-the repayment notice after an unlawful employer rupture (rule F13)."""
+"""PDFs of the conventions (``tremplin.web.pdf``): the convention laid out like the cerfa
+with every field and the code tables (rule F1), and the repayment notice after an unlawful
+employer rupture (rule F13)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
+from tremplin.web.pdf import render_pdf
 
 from . import services
 from .models import SUPPORT_ACTIONS, TRAINING_ACTIONS, Convention, Initiative
-
-
-def _render(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
 
 
 def convention_context(convention: Convention) -> dict:
@@ -46,11 +39,11 @@ def convention_context(convention: Convention) -> dict:
 
 
 def convention_pdf(convention: Convention) -> bytes:
-    return _render("conventions/pdf/convention.html", convention_context(convention))
+    return render_pdf("conventions/pdf/convention.html", convention_context(convention))
 
 
 def repayment_notice_pdf(convention: Convention, rupture, repayment: aid.Repayment) -> bytes:
-    return _render(
+    return render_pdf(
         "conventions/pdf/repayment.html",
         {
             "convention": convention,

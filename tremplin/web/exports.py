@@ -3,7 +3,13 @@
 CSV uses the semicolon and a UTF-8 byte-order mark so that a French spreadsheet opens it
 with accents and columns right; XLSX is written by openpyxl in write-only mode (constant
 memory whatever the number of rows).
+
+What is exported is an ``ExportSource``: rows read once, in order (a queryset's
+``iterator()``, or a table already computed), the model they come from for the audit log,
+and their number when it is known without counting.
 """
+
+from __future__ import annotations
 
 import csv
 import datetime
@@ -11,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -59,14 +66,37 @@ def _xlsx_value(value):
     return value
 
 
-def export_response(fmt: str, basename: str, columns: list[Column], queryset):
-    """The export of ``queryset`` as ``basename.csv`` or ``basename.xlsx``; audited."""
-    objects = queryset.iterator(chunk_size=2000)
-    audit.record(
-        AuditEntry.Action.EXPORT,
-        object_type=queryset.model._meta.label_lower,
-        object_repr=f"Export {fmt.upper()} : {basename}",
-    )
+@dataclass(frozen=True)
+class ExportSource:
+    """What an export reads: ``rows`` (iterated once, in order), ``model_label`` (what the
+    audit log records as exported, e.g. ``"conventions.convention"``) and ``count`` (the
+    number of rows when known without a query, for the audit log)."""
+
+    rows: Iterable
+    model_label: str
+    count: int | None = None
+
+    @classmethod
+    def of_queryset(cls, queryset: QuerySet, chunk_size: int = 2000) -> ExportSource:
+        """The queryset read in chunks (constant memory), never counted."""
+        return cls(queryset.iterator(chunk_size=chunk_size), queryset.model._meta.label_lower)
+
+    @classmethod
+    def of_rows(cls, rows: list | tuple, model: type[Model]) -> ExportSource:
+        """A table already computed (plain rows), about records of ``model``."""
+        return cls(rows, model._meta.label_lower, len(rows))
+
+
+def export_response(fmt: str, basename: str, columns: list[Column], source):
+    """The export of ``source`` (an ``ExportSource`` or a queryset) as ``basename.csv`` or
+    ``basename.xlsx``; audited."""
+    if isinstance(source, QuerySet):
+        source = ExportSource.of_queryset(source)
+    objects = iter(source.rows)
+    described = f"Export {fmt.upper()} : {basename}"
+    if source.count is not None:
+        described += f" ({source.count} ligne{'s' if source.count > 1 else ''})"
+    audit.record(AuditEntry.Action.EXPORT, object_type=source.model_label, object_repr=described)
     filename = f"{basename}-{datetime.date.today():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(

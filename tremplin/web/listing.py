@@ -29,7 +29,10 @@ class SearchSortPaginateMixin:
         return self.request.GET.get("q", "").strip()
 
     def apply_search_and_sort(self, queryset):
-        queryset = queryset.search(self.search_text())
+        return self.apply_sort(queryset.search(self.search_text()))
+
+    def apply_sort(self, queryset):
+        """The ``?tri=`` ordering alone, for lists that search their own way."""
         key, descending = self.current_sort()
         fields = self.sort_options[key][1]
         if descending:
