@@ -233,7 +233,7 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
 
 def _day_sql(referent):
     """The SQL of the home's deadline query, as ``my_day_context`` sends it."""
-    from tremplin.support.views import my_day_context
+    from tremplin.support.views.my_day import my_day_context
 
     statements = captured_sql(lambda: my_day_context(referent, programme="in_employment"))
     return max(statements, key=lambda statement: "support_deadline" in statement[0])

@@ -5,7 +5,7 @@ from tremplin.rules.programmes import Programme
 from tremplin.web import panels
 
 from .models import SupportEpisode
-from .views import my_day_context
+from .views.my_day import my_day_context
 
 
 def home(request, _obj):

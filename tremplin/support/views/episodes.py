@@ -1,0 +1,285 @@
+"""A support's life: starting it (by hand, or from a signed CIE convention), its page, its
+changes, a refusal of the support (A9) and a rupture of the contract (A14)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from tremplin.accounts import audit
+from tremplin.conventions.models import Convention
+from tremplin.registry.models import Beneficiary
+from tremplin.rules.programmes import RuleError
+from tremplin.web.dates import french_date
+from tremplin.web.form_pages import form_page, validated_save
+from tremplin.web.shortcuts import visible_object_or_404
+
+from .. import notifications
+from ..forms import EpisodeForm, RefusalForm, RuptureForm, french_hours
+from ..models import Deadline, Notification, SupportEpisode
+from ..timeline import build_timeline
+from .base import episodes
+
+EPISODE_FORM = "support/episode_form.html"
+SIMPLE_FORM = "support/simple_form.html"
+
+
+@login_required
+def episode_create(request, beneficiary_pk):
+    beneficiary = visible_object_or_404(Beneficiary, request, beneficiary_pk)
+    form = EpisodeForm(request.POST or None, user=request.user, beneficiary=beneficiary)
+    return form_page(
+        request,
+        form,
+        EPISODE_FORM,
+        {"beneficiary": beneficiary, "cancel_url": beneficiary.get_absolute_url()},
+        save=lambda: validated_save(form),
+        success=f"L'accompagnement de {beneficiary} commence.",
+    )
+
+
+def convention_initial(convention) -> dict:
+    """What a signed convention already says about the support: the parties and the
+    contract's dates, so that nothing is typed twice."""
+    return {
+        "operator": convention.operator_id,
+        "referent": convention.referent_id,
+        "employer": convention.employer_id,
+        "tutor": convention.tutor_id,
+        "contract_type": convention.contract_type,
+        "contract_start": convention.hire_date,
+        "contract_end": convention.planned_end,
+    }
+
+
+def why_no_support(convention) -> str:
+    """Why the convention cannot start an in-employment support ("" when it can)."""
+    if not convention.is_signed:
+        return (
+            "Cette convention n'est pas signée : l'accompagnement commence avec une convention "
+            "signée (A10). Signez-la d'abord, ou commencez l'accompagnement depuis la fiche de "
+            "la personne."
+        )
+    if convention.sector != Convention.Sector.CIE:
+        return (
+            "L'accompagnement dans l'emploi suit un CUI-CIE du secteur marchand (A1) ; cette "
+            "convention est un CAE."
+        )
+    return ""
+
+
+@login_required
+def episode_from_convention(request, convention_pk):
+    """Start the in-employment support of a signed convention (A10: signed in the presence of
+    the employee, the employer, the operator and the conseiller RSA)."""
+    convention = visible_object_or_404(
+        Convention.objects.select_related("beneficiary"), request, convention_pk
+    )
+    existing = SupportEpisode.objects.filter(convention=convention).first()
+    if existing is not None:
+        messages.info(request, "L'accompagnement de cette convention est déjà commencé.")
+        return redirect(existing)
+    if refusal := why_no_support(convention):
+        messages.error(request, refusal)
+        return redirect(convention)
+    beneficiary = convention.beneficiary
+    form = EpisodeForm(
+        request.POST or None,
+        initial=convention_initial(convention),
+        user=request.user,
+        beneficiary=beneficiary,
+    )
+    form.instance.convention = convention
+    return form_page(
+        request,
+        form,
+        EPISODE_FORM,
+        {
+            "beneficiary": beneficiary,
+            "convention": convention,
+            "cancel_url": convention.get_absolute_url(),
+        },
+        save=lambda: validated_save(form),
+        success=f"L'accompagnement de {beneficiary} commence (convention {convention}).",
+    )
+
+
+@login_required
+def episode_update(request, pk):
+    episode = visible_object_or_404(episodes(), request, pk)
+    form = EpisodeForm(
+        request.POST or None, instance=episode, user=request.user, beneficiary=episode.beneficiary
+    )
+    return form_page(
+        request,
+        form,
+        EPISODE_FORM,
+        {
+            "beneficiary": episode.beneficiary,
+            "episode": episode,
+            "cancel_url": episode.get_absolute_url(),
+        },
+        save=lambda: validated_save(form),
+        success="L'accompagnement est enregistré ; le plan est recalculé.",
+        next_url=episode,
+    )
+
+
+@login_required
+def episode_detail(request, pk):
+    episode = visible_object_or_404(episodes(), request, pk)
+    audit.record_view(episode)
+    today = timezone.localdate()
+    try:
+        plan = episode.plan()
+        plan_error = None
+    except RuleError as error:
+        plan, plan_error = None, error.message
+    deadlines = list(episode.deadlines.all())
+    budget = episode.hours() if episode.contract_start or episode.started_on else None
+    return render(
+        request,
+        "support/episode_detail.html",
+        {
+            "episode": episode,
+            "plan": plan,
+            "plan_error": plan_error,
+            "today": today,
+            "now": timezone.now(),
+            "timeline": build_timeline(
+                plan, today, [d for d in deadlines if d.state != Deadline.State.DROPPED]
+            ),
+            "deadlines": deadlines,
+            "meetings": list(episode.meetings.all()),
+            "budget": budget,
+            "budget_used": french_hours(budget.used) if budget else "",
+            "budget_total": french_hours(budget.budget) if budget else "",
+            "rupture": episode.current_rupture(),
+            "refusals": list(episode.refusals.all()),
+            "documents": list(episode.documents.all()),
+            # The e-mails sent about this support (deadlines, rupture, refusals): kept.
+            "notifications": list(
+                Notification.objects.filter(
+                    Q(deadline__episode=episode) | Q(refusal__episode=episode)
+                ).select_related("deadline", "refusal")[:100]
+            ),
+        },
+    )
+
+
+# --- refusal and rupture -----------------------------------------------------------------
+
+
+@login_required
+def refusal_create(request, pk):
+    episode = visible_object_or_404(episodes(), request, pk)
+    form = RefusalForm(request.POST or None)
+
+    def save():
+        refusal = form.save(commit=False)
+        refusal.episode = episode
+        refusal.recorded_by = request.user
+        refusal.save()
+        return refusal
+
+    def tell_the_rsa_adviser(refusal):
+        # A9: "dans les plus brefs délais": the conseiller RSA is told at once.
+        message = notifications.refusal_message(refusal)
+        if message and notifications.deliver(message):
+            messages.success(
+                request,
+                f"Le refus est enregistré et signalé à {episode.rsa_adviser_display} "
+                f"({message.recipient}) (A9).",
+            )
+        else:
+            messages.warning(
+                request,
+                "Le refus est enregistré, mais le conseiller RSA n'a pas d'adresse "
+                "électronique : prévenez-le par un autre moyen (A9) et complétez "
+                "l'accompagnement.",
+            )
+
+    return form_page(
+        request,
+        form,
+        SIMPLE_FORM,
+        {
+            "episode": episode,
+            "title": "Enregistrer un refus d'accompagnement",
+            "intro": "Le conseiller RSA référent en est informé par courriel dès "
+            "l'enregistrement (A9).",
+            "cancel_url": episode.get_absolute_url(),
+        },
+        save=save,
+        after_save=tell_the_rsa_adviser,
+        next_url=episode,
+    )
+
+
+def rupture_recorded_message(episode, evidence, outgoing, sent) -> str:
+    """What the referent reads once the rupture is recorded (A14): the notice's deadline,
+    the job-search phase, the document added to the livret, who was e-mailed."""
+    notice = episode.deadlines.get(code="rupture_notice")
+    text = (
+        f"La rupture est enregistrée : signalement complet à la Cellule contrats "
+        f"aidés au plus tard le {notice.due_display} (A14)."
+    )
+    job_search = [p for p in episode.plan().phases if p.code == "job_search"]
+    if job_search:
+        text += (
+            f" L'accompagnement passe en recherche active d'emploi du "
+            f"{french_date(job_search[0].first)} au {french_date(job_search[0].last)} (A14)."
+        )
+    if evidence is not None:
+        text += f" « {evidence.title} » rejoint le livret."
+    if sent:
+        text += f" Cellule contrats aidés prévenue par courriel : {', '.join(sent)}."
+    elif not outgoing:
+        text += (
+            " Aucune adresse de la Cellule contrats aidés n'est connue pour ce "
+            "territoire : signalez-lui la rupture par un autre moyen (A14)."
+        )
+    return text
+
+
+@login_required
+def rupture_edit(request, pk):
+    episode = visible_object_or_404(episodes(), request, pk)
+    form = RuptureForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=episode.current_rupture(),
+        episode=episode,
+    )
+
+    def save():
+        form.instance.recorded_by = form.instance.recorded_by or request.user
+        rupture = validated_save(form)
+        return rupture, form.evidence_document(request.user)
+
+    def tell_the_cellule(saved):
+        # A14: the Cellule contrats aidés is told at once, with the documents.
+        rupture, evidence = saved
+        outgoing = notifications.rupture_messages(rupture, evidence)
+        sent = [m.recipient for m in outgoing if notifications.deliver(m)]
+        messages.success(request, rupture_recorded_message(episode, evidence, outgoing, sent))
+
+    return form_page(
+        request,
+        form,
+        SIMPLE_FORM,
+        {
+            "episode": episode,
+            "title": "Déclarer une rupture du contrat",
+            "intro": "La rupture doit être précédée d'une concertation et signalée dans les "
+            "48 heures à la Cellule contrats aidés (A14). L'accompagnement passe ensuite en "
+            "recherche active d'emploi pendant 3 mois.",
+            "cancel_url": episode.get_absolute_url(),
+        },
+        save=save,
+        after_save=tell_the_cellule,
+        next_url=episode,
+    )
