@@ -92,7 +92,7 @@ def test_coordinator_moves_three_people_to_another_referent(page: Page, operator
     assert_accessible(page, "La confirmation du transfert")
     page.get_by_role("button", name="Confirmer le transfert").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Portefeuilles")
-    expect(page.get_by_text("3 personne(s) transférée(s)")).to_be_visible()
+    expect(page.get_by_text("3 personnes transférées")).to_be_visible()
     moved = SupportEpisode.objects.filter(referent=referent_user, programme="professional")
     assert set(moved.values_list("pk", flat=True)) == {e.pk for e in episodes[:3]}
     assert (

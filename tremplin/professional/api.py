@@ -1,8 +1,8 @@
 """The professional support's API: CERs, interviews, contacts and the interview cadence.
 
 Mounted with the prefix "" (paths under /api/v1/episodes/{id}/...). Everything reads through
-``professional_episodes(user)`` (the episode's ``visible_to``): an episode outside the
-caller's scope, or not a professional support, is a 404. Writes go through the pages' forms
+the episode's ``visible_to`` (``visible_object_or_404``): an episode outside the caller's
+scope, or not a professional support, is a 404. Writes go through the pages' forms
 and rules: the same French errors, answered 422, nothing saved.
 """
 
@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.rules.programmes import Programme, RuleError, parameters_in_force
+from tremplin.support.models import SupportEpisode
 from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
+from tremplin.web.shortcuts import visible_object_or_404
 
 from .cadence import episode_cadence
 from .forms import ContactForm, InterviewForm
-from .models import INTERVIEW_KIND, needing_validation, professional_episodes, renew_cer
+from .models import INTERVIEW_KIND, needing_validation, renew_cer
 
 professional_router = Router(tags=["Accompagnement professionnel"])
 
@@ -95,15 +96,13 @@ class CadenceOut(Schema):
 
 
 def _episode(request, episode_id: int):
-    episode = (
-        professional_episodes(request.user)
-        .select_related("beneficiary")
-        .filter(pk=episode_id)
-        .first()
+    return visible_object_or_404(
+        SupportEpisode.objects.filter(programme=Programme.PROFESSIONAL.value).select_related(
+            "beneficiary"
+        ),
+        request,
+        episode_id,
     )
-    if episode is None:
-        raise Http404("Introuvable ou hors de votre périmètre.")
-    return episode
 
 
 def _cer_out(cer, needed) -> dict:

@@ -10,7 +10,7 @@ from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, User
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import to_paris
-from tremplin.rules.programmes import RuleError, interview_cadence
+from tremplin.rules.programmes import Programme, RuleError, interview_cadence
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.forms import BootstrapFormMixin
 
@@ -83,7 +83,9 @@ class OpenForm(BootstrapFormMixin, forms.Form):
                 "de la personne si elle le perçoit.",
             )
         open_one = SupportEpisode.objects.filter(
-            beneficiary=self.beneficiary, programme="professional", ended_on__isnull=True
+            beneficiary=self.beneficiary,
+            programme=Programme.PROFESSIONAL.value,
+            ended_on__isnull=True,
         ).exists()
         if open_one:
             self.add_error(
