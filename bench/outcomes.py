@@ -217,7 +217,7 @@ def _cadence_figure(user, interviews: int, runs: int) -> Measurement:
     from django.test import RequestFactory
     from django.utils import timezone
 
-    from tremplin.outcomes.views import IndicatorPage
+    from tremplin.outcomes.views.indicators import IndicatorPage
 
     request = RequestFactory().get("/", YEAR)
     request.user = user
@@ -248,7 +248,7 @@ def outcomes_dashboard_and_export(context: BenchContext) -> list[Measurement]:
     from bench.registry import bench_users
     from tremplin.accounts.models import Membership, Role
     from tremplin.outcomes.models import SupportExit
-    from tremplin.outcomes.views import IndicatorPeople
+    from tremplin.outcomes.views.people import IndicatorPeople
     from tremplin.registry.models import Beneficiary
     from tremplin.web.exports import export_response
 

@@ -1,32 +1,38 @@
 from django.urls import path
 
-from . import views
+from .views import indicators, people, report, situations, targets
 
 app_name = "outcomes"
 
 urlpatterns = [
-    path("cibles/", views.AgreementTargetList.as_view(), name="targets"),
-    path("cibles/nouvelle/", views.AgreementTargetCreate.as_view(), name="target_create"),
-    path("indicateurs/", views.IndicatorPage.as_view(), name="indicators"),
-    path("indicateurs/rapport.pdf", views.IndicatorReport.as_view(), name="indicator_report"),
-    path("indicateurs/personnes/", views.IndicatorPeople.as_view(), name="indicator_people"),
+    path("cibles/", targets.AgreementTargetList.as_view(), name="targets"),
+    path("cibles/nouvelle/", targets.AgreementTargetCreate.as_view(), name="target_create"),
+    path("indicateurs/", indicators.IndicatorPage.as_view(), name="indicators"),
+    path("indicateurs/rapport.pdf", report.IndicatorReport.as_view(), name="indicator_report"),
+    path("indicateurs/personnes/", people.IndicatorPeople.as_view(), name="indicator_people"),
     path(
         "beneficiaires/<int:beneficiary_pk>/situations/",
-        views.SituationList.as_view(),
+        situations.SituationList.as_view(),
         name="beneficiary_situations",
     ),
     path(
         "beneficiaires/<int:beneficiary_pk>/situations/nouvelle/",
-        views.SituationCreate.as_view(),
+        situations.SituationCreate.as_view(),
         name="situation_create",
     ),
     path(
         "beneficiaires/<int:beneficiary_pk>/classer-une-sortie/",
-        views.ClassifyExit.as_view(),
+        situations.ClassifyExit.as_view(),
         name="classify_exit",
     ),
-    path("situations/<int:pk>/modifier/", views.SituationUpdate.as_view(), name="situation_update"),
     path(
-        "situations/<int:pk>/supprimer/", views.SituationDelete.as_view(), name="situation_delete"
+        "situations/<int:pk>/modifier/",
+        situations.SituationUpdate.as_view(),
+        name="situation_update",
+    ),
+    path(
+        "situations/<int:pk>/supprimer/",
+        situations.SituationDelete.as_view(),
+        name="situation_delete",
     ),
 ]

@@ -1,0 +1,199 @@
+"""The indicator page (A3, P10 and the agreements' targets), with its charts and its
+CSV/XLSX export."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.views import generic
+
+from tremplin.accounts.models import Organisation
+from tremplin.professional.cadence import compliance_counts
+from tremplin.progress.indicators import skills_progression
+from tremplin.rules.programmes import Programme
+from tremplin.web.exports import FORMATS, ExportSource, export_response
+
+from ..charts import funnel_chart, monthly_rates_chart, monthly_starts_chart
+from ..forms import ReportNotesForm
+from ..indicators import (
+    EXIT_COUNTS,
+    agreement_indicators,
+    count_exits,
+    count_started_situations,
+    follow_up,
+    funnel,
+    monthly_exit_rates,
+    monthly_starts,
+)
+from ..models import Situation
+from .indicator_export import (
+    INDICATOR_EXPORT_COLUMNS,
+    agreement_rows,
+    cadence_row,
+    exit_rows,
+    follow_up_rows,
+    funnel_rows,
+    started_rows,
+)
+from .scope import IndicatorAccessMixin
+
+MONTHLY_CHART_TITLE = "Personnes ayant commencé un emploi ou une activité, par mois"
+RATES_CHART_TITLE = "Taux des conventions par mois de fin des accompagnements (%)"
+FUNNEL_CHART_TITLE = (
+    "Parcours des contrats aidés accompagnés commencés dans la période (accompagnement dans "
+    "l'emploi)"
+)
+
+
+class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
+    template_name = "outcomes/indicators.html"
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt in FORMATS and self.filter_form.is_valid():
+            source = ExportSource.of_rows(self.export_rows(), Situation)
+            return export_response(fmt, "indicateurs", INDICATOR_EXPORT_COLUMNS, source)
+        return super().get(request, *args, **kwargs)
+
+    def computed(self):
+        people = self.people()
+        started = count_started_situations(people, self.period)
+        exit_counts = count_exits(self.exits(), self.period)
+        agreement = agreement_indicators(
+            people,
+            self.operators_in_view(),
+            self.period,
+            self.operator,
+            self.referent,
+            exit_counts=exit_counts,
+            episodes=self.episodes(),
+        )
+        return started, agreement, exit_counts
+
+    def funnel_steps(self):
+        return funnel(self.episodes(), self.period, timezone.localdate())
+
+    def professional_episodes_in_period(self):
+        return self.episodes().filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=self.period.first_day),
+            programme=Programme.PROFESSIONAL.value,
+            started_on__lte=self.period.last_day,
+        )
+
+    def cadence_summary(self, today) -> dict:
+        """Interview cadence (P4) of the professional supports running in the period, as
+        the professional programme judges it (``tremplin.professional.cadence``): two
+        counts in two queries, no report built per support."""
+        counts = compliance_counts(self.professional_episodes_in_period(), today)
+        share = None
+        if counts.supports:
+            share = (Decimal(100) * counts.compliant / counts.supports).quantize(Decimal("0.1"))
+        return {"supports": counts.supports, "compliant": counts.compliant, "share": share}
+
+    def skills(self) -> list[dict]:
+        """Skills progression per operator and area (P10), the progress app's own numbers."""
+        return skills_progression(self.professional_episodes_in_period())
+
+    def operators_in_view(self):
+        if self.operator is not None:
+            return Organisation.objects.filter(pk=self.operator.pk)
+        return self.scoped_operators
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.filter_form
+        if not self.filter_form.is_valid():
+            return context
+        context.update(self.indicator_context())
+        context.update(self.drill_down_links(context))
+        context.update(
+            export_query=self.filter_query(),
+            report_form=ReportNotesForm(),
+            report_filters=self.filter_form.cleaned_data,
+        )
+        return context
+
+    def drill_down_links(self, context) -> dict:
+        """Each number with the query of the page listing the people behind it."""
+        return {
+            "started_rows": [
+                (row, self.filter_query(indicateur=row.code)) for row in context["started"].rows
+            ],
+            "agreement_rows": [
+                (
+                    row,
+                    self.filter_query(indicateur=row.numerator_code),
+                    self.filter_query(indicateur=row.denominator_code),
+                )
+                for row in context["agreement"]
+            ],
+            "exit_rows": [
+                (
+                    count,
+                    context["exit_counts"][count.code],
+                    self.filter_query(indicateur=count.code),
+                )
+                for count in EXIT_COUNTS
+            ],
+            "follow_up_rows": [
+                (row, self.filter_query(indicateur=row.count.code)) for row in context["follow_up"]
+            ],
+            "funnel_rows": [
+                (step, self.filter_query(indicateur=f"entonnoir-{step.code}"))
+                for step in context["funnel"]
+            ],
+        }
+
+    def indicator_context(self) -> dict:
+        started, agreement, exit_counts = self.computed()
+        months = monthly_starts(self.people(), self.period)
+        month_rates = monthly_exit_rates(self.exits(), self.period)
+        steps = self.funnel_steps()
+        today = timezone.localdate()
+        return {
+            "follow_up": follow_up(self.episodes(), self.period, today),
+            "cadence": self.cadence_summary(today),
+            "skills": self.skills(),
+            "exit_counts": exit_counts,
+            "month_rates": month_rates,
+            "rates_chart": monthly_rates_chart(month_rates, RATES_CHART_TITLE),
+            "rates_chart_title": RATES_CHART_TITLE,
+            "funnel": steps,
+            "funnel_chart": funnel_chart(steps, FUNNEL_CHART_TITLE),
+            "funnel_chart_title": FUNNEL_CHART_TITLE,
+            "programme_label": dict(self.filter_form.fields["programme"].choices).get(
+                self.programme, ""
+            ),
+            "period": self.period,
+            "operator": self.operator,
+            "referent": self.referent,
+            "started": started,
+            "agreement": agreement,
+            "months": months,
+            "chart": monthly_starts_chart(months, MONTHLY_CHART_TITLE),
+            "chart_title": MONTHLY_CHART_TITLE,
+        }
+
+    def export_rows(self) -> list[dict]:
+        """Every number of the page, one row each, with the filters it was computed for."""
+        started, agreement, exit_counts = self.computed()
+        structure = str(self.operator or "Toutes les structures du périmètre")
+        if self.referent is not None:
+            structure += f", suivi par {self.referent.get_full_name()}"
+        common = {
+            "structure": structure,
+            "first_day": self.period.first_day,
+            "last_day": self.period.last_day,
+        }
+        today = timezone.localdate()
+        rows = [
+            *agreement_rows(agreement),
+            *started_rows(started),
+            *exit_rows(exit_counts),
+            *follow_up_rows(follow_up(self.episodes(), self.period, today)),
+            cadence_row(self.cadence_summary(today)),
+            *funnel_rows(self.funnel_steps()),
+        ]
+        return [{**common, **row} for row in rows]
