@@ -11,17 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
 from tremplin.web.api.pagination import paginate
 from tremplin.web.api.payloads import StrictInput, save_through_form
+from tremplin.web.shortcuts import visible_object_or_404
 
 from .forms import ImmersionForm, JobOfferForm, operators_of
+from .matching import matches_for_offer
 from .models import Immersion, JobOffer
-from .views import matches_for_offer
 
 companies_router = Router(tags=["Relations entreprises"])
 
@@ -142,7 +142,7 @@ def list_offers(request, params: Query[OfferParams]):
     "/offers/{id}", response={200: OfferOut, 404: ErrorOut}, summary="Lire une offre d'emploi"
 )
 def read_offer(request, id: int):
-    return get_object_or_404(_offers(request), pk=id)
+    return visible_object_or_404(JobOffer.objects.select_related("employer"), request, id)
 
 
 @companies_router.post(
@@ -180,7 +180,7 @@ class MatchOut(Schema):
     "raisons (règle P7).",
 )
 def offer_matches(request, id: int):
-    offer = get_object_or_404(_offers(request), pk=id)
+    offer = visible_object_or_404(JobOffer.objects.select_related("employer"), request, id)
     return [
         {
             "beneficiary": row["beneficiary"].pk,
@@ -215,7 +215,7 @@ def list_immersions(request, params: Query[ImmersionParams]):
     summary="Lire une immersion (PMSMP)",
 )
 def read_immersion(request, id: int):
-    immersion = get_object_or_404(_immersions(request), pk=id)
+    immersion = visible_object_or_404(Immersion, request, id)
     audit.record_view(immersion)
     return immersion
 
