@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,27 +19,24 @@ from tremplin.accounts.access import scope_of
 from tremplin.rules import work_areas
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
-from tremplin.web.exports import FORMATS, Column, ExportMixin, export_response
+from tremplin.web.dates import french_date
+from tremplin.web.exports import FORMATS, Column, ExportMixin, ExportSource, export_response
+from tremplin.web.form_pages import NOT_SAVED, form_error, form_page, save_in_savepoint
 from tremplin.web.listing import SearchSortPaginateMixin
+from tremplin.web.shortcuts import visible_object_or_404
 
 from .charts import progression_chart
 from .forms import BarrierActionForm, BarrierForm, ChecklistForm, EvaluationForm, JobConnexionForm
 from .indicators import job_connexion_rate, skills_progression
 from .models import BarrierAction, Evaluation, EvaluationScore, ProgressRecord
 
-FORM_ERROR = (
-    "Le formulaire contient des erreurs, signalées sous chaque champ concerné. Rien n'a été "
-    "enregistré ; ce que vous avez saisi est conservé."
-)
 
-
-def professional_episode(request, pk) -> SupportEpisode:
-    queryset = (
-        SupportEpisode.objects.visible_to(request.user)
-        .filter(programme=Programme.PROFESSIONAL)
-        .select_related("beneficiary", "referent", "operator")
+def professional_episodes():
+    """The professional supports with the people their pages show (one query); read them
+    through ``visible_object_or_404`` (a support outside the user's scope is a 404)."""
+    return SupportEpisode.objects.filter(programme=Programme.PROFESSIONAL).select_related(
+        "beneficiary", "referent", "operator"
     )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def overview_url(episode, anchor: str = "") -> str:
@@ -55,7 +51,7 @@ def evaluation_rows(evaluations: list[Evaluation]) -> list[dict]:
         rows.append(
             {
                 "evaluation": evaluation,
-                "label": evaluation.evaluated_on.strftime("%d/%m/%Y"),
+                "label": french_date(evaluation.evaluated_on),
                 "intake": index == 0,
                 "scores": scores,
                 "means": work_areas.area_means(scores, evaluation.evaluated_on),
@@ -64,64 +60,74 @@ def evaluation_rows(evaluations: list[Evaluation]) -> list[dict]:
     return rows
 
 
+def checklist_message(added: int, removed: int) -> str:
+    return (
+        f"Domaines de travail enregistrés : {added} item{'s' if added > 1 else ''} "
+        f"ajouté{'s' if added > 1 else ''}, {removed} retiré{'s' if removed > 1 else ''}."
+    )
+
+
+def chart_of(episode, rows):
+    """The progression chart of the evaluations, described in words (RGAA); None without
+    an evaluation."""
+    if not rows:
+        return None
+    if len(rows) == 1:
+        when = f"à l'évaluation du {rows[0]['label']}. "
+    else:
+        when = (
+            f"à chacune des {len(rows)} évaluations, du {rows[0]['label']} au {rows[-1]['label']}. "
+        )
+    return progression_chart(
+        rows,
+        title=f"Progression de {episode.beneficiary} par domaine de travail",
+        description="Note moyenne de chaque domaine (de 1, à travailler, à 4, acquis) "
+        + when
+        + "Les valeurs figurent dans le tableau qui suit.",
+    )
+
+
+def evaluations_context(episode) -> dict:
+    """The evaluations: area means per evaluation (chart and table), item scores per area."""
+    rows = evaluation_rows(list(episode.evaluations.prefetch_related("scores")))
+    areas = list(work_areas.area_labels().items())
+    grid = work_areas.grid(max(episode.started_on, work_areas.grids()[0].valid_from))
+    return {
+        "rows": rows,
+        "table": [
+            {"row": row, "means": [row["means"].get(code) for code, _ in areas]} for row in rows
+        ],
+        "item_table": [
+            (area, [(item, [row["scores"].get(item.code) for row in rows]) for item in area.items])
+            for area in grid.areas
+        ],
+        "areas": areas,
+        "chart": chart_of(episode, rows),
+    }
+
+
 @login_required
 def episode_progress(request, pk):
-    episode = professional_episode(request, pk)
+    episode = visible_object_or_404(professional_episodes(), request, pk)
     audit.record_view(episode)
     checklist = ChecklistForm(request.POST or None, episode=episode)
     if request.method == "POST":
-        if checklist.is_valid():
-            added, removed = checklist.save()
-            messages.success(
-                request,
-                f"Domaines de travail enregistrés : {added} item{'s' if added > 1 else ''} "
-                f"ajouté{'s' if added > 1 else ''}, {removed} retiré{'s' if removed > 1 else ''}.",
-            )
+        if checklist.is_valid() and (counts := save_in_savepoint(checklist)) is not NOT_SAVED:
+            messages.success(request, checklist_message(*counts))
             return redirect(overview_url(episode, "domaines"))
-        messages.error(request, FORM_ERROR)
-    evaluations = list(episode.evaluations.prefetch_related("scores"))
-    rows = evaluation_rows(evaluations)
-    areas = list(work_areas.area_labels().items())
-    table = [{"row": row, "means": [row["means"].get(code) for code, _ in areas]} for row in rows]
-    grid = work_areas.grid(max(episode.started_on, work_areas.grids()[0].valid_from))
-    item_table = [
-        (area, [(item, [row["scores"].get(item.code) for row in rows]) for item in area.items])
-        for area in grid.areas
-    ]
-    name = str(episode.beneficiary)
-    chart = None
-    if rows:
-        chart = progression_chart(
-            rows,
-            title=f"Progression de {name} par domaine de travail",
-            description=(
-                "Note moyenne de chaque domaine (de 1, à travailler, à 4, acquis) "
-                + (
-                    f"à l'évaluation du {rows[0]['label']}. "
-                    if len(rows) == 1
-                    else f"à chacune des {len(rows)} évaluations, du {rows[0]['label']} au "
-                    f"{rows[-1]['label']}. "
-                )
-                + "Les valeurs figurent dans le tableau qui suit."
-            ),
-        )
-    barriers = list(
-        episode.barriers.prefetch_related(Prefetch("actions", queryset=BarrierAction.objects.all()))
+        form_error(request)
+    barriers = episode.barriers.prefetch_related(
+        Prefetch("actions", queryset=BarrierAction.objects.all())
     )
-    record = ProgressRecord.objects.filter(episode=episode).first()
     return render(
         request,
         "progress/episode.html",
         {
             "episode": episode,
             "checklist": checklist,
-            "rows": rows,
-            "table": table,
-            "item_table": item_table,
-            "areas": areas,
-            "chart": chart,
-            "barriers": barriers,
-            "record": record,
+            **evaluations_context(episode),
+            "barriers": list(barriers),
+            "record": ProgressRecord.objects.filter(episode=episode).first(),
             "today": timezone.localdate(),
             "scale": work_areas.scale(),
         },
@@ -130,109 +136,101 @@ def episode_progress(request, pk):
 
 @login_required
 def evaluation_edit(request, pk, evaluation_pk=None):
-    episode = professional_episode(request, pk)
+    episode = visible_object_or_404(professional_episodes(), request, pk)
     evaluation = (
         get_object_or_404(episode.evaluations.prefetch_related("scores"), pk=evaluation_pk)
         if evaluation_pk
         else None
     )
     form = EvaluationForm(request.POST or None, instance=evaluation, episode=episode)
-    if request.method == "POST":
-        if form.is_valid():
-            if evaluation is None:
-                form.instance.created_by = request.user
-            form.save()
-            messages.success(request, f"{form.instance} enregistrée.")
-            return redirect(overview_url(episode, "evaluations"))
-        messages.error(request, FORM_ERROR)
+    if evaluation is None:
+        form.instance.created_by = request.user
     first = episode.evaluations.order_by("evaluated_on", "id").values_list("pk", flat=True).first()
     is_intake = first is None or (evaluation is not None and evaluation.pk == first)
     title = ("Évaluation d'accueil" if is_intake else "Évaluation de suivi") + (
-        f" du {evaluation.evaluated_on:%d/%m/%Y}" if evaluation else ""
+        f" du {french_date(evaluation.evaluated_on)}" if evaluation else ""
     )
-    return render(
+    return form_page(
         request,
+        form,
         "progress/evaluation_form.html",
         {
-            "form": form,
             "episode": episode,
             "title": title,
             "scale": work_areas.scale(),
             "cancel_url": overview_url(episode, "evaluations"),
         },
+        success="{object} enregistrée.",
+        next_url=overview_url(episode, "evaluations"),
     )
 
 
-def _simple_form(request, episode, form, title, intro, anchor, success):
-    if request.method == "POST":
-        if form.is_valid():
-            with transaction.atomic():
-                form.save()
-            messages.success(request, success)
-            return redirect(overview_url(episode, anchor))
-        messages.error(request, FORM_ERROR)
-    return render(
+def progress_form_page(request, episode, form, *, title, intro, anchor, success):
+    """A form of the progression, back to its section of the overview once saved."""
+    return form_page(
         request,
+        form,
         "progress/simple_form.html",
         {
-            "form": form,
             "episode": episode,
             "title": title,
             "intro": intro,
             "cancel_url": overview_url(episode, anchor),
         },
+        success=success,
+        next_url=overview_url(episode, anchor),
     )
 
 
 @login_required
 def barrier_edit(request, pk, barrier_pk=None):
-    episode = professional_episode(request, pk)
+    episode = visible_object_or_404(professional_episodes(), request, pk)
     barrier = get_object_or_404(episode.barriers, pk=barrier_pk) if barrier_pk else None
     form = BarrierForm(request.POST or None, instance=barrier, episode=episode)
-    return _simple_form(
+    return progress_form_page(
         request,
         episode,
         form,
-        "Modifier le frein" if barrier else "Nouveau frein",
-        "Un frein est levé à la date que vous indiquez ; laissez-la vide tant qu'il demeure.",
-        "freins",
-        "Le frein est enregistré.",
+        title="Modifier le frein" if barrier else "Nouveau frein",
+        intro="Un frein est levé à la date que vous indiquez ; laissez-la vide tant qu'il demeure.",
+        anchor="freins",
+        success="Le frein est enregistré.",
     )
 
 
 @login_required
 def barrier_action_create(request, pk, barrier_pk):
-    episode = professional_episode(request, pk)
+    episode = visible_object_or_404(professional_episodes(), request, pk)
     barrier = get_object_or_404(episode.barriers, pk=barrier_pk)
     form = BarrierActionForm(request.POST or None, barrier=barrier)
-    return _simple_form(
+    return progress_form_page(
         request,
         episode,
         form,
-        f"Action sur le frein : {barrier}",
-        "",
-        "freins",
-        "L'action est enregistrée.",
+        title=f"Action sur le frein : {barrier}",
+        intro="",
+        anchor="freins",
+        success="L'action est enregistrée.",
     )
 
 
 @login_required
 def job_connexion_edit(request, pk):
-    episode = professional_episode(request, pk)
+    episode = visible_object_or_404(professional_episodes(), request, pk)
     record = ProgressRecord.objects.filter(episode=episode).first() or ProgressRecord(
         episode=episode
     )
     form = JobConnexionForm(request.POST or None, instance=record)
-    return _simple_form(
+    return progress_form_page(
         request,
         episode,
         form,
-        "Job Connexion",
-        "Indiquez la date à laquelle vous jugez la personne prête à l'emploi, puis celle du "
-        "dépôt de son CV dans Job Connexion : 100 % des personnes prêtes à l'emploi doivent "
+        title="Job Connexion",
+        intro="Indiquez la date à laquelle vous jugez la personne prête à l'emploi, puis celle "
+        "du dépôt de son CV dans Job Connexion : 100 % des personnes prêtes à l'emploi doivent "
         "y avoir leur CV (P6, P10).",
-        "job-connexion",
-        "Les dates Job Connexion sont enregistrées.",
+        anchor="job-connexion",
+        success="Les dates Job Connexion sont enregistrées.",
     )
 
 
@@ -284,16 +282,6 @@ class JobConnexionMissing(
         }
 
 
-class _Rows(list):
-    """A computed table handed to ``export_response`` (which audits the export under the
-    model's name and iterates the rows)."""
-
-    model = EvaluationScore
-
-    def iterator(self, chunk_size=None):
-        return iter(self)
-
-
 SKILLS_COLUMNS = [
     Column("Structure", lambda r: r["operator"]),
     Column("Domaine de travail", lambda r: r["area_label"]),
@@ -316,7 +304,8 @@ def skills_progression_page(request):
     rows = skills_progression(episodes)
     fmt = request.GET.get("format")
     if fmt in FORMATS:
-        return export_response(fmt, "progression-competences", SKILLS_COLUMNS, _Rows(rows))
+        source = ExportSource.of_rows(rows, EvaluationScore)
+        return export_response(fmt, "progression-competences", SKILLS_COLUMNS, source)
     operators: dict = {}
     for row in rows:
         operators.setdefault((row["operator_id"], row["operator"]), []).append(row)
