@@ -3,15 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views import generic
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.web.exports import Column, ExportMixin
+from tremplin.web.form_pages import FormPageMixin
 from tremplin.web.listing import SearchSortPaginateMixin
+from tremplin.web.shortcuts import visible_object_or_404
 
 from .forms import BeneficiaryForm, EmployerForm, TutorForm
 from .models import Beneficiary, Employer, Tutor
@@ -31,29 +31,15 @@ CONCURRENT_DUPLICATE = (
 )
 
 
-class UserFormMixin:
+class UserFormMixin(FormPageMixin):
+    """The registry's forms know the user (scope, territory). A savepoint around the save:
+    another agent may save the same NIR, RSA number or SIRET between this form's duplicate
+    checks and the insert; the unique index then decides (``FormPageMixin``)."""
+
+    constraint_error = CONCURRENT_DUPLICATE
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            # A savepoint: another agent may save the same NIR, RSA number or SIRET between
-            # this form's duplicate checks and the insert; the unique index then decides.
-            with transaction.atomic():
-                response = super().form_valid(form)
-        except IntegrityError:
-            form.add_error(None, CONCURRENT_DUPLICATE)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message.format(object=self.object))
-        return response
-
-    def form_invalid(self, form):
-        messages.error(
-            self.request,
-            "Le formulaire contient des erreurs, signalées sous chaque champ concerné. Rien "
-            "n'a été enregistré ; ce que vous avez saisi est conservé.",
-        )
-        return super().form_invalid(form)
 
 
 class AdminOnlyDeleteMixin:
@@ -207,16 +193,11 @@ class TutorCreate(LoginRequiredMixin, UserFormMixin, generic.CreateView):
     def get_initial(self):
         employer_id = self.request.GET.get("employeur")
         if employer_id and employer_id.isdigit():
-            employer = get_object_or_404(
-                Employer.objects.visible_to(self.request.user), pk=employer_id
-            )
-            return {"employer": employer}
+            return {"employer": visible_object_or_404(Employer, self.request, employer_id)}
         return {}
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def after_save(self):
         warn_if_tutor_lacks_experience(self.request, self.object)
-        return response
 
 
 class TutorUpdate(VisibleObjectsMixin, UserFormMixin, generic.UpdateView):
@@ -225,10 +206,8 @@ class TutorUpdate(VisibleObjectsMixin, UserFormMixin, generic.UpdateView):
     template_name = "registry/tutor_form.html"
     success_message = "Le tuteur {object} est enregistré."
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def after_save(self):
         warn_if_tutor_lacks_experience(self.request, self.object)
-        return response
 
 
 class TutorDelete(VisibleObjectsMixin, generic.DeleteView):
