@@ -21,6 +21,7 @@ from tremplin.conventions.management.commands.aid_schedule import schedule_as_js
 from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.shortcuts import visible_object_or_404
 
 from . import services
 from .models import Amendment, Convention, Rupture, Suspension
@@ -213,7 +214,7 @@ def _visible(request):
 
 
 def _convention(request, id: int) -> Convention:
-    return get_object_or_404(_visible(request), pk=id)
+    return visible_object_or_404(Convention.objects.select_related("rupture"), request, id)
 
 
 @router.get(

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.http import Http404
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
 from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
+from tremplin.web.shortcuts import visible_object_or_404
 
 from .forms import BarrierForm, EvaluationForm
 from .models import Barrier, Evaluation
@@ -75,14 +75,9 @@ class BarrierIn(Schema):
 
 
 def _episode(request, episode_id: int) -> SupportEpisode:
-    episode = (
-        SupportEpisode.objects.visible_to(request.user)
-        .filter(pk=episode_id, programme=Programme.PROFESSIONAL)
-        .first()
+    return visible_object_or_404(
+        SupportEpisode.objects.filter(programme=Programme.PROFESSIONAL), request, episode_id
     )
-    if episode is None:
-        raise Http404("Accompagnement professionnel introuvable ou hors de votre périmètre.")
-    return episode
 
 
 def _evaluation_out(evaluation: Evaluation, first_id: int | None) -> dict:

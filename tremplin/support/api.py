@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
@@ -18,6 +17,7 @@ from tremplin.accounts import audit
 from tremplin.rules.programmes import RuleError
 from tremplin.support.management.commands.support_plan import plan_as_json
 from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.shortcuts import visible_object_or_404
 
 from .forms import MeetingForm
 from .models import SupportEpisode
@@ -114,10 +114,9 @@ def _visible(request):
 
 
 def _episode(request, episode_id: int) -> SupportEpisode:
-    episode = _visible(request).filter(pk=episode_id).first()
-    if episode is None:
-        raise Http404("Introuvable ou hors de votre périmètre.")
-    return episode
+    return visible_object_or_404(
+        SupportEpisode.objects.select_related("rupture", "rsa_adviser"), request, episode_id
+    )
 
 
 @support_router.get("/episodes", response=EpisodePage, summary="Lister les accompagnements")
