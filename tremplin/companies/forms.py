@@ -9,6 +9,7 @@ from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules import companies as rules
 from tremplin.rules.identifiers import IdentifierError, normalize_postal_code
+from tremplin.web.dates import french_date
 from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
@@ -87,8 +88,8 @@ class ProspectingActionForm(BootstrapFormMixin, OperatorFormMixin, forms.ModelFo
         if day and next_on and next_on < day:
             self.add_error(
                 "next_step_on",
-                f"La prochaine étape ({next_on:%d/%m/%Y}) précède l'action ({day:%d/%m/%Y}) : "
-                "corrigez l'une des deux dates.",
+                f"La prochaine étape ({french_date(next_on)}) précède l'action "
+                f"({french_date(day)}) : corrigez l'une des deux dates.",
             )
         return data
 

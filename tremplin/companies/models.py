@@ -27,6 +27,7 @@ from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer, Tutor, search_key
 from tremplin.rules import companies as rules
+from tremplin.web.dates import french_date
 
 #: Article L3121-20 of the Code du travail: 48 hours in a week at most.
 MAX_WEEKLY_HOURS = 48
@@ -161,7 +162,7 @@ class ProspectingAction(models.Model):
         indexes = [models.Index(fields=["employer", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y} — {self.employer}"
+        return f"{self.get_kind_display()} du {french_date(self.date)} — {self.employer}"
 
     def get_absolute_url(self) -> str:
         return reverse("registry:employer_detail", args=[self.employer_id]) + "#reseau"
@@ -454,7 +455,7 @@ class Immersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"PMSMP de {self.beneficiary} chez {self.employer} ({self.starts_on:%d/%m/%Y})"
+        return f"PMSMP de {self.beneficiary} chez {self.employer} ({french_date(self.starts_on)})"
 
     def get_absolute_url(self) -> str:
         return reverse("companies:immersion_detail", args=[self.pk])
@@ -526,7 +527,7 @@ class CompanyEvent(models.Model):
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.title} ({self.date:%d/%m/%Y})"
+        return f"{self.get_kind_display()} — {self.title} ({french_date(self.date)})"
 
     def get_absolute_url(self) -> str:
         return reverse("companies:event_update", args=[self.pk])

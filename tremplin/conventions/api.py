@@ -21,6 +21,7 @@ from tremplin.conventions.management.commands.aid_schedule import schedule_as_js
 from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.dates import french_date
 from tremplin.web.shortcuts import visible_object_or_404
 
 from . import services
@@ -84,8 +85,8 @@ class ScheduleOut(Schema):
 def simulate(request, payload: SimulateIn):
     if payload.end < payload.start:
         return _refusal(
-            f"La date de fin ({payload.end:%d/%m/%Y}) précède la date de début "
-            f"({payload.start:%d/%m/%Y}) (règle C5).",
+            f"La date de fin ({french_date(payload.end)}) précède la date de début "
+            f"({french_date(payload.start)}) (règle C5).",
             "end",
         )
     if not aid.WEEKLY_HOURS_MIN <= payload.hours <= aid.WEEKLY_HOURS_MAX:
@@ -98,8 +99,8 @@ def simulate(request, payload: SimulateIn):
     for period in payload.suspensions:
         if period.end < period.start or period.start < payload.start or period.end > payload.end:
             return _refusal(
-                f"La suspension du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} doit avoir "
-                "ses dates dans l'ordre et se situer dans la période d'aide (règle C9).",
+                f"La suspension du {french_date(period.start)} au {french_date(period.end)} "
+                "doit avoir ses dates dans l'ordre et se situer dans la période d'aide (règle C9).",
                 "suspensions",
             )
         suspensions.append(aid.Suspension(period.start, period.end, paid=False))

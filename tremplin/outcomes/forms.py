@@ -10,6 +10,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Membership, Organisation, Role, Territory, User
 from tremplin.registry.models import Employer
 from tremplin.rules import outcomes as rules
+from tremplin.web.dates import french_date
 from tremplin.web.forms import BootstrapFormMixin
 
 from .checks import new_situation_errors
@@ -88,8 +89,8 @@ class SituationForm(BootstrapFormMixin, forms.ModelForm):
         if as_rules.end is not None and as_rules.end < as_rules.start:
             self.add_error(
                 "end",
-                f"La fin ({as_rules.end:%d/%m/%Y}) précède le début ({as_rules.start:%d/%m/%Y}) : "
-                "corrigez les dates.",
+                f"La fin ({french_date(as_rules.end)}) précède le début "
+                f"({french_date(as_rules.start)}) : corrigez les dates.",
             )
             return cleaned
         if as_rules.is_fixed_term_contract and as_rules.end is None:
@@ -257,14 +258,14 @@ class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
         if last_day < first_day:
             self.add_error(
                 "au",
-                f"La fin de la période ({last_day:%d/%m/%Y}) précède son début "
-                f"({first_day:%d/%m/%Y}) : corrigez les dates.",
+                f"La fin de la période ({french_date(last_day)}) précède son début "
+                f"({french_date(first_day)}) : corrigez les dates.",
             )
             return
         if rules.add_months(first_day, MAXIMUM_INDICATOR_PERIOD_MONTHS) <= last_day:
             self.add_error(
                 "au",
-                f"La période du {first_day:%d/%m/%Y} au {last_day:%d/%m/%Y} dépasse "
+                f"La période du {french_date(first_day)} au {french_date(last_day)} dépasse "
                 f"{MAXIMUM_INDICATOR_PERIOD_MONTHS // 12} ans : choisissez une période plus "
                 "courte, les mois ne seraient plus lisibles.",
             )

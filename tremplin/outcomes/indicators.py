@@ -22,6 +22,7 @@ from tremplin.accounts.models import Membership, Role
 from tremplin.progress.models import ProgressRecord
 from tremplin.rules import outcomes as rules
 from tremplin.support.models import Deadline
+from tremplin.web.dates import french_date
 
 from .models import (
     ACTIVITY_CREATION_KIND_VALUES,
@@ -321,7 +322,7 @@ def portfolio_per_fte(
         target,
         value,
         f"{_plural(active, 'accompagnement')} professionnel{'s' if active > 1 else ''} en cours "
-        f"le {period.last_day:%d/%m/%Y} (file active) pour {fte_text} ETP de référent·e.",
+        f"le {french_date(period.last_day)} (file active) pour {fte_text} ETP de référent·e.",
         available=True,
         numerator_code=ACTIVE_FILE,
         numerator=active,
@@ -426,8 +427,8 @@ def exit_rate_row(indicator, counts: dict[str, int], target, period: Period):
             indicator,
             target,
             None,
-            f"Aucun accompagnement {programme} terminé entre le {period.first_day:%d/%m/%Y} et "
-            f"le {period.last_day:%d/%m/%Y} dont la sortie est classée : pas de taux. "
+            f"Aucun accompagnement {programme} terminé entre le {french_date(period.first_day)} et "
+            f"le {french_date(period.last_day)} dont la sortie est classée : pas de taux. "
             "Élargissez la période ou vérifiez les dates de fin des accompagnements.",
             available=False,
             numerator_code=numerator,

@@ -22,6 +22,7 @@ from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import outcomes as rules
 from tremplin.support.models import SupportEpisode
+from tremplin.web.dates import french_date
 
 
 def _label(kind: rules.SituationKind) -> str:
@@ -390,7 +391,8 @@ class AgreementTarget(models.Model):
         unit = " %" if self.indicator in PERCENTAGE_INDICATORS else " par ETP"
         who = self.operator or "toutes les structures"
         value = f"{self.value.normalize():f}".replace(".", ",")
-        return f"{self.get_indicator_display()} : {value}{unit} ({who}, dès le {self.valid_from:%d/%m/%Y})"
+        since = french_date(self.valid_from)
+        return f"{self.get_indicator_display()} : {value}{unit} ({who}, dès le {since})"
 
     @property
     def is_percentage(self) -> bool:

@@ -12,6 +12,7 @@ from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import Programme, RuleError, interview_cadence
 from tremplin.support.models import Meeting, SupportEpisode
+from tremplin.web.dates import french_date
 from tremplin.web.forms import BootstrapFormMixin
 
 from .models import CollectiveAction, Contact, ProfessionalSupport, support_end
@@ -258,13 +259,13 @@ class CloseForm(BootstrapFormMixin, forms.Form):
         day = self.cleaned_data["ended_on"]
         if day < self.episode.started_on:
             raise forms.ValidationError(
-                f"L'accompagnement a commencé le {self.episode.started_on:%d/%m/%Y} : il ne peut "
-                "pas finir avant. Corrigez la date."
+                f"L'accompagnement a commencé le {french_date(self.episode.started_on)} : il ne "
+                "peut pas finir avant. Corrigez la date."
             )
         end = support_end(self.episode)
         if end and day > end:
             raise forms.ValidationError(
-                f"Le dernier CER se termine le {end:%d/%m/%Y} : l'accompagnement ne peut pas "
+                f"Le dernier CER se termine le {french_date(end)} : l'accompagnement ne peut pas "
                 "aller au-delà sans renouvellement (P5). Corrigez la date ou renouvelez le CER."
             )
         return day

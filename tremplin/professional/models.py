@@ -34,12 +34,9 @@ from tremplin.rules.programmes import (
     validate_cer_chain,
 )
 from tremplin.support.models import Deadline, Meeting, SupportEpisode
+from tremplin.web.dates import french_date
 
 INTERVIEW_KIND = Meeting.Kind.INDIVIDUAL
-
-
-def _fr(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def professional_episodes(user):
@@ -183,7 +180,7 @@ class Cer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"CER n° {self.number} du {_fr(self.start)} au {_fr(self.end)}"
+        return f"CER n° {self.number} du {french_date(self.start)} au {french_date(self.end)}"
 
     @property
     def is_validated(self) -> bool:
@@ -325,7 +322,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} du {_fr(self.on)}"
+        return f"{self.get_channel_display()} du {french_date(self.on)}"
 
 
 class CollectiveActionQuerySet(models.QuerySet):
@@ -376,7 +373,7 @@ class CollectiveAction(models.Model):
         ordering = ["-on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} « {self.theme} » du {_fr(self.on)}"
+        return f"{self.get_kind_display()} « {self.theme} » du {french_date(self.on)}"
 
     def get_absolute_url(self) -> str:
         return reverse("professional:action_detail", args=[self.pk])

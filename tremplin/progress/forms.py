@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tremplin.rules import work_areas
 from tremplin.rules.programmes import RuleError
+from tremplin.web.dates import french_date
 from tremplin.web.forms import BootstrapFormMixin
 
 from .models import Barrier, BarrierAction, Evaluation, EvaluationScore, ProgressRecord, WorkedItem
@@ -180,7 +181,7 @@ class BarrierActionForm(BootstrapFormMixin, forms.ModelForm):
         identified = self.instance.barrier.identified_on
         if day and day < identified:
             raise ValidationError(
-                f"L'action précède l'identification du frein ({identified:%d/%m/%Y}) : "
+                f"L'action précède l'identification du frein ({french_date(identified)}) : "
                 "corrigez la date."
             )
         return day

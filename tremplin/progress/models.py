@@ -26,10 +26,7 @@ from tremplin.accounts import audit
 from tremplin.rules import work_areas
 from tremplin.rules.programmes import RuleError
 from tremplin.support.models import SupportEpisode
-
-
-def _fr(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+from tremplin.web.dates import french_date
 
 
 def visible_episodes(user):
@@ -121,7 +118,7 @@ class ProgressRecord(models.Model):
             day = getattr(self, name)
             if day and started and day < started:
                 errors[name] = (
-                    f"Cette date précède le début de l'accompagnement ({_fr(started)}) : "
+                    f"Cette date précède le début de l'accompagnement ({french_date(started)}) : "
                     "indiquez une date pendant l'accompagnement (P6, P10)."
                 )
         if errors:
@@ -177,7 +174,7 @@ class Evaluation(models.Model):
         indexes = [models.Index(fields=["episode", "evaluated_on"])]
 
     def __str__(self) -> str:
-        return f"Évaluation du {_fr(self.evaluated_on)}"
+        return f"Évaluation du {french_date(self.evaluated_on)}"
 
     def clean(self):
         episode = self.episode
@@ -185,22 +182,23 @@ class Evaluation(models.Model):
             raise ValidationError(
                 {
                     "evaluated_on": f"L'évaluation précède le début de l'accompagnement "
-                    f"({_fr(episode.started_on)}) : datez-la pendant l'accompagnement (P6)."
+                    f"({french_date(episode.started_on)}) : datez-la pendant l'accompagnement (P6)."
                 }
             )
         if self.evaluated_on and episode.ended_on and self.evaluated_on > episode.ended_on:
             raise ValidationError(
                 {
                     "evaluated_on": f"L'évaluation suit la fin de l'accompagnement "
-                    f"({_fr(episode.ended_on)}) : datez-la pendant l'accompagnement (P6)."
+                    f"({french_date(episode.ended_on)}) : datez-la pendant l'accompagnement (P6)."
                 }
             )
         today = timezone.localdate()
         if self.evaluated_on and self.evaluated_on > today:
             raise ValidationError(
                 {
-                    "evaluated_on": f"L'évaluation est datée du {_fr(self.evaluated_on)}, dans "
-                    f"le futur : indiquez le jour où elle a eu lieu (au plus tard le {_fr(today)})."
+                    "evaluated_on": f"L'évaluation est datée du {french_date(self.evaluated_on)}, "
+                    "dans le futur : indiquez le jour où elle a eu lieu (au plus tard le "
+                    f"{french_date(today)})."
                 }
             )
         if self.evaluated_on:
@@ -287,7 +285,7 @@ class Barrier(models.Model):
             raise ValidationError(
                 {
                     "lifted_on": f"Le frein ne peut pas être levé avant d'avoir été identifié "
-                    f"({_fr(self.identified_on)}) : corrigez l'une des deux dates."
+                    f"({french_date(self.identified_on)}) : corrigez l'une des deux dates."
                 }
             )
 
@@ -309,7 +307,7 @@ class BarrierAction(models.Model):
         ordering = ["done_on", "id"]
 
     def __str__(self) -> str:
-        return f"{_fr(self.done_on)} — {self.description}"
+        return f"{french_date(self.done_on)} — {self.description}"
 
 
 for _model in (ProgressRecord, WorkedItem, Evaluation, EvaluationScore, Barrier, BarrierAction):

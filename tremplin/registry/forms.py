@@ -10,6 +10,7 @@ from tremplin.accounts.models import Membership, Organisation, Role, Territory, 
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import IdentifierError
 from tremplin.rules.situation import duration_band, rsa_seniority_months
+from tremplin.web.dates import french_date
 from tremplin.web.forms import BootstrapFormMixin, naf_code_input
 
 from .models import Beneficiary, Employer, Tutor
@@ -179,7 +180,8 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
         today = timezone.localdate()
         if birth_date > today:
             raise forms.ValidationError(
-                f"La date de naissance {birth_date:%d/%m/%Y} est dans le futur : vérifiez l'année."
+                f"La date de naissance {french_date(birth_date)} est dans le futur : "
+                "vérifiez l'année."
             )
         if birth_date > today.replace(year=today.year - MINIMUM_AGE_YEARS):
             raise forms.ValidationError(

@@ -33,12 +33,9 @@ from tremplin.rules.programmes import (
     hour_budget,
     in_employment_plan,
 )
+from tremplin.web.dates import french_date, french_datetime
 
 from . import deliverables as deliverable_items
-
-
-def _fr(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 class SupportEpisodeQuerySet(models.QuerySet):
@@ -427,8 +424,8 @@ class Deadline(models.Model):
     @property
     def due_display(self) -> str:
         if self.due_at:
-            return f"{to_paris(self.due_at):%d/%m/%Y à %H:%M}"
-        return _fr(self.due_on)
+            return french_datetime(self.due_at)
+        return french_date(self.due_on)
 
     @property
     def is_open(self) -> bool:
@@ -548,7 +545,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} du {to_paris(self.starts_at):%d/%m/%Y %H:%M}"
+        return f"{self.get_kind_display()} du {french_datetime(self.starts_at, ' ')}"
 
     @property
     def duration(self) -> dt.timedelta:
@@ -563,9 +560,9 @@ class Meeting(models.Model):
         if self.starts_at and start and to_paris(self.starts_at).date() < start:
             raise ValidationError(
                 {
-                    "starts_at": f"La rencontre du {to_paris(self.starts_at):%d/%m/%Y} précède le "
-                    f"début du contrat ({_fr(start)}) : l'accompagnement commence à l'embauche "
-                    "(A5). Corrigez la date."
+                    "starts_at": f"La rencontre du {french_date(self.starts_at)} précède le "
+                    f"début du contrat ({french_date(start)}) : l'accompagnement commence à "
+                    "l'embauche (A5). Corrigez la date."
                 }
             )
 
@@ -591,7 +588,7 @@ class Refusal(models.Model):
         ordering = ["-on", "-id"]
 
     def __str__(self) -> str:
-        return f"Refus de {self.get_by_display().lower()} le {_fr(self.on)}"
+        return f"Refus de {self.get_by_display().lower()} le {french_date(self.on)}"
 
 
 class EpisodeRupture(models.Model):
@@ -630,7 +627,7 @@ class EpisodeRupture(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Rupture connue le {to_paris(self.known_at):%d/%m/%Y à %H:%M}"
+        return f"Rupture connue le {french_datetime(self.known_at)}"
 
     def as_rule(self) -> Rupture:
         return Rupture(known_at=to_paris(self.known_at), on=self.last_day)

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from tremplin.accounts.models import Membership, Role
-from tremplin.rules.calendar import to_paris
+from tremplin.web.dates import french_date, french_datetime
 
 from .models import Deadline, Document, EpisodeRupture, Notification, Refusal
 
@@ -119,7 +119,7 @@ def refusal_message(refusal: Refusal) -> Message | None:
             f"Bonjour {episode.rsa_adviser_display},\n\n"
             f"{refusal.get_by_display()} a refusé l'accompagnement dans l'emploi de "
             f"{episode.beneficiary} (employeur : {episode.employer or '—'}) le "
-            f"{refusal.on:%d/%m/%Y}.\n\nMotif : {refusal.reason}\n\n"
+            f"{french_date(refusal.on)}.\n\nMotif : {refusal.reason}\n\n"
             "Nous vous le signalons dans les plus brefs délais, comme le prévoit l'annexe "
             "technique de l'accompagnement (A9).\n\n"
             f"{episode.referent.get_full_name() if episode.referent else ''}\n"
@@ -144,7 +144,7 @@ def rupture_messages(rupture: EpisodeRupture, evidence: Document | None = None) 
     body = (
         f"Bonjour,\n\nL'opérateur {episode.operator or ''} vous informe de la rupture du "
         f"contrat de {episode.beneficiary} (employeur : {episode.employer or '—'}), connue le "
-        f"{to_paris(rupture.known_at):%d/%m/%Y à %H:%M}, à l'initiative de "
+        f"{french_datetime(rupture.known_at)}, à l'initiative de "
         f"{rupture.get_initiative_display().lower()}.\n\nMotif : {rupture.reason}\n"
         f"Concertation préalable : {'oui' if rupture.concertation_held else 'non'}.\n"
         + (f"Pièce jointe : {evidence.title}.\n" if evidence is not None else "")

@@ -15,6 +15,7 @@ from tremplin.rules.outcomes import (
     classify_exit,
     exit_case_from_mapping,
 )
+from tremplin.web.dates import french_date
 
 # A user error exits with 2, like a command-line usage error (argparse does the same).
 USER_ERROR_EXIT_CODE = 2
@@ -89,7 +90,7 @@ class Command(BaseCommand):
         programme = PROGRAMME_LABELS[case.programme]
         self.stdout.write(
             f"{programme[0].upper()}{programme[1:]}, sortie évaluée le "
-            f"{case.evaluation_date:%d/%m/%Y} : {result.category_label} ({verdict}). "
+            f"{french_date(case.evaluation_date)} : {result.category_label} ({verdict}). "
             f"{result.explanation}"
         )
 

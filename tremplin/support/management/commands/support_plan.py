@@ -32,6 +32,7 @@ from tremplin.rules.programmes import (
     parameter,
     parse_contract_type,
 )
+from tremplin.web.dates import french_date, french_datetime
 
 BAD_INPUT = 2
 
@@ -77,8 +78,8 @@ def _iso(value: dt.date | dt.datetime) -> str:
 
 def _french(value: dt.date | dt.datetime) -> str:
     if isinstance(value, dt.datetime):
-        return f"{to_paris(value):%d/%m/%Y à %H:%M} (heure de Paris)"
-    return f"{value:%d/%m/%Y}"
+        return f"{french_datetime(value)} (heure de Paris)"
+    return french_date(value)
 
 
 def plan_as_json(plan: SupportPlan, contract_start: dt.date) -> dict[str, object]:
