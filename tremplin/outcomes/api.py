@@ -18,11 +18,11 @@ from ninja import Router, Schema, Status
 
 from tremplin.rules.outcomes import (
     ExitInputError,
-    Programme,
     SituationKind,
     classify_exit,
     exit_case_from_mapping,
 )
+from tremplin.rules.programmes import Programme
 
 outcomes_router = Router(tags=["Sorties"])
 

@@ -8,7 +8,8 @@ import dataclasses
 import datetime
 from collections.abc import Sequence
 
-from tremplin.rules.outcomes import ExitCase, Programme, Situation, exit_case_errors
+from tremplin.rules.outcomes import ExitCase, Situation, exit_case_errors
+from tremplin.rules.programmes import Programme
 
 
 def _without_supported_flag(situation: Situation) -> Situation:

@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from tremplin.rules import outcomes as rules
+from tremplin.rules.programmes import Programme
 from tremplin.support.models import EpisodeRupture, SupportEpisode
 
 from .models import Situation, SupportExit
@@ -29,7 +30,7 @@ MEASURE_WINDOW_PARAMETER = "in_employment_measure_window_months"
 
 
 def window_end_of(programme: str, support_end: datetime.date) -> datetime.date:
-    if programme == rules.Programme.IN_EMPLOYMENT:
+    if programme == Programme.IN_EMPLOYMENT:
         months = int(rules.outcome_parameter(MEASURE_WINDOW_PARAMETER, support_end))
         return rules.add_months(support_end, months)
     return support_end
@@ -42,8 +43,7 @@ def _rules_situations(episode: SupportEpisode, situations) -> tuple[rules.Situat
         # Rule A1: one supported CUI-CIE per support. A person may have had others in
         # earlier supports: only the one signed at this support's hiring date counts here.
         if value.supported_contract and (
-            episode.programme != rules.Programme.IN_EMPLOYMENT
-            or situation.start != episode.support_start
+            episode.programme != Programme.IN_EMPLOYMENT or situation.start != episode.support_start
         ):
             value = dataclasses.replace(value, supported_contract=False)
         converted.append(value)
@@ -56,7 +56,7 @@ def exit_case(episode: SupportEpisode, situations, today: datetime.date) -> rule
         return None
     window_end = window_end_of(episode.programme, episode.ended_on)
     return rules.ExitCase(
-        programme=rules.Programme(episode.programme),
+        programme=Programme(episode.programme),
         support_start=episode.support_start,
         support_end=episode.ended_on,
         evaluation_date=min(today, window_end),

@@ -10,6 +10,8 @@ from django.utils import timezone
 from tremplin.accounts.models import Membership, Organisation, Role, Territory, User
 from tremplin.registry.models import Employer
 from tremplin.rules import outcomes as rules
+from tremplin.rules.programmes import Programme
+from tremplin.support.models import ProgrammeChoices
 from tremplin.web.dates import french_date
 from tremplin.web.forms import BootstrapFormMixin
 
@@ -127,10 +129,7 @@ class ExitFrameForm(BootstrapFormMixin, forms.Form):
 
     programme = forms.ChoiceField(
         label="Programme",
-        choices=[
-            (programme.value, label.capitalize())
-            for programme, label in rules.PROGRAMME_LABELS.items()
-        ],
+        choices=ProgrammeChoices.choices,
     )
     support_start = forms.DateField(label="Début de l'accompagnement", widget=forms.DateInput)
     support_end = forms.DateField(
@@ -153,7 +152,7 @@ class ExitFrameForm(BootstrapFormMixin, forms.Form):
     def exit_case(self, situations) -> rules.ExitCase:
         data = self.cleaned_data
         return rules.ExitCase(
-            programme=rules.Programme(data["programme"]),
+            programme=Programme(data["programme"]),
             support_start=data["support_start"],
             support_end=data.get("support_end"),
             evaluation_date=data["evaluation_date"],
@@ -190,13 +189,7 @@ class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
     programme = forms.ChoiceField(
         label="Programme",
         required=False,
-        choices=[
-            ("", "Les deux programmes"),
-            *[
-                (p.value, label[0].upper() + label[1:])
-                for p, label in rules.PROGRAMME_LABELS.items()
-            ],
-        ],
+        choices=[("", "Les deux programmes"), *ProgrammeChoices.choices],
     )
     du = forms.DateField(label="Du", widget=forms.DateInput)
     au = forms.DateField(label="Au", widget=forms.DateInput)

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast, Coalesce, TruncMonth
 from tremplin.accounts.models import Membership, Role
 from tremplin.progress.models import ProgressRecord
 from tremplin.rules import outcomes as rules
+from tremplin.rules.programmes import Programme
 from tremplin.support.models import Deadline
 from tremplin.web.dates import french_date
 
@@ -331,8 +332,8 @@ def portfolio_per_fte(
 
 # --- the agreements' rates, over the classified exits of the ended supports -----------------
 
-IN_EMPLOYMENT = rules.Programme.IN_EMPLOYMENT.value
-PROFESSIONAL = rules.Programme.PROFESSIONAL.value
+IN_EMPLOYMENT = Programme.IN_EMPLOYMENT.value
+PROFESSIONAL = Programme.PROFESSIONAL.value
 CLASSIFIED = ~Q(category="")
 
 

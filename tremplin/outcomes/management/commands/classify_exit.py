@@ -9,12 +9,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tremplin.rules.outcomes import (
-    PROGRAMME_LABELS,
-    ExitInputError,
-    classify_exit,
-    exit_case_from_mapping,
-)
+from tremplin.rules.outcomes import ExitInputError, classify_exit, exit_case_from_mapping
+from tremplin.support.models import ProgrammeChoices
 from tremplin.web.dates import french_date
 
 # A user error exits with 2, like a command-line usage error (argparse does the same).
@@ -87,9 +83,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
         verdict = "positive" if result.positive else "non positive"
-        programme = PROGRAMME_LABELS[case.programme]
+        programme = ProgrammeChoices(case.programme).label
         self.stdout.write(
-            f"{programme[0].upper()}{programme[1:]}, sortie évaluée le "
+            f"{programme}, sortie évaluée le "
             f"{french_date(case.evaluation_date)} : {result.category_label} ({verdict}). "
             f"{result.explanation}"
         )
