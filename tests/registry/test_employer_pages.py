@@ -67,6 +67,31 @@ def test_duplicate_siret_links_to_the_existing_employer(logged, territory):
     assert Employer.objects.count() == 1
 
 
+def test_a_siret_saved_by_someone_else_meanwhile_is_refused_in_french(
+    logged, territory, monkeypatch
+):
+    # Another agent saves the same SIRET between this form's checks and its insert: the
+    # unique index refuses the insert, the page says so and keeps what was typed.
+    from tremplin.registry import forms
+
+    existing = factories.EmployerFactory(territory=territory, siret="73282932000074")
+    monkeypatch.setattr(
+        forms.EmployerForm,
+        "clean_siret",
+        lambda form: forms.clean_identifier(
+            forms.identifiers.normalize_siret, form.cleaned_data["siret"]
+        ),
+    )
+    monkeypatch.setattr(forms.EmployerForm, "validate_unique", lambda form: None)
+    response = logged.post(reverse("registry:employer_create"), employer_data(territory))
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "vient d'être enregistré pendant votre saisie" in page
+    assert "Rien n'a été enregistré" in page
+    assert 'value="Menuiserie Kieffer"' in response.content.decode()
+    assert list(Employer.objects.values_list("pk", flat=True)) == [existing.pk]
+
+
 def test_unknown_naf_code_is_refused_citing_f1_and_the_form_is_kept(logged, territory):
     # 16.23 (menuiseries et charpentes) has one sub-class, Z: 16.23A names nothing.
     response = logged.post(

@@ -22,6 +22,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from pygal import StackedBar
+from pygal.style import DefaultStyle
 
 from tremplin.registry.models import Beneficiary
 from tremplin.rules import aid
@@ -438,10 +440,7 @@ def forecast(queryset, start_key: str, months: int = FORECAST_MONTHS) -> list[Fo
 
 def forecast_chart_svg(rows: list[ForecastMonth]) -> str:
     """A stacked bar chart per funder, rendered on the server (DESIGN.md: pygal)."""
-    import pygal
-    from pygal.style import DefaultStyle
-
-    chart = pygal.StackedBar(
+    chart = StackedBar(
         style=DefaultStyle,
         height=360,
         x_label_rotation=45,
