@@ -6,12 +6,14 @@ import html
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
 from tests.conventions.factories import ConventionFactory
+from tremplin.conventions.forms import SuspensionForm
 from tremplin.conventions.models import Amendment, Convention, Rupture, Suspension
 
 pytestmark = pytest.mark.django_db
@@ -443,6 +445,11 @@ def test_unpaid_suspension_lowers_the_aid_and_late_report_is_flagged(
     assert response.status_code == 302
     suspension = Suspension.objects.get()
     assert suspension.reported_late  # rule F12: 7 days
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"{suspension} enregistrée.",
+        "L'employeur devait signaler la suspension au plus tard le 08/05/2025 "
+        "(7 jours, règle F12).",
+    ]
     page = page_text(referent_client.get(my_signed_convention.get_absolute_url()))
     assert "10 j de suspension sans rémunération" in page
     assert "hors délai" in page
@@ -454,6 +461,23 @@ def test_suspension_with_dates_reversed_is_refused(referent_client, my_signed_co
         {"start": "2025-05-10", "end": "2025-05-01", "reason": "work_evaluation"},
     )
     assert "règle C9" in page_text(response)
+    assert not Suspension.objects.exists()
+
+
+def test_a_draft_is_not_suspended_c9(referent_client, my_convention):
+    # Rule C9 suspends a running contract: the form refuses a convention not yet signed.
+    data = {"start": "2025-05-01", "end": "2025-05-10", "reason": "work_evaluation"}
+    form = SuspensionForm(data, convention=my_convention)
+    assert not form.is_valid()
+    assert form.non_field_errors() == [
+        "Seule une convention signée peut être suspendue (règle C9)."
+    ]
+    response = referent_client.post(
+        reverse("conventions:suspension_create", args=[my_convention.pk]), data
+    )
+    page = page_text(response)
+    assert "Seule une convention signée peut être suspendue (règle C9)." in page
+    assert 'value="2025-05-10"' in page  # nothing typed is lost
     assert not Suspension.objects.exists()
 
 
