@@ -62,6 +62,49 @@ def _event(uid: str, stamp: str, fields: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
+def meeting_event(meeting, stamp: str, host: str) -> list[str]:
+    person = str(meeting.episode.beneficiary)
+    return _event(
+        f"meeting-{meeting.pk}@{host}",
+        stamp,
+        [
+            ("DTSTART", _utc(meeting.starts_at)),
+            ("DTEND", _utc(meeting.ends_at)),
+            ("SUMMARY", escape_text(f"{meeting.get_kind_display()} — {person}")),
+            ("LOCATION", escape_text(meeting.get_place_display())),
+            ("DESCRIPTION", escape_text(meeting.participants or "")),
+        ],
+    )
+
+
+def deadline_event(deadline, stamp: str, host: str) -> list[str]:
+    """An all-day event on the due day, or 15 minutes at the due moment (hours, A14)."""
+    person = str(deadline.episode.beneficiary)
+    if deadline.due_at:
+        when = [
+            ("DTSTART", _utc(deadline.due_at)),
+            ("DTEND", _utc(deadline.due_at + dt.timedelta(minutes=15))),
+        ]
+    else:
+        when = [
+            ("DTSTART;VALUE=DATE", deadline.due_on.strftime("%Y%m%d")),
+            ("DTEND;VALUE=DATE", (deadline.due_on + dt.timedelta(days=1)).strftime("%Y%m%d")),
+        ]
+    description = f"{deadline.label} ({deadline.rule}), état : {deadline.get_state_display()}."
+    if deadline.note:
+        description += f"\n{deadline.note}"
+    return _event(
+        f"deadline-{deadline.pk}@{host}",
+        stamp,
+        [
+            *when,
+            ("SUMMARY", escape_text(f"Échéance : {deadline.label} — {person}")),
+            ("DESCRIPTION", escape_text(description)),
+            ("TRANSP", "TRANSPARENT"),
+        ],
+    )
+
+
 def feed_for(user, now: dt.datetime | None = None) -> str:
     now = now or timezone.now()
     stamp = _utc(now)
@@ -92,46 +135,8 @@ def feed_for(user, now: dt.datetime | None = None) -> str:
         f"X-WR-CALNAME:{escape_text('Tremplin — ' + user.get_full_name())}",
     ]
     for meeting in meetings:
-        person = str(meeting.episode.beneficiary)
-        description = meeting.participants or ""
-        lines += _event(
-            f"meeting-{meeting.pk}@{host}",
-            stamp,
-            [
-                ("DTSTART", _utc(meeting.starts_at)),
-                ("DTEND", _utc(meeting.ends_at)),
-                ("SUMMARY", escape_text(f"{meeting.get_kind_display()} — {person}")),
-                ("LOCATION", escape_text(meeting.get_place_display())),
-                ("DESCRIPTION", escape_text(description)),
-            ],
-        )
+        lines += meeting_event(meeting, stamp, host)
     for deadline in deadlines:
-        person = str(deadline.episode.beneficiary)
-        if deadline.due_at:
-            when = [
-                ("DTSTART", _utc(deadline.due_at)),
-                ("DTEND", _utc(deadline.due_at + dt.timedelta(minutes=15))),
-            ]
-        else:
-            when = [
-                ("DTSTART;VALUE=DATE", deadline.due_on.strftime("%Y%m%d")),
-                ("DTEND;VALUE=DATE", (deadline.due_on + dt.timedelta(days=1)).strftime("%Y%m%d")),
-            ]
-        lines += _event(
-            f"deadline-{deadline.pk}@{host}",
-            stamp,
-            [
-                *when,
-                ("SUMMARY", escape_text(f"Échéance : {deadline.label} — {person}")),
-                (
-                    "DESCRIPTION",
-                    escape_text(
-                        f"{deadline.label} ({deadline.rule}), état : {deadline.get_state_display()}."
-                        + (f"\n{deadline.note}" if deadline.note else "")
-                    ),
-                ),
-                ("TRANSP", "TRANSPARENT"),
-            ],
-        )
+        lines += deadline_event(deadline, stamp, host)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
