@@ -26,7 +26,7 @@ from tremplin.professional.models import (
 )
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import PARIS
-from tremplin.rules.programmes import first_cer_term, propose_cer_renewal
+from tremplin.rules.programmes import Programme, first_cer_term, propose_cer_renewal
 from tremplin.support.models import Meeting, SupportEpisode
 
 DEMO_REFERENT_EMAIL = "referent@tremplin.demo"
@@ -63,7 +63,7 @@ def seed_professional(*, today: dt.date, users: dict) -> dict:
         start = today - relativedelta(months=months_ago, day=1) + dt.timedelta(days=index * 3)
         episode = SupportEpisode.objects.create(
             beneficiary=person,
-            programme="professional",
+            programme=Programme.PROFESSIONAL.value,
             operator=operator,
             referent=referent,
             started_on=start,

@@ -23,6 +23,7 @@ from tremplin.conventions.models import Convention
 from tremplin.outcomes.models import Situation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.calendar import PARIS
+from tremplin.rules.programmes import Programme
 from tremplin.support.models import EpisodeRupture, Meeting, SupportEpisode
 
 # months before the reference day at which the demo's contracts start: from a contract
@@ -126,7 +127,7 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
         adviser_name, adviser_email = RSA_ADVISERS[index % len(RSA_ADVISERS)]
         episode = SupportEpisode.objects.create(
             beneficiary=person,
-            programme="in_employment",
+            programme=Programme.IN_EMPLOYMENT.value,
             referent=person.referent,
             operator=person.operator,
             employer=employer,
