@@ -139,3 +139,17 @@ def test_save_in_savepoint_says_when_nothing_was_saved():
     assert save_in_savepoint(form, constraint_error="Déjà là.") is NOT_SAVED
     assert form.non_field_errors() == ["Déjà là."]
     assert not NOT_SAVED  # falsy, for the callers that only need to know
+
+
+def test_braces_typed_by_the_user_do_not_break_the_message(rendered):
+    request = post({**TYPED, "code": "90", "name": "Territoire {x} {object"})
+    form_page(
+        request,
+        TerritoryForm(request.POST),
+        "territory.html",
+        success="{object} est enregistré.",
+        next_url="/",
+    )
+    assert [str(m) for m in get_messages(request)] == [
+        "Territoire {x} {object (90) est enregistré."
+    ]

@@ -51,6 +51,12 @@ class _NotSaved:
 NOT_SAVED: Any = _NotSaved()
 
 
+def with_object(text: str, saved) -> str:
+    """``text`` with ``{object}`` replaced by what was saved. Not ``str.format``: a message
+    may already hold what the user typed, braces included."""
+    return text.replace("{object}", str(saved))
+
+
 def form_error(request: HttpRequest, text: str = FORM_ERROR) -> None:
     """The message at the top of a page whose form is refused."""
     messages.error(request, text)
@@ -108,8 +114,8 @@ def form_page(
     ``success`` and redirects; an invalid POST, or a save the database refuses, shows the
     form again with what was typed and the errors.
 
-    ``save`` gives what was saved (``form.save`` by default). ``success`` is a message
-    formatted with ``object`` (what was saved), or a function of it. ``after_save`` (a
+    ``save`` gives what was saved (``form.save`` by default). ``success`` is a message where
+    ``{object}`` stands for what was saved, or a function of it. ``after_save`` (a
     function of what was saved) adds what else the page says, e.g. a warning. ``next_url``
     is where to go next, or a function of what was saved; by default, what was saved (its
     ``get_absolute_url``).
@@ -118,7 +124,7 @@ def form_page(
         if form.is_valid():
             saved = save_in_savepoint(form, save, constraint_error=constraint_error)
             if saved is not NOT_SAVED:
-                text = success(saved) if callable(success) else success.format(object=saved)
+                text = success(saved) if callable(success) else with_object(success, saved)
                 if text:
                     messages.success(request, text)
                 if after_save is not None:
@@ -131,8 +137,8 @@ def form_page(
 
 class FormPageMixin:
     """For ``CreateView`` and ``UpdateView``: the save in a savepoint, a database refusal as
-    a French error on the form, the French messages. ``success_message`` is formatted with
-    ``object``; ``after_save()`` runs only when the save went through."""
+    a French error on the form, the French messages. ``{object}`` in ``success_message``
+    stands for what was saved; ``after_save()`` runs only when the save went through."""
 
     success_message = ""
     constraint_error = CONSTRAINT_ERROR
@@ -148,7 +154,7 @@ class FormPageMixin:
             add_validation_error(form, error)
             return self.form_invalid(form)
         if self.success_message:
-            messages.success(self.request, self.success_message.format(object=self.object))
+            messages.success(self.request, with_object(self.success_message, self.object))
         self.after_save()
         return response
 
