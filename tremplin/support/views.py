@@ -25,7 +25,7 @@ from tremplin.accounts import audit
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.programmes import RuleError
 
-from . import calendar_feed, notifications
+from . import calendar_feed, notifications, uploads
 from . import deliverables as deliverable_items
 from .forms import (
     DeliverableForm,
@@ -472,7 +472,7 @@ def deliverable_pdf(request, pk, code):
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{deadline.code}-{deadline.episode.beneficiary.last_name}.pdf".replace(" ", "_")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = uploads.content_disposition(name)
     return response
 
 
@@ -649,7 +649,7 @@ def livret_pdf(request, pk):
     pdf = append_uploaded_pdfs(pdf, [d for d in documents if d.is_pdf])
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"livret-{episode.beneficiary.last_name}.pdf".replace(" ", "_")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = uploads.content_disposition(name)
     return response
 
 
