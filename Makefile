@@ -55,10 +55,10 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	$(BIN)/tremplin makemigrations --check --dry-run
+	TREMPLIN_LOCAL_KEYS=1 $(BIN)/tremplin makemigrations --check --dry-run
 
 bench: install
-	$(BIN)/python -m bench
+	TREMPLIN_LOCAL_KEYS=1 $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -561,6 +561,7 @@ def calendar_link(request):
     return render(request, "support/calendar_link.html", {"feed_url": url})
 
 
+@login_not_required  # the token is the key: calendar applications have no session
 def calendar_ics(request, token):
     """The private feed: no session (calendar applications have none), the token is the key."""
     feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
