@@ -214,6 +214,10 @@ AXES_VERBOSE = False
 # demo leaves it off unless TREMPLIN_OTP_REQUIRED=1), optional for everyone else.
 TREMPLIN_OTP_REQUIRED = env_bool("TREMPLIN_OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("TREMPLIN_OTP_ISSUER", "Tremplin")
+# Wrong codes count as failed logins for the account's lockout (5 in 15 minutes); django-otp's
+# own growing delay after each wrong code would refuse a right code typed just after a typo.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Client address for the audit log and the lockout: X-Forwarded-For is believed only behind
 # TREMPLIN_TRUSTED_PROXIES reverse proxies (0: the peer's address, REMOTE_ADDR).

@@ -42,7 +42,11 @@ def _record_for_account(action, request, email, changes):
 def record_failed_login(sender, credentials, request=None, **kwargs):
     if request is None:  # authenticate() called by code, not a login attempt from the web
         return
-    if getattr(request, "axes_locked_out", False):
+    # Refused by the lockout itself (axes counted nothing for it), not by the password.
+    if (
+        getattr(request, "axes_locked_out", False)
+        and getattr(request, "axes_failures_since_start", None) is None
+    ):
         reason = "compte verrouillé"
     elif credentials.get(STEP_KEY):
         reason = credentials[STEP_KEY]
