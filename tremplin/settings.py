@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -319,17 +319,25 @@ SILENCED_SYSTEM_CHECKS = [
     # would lock out a whole département's office behind one NAT address.
     "axes.W006",
 ]
-# Content-Security-Policy (django-csp): no inline script, style or event handler anywhere.
+# Content-Security-Policy (django-csp): no inline script, event handler or style attribute.
 _form_action = [SELF]
 if TREMPLIN_OIDC_ENABLED and TREMPLIN_OIDC_ISSUER:
     # Logging out of the provider follows the logout form's redirect to its origin.
     _issuer = urlsplit(TREMPLIN_OIDC_ISSUER)
     _form_action.append(f"{_issuer.scheme}://{_issuer.netloc}")
+PYGAL_HIDDEN_STYLE_SHA256 = (
+    "hcUjSVUy038f+0X6P07svdIrF4humQP+99vTrfpW7yw="  # base64 SHA-256 of "opacity: 0"
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # The charts are SVG drawn by pygal on the server, inlined with their own <style>
+        # element (scoped to the chart's id): style elements are allowed inline; of style
+        # attributes, only pygal's hidden tooltip's ``opacity: 0``; scripts never are.
+        "style-src-elem": [SELF, UNSAFE_INLINE],
+        "style-src-attr": ["'unsafe-hashes'", f"'sha256-{PYGAL_HIDDEN_STYLE_SHA256}'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
