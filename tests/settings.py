@@ -10,8 +10,15 @@
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("TREMPLIN_LOCAL_KEYS", "1")
+# The commands some tests run in a subprocess inherit DJANGO_SETTINGS_MODULE=tests.settings:
+# they must find this package wherever they start.
+_ROOT = str(Path(__file__).resolve().parents[1])
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [_ROOT, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != _ROOT)]
+)
 
 from tremplin.settings import *  # noqa: E402, F403
 

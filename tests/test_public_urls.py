@@ -95,3 +95,10 @@ def test_the_health_check_is_public_and_checks_the_database():
     response = Client().get("/sante/")
     assert response.status_code == 200
     assert response.json() == {"statut": "ok", "base_de_donnees": "ok"}
+
+
+def test_the_technical_admin_logs_in_through_the_project_s_login():
+    # Its own login page would skip the lockout and the second factor.
+    response = Client().get("/admin-technique/login/?next=/admin-technique/")
+    assert response.status_code == 302
+    assert response["Location"] == "/compte/connexion/?next=/admin-technique/"

@@ -217,6 +217,7 @@ OTP_TOTP_ISSUER = os.environ.get("TREMPLIN_OTP_ISSUER", "Tremplin")
 # Wrong codes count as failed logins for the account's lockout (5 in 15 minutes); django-otp's
 # own growing delay after each wrong code would refuse a right code typed just after a typo.
 OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the technical admin never shows a device's secret
 OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Client address for the audit log and the lockout: X-Forwarded-For is believed only behind

@@ -164,3 +164,19 @@ def test_an_unknown_address_to_reset_is_explained(client, admin_user):
     client.post(reverse("accounts:login_code"), {"code": current_code(device)})
     response = client.post(reverse("accounts:two_factor_reset"), {"email": "x@exemple.fr"})
     assert "Aucun compte n&#x27;a cette adresse" in response.content.decode()
+
+
+def test_the_technical_admin_resets_too(client, agent_user, settings):
+    from tests.factories import UserFactory
+
+    settings.TREMPLIN_OTP_REQUIRED = False
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    enrol(agent_user)
+    client.force_login(staff)
+    response = client.post(
+        "/admin-technique/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [agent_user.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=agent_user).exists()
+    assert AuditEntry.objects.get(action="otp_reset").changes == {"par": staff.email}
