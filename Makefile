@@ -58,7 +58,7 @@ migrations-check: install
 	TREMPLIN_LOCAL_KEYS=1 $(BIN)/tremplin makemigrations --check --dry-run
 
 bench: install
-	TREMPLIN_LOCAL_KEYS=1 $(BIN)/python -m bench
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
