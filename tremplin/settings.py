@@ -32,7 +32,7 @@ DEBUG = env_bool("TREMPLIN_DEBUG")
 LOCAL_KEYS = DEBUG or env_bool("TREMPLIN_LOCAL_KEYS")
 
 KEYS_MISSING_MESSAGE = (
-    "Tremplin refuse de démarrer : {missing} absente(s) de l'environnement. En production, "
+    "Tremplin refuse de démarrer : il manque {missing} dans l'environnement. En production, "
     "définissez DJANGO_SECRET_KEY (clé secrète de Django) et TREMPLIN_FIELD_KEY (clé Fernet "
     "qui chiffre le NIR et le numéro d'allocataire : la même sur chaque serveur, sauvegardée) ; "
     "sur un poste de développement, TREMPLIN_DEBUG=1 les crée dans var/. / Tremplin will not "
@@ -44,7 +44,7 @@ _missing_keys = [
     name for name in ("DJANGO_SECRET_KEY", "TREMPLIN_FIELD_KEY") if not os.environ.get(name)
 ]
 if _missing_keys and not LOCAL_KEYS:
-    raise ImproperlyConfigured(KEYS_MISSING_MESSAGE.format(missing=", ".join(_missing_keys)))
+    raise ImproperlyConfigured(KEYS_MISSING_MESSAGE.format(missing=" et ".join(_missing_keys)))
 
 
 def secret_from_env_or_file(env_name: str, file_name: str, generate) -> str:

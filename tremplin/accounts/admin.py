@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import ngettext
 
 from . import services
 from .models import ApiToken, AuditEntry, Membership, Organisation, Territory, User
@@ -47,10 +48,17 @@ class UserAdmin(BaseUserAdmin):
     def reset_second_factor(self, request, queryset):
         for user in queryset:
             services.reset_second_factor(user, by=request.user)
+        count = queryset.count()
         self.message_user(
             request,
-            f"Double authentification réinitialisée pour {queryset.count()} compte(s) : "
-            "chacun configurera une nouvelle application à sa prochaine connexion.",
+            ngettext(
+                "Double authentification réinitialisée pour %(count)d compte : il configurera "
+                "une nouvelle application à sa prochaine connexion.",
+                "Double authentification réinitialisée pour %(count)d comptes : chacun "
+                "configurera une nouvelle application à sa prochaine connexion.",
+                count,
+            )
+            % {"count": count},
         )
 
 
