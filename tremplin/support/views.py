@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -25,7 +25,7 @@ from tremplin.accounts import audit
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.programmes import RuleError
 
-from . import calendar_feed, notifications
+from . import calendar_feed, notifications, uploads
 from . import deliverables as deliverable_items
 from .forms import (
     DeliverableForm,
@@ -472,7 +472,7 @@ def deliverable_pdf(request, pk, code):
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{deadline.code}-{deadline.episode.beneficiary.last_name}.pdf".replace(" ", "_")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = uploads.content_disposition(name)
     return response
 
 
@@ -561,6 +561,7 @@ def calendar_link(request):
     return render(request, "support/calendar_link.html", {"feed_url": url})
 
 
+@login_not_required  # the token is the key: calendar applications have no session
 def calendar_ics(request, token):
     """The private feed: no session (calendar applications have none), the token is the key."""
     feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
@@ -649,7 +650,7 @@ def livret_pdf(request, pk):
     pdf = append_uploaded_pdfs(pdf, [d for d in documents if d.is_pdf])
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"livret-{episode.beneficiary.last_name}.pdf".replace(" ", "_")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = uploads.content_disposition(name)
     return response
 
 
