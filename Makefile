@@ -56,7 +56,7 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	$(BIN)/tremplin makemigrations --check --dry-run
+	TREMPLIN_LOCAL_KEYS=1 $(BIN)/tremplin makemigrations --check --dry-run
 
 bench: install
 	$(BIN)/python -m bench

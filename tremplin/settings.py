@@ -7,22 +7,48 @@ e-mail, allowed hosts).
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TREMPLIN_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)  # keys, database and uploads: the service's account only
 
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEBUG = env_bool("TREMPLIN_DEBUG")
+# Development machines only (benchmarks, makemigrations, the test settings): keys generated
+# once into var/ are accepted without TREMPLIN_DEBUG. Never on a server.
+LOCAL_KEYS = DEBUG or env_bool("TREMPLIN_LOCAL_KEYS")
+
+KEYS_MISSING_MESSAGE = (
+    "Tremplin refuse de démarrer : il manque {missing} dans l'environnement. En production, "
+    "définissez DJANGO_SECRET_KEY (clé secrète de Django) et TREMPLIN_FIELD_KEY (clé Fernet "
+    "qui chiffre le NIR et le numéro d'allocataire : la même sur chaque serveur, sauvegardée) ; "
+    "sur un poste de développement, TREMPLIN_DEBUG=1 les crée dans var/. / Tremplin will not "
+    "start: {missing} missing from the environment. In production set DJANGO_SECRET_KEY and "
+    "TREMPLIN_FIELD_KEY (the same Fernet key on every server, backed up); on a development "
+    "machine TREMPLIN_DEBUG=1 creates them in var/."
+)
+_missing_keys = [
+    name for name in ("DJANGO_SECRET_KEY", "TREMPLIN_FIELD_KEY") if not os.environ.get(name)
+]
+if _missing_keys and not LOCAL_KEYS:
+    raise ImproperlyConfigured(KEYS_MISSING_MESSAGE.format(missing=" et ".join(_missing_keys)))
+
+
 def secret_from_env_or_file(env_name: str, file_name: str, generate) -> str:
-    """A secret from the environment, or one generated once into var/ (never committed)."""
+    """A secret from the environment, or (development only) one generated once into var/."""
     if os.environ.get(env_name):
         return os.environ[env_name]
     path = VAR_DIR / file_name
@@ -39,7 +65,6 @@ SECRET_KEY = secret_from_env_or_file(
 FIELD_ENCRYPTION_KEY = secret_from_env_or_file(
     "TREMPLIN_FIELD_KEY", "field_key", lambda: Fernet.generate_key().decode()
 )
-DEBUG = env_bool("TREMPLIN_DEBUG")
 ALLOWED_HOSTS = os.environ.get("TREMPLIN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("TREMPLIN_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
@@ -56,6 +81,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_include_bootstrap",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "tremplin.web",
     "tremplin.accounts",
@@ -73,14 +103,24 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session timeouts, the second factor (tremplin/accounts/security.py).
+    "tremplin.accounts.security.SessionPolicyMiddleware",
+    # Every page needs a login unless its view is marked login_not_required (issue 12).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tremplin.web.request_limits.UploadSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tremplin.accounts.security.NoStoreMiddleware",
     "tremplin.accounts.audit.AuditContextMiddleware",
+    # Last, as django-axes asks: turns a lockout into the login page saying until when.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tremplin.urls"
@@ -116,20 +156,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The database file is readable by the service's account only (issue 12): created 0600
+    # (SQLite gives its -wal and -shm files the same mode), and set so if it already exists.
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if DATABASES["default"]["NAME"] != ":memory:" and _sqlite_file.parent.is_dir():
+        try:
+            _sqlite_file.touch(mode=0o600, exist_ok=True)
+            _sqlite_file.chmod(0o600)
+        except OSError:  # not the file's owner: its mode is the owner's business
+            pass
 # Every request is one transaction: a failing save writes nothing half-way.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login of a locked account (django-axes), even with the right password.
+    "tremplin.accounts.lockout.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The CNIL's recommendation on passwords (délibération n° 2022-100 du 21 juillet 2022), see
+# tremplin/accounts/password_policy.py; Django's checks of similarity and common passwords.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "tremplin.accounts.password_policy.CnilPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -137,6 +189,64 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("TREMPLIN_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Sessions (issue 12): closed after TREMPLIN_SESSION_IDLE_MINUTES without a request, and in
+# any case TREMPLIN_SESSION_MAX_HOURS after the login; the cookie dies with the browser.
+TREMPLIN_SESSION_IDLE_MINUTES = int(os.environ.get("TREMPLIN_SESSION_IDLE_MINUTES", "30"))
+TREMPLIN_SESSION_MAX_HOURS = int(os.environ.get("TREMPLIN_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = TREMPLIN_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login throttling (django-axes): 5 failures for one account, each within 15 minutes of the
+# previous one, lock the account (whatever the address) for 15 minutes after the last one.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# A try during the lockout neither extends it nor counts: it ends 15 minutes after the 5th.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "tremplin.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "tremplin.accounts.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "tremplin.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP + recovery codes): required of département agents and
+# administrators when TREMPLIN_OTP_REQUIRED is on (the default outside debug; `make run`'s
+# demo leaves it off unless TREMPLIN_OTP_REQUIRED=1), optional for everyone else.
+TREMPLIN_OTP_REQUIRED = env_bool("TREMPLIN_OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("TREMPLIN_OTP_ISSUER", "Tremplin")
+# Wrong codes count as failed logins for the account's lockout (5 in 15 minutes); django-otp's
+# own growing delay after each wrong code would refuse a right code typed just after a typo.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the technical admin never shows a device's secret
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Client address for the audit log and the lockout: X-Forwarded-For is believed only behind
+# TREMPLIN_TRUSTED_PROXIES reverse proxies (0: the peer's address, REMOTE_ADDR).
+TREMPLIN_TRUSTED_PROXIES = int(os.environ.get("TREMPLIN_TRUSTED_PROXIES", "0"))
+
+# OpenID Connect login (ProConnect-ready, mozilla-django-oidc), off unless configured; see
+# tremplin/accounts/oidc.py and the README.
+TREMPLIN_OIDC_ENABLED = env_bool("TREMPLIN_OIDC_ENABLED")
+TREMPLIN_OIDC_ISSUER = os.environ.get("TREMPLIN_OIDC_ISSUER", "").rstrip("/")
+TREMPLIN_OIDC_LABEL = os.environ.get("TREMPLIN_OIDC_LABEL", "Se connecter avec ProConnect")
+OIDC_RP_CLIENT_ID = os.environ.get("TREMPLIN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("TREMPLIN_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("TREMPLIN_OIDC_SCOPES", "openid email given_name usual_name")
+OIDC_RP_SIGN_ALGO = os.environ.get("TREMPLIN_OIDC_SIGN_ALGO", "RS256")
+OIDC_CREATE_USER = False  # accounts and memberships are created by an administrator
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+for _name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS", "LOGOUT"):
+    # Explicit endpoints; without them, the issuer's discovery document gives them.
+    if os.environ.get(f"TREMPLIN_OIDC_{_name}_ENDPOINT"):
+        globals()[f"OIDC_OP_{_name}_ENDPOINT"] = os.environ[f"TREMPLIN_OIDC_{_name}_ENDPOINT"]
+if TREMPLIN_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("tremplin.accounts.oidc.OidcBackend")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -153,6 +263,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("TREMPLIN_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Uploads (issue 12): one file at most TREMPLIN_UPLOAD_MAX_MB megabytes (10 holds a scanned
+# contract); a larger request is refused before its body is read, a file cut at the limit
+# (see tremplin/web/request_limits.py). The form's other fields: Django's 2.5 MB.
+TREMPLIN_UPLOAD_MAX_BYTES = int(os.environ.get("TREMPLIN_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "tremplin.web.request_limits.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = os.environ.get(
     "TREMPLIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -173,6 +295,60 @@ TREMPLIN_PAGE_SIZE = 25
 # (empty: the territory's département agents), and the site's address for links in e-mails.
 TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = os.environ.get("TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL", "")
 TREMPLIN_SITE_URL = os.environ.get("TREMPLIN_SITE_URL", "")
+
+# Headers and transport (issue 12). Behind TLS-terminating proxies (TREMPLIN_TRUSTED_PROXIES
+# > 0), the proxy's X-Forwarded-Proto says whether the request came in over HTTPS.
+TREMPLIN_PROXY_SSL_HEADER = os.environ.get("TREMPLIN_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+if TREMPLIN_TRUSTED_PROXIES > 0 and TREMPLIN_PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + TREMPLIN_PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+SECURE_SSL_REDIRECT = env_bool("TREMPLIN_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]  # the proxy's health probe may speak plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("TREMPLIN_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TREMPLIN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("TREMPLIN_HSTS_PRELOAD")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preloading binds the whole domain of the département, not only Tremplin: its
+    # owner decides (TREMPLIN_HSTS_PRELOAD=1), the application does not.
+    "security.W021",
+    # The lockout counts per account, whatever the address (issue 12): a lockout per address
+    # would lock out a whole département's office behind one NAT address.
+    "axes.W006",
+]
+# Content-Security-Policy (django-csp): no inline script, event handler or style attribute.
+_form_action = [SELF]
+if TREMPLIN_OIDC_ENABLED and TREMPLIN_OIDC_ISSUER:
+    # Logging out of the provider follows the logout form's redirect to its origin.
+    _issuer = urlsplit(TREMPLIN_OIDC_ISSUER)
+    _form_action.append(f"{_issuer.scheme}://{_issuer.netloc}")
+PYGAL_HIDDEN_STYLE_SHA256 = (
+    "hcUjSVUy038f+0X6P07svdIrF4humQP+99vTrfpW7yw="  # base64 SHA-256 of "opacity: 0"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The charts are SVG drawn by pygal on the server, inlined with their own <style>
+        # element (scoped to the chart's id): style elements are allowed inline; of style
+        # attributes, only pygal's hidden tooltip's ``opacity: 0``; scripts never are.
+        "style-src-elem": [SELF, UNSAFE_INLINE],
+        "style-src-attr": ["'unsafe-hashes'", f"'sha256-{PYGAL_HIDDEN_STYLE_SHA256}'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": _form_action,
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

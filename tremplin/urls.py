@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from tremplin.web import health
 from tremplin.web import views as web_views
 
 urlpatterns = [
@@ -14,5 +17,11 @@ urlpatterns = [
     path("entreprises/", include("tremplin.companies.urls")),
     path("sorties/", include("tremplin.outcomes.urls")),
     path("api/v1/", include("tremplin.api.urls")),
+    path("sante/", health.health, name="health"),
+    # The technical admin's own login page would skip the throttling and the second factor.
+    path(
+        "admin-technique/login/",
+        login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    ),
     path("admin-technique/", admin.site.urls),
 ]

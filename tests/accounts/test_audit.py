@@ -77,3 +77,50 @@ def test_inverted_dates_are_explained(client, admin_user):
     client.force_login(admin_user)
     page = client.get("/compte/journal/", {"since": "2026-02-01", "until": "2026-01-01"})
     assert "inversez-les" in page.content.decode()
+
+
+def test_the_database_refuses_a_delete_behind_the_orm(entry, settings):
+    # PostgreSQL: migration 0002's trigger; SQLite: migration 0003's (issue 12).
+    settings.TREMPLIN_AUDIT_PURGE_ALLOWED = False
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM accounts_auditentry WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+class _Request:
+    def __init__(self, remote, forwarded=None):
+        self.META = {"REMOTE_ADDR": remote}
+        if forwarded is not None:
+            self.META["HTTP_X_FORWARDED_FOR"] = forwarded
+
+
+def test_a_forged_forwarded_for_is_ignored_without_trusted_proxies(settings):
+    settings.TREMPLIN_TRUSTED_PROXIES = 0
+    assert audit.client_ip(_Request("203.0.113.5", "10.6.6.6")) == "203.0.113.5"
+
+
+def test_behind_one_trusted_proxy_the_client_is_the_last_forwarded_address(settings):
+    settings.TREMPLIN_TRUSTED_PROXIES = 1
+    # The client wrote "10.6.6.6" itself; the proxy appended the address it saw.
+    request = _Request("127.0.0.1", "10.6.6.6, 198.51.100.23")
+    assert audit.client_ip(request) == "198.51.100.23"
+
+
+def test_behind_two_trusted_proxies(settings):
+    settings.TREMPLIN_TRUSTED_PROXIES = 2
+    request = _Request("127.0.0.1", "10.6.6.6, 198.51.100.23, 192.0.2.10")
+    assert audit.client_ip(request) == "198.51.100.23"
+    # Fewer hops than proxies, or garbage: the peer's address.
+    assert audit.client_ip(_Request("127.0.0.1", "198.51.100.23")) == "127.0.0.1"
+    assert audit.client_ip(_Request("127.0.0.1", "x, <script>")) == "127.0.0.1"
+
+
+def test_the_audit_log_records_the_trusted_address(client, settings, referent_user):
+    settings.TREMPLIN_TRUSTED_PROXIES = 1
+    client.post(
+        "/compte/connexion/",
+        {"username": referent_user.email, "password": factories.PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="10.6.6.6, 198.51.100.23",
+    )
+    assert AuditEntry.objects.get(action="login").ip_address == "198.51.100.23"

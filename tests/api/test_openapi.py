@@ -5,6 +5,23 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client, referent_user):
+    """The documentation needs a login (issue 12): a signed-in referent reads it."""
+    client.force_login(referent_user)
+    return client
+
+
+def test_the_documentation_needs_a_login(django_user_model):
+    from django.test import Client
+
+    anonymous = Client()
+    for url in ("/api/v1/docs", "/api/v1/openapi.json", "/api/v1/docs/assets/swagger-ui.css"):
+        response = anonymous.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/compte/connexion/?next="), url
+
+
 def test_the_openapi_document_lists_the_endpoints(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests import factories
+from tests.accounts import otp
 
 # Playwright's sync API runs an event loop in the test's thread: without this, every ORM
 # call made by a test (factories, assertions on the database) raises
@@ -89,13 +90,38 @@ def page(new_page) -> Page:
     return new_page()
 
 
-def log_in(page: Page, user, password: str = factories.PASSWORD) -> Page:
-    """Log in through the real form, as a person would, and land on the home page."""
-    page.goto("/compte/connexion/")
+@pytest.fixture(autouse=True)
+def _second_factor_required(settings):
+    """As in production: département agents and administrators need their authenticator."""
+    settings.TREMPLIN_OTP_REQUIRED = True
+
+
+def log_in(
+    page: Page,
+    user,
+    password: str = factories.PASSWORD,
+    next_url: str = "",
+    heading: str | None = "Bonjour",
+) -> Page:
+    """Log in through the real form, as a person would, and land on the home page (or
+    ``next_url``). A person whose role needs a second factor has an authenticator (set up
+    here if they have none yet) and types its current code, as on their phone."""
+    from tremplin.accounts.security import second_factor_required
+    from tremplin.accounts.services import confirmed_totp
+
+    device = confirmed_totp(user)
+    if device is None and second_factor_required(user):
+        device = otp.enrol(user)
+    page.goto("/compte/connexion/" + (f"?next={next_url}" if next_url else ""))
     page.get_by_label("Adresse électronique").fill(user.email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    if device is not None:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Double authentification")
+        page.get_by_label("Code de vérification").fill(otp.current_code(device))
+        page.get_by_role("button", name="Valider").click()
+    if heading:
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
     return page
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import assert_accessible
 from tests.conventions.factories import ConventionFactory, shipped_order
 from tremplin.conventions.models import AidOrder, Convention
@@ -112,10 +113,8 @@ def test_referent_sees_live_checks_accepts_the_proposed_rate_and_signs(
 
 def test_agent_enters_a_new_order_and_it_is_listed(page: Page, operator):
     agent = factories.department_agent(operator.territory)
-    page.goto("/compte/connexion/?next=/conventions/arretes/nouveau/")
-    page.get_by_label("Adresse électronique").fill(agent.email)
-    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    # An agent: the password, then the authenticator's code (issue 12).
+    log_in(page, agent, next_url="/conventions/arretes/nouveau/", heading=None)
     expect(page.get_by_role("heading", level=1)).to_have_text("Saisir un nouvel arrêté préfectoral")
     assert_accessible(page, "La saisie d'un arrêté")
     field(page, "En vigueur à partir du").fill("2026-01-01")

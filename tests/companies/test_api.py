@@ -161,7 +161,8 @@ def test_offer_matches_with_reasons(api_as, referent_user, operator, employer, p
     assert row["reasons"][0] == "Même métier (code ROME K2204)"
 
 
-def test_routes_are_in_the_openapi_document(client):
+def test_routes_are_in_the_openapi_document(client, referent_user):
+    client.force_login(referent_user)  # the OpenAPI document needs a login (issue 12)
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {
         "/api/v1/offers",

@@ -531,7 +531,8 @@ def test_immersion_refused_in_a_cie(referent_client, my_signed_convention):
 # --- Simulator -------------------------------------------------------------------------------
 
 
-def test_simulator_page_gives_the_schedule(client):
+def test_simulator_page_gives_the_schedule(client, referent_user):
+    client.force_login(referent_user)  # every page needs a login (issue 12)
     response = client.get(
         reverse("conventions:simulator"),
         {"rate": "47", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},
@@ -540,7 +541,8 @@ def test_simulator_page_gives_the_schedule(client):
     assert "344,98 €" in page and "3 784,00 €" in page
 
 
-def test_simulator_page_refuses_a_rate_above_the_cap(client):
+def test_simulator_page_refuses_a_rate_above_the_cap(client, referent_user):
+    client.force_login(referent_user)  # every page needs a login (issue 12)
     response = client.get(
         reverse("conventions:simulator"),
         {"rate": "60", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import ngettext
 
+from . import services
 from .models import ApiToken, AuditEntry, Membership, Organisation, Territory, User
 
 admin.site.site_header = "Tremplin — administration technique"
@@ -40,6 +42,24 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "first_name", "last_name", "password1", "password2"]})
     ]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Réinitialiser la double authentification")
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            services.reset_second_factor(user, by=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "Double authentification réinitialisée pour %(count)d compte : il configurera "
+                "une nouvelle application à sa prochaine connexion.",
+                "Double authentification réinitialisée pour %(count)d comptes : chacun "
+                "configurera une nouvelle application à sa prochaine connexion.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(ApiToken)

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, db, security, signals  # noqa: F401
+
+        db.install()

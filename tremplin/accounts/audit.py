@@ -9,8 +9,10 @@ of the models registered here; views and API call ``record_view`` when they show
 import contextvars
 import datetime
 import decimal
+import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_init, post_save
 
 from .models import AuditEntry
@@ -43,9 +45,30 @@ def reset_context(token) -> None:
     _context.reset(token)
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's address: the peer's (REMOTE_ADDR), unless Tremplin runs behind
+    ``TREMPLIN_TRUSTED_PROXIES`` reverse proxies; then the address the outermost trusted
+    proxy saw, the N-th from the right of X-Forwarded-For (each proxy appends its peer;
+    what the client wrote itself stands further left and is ignored)."""
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", "") or "")
+    proxies = settings.TREMPLIN_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    return _valid_ip(hops[-proxies]) or remote
+
+
 def context_from_request(request, source: str = "web") -> AuditContext:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip_address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+    ip_address = client_ip(request)
     return AuditContext(
         user=getattr(request, "user", None),
         ip_address=ip_address or None,

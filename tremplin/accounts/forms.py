@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 
 from tremplin.web.forms import BootstrapFormMixin
 
-from .models import AuditEntry
+from .models import AuditEntry, User
 
 
 class LoginForm(BootstrapFormMixin, auth_forms.AuthenticationForm):
@@ -30,6 +30,42 @@ class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
     pass
+
+
+class OtpCodeForm(BootstrapFormMixin, forms.Form):
+    """The second step of the login: the authenticator's code, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=16,
+        help_text="Les 6 chiffres affichés par votre application d'authentification, ou l'un "
+        "de vos codes de secours.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class OtpResetForm(BootstrapFormMixin, forms.Form):
+    email = forms.EmailField(
+        label="Adresse électronique de la personne",
+        help_text="Sa double authentification est retirée : à sa prochaine connexion, elle "
+        "configure une nouvelle application (obligatoire pour les agents du département et "
+        "les administrateurs).",
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                "Aucun compte n'a cette adresse : vérifiez-la (elle est celle de la connexion)."
+            )
+        self.user = user
+        return email
 
 
 class ApiTokenForm(BootstrapFormMixin, forms.Form):

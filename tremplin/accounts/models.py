@@ -225,7 +225,8 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """Append-only: who did what to which record, when and from where.
 
-    Updates are refused by the ORM and by a database trigger (see the migration).
+    Updates and deletions are refused by the ORM and by database triggers (see the
+    migrations 0002 and 0003).
     """
 
     class Action(models.TextChoices):
@@ -236,6 +237,13 @@ class AuditEntry(models.Model):
         EXPORT = "export", "Export"
         TRANSFER = "transfer", "Transfert"
         LOGIN = "login", "Connexion"
+        LOGIN_FAILED = "login_fail", "Échec de connexion"
+        LOCKOUT = "lockout", "Compte verrouillé"
+        PASSWORD_CHANGE = "password", "Changement de mot de passe"
+        OTP_ENROL = "otp_on", "Double authentification activée"
+        OTP_REMOVE = "otp_off", "Double authentification retirée"
+        OTP_RESET = "otp_reset", "Double authentification réinitialisée"
+        SESSION_END = "session", "Session expirée"
 
     at = models.DateTimeField("date", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

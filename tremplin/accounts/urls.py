@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import oidc, two_factor, views
 
 app_name = "accounts"
 
@@ -25,6 +25,24 @@ urlpatterns = [
             template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
+    ),
+    path("connexion/code/", two_factor.login_code, name="login_code"),
+    path("connexion/oidc/", oidc.authenticate, name="oidc_authenticate"),
+    path("connexion/oidc/retour/", oidc.callback, name="oidc_callback"),
+    path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("double-authentification/", two_factor.two_factor, name="two_factor"),
+    path("double-authentification/activer/", two_factor.enrol, name="enrol"),
+    path("double-authentification/codes/", two_factor.recovery_codes, name="recovery_codes"),
+    path(
+        "double-authentification/codes/nouveaux/",
+        two_factor.new_recovery_codes,
+        name="new_recovery_codes",
+    ),
+    path("double-authentification/retirer/", two_factor.remove, name="two_factor_remove"),
+    path(
+        "double-authentification/reinitialiser/",
+        two_factor.reset,
+        name="two_factor_reset",
     ),
     path("", views.account, name="account"),
     path("jetons/<int:pk>/revoquer/", views.revoke_token, name="revoke_token"),

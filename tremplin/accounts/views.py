@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,15 +10,51 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from . import services, two_factor
 from .access import scope_of
-from .forms import ApiTokenForm, AuditFilterForm, LoginForm, PasswordResetForm, SetPasswordForm
+from .forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from .models import ApiToken, AuditEntry
 
 
 class LoginView(auth_views.LoginView):
+    """The first step: e-mail and password (throttled by django-axes); the second factor,
+    when needed, follows (two_factor.py)."""
+
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        return two_factor.begin_login(
+            self.request, user, user.backend, self.get_redirect_url() or self.get_success_url()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc_label"] = (
+            settings.TREMPLIN_OIDC_LABEL if settings.TREMPLIN_OIDC_ENABLED else ""
+        )
+        return context
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = "/compte/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_password_change(self.request.user)
+        messages.success(self.request, "Votre mot de passe est changé.")
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -32,6 +69,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = "/compte/mot-de-passe/termine/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_password_change(form.user)
+        return response
 
 
 @login_required
@@ -53,6 +95,7 @@ def account(request):
         "new_key": new_key,
         "tokens": request.user.api_tokens.all(),
         "memberships": request.user.memberships.select_related("organisation__territory"),
+        "second_factor": services.confirmed_totp(request.user) is not None,
     }
     return render(request, "accounts/account.html", context)
 

@@ -252,11 +252,20 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
 
 
 def checked_upload(upload) -> tuple[uploads.FileKind, bytes]:
-    """The upload's kind read from its content, and its bytes; a French error otherwise."""
+    """The upload's kind read from its content, and its bytes; a French error otherwise.
+
+    The upload's name becomes a safe one (no directory, control character or quote) ending
+    with the extension of the type read in the content: that is the name stored and sent
+    back on download."""
     limit = upload_max_bytes()
+    if getattr(upload, "too_large", False):
+        # Cut by the upload handler at the limit (tremplin.web.request_limits).
+        error = uploads.size_error(upload.name, upload.size, limit, cut=True)
+        raise forms.ValidationError(error)
     content = upload.read(limit + 1)
     try:
         kind = uploads.check_upload(upload.name, content, limit)
     except uploads.UploadError as error:
         raise forms.ValidationError(str(error)) from None
+    upload.name = uploads.safe_filename(upload.name, kind.extension)
     return kind, content

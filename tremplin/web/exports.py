@@ -4,6 +4,11 @@ CSV uses the semicolon and a UTF-8 byte-order mark so that a French spreadsheet 
 with accents and columns right; XLSX is written by openpyxl in write-only mode (constant
 memory whatever the number of rows).
 
+Every text cell that a spreadsheet would read as a formula (OWASP "CSV injection": a first
+character among ``= + - @``, tab or carriage return) is written with a leading apostrophe,
+in both formats and whatever the export; numbers stay numbers, so a negative amount is still
+a number a spreadsheet can add up.
+
 What is exported is an ``ExportSource``: rows read once, in order (a queryset's
 ``iterator()``, or a table already computed), the model they come from for the audit log,
 and their number when it is known without counting.
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import decimal
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ from openpyxl.styles import Font
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry
+from tremplin.web.dates import french_date
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,6 +41,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class Column:
     header: str
     value: Callable[[object], object]
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet will show it, never run it: a formula's first character is
+    preceded by an apostrophe (OWASP, CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 class _Echo:
@@ -47,13 +63,15 @@ def _csv_cell(value) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
+        return french_date(value)
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
+    return neutralise(str(value))
 
 
 def _csv_rows(columns: list[Column], objects: Iterable):
     writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow([column.header for column in columns])
+    yield "\ufeff" + writer.writerow([_csv_cell(column.header) for column in columns])
     for obj in objects:
         yield writer.writerow([_csv_cell(column.value(obj)) for column in columns])
 
@@ -63,7 +81,9 @@ def _xlsx_value(value):
         return "oui" if value else "non"
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
-    return value
+    if value is None or isinstance(value, int | float | decimal.Decimal | datetime.date):
+        return value
+    return neutralise(str(value))
 
 
 @dataclass(frozen=True)
@@ -108,7 +128,7 @@ def export_response(fmt: str, basename: str, columns: list[Column], source):
     sheet = workbook.create_sheet(basename[:31])
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
+        cell = WriteOnlyCell(sheet, value=_xlsx_value(column.header))
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)

@@ -57,10 +57,14 @@ def render_pdf(template: str, context: dict, *, request=None) -> bytes:
     return document.write_pdf(font_config=FontConfiguration())
 
 
-def pdf_response(content: bytes, filename: str, *, attachment: bool = True) -> HttpResponse:
-    """The PDF as a download (``attachment``) or shown in the browser (``inline``)."""
+def pdf_response(
+    content: bytes, filename: str, *, attachment: bool = True, disposition: str | None = None
+) -> HttpResponse:
+    """The PDF as a download (``attachment``) or shown in the browser (``inline``);
+    ``disposition`` is a ready ``Content-Disposition`` value when the caller builds its own
+    (e.g. a name typed by a user, made safe by ``support.uploads``)."""
     response = HttpResponse(content, content_type=PDF_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
+    response["Content-Disposition"] = disposition or content_disposition_header(
         attachment, filename.replace(" ", "_")
     )
     return response

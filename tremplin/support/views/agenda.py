@@ -4,7 +4,7 @@ deadlines, and the page that gives (and renews) its address."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ def calendar_link(request):
     return render(request, "support/calendar_link.html", {"feed_url": url})
 
 
+@login_not_required  # the token is the key: calendar applications have no session
 def calendar_ics(request, token):
     """The private feed: no session (calendar applications have none), the token is the key."""
     feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()

@@ -18,6 +18,7 @@ from tremplin.web.pdf import pdf_response, render_pdf
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import deliverables as deliverable_items
+from .. import uploads
 from ..forms import DeliverableForm, SendForm
 from ..models import Deadline, DeliverableContent
 from .base import episodes
@@ -127,4 +128,6 @@ def deliverable_pdf(request, pk, code):
         "support/deliverable_pdf.html",
         {"deadline": deadline, "episode": deadline.episode, "items": items},
     )
-    return pdf_response(pdf, f"{deadline.code}-{deadline.episode.beneficiary.last_name}.pdf")
+    name = f"{deadline.code}-{deadline.episode.beneficiary.last_name}.pdf".replace(" ", "_")
+    # The person's name as typed: made safe for every browser by support.uploads.
+    return pdf_response(pdf, name, disposition=uploads.content_disposition(name))

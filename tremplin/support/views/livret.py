@@ -19,6 +19,7 @@ from tremplin.web.form_pages import form_page
 from tremplin.web.pdf import pdf_response, render_pdf
 from tremplin.web.shortcuts import visible_object_or_404
 
+from .. import uploads
 from ..forms import DocumentForm
 from ..models import Document
 from .base import episodes
@@ -114,4 +115,6 @@ def livret_pdf(request, pk):
     context = livret_context(episode)
     pdf = render_pdf("support/livret_pdf.html", context)
     pdf = append_uploaded_pdfs(pdf, [d for d in context["documents"] if d.is_pdf])
-    return pdf_response(pdf, f"livret-{episode.beneficiary.last_name}.pdf")
+    name = f"livret-{episode.beneficiary.last_name}.pdf".replace(" ", "_")
+    # The person's name as typed: made safe for every browser by support.uploads.
+    return pdf_response(pdf, name, disposition=uploads.content_disposition(name))

@@ -1,0 +1,26 @@
+"""Settings of the test suite: the project's settings, with what tests need.
+
+- Keys: generated once into var/ like on a development machine (TREMPLIN_LOCAL_KEYS, set in
+  the environment so that the commands the tests run in a subprocess find them too).
+- The second factor is not required by default: the tests of other areas log in with
+  ``client.force_login`` (a login that skipped both factors); the tests of accounts and the
+  browser tests turn it on (``settings.TREMPLIN_OTP_REQUIRED = True``).
+- The audit log's no-DELETE trigger lets the flush between transactional tests through on
+  SQLite (PostgreSQL's TRUNCATE does not fire it); its test turns the switch off.
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("TREMPLIN_LOCAL_KEYS", "1")
+# The commands some tests run in a subprocess inherit DJANGO_SETTINGS_MODULE=tests.settings:
+# they must find this package wherever they start.
+_ROOT = str(Path(__file__).resolve().parents[1])
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [_ROOT, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != _ROOT)]
+)
+
+from tremplin.settings import *  # noqa: E402, F403
+
+TREMPLIN_OTP_REQUIRED = False
+TREMPLIN_AUDIT_PURGE_ALLOWED = True
