@@ -100,6 +100,17 @@ def test_each_month_uses_the_smic_of_its_first_covered_day():
     assert "2025-1228" in january.smic_source
 
 
+def test_aid_months_since_june_2026_use_the_revalued_smic():
+    # Issue 10: the SMIC rose to 12,31 € on 1 June 2026 (arrêté du 22 mai 2026).
+    schedule = aid_schedule(D(2026, 5, 1), D(2026, 6, 30), Decimal(47), Decimal(26))
+    may, june = schedule.months
+    assert (may.smic_hourly, june.smic_hourly) == (Decimal("12.02"), Decimal("12.31"))
+    # June 2026: 0,47 × 12,31 = 5,7857 ; × 26 = 150,4282 ; × 52 = 7 822,2664 ; / 12
+    #   = 651,8555… → 651,86 € (May, at 12,02 €: 636,50 €, 2,4 % less)
+    assert (may.amount, june.amount) == (Decimal("636.50"), Decimal("651.86"))
+    assert "22 mai 2026" in june.smic_source
+
+
 def test_amendment_splits_the_month_and_rounds_once():
     # Hours raised from 26 to 30 on 16 June 2025 (F12: a change of hours is an amendment).
     schedule = aid_schedule(

@@ -36,7 +36,10 @@ D = datetime.date
         (D(2025, 12, 31), "11.88"),
         # Décret n° 2025-1228 du 17 décembre 2025: 12,02 € from 1 January 2026.
         (D(2026, 1, 1), "12.02"),
-        (D(2026, 11, 23), "12.02"),
+        (D(2026, 5, 31), "12.02"),
+        # Arrêté du 22 mai 2026 (automatic revaluation, issue 10): 12,31 € from 1 June 2026.
+        (D(2026, 6, 1), "12.31"),
+        (D(2026, 11, 23), "12.31"),
     ],
 )
 def test_smic_value_at_a_date(day, expected):
