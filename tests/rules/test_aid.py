@@ -29,6 +29,8 @@ from tremplin.rules.aid import (
 from tremplin.rules.parameters import aid_order_in_force, series
 
 D = datetime.date
+# Seed 002's order (rule E12), as shipped: in force in 2017 (rule E1).
+SEED_ORDER = aid_order_in_force("84", datetime.date(2017, 7, 28))
 START, END = D(2025, 3, 15), D(2025, 9, 14)
 
 
@@ -225,7 +227,7 @@ def test_departement_funding_alone_uses_its_rate_and_pays_everything():
 
 
 def test_rsa_socle_is_proposed_cas_4_at_47_percent():
-    order = aid_order_in_force("84", START)
+    order = SEED_ORDER
     proposal = propose_category(order, PersonSituation(age=40, rsa_socle=True))
     assert proposal.category.label == "Cas 4"
     assert proposal.category.rate_percent == Decimal(47)
@@ -250,7 +252,7 @@ def test_rsa_socle_is_proposed_cas_4_at_47_percent():
     ],
 )
 def test_category_proposal(situation, label):
-    proposal = propose_category(aid_order_in_force("84", START), situation)
+    proposal = propose_category(SEED_ORDER, situation)
     assert (proposal.category.label if proposal else None) == label
 
 
