@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -214,12 +214,16 @@ class CheckInput:
     reference_day: datetime.date | None
 
 
-def parse_input(data: object, orders: Iterable[AidOrder] | None = None) -> CheckInput:
+Orders = Iterable[AidOrder] | Callable[[], Iterable[AidOrder]] | None
+
+
+def parse_input(data: object, orders: Orders = None) -> CheckInput:
     """The JSON as a ``ConventionDraft``, or ``CheckInputError`` (French, naming each key).
 
-    ``orders`` are the aid orders to choose from (default: the shipped files); the order
-    proposed is the region's in force at the hire, else the newest known one, outside its
-    validity (the checks then warn, rule E1) — as in the wizard.
+    ``orders`` are the aid orders to choose from (default: the shipped files), or a function
+    giving them, called only once the input is valid; the order proposed is the region's in
+    force at the hire, else the newest known one, outside its validity (the checks then warn,
+    rule E1) — as in the wizard.
     """
     if not isinstance(data, Mapping):
         raise CheckInputError(
@@ -298,7 +302,8 @@ def parse_input(data: object, orders: Iterable[AidOrder] | None = None) -> Check
     ages = ages_of(birth_date, day) if birth_date is not None and day is not None else None
     order = None
     if region_code is not None and day is not None:
-        of_sector = [o for o in (aid_orders() if orders is None else orders) if o.sector == kind]
+        known = aid_orders() if orders is None else orders() if callable(orders) else orders
+        of_sector = [o for o in known if o.sector == kind]
         order = aid_order_at(region_code, day, of_sector).order
     draft = eligibility.ConventionDraft(
         sector=kind,  # type: ignore[arg-type]
@@ -347,7 +352,7 @@ class CheckResult:
 
 
 def check_mapping(
-    data: object, orders: Iterable[AidOrder] | None = None, smic: DatedSeries | None = None
+    data: object, orders: Orders = None, smic: DatedSeries | None = None
 ) -> CheckResult:
     """The wizard's checks on the JSON ``data``; raises ``CheckInputError`` on bad input."""
     parsed = parse_input(data, orders)
