@@ -366,6 +366,9 @@ def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
     rows = {row.count.code: row for row in response.context["follow_up"]}
     ruptures = rows["ruptures-hors-delai"]
     assert (ruptures.due, ruptures.on_time, ruptures.share) == (4, 2, Decimal("50.0"))
+    assert "dans les 48 heures qui suivent la connaissance de la rupture, à l'heure près" in (
+        response.content.decode()
+    )
     deliverables = rows["livrables-en-retard"]
     assert (deliverables.due, deliverables.on_time) == (other_due, 1)
 
