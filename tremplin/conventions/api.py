@@ -262,6 +262,7 @@ class ConventionOut(Schema):
     prefect_rate_percent: Decimal | None
     departement_rate_percent: Decimal | None
     departement_funds_alone: bool
+    continues_as_cdi: bool
     payer: str
     renewal_count: int
     modification_count: int
@@ -308,8 +309,10 @@ class RuptureOut(Schema):
     id: int
     last_day: datetime.date
     initiative: str
+    employee_ground: str
     reason: str
     lawful_case: bool
+    exonerated_contributions: Decimal | None
     employer_report_date: datetime.date | None
     repayment_due: Decimal
     repayment_explanation: str
