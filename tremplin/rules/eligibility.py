@@ -1124,7 +1124,10 @@ def _rupture(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
     )
     if early_end.lawful:
         return []
-    return [Finding("E5", early_end.severity, "employee_ground", early_end.message)]
+    # A warning on the convention: the rupture is a fact already recorded (the rupture form
+    # itself refuses a missing ground); a rupture recorded before the ground was asked only
+    # lacks it.
+    return [Finding("E5", WARNING, "employee_ground", early_end.message)]
 
 
 # --- Renewals beyond 24 months (C5) ----------------------------------------------------------
