@@ -306,7 +306,8 @@ def test_nothing_is_saved(through_api):
     assert (Convention.objects.count(), AuditEntry.objects.count()) == (conventions, audit)
 
 
-def test_the_openapi_document_describes_the_contract(client):
+def test_the_openapi_document_describes_the_contract(client, referent_user):
+    client.force_login(referent_user)  # the API's documentation needs a login
     document = client.get("/api/v1/openapi.json").json()
     operation = document["paths"]["/api/v1/conventions/check"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
