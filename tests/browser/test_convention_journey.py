@@ -21,11 +21,16 @@ def field(page: Page, label: str):
     return page.get_by_label(pattern)
 
 
-def order_for(region_code: str) -> AidOrder:
-    """Seed 002's order (RSA socle → Cas 4, 47 %), entered for the test territory's region."""
+def order_for(region_code: str, year: int) -> AidOrder:
+    """Seed 002's order (RSA socle → Cas 4, 47 %), entered for the test territory's region
+    and valid for ``year`` (rule E1: orders are fixed year by year)."""
     shipped = shipped_order()
     data = shipped.to_mapping()
-    data.update(region_code=region_code, valid_from=shipped.valid_from)
+    data.update(
+        region_code=region_code,
+        valid_from=datetime.date(year, 1, 1),
+        valid_until=datetime.date(year, 12, 31),
+    )
     return AidOrder.objects.create(**data)
 
 
@@ -33,7 +38,9 @@ def test_referent_sees_live_checks_accepts_the_proposed_rate_and_signs(
     page: Page, referent_user, operator
 ):
     territory = operator.territory
-    order = order_for(territory.region_code)
+    # A CDI hired in two weeks: the signature today comes before the hire (rule F8).
+    hire = datetime.date.today() + datetime.timedelta(days=14)
+    order = order_for(territory.region_code, hire.year)
     beneficiary = factories.BeneficiaryFactory(
         territory=territory,
         operator=operator,
@@ -41,8 +48,6 @@ def test_referent_sees_live_checks_accepts_the_proposed_rate_and_signs(
         birth_date=datetime.date(1990, 6, 1),
         receives_rsa=True,
     )
-    # A CDI hired in two weeks: the signature today comes before the hire (rule F8).
-    hire = datetime.date.today() + datetime.timedelta(days=14)
     draft = ConventionFactory(
         territory=territory,
         beneficiary=beneficiary,
@@ -118,6 +123,7 @@ def test_agent_enters_a_new_order_and_it_is_listed(page: Page, operator):
     expect(page.get_by_role("heading", level=1)).to_have_text("Saisir un nouvel arrêté préfectoral")
     assert_accessible(page, "La saisie d'un arrêté")
     field(page, "En vigueur à partir du").fill("2026-01-01")
+    field(page, "Valable jusqu'au").fill("2026-12-31")
     field(page, "Référence de l'arrêté").fill("Arrêté n° 26-001 du 15 décembre 2025")
     field(page, "Durée hebdomadaire prise en charge minimale").fill("20")
     field(page, "Durée hebdomadaire prise en charge maximale").fill("35")

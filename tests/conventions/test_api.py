@@ -87,7 +87,7 @@ def test_read_endpoints_follow_visibility(referent_user, territory, mine):
 
 def test_schedule_suspensions_and_rupture(referent_user, mine):
     SuspensionFactory(convention=mine)
-    RuptureFactory(convention=mine, last_day=datetime.date(2025, 5, 31))
+    RuptureFactory(convention=mine, last_day=datetime.date(2025, 5, 31), employee_ground="cdi")
     schedule = client.get(f"/conventions/{mine.pk}/schedule", user=referent_user).json()
     assert [m["month"] for m in schedule["months"]] == ["2025-03", "2025-04", "2025-05"]
     assert schedule["funders"][0]["funder"] == "etat"
@@ -95,3 +95,7 @@ def test_schedule_suspensions_and_rupture(referent_user, mine):
     assert suspensions[0]["paid"] is False
     rupture = client.get(f"/conventions/{mine.pk}/rupture", user=referent_user).json()
     assert rupture["last_day"] == "2025-05-31"
+    # Rule E5's ground; F13's contributions (a CIE has none).
+    assert (rupture["employee_ground"], rupture["exonerated_contributions"]) == ("cdi", None)
+    convention = client.get(f"/conventions/{mine.pk}", user=referent_user).json()
+    assert convention["continues_as_cdi"] is False

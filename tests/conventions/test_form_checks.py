@@ -191,12 +191,13 @@ def test_no_order_for_the_region_means_no_proposal(referent_client, territory, m
 
 
 def test_orders_in_the_database_are_layered_over_the_shipped_files():
-    day = datetime.date(2025, 3, 15)
+    day = datetime.date(2017, 9, 15)  # within seed 002's order validity (rule E1)
     # The shipped file counts even when its row is gone from the database.
     AidOrder.objects.filter(region_code="84").delete()
     assert AidOrder.objects.in_force("84", day).reference.startswith("Arrêté préfectoral n° 17-322")
     # A row of the same region, sector and date wins over the file.
-    shipped = parameters.aid_orders()[0].to_mapping()
+    seed_order = next(order for order in parameters.aid_orders() if order.region_code == "84")
+    shipped = seed_order.to_mapping()
     shipped["categories"][2]["rate_percent"] = "40"
     shipped["valid_from"] = datetime.date(2017, 7, 28)
     AidOrder.objects.create(**shipped)
@@ -218,6 +219,7 @@ def test_order_list_query_count_is_constant(referent_client, django_assert_max_n
         shipped = shipped_order()
         data = shipped.to_mapping()
         data["valid_from"] = datetime.date(year, 1, 1)
+        data["valid_until"] = datetime.date(year, 12, 31)
         AidOrder.objects.create(**data)
     with django_assert_max_num_queries(8):
         referent_client.get(reverse("conventions:orders"))

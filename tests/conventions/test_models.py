@@ -121,8 +121,12 @@ def test_shipped_order_is_in_the_database_and_round_trips():
     rule = order.to_rule()
     assert rule.category("cas_4").rate_percent == Decimal("47")
     assert rule.aid_months_cdi == 12
-    in_force = AidOrder.objects.in_force("84", datetime.date(2025, 3, 15))
+    in_force = AidOrder.objects.in_force("84", datetime.date(2017, 9, 15))
     assert in_force.reference == order.reference
+    # Rule E1: valid through 2017 only; in 2025 it is the newest known, outside its validity.
+    assert order.valid_until == datetime.date(2017, 12, 31)
+    outside = AidOrder.objects.at("84", datetime.date(2025, 3, 15))
+    assert outside.order.reference == order.reference and outside.outside_validity
 
 
 def test_bad_order_is_refused_in_french():

@@ -27,6 +27,7 @@ def order_data(**changes):
         "region_code": "44",
         "sector": "CIE",
         "valid_from": "2026-01-01",
+        "valid_until": "2026-12-31",
         "reference": "Arrêté préfectoral n° 26-001 du 15 décembre 2025",
         "source": "Recueil des actes administratifs de la préfecture de région",
         "rate_cap_percent": "47",

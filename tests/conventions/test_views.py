@@ -515,7 +515,12 @@ def test_unlawful_employer_rupture_computes_the_repayment(referent_client, my_si
 def test_lawful_rupture_repays_nothing(referent_client, my_signed_convention):
     referent_client.post(
         reverse("conventions:rupture_create", args=[my_signed_convention.pk]),
-        {"last_day": "2025-05-31", "initiative": "employee", "reason": "CDI ailleurs"},
+        {
+            "last_day": "2025-05-31",
+            "initiative": "employee",
+            "employee_ground": "cdi",  # rule E5: the employee's ground for ending the CDD
+            "reason": "CDI ailleurs",
+        },
     )
     assert Rupture.objects.get().repayment_due == 0
 

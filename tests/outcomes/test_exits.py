@@ -324,29 +324,40 @@ def test_a_pdf_report_with_a_bad_period_goes_back_to_the_page_with_the_message(
 def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
     client, coordinator_user, operator, referent_user
 ):
-    from tremplin.support.models import Deadline
+    from tremplin.support.models import Deadline, Notification
 
-    # Two contracts broken, each known on 20/03/2025 at 10:00: the notice is due 48 hours
-    # later, on 22/03/2025 at 10:00 (A14). One is sent on 22/03 (on time), one on 24/03.
-    on_time = in_employment(operator, referent_user, ended_on=None)
-    late = in_employment(operator, referent_user, ended_on=None)
-    for episode in (on_time, late):
+    # Four contracts broken, each known on 20/03/2025 at 10:00: the notice is due 48 hours
+    # later, on 22/03/2025 at 10:00 (A14), counted in hours (issue 10), not on the due day:
+    # - e-mailed to the Cellule on 22/03 at 09:30: within 48 h;
+    # - e-mailed on 22/03 at 10:30, late on its due day: not within 48 h (it counted before);
+    # - recorded as sent on 21/03 (a day, no hour): the whole day is within 48 h;
+    # - recorded as sent on 22/03 (a day, no hour): it may have left after 10:00, not proven.
+    episodes = [in_employment(operator, referent_user, ended_on=None) for _ in range(4)]
+    emailed_early, emailed_late, sent_the_day_before, sent_the_due_day = episodes
+    for episode in episodes:
         RuptureFactory(
             episode=episode, known_at=paris(2025, 3, 20, 10, 0), last_day=day(2025, 3, 20)
         )
     notices = Deadline.objects.filter(code="rupture_notice")
     assert {notice.due_on for notice in notices} == {day(2025, 3, 22)}
-    notices.filter(episode=on_time).update(
-        state="sent", sent_at=day(2025, 3, 22), sent_to="Cellule RSA"
+    for episode, moment in ((emailed_early, (9, 30)), (emailed_late, (10, 30))):
+        Notification.objects.create(
+            kind=Notification.Kind.RUPTURE,
+            deadline=notices.get(episode=episode),
+            recipient="cellule@alsace.demo",
+            sent_at=paris(2025, 3, 22, *moment),
+        )
+    notices.filter(episode=sent_the_day_before).update(
+        state="sent", sent_at=day(2025, 3, 21), sent_to="Cellule RSA"
     )
-    notices.filter(episode=late).update(
-        state="sent", sent_at=day(2025, 3, 24), sent_to="Cellule RSA"
+    notices.filter(episode=sent_the_due_day).update(
+        state="sent", sent_at=day(2025, 3, 22), sent_to="Cellule RSA"
     )
     # Of the other deliverables still asked for (the plan drops those after the rupture),
     # the first one is sent on its due day: on time.
     others = Deadline.objects.exclude(state="dropped").exclude(code="rupture_notice")
     other_due = others.filter(due_on__lte=day(2025, 12, 31)).count()
-    first = others.filter(episode=on_time).order_by("due_on").first()
+    first = others.filter(episode=emailed_early).order_by("due_on").first()
     Deadline.objects.filter(pk=first.pk).update(
         state="sent", sent_at=first.due_on, sent_to="Cellule RSA"
     )
@@ -354,14 +365,20 @@ def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
     response = get_page(client, coordinator_user, structure=operator.pk, **YEAR_2025)
     rows = {row.count.code: row for row in response.context["follow_up"]}
     ruptures = rows["ruptures-hors-delai"]
-    assert (ruptures.due, ruptures.on_time, ruptures.share) == (2, 1, Decimal("50.0"))
+    assert (ruptures.due, ruptures.on_time, ruptures.share) == (4, 2, Decimal("50.0"))
+    assert "dans les 48 heures qui suivent la connaissance de la rupture, à l'heure près" in (
+        response.content.decode()
+    )
     deliverables = rows["livrables-en-retard"]
     assert (deliverables.due, deliverables.on_time) == (other_due, 1)
 
     people = client.get(
         PEOPLE_URL, {"structure": operator.pk, **YEAR_2025, "indicateur": "ruptures-hors-delai"}
     )
-    assert list(people.context["object_list"]) == [late.beneficiary]
+    assert set(people.context["object_list"]) == {
+        emailed_late.beneficiary,
+        sent_the_due_day.beneficiary,
+    }
 
 
 def test_no_professional_support_means_no_cadence_rate_and_no_skills(

@@ -29,6 +29,8 @@ from tremplin.rules.aid import (
 from tremplin.rules.parameters import aid_order_in_force, series
 
 D = datetime.date
+# Seed 002's order (rule E12), as shipped: in force in 2017 (rule E1).
+SEED_ORDER = aid_order_in_force("84", datetime.date(2017, 7, 28))
 START, END = D(2025, 3, 15), D(2025, 9, 14)
 
 
@@ -98,6 +100,17 @@ def test_each_month_uses_the_smic_of_its_first_covered_day():
     #   = 636,4990… → 636,50 €
     assert january.amount == Decimal("636.50")
     assert "2025-1228" in january.smic_source
+
+
+def test_aid_months_since_june_2026_use_the_revalued_smic():
+    # Issue 10: the SMIC rose to 12,31 € on 1 June 2026 (arrêté du 22 mai 2026).
+    schedule = aid_schedule(D(2026, 5, 1), D(2026, 6, 30), Decimal(47), Decimal(26))
+    may, june = schedule.months
+    assert (may.smic_hourly, june.smic_hourly) == (Decimal("12.02"), Decimal("12.31"))
+    # June 2026: 0,47 × 12,31 = 5,7857 ; × 26 = 150,4282 ; × 52 = 7 822,2664 ; / 12
+    #   = 651,8555… → 651,86 € (May, at 12,02 €: 636,50 €, 2,4 % less)
+    assert (may.amount, june.amount) == (Decimal("636.50"), Decimal("651.86"))
+    assert "22 mai 2026" in june.smic_source
 
 
 def test_amendment_splits_the_month_and_rounds_once():
@@ -214,7 +227,7 @@ def test_departement_funding_alone_uses_its_rate_and_pays_everything():
 
 
 def test_rsa_socle_is_proposed_cas_4_at_47_percent():
-    order = aid_order_in_force("84", START)
+    order = SEED_ORDER
     proposal = propose_category(order, PersonSituation(age=40, rsa_socle=True))
     assert proposal.category.label == "Cas 4"
     assert proposal.category.rate_percent == Decimal(47)
@@ -239,7 +252,7 @@ def test_rsa_socle_is_proposed_cas_4_at_47_percent():
     ],
 )
 def test_category_proposal(situation, label):
-    proposal = propose_category(aid_order_in_force("84", START), situation)
+    proposal = propose_category(SEED_ORDER, situation)
     assert (proposal.category.label if proposal else None) == label
 
 

@@ -166,14 +166,64 @@ def test_two_cdds_of_three_months_at_half_time_total_six_months():
 
 
 def test_a_cdd_that_starts_after_the_evaluation_date_does_not_count():
-    # Only what has begun by the evaluation date counts: on 2 September the second CDD has
-    # not begun, and 3 months alone are not 6.
+    # Only what has begun by the evaluation date counts: on 2 September the second CDD,
+    # from 10 September after a week without work, has not begun (a promise of hire), and
+    # 3 months alone are not 6.
     first = cdd_of_months(D(2025, 6, 3), 3)
-    second = cdd_of_months(AFTER_SUPPORT, 3)
+    second = cdd_of_months(D(2025, 9, 10), 3)
     result = classify_exit(in_employment(first, second, evaluation_date=SUPPORT_END))
     assert not result.positive
     assert "3 mois au total, il en faut 6" in result.explanation
-    assert "CDD n°2 du 03/09/2025 au 02/12/2025 hors de la période" in result.explanation
+    assert "CDD n°2 du 10/09/2025 au 09/12/2025 hors de la période" in result.explanation
+
+
+def test_back_to_back_cdds_are_one_stretch_of_time_worked():
+    # Issue 10, seed: « un ou plusieurs CDD … dont la durée totale est égale à au moins
+    # 6 mois ». 3 September 2025 to 2 March 2026 is 6 months, whether it is one CDD or two
+    # back-to-back: 3 Sept.-30 Nov. (2 months and 28 days) + 1 Dec.-2 March (3 months and
+    # 2 days), added contract by contract, made only « 5 mois et 30 jours ».
+    one = classify_exit(in_employment(cdd(AFTER_SUPPORT, D(2026, 3, 2))))
+    two = classify_exit(
+        in_employment(cdd(AFTER_SUPPORT, D(2025, 11, 30)), cdd(D(2025, 12, 1), D(2026, 3, 2)))
+    )
+    assert one.positive and two.positive
+    assert (one.category, two.category) == (ExitCategory.DURABLE_CDD, ExitCategory.DURABLE_CDD)
+    assert "totalise 6 mois" in one.explanation and "totalisent 6 mois" in two.explanation
+    # A contract that continues the first one, begun after the evaluation date, is part of
+    # the same stretch: the time worked counts, not the paperwork.
+    continued = classify_exit(
+        in_employment(
+            cdd_of_months(D(2025, 6, 3), 3),
+            cdd_of_months(AFTER_SUPPORT, 3),
+            evaluation_date=SUPPORT_END,
+        )
+    )
+    assert continued.positive and continued.deciding_situations == (0, 1)
+
+
+def test_cdds_held_at_the_same_time_count_their_common_days_once():
+    # Two CDDs at 17.5 h from 3 September 2025 to 2 December 2025, held together: 3 months
+    # of time worked, not 6.
+    first = cdd_of_months(AFTER_SUPPORT, 3, hours=Decimal("17.5"))
+    second = cdd_of_months(AFTER_SUPPORT, 3, hours=Decimal("18"))
+    result = classify_exit(in_employment(first, second))
+    assert not result.positive
+    assert "3 mois au total, il en faut 6" in result.explanation
+
+
+def test_worked_duration_merges_touching_and_overlapping_periods():
+    periods = [
+        (D(2025, 3, 1), D(2025, 4, 30)),
+        (D(2025, 5, 1), D(2025, 5, 31)),  # the day after: same block
+        (D(2025, 5, 15), D(2025, 6, 10)),  # overlapping: same block
+        (D(2025, 9, 1), D(2025, 9, 30)),  # after a gap: another block
+    ]
+    assert outcomes.merged_periods(periods) == [
+        (D(2025, 3, 1), D(2025, 6, 10)),
+        (D(2025, 9, 1), D(2025, 9, 30)),
+    ]
+    # 1 March-10 June = 3 months and 10 days; September = 1 month: 4 months and 10 days.
+    assert outcomes.worked_duration(periods, 31) == Duration(4, 10)
 
 
 def test_one_cdd_of_five_months_is_not_enough():
@@ -670,6 +720,37 @@ def test_cdd_durations_add_across_contracts(start, months, weekly_hours):
     if result.positive:
         assert result.rule == "A4 b"
         assert result.deciding_situations == tuple(range(len(contracts)))
+
+
+@st.composite
+def cuts(draw, first: datetime.date, last: datetime.date):
+    """``[first, last]`` cut into back-to-back pieces at random days."""
+    days = (last - first).days
+    points = sorted(draw(st.sets(st.integers(1, days), max_size=min(days, 5)))) if days else []
+    bounds = [first + datetime.timedelta(days=p) for p in points]
+    starts = [first, *bounds]
+    ends = [b - ONE_DAY for b in bounds] + [last]
+    return list(zip(starts, ends, strict=True))
+
+
+@settings(max_examples=200)
+@given(
+    start=st.dates(min_value=SUPPORT_START, max_value=IN_EMPLOYMENT_EVALUATION),
+    length=st.integers(0, 400),
+    weekly_hours=half_time_or_more,
+    data=st.data(),
+)
+def test_any_cut_of_a_period_into_cdds_gives_the_same_classification(
+    start, length, weekly_hours, data
+):
+    # Rule A4 b (issue 10): the total is a property of the time worked, never of how it is
+    # cut into contracts.
+    last = start + datetime.timedelta(days=length)
+    pieces = data.draw(cuts(start, last))
+    whole = classify_exit(in_employment(cdd(start, last, hours=weekly_hours)))
+    cut = classify_exit(in_employment(*(cdd(a, b, hours=weekly_hours) for a, b in pieces)))
+    assert (cut.category, cut.positive, cut.rule) == (whole.category, whole.positive, whole.rule)
+    assert outcomes.worked_duration(pieces, 31) == contract_duration(start, last)
 
 
 @given(start=support_starts, weekly_hours=half_time_or_more, months=st.integers(1, 24))

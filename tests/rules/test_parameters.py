@@ -10,6 +10,7 @@ from tremplin.rules.parameters import (
     AidOrder,
     NoValueInForce,
     ParameterError,
+    aid_order_at,
     aid_order_in_force,
     read_series_csv,
     series,
@@ -36,7 +37,10 @@ D = datetime.date
         (D(2025, 12, 31), "11.88"),
         # Décret n° 2025-1228 du 17 décembre 2025: 12,02 € from 1 January 2026.
         (D(2026, 1, 1), "12.02"),
-        (D(2026, 11, 23), "12.02"),
+        (D(2026, 5, 31), "12.02"),
+        # Arrêté du 22 mai 2026 (automatic revaluation, issue 10): 12,31 € from 1 June 2026.
+        (D(2026, 6, 1), "12.31"),
+        (D(2026, 11, 23), "12.31"),
     ],
 )
 def test_smic_value_at_a_date(day, expected):
@@ -128,39 +132,103 @@ def test_seed_002_order_is_shipped_as_data():
     assert order.rate_cap_percent == Decimal(47)  # rule E6
 
 
-def test_the_order_applies_after_its_date_only():
-    assert aid_order_in_force("84", D(2025, 3, 15)).valid_from == D(2017, 7, 28)
+def test_the_order_applies_within_its_validity_only():
+    # Rule E1: orders are fixed year by year; seed 002's is valid from 28/07 to 31/12/2017.
+    order = aid_order_in_force("84", D(2017, 12, 31))
+    assert (order.valid_from, order.valid_until) == (D(2017, 7, 28), D(2017, 12, 31))
     with pytest.raises(NoValueInForce, match="région 84"):
         aid_order_in_force("84", D(2017, 7, 27))
+    # Issue 10: it was returned for any later date; it is no longer in force in 2018.
+    with pytest.raises(NoValueInForce, match="valable du 28/07/2017 au 31/12/2017"):
+        aid_order_in_force("84", D(2018, 1, 1))
     with pytest.raises(NoValueInForce):
         aid_order_in_force("11", D(2025, 3, 15))
 
 
+def test_the_newest_known_order_is_told_outside_its_validity():
+    found = aid_order_at("84", D(2025, 3, 15))
+    assert found.order == aid_order_in_force("84", D(2017, 7, 28))
+    assert found.outside_validity and not found.in_force
+    assert "règle E1" in found.refusal()
+    inside = aid_order_at("84", D(2017, 9, 1))
+    assert inside.in_force and inside.refusal() == ""
+    nothing = aid_order_at("11", D(2025, 3, 15))
+    assert nothing.order is None and "Aucun arrêté" in nothing.refusal()
+    # Before its date of effect, an order is not "the newest known" yet.
+    assert aid_order_at("84", D(2017, 7, 27)).order is None
+
+
+def test_the_demo_region_ships_a_demonstration_order_for_2026():
+    # Bas-Rhin (67) is in the Grand Est region, code 44 (data/departements.csv).
+    order = aid_order_in_force("44", D(2026, 3, 2))
+    assert order.demonstration
+    assert "DÉMONSTRATION" in order.source and "démonstration" in order.reference
+    assert (order.valid_from, order.valid_until) == (D(2026, 1, 1), D(2026, 12, 31))
+    seed = aid_order_in_force("84", D(2017, 7, 28))
+    # Modelled on seed 002's order: same rates, hours and durations (rule E12).
+    assert [(c.code, c.rate_percent) for c in order.categories] == [
+        (c.code, c.rate_percent) for c in seed.categories
+    ]
+    assert (order.weekly_hours_min, order.weekly_hours_max) == (Decimal(20), Decimal(35))
+    # One stated difference: a CDD is aided from 6 months (C7's minimum), not 9, so that the
+    # demo's 6-month CDDs can be signed.
+    assert (order.aid_months_cdd, order.cdd_min_months_for_aid, order.aid_months_cdi) == (6, 6, 12)
+    assert "non 9" in order.note
+    with pytest.raises(NoValueInForce):
+        aid_order_in_force("44", D(2027, 1, 1))
+
+
+def test_every_shipped_order_carries_its_validity_and_training_raise():
+    for order in parameters.aid_orders():
+        assert order.valid_until is not None and order.valid_until >= order.valid_from
+        # Neither order gives a raise for training (rule E11): the field says so (None).
+        assert order.training_raise_percent is None
+
+
 def test_a_later_order_replaces_the_earlier_one():
-    shipped = aid_order_in_force("84", D(2018, 1, 1))
+    shipped = aid_order_in_force("84", D(2017, 12, 1))
     data = shipped.to_mapping()
-    data["valid_from"] = "2018-01-01"
-    data["reference"] = "Arrêté fictif du 1er janvier 2018"
+    data["valid_from"] = "2017-12-15"
+    data["valid_until"] = "2018-12-31"
+    data["reference"] = "Arrêté fictif du 15 décembre 2017"
     newer = AidOrder.from_mapping(data)
     orders = [shipped, newer]
-    assert aid_order_in_force("84", D(2017, 12, 31), orders) is shipped
-    assert aid_order_in_force("84", D(2018, 1, 1), orders) is newer
+    assert aid_order_in_force("84", D(2017, 12, 14), orders) is shipped
+    # Both are in force on 15/12/2017: the latest date of effect wins.
+    assert aid_order_in_force("84", D(2017, 12, 15), orders) is newer
+    assert aid_order_in_force("84", D(2018, 6, 1), orders) is newer
+
+
+def test_an_order_ending_before_it_starts_is_rejected():
+    data = aid_order_in_force("84", D(2017, 9, 1)).to_mapping()
+    data["valid_until"] = "2017-07-27"
+    with pytest.raises(ParameterError, match="fin de validité"):
+        AidOrder.from_mapping(data)
+
+
+def test_an_order_without_an_end_stays_in_force_until_a_newer_one():
+    # An order entered before the validity existed (database rows): open-ended.
+    data = aid_order_in_force("84", D(2017, 9, 1)).to_mapping()
+    data["valid_until"] = None
+    open_ended = AidOrder.from_mapping(data)
+    assert open_ended.validity_text == "à partir du 28/07/2017"
+    assert aid_order_in_force("84", D(2025, 3, 15), [open_ended]) is open_ended
 
 
 def test_order_round_trips_through_plain_values():
-    order = aid_order_in_force("84", D(2020, 1, 1))
+    order = aid_order_in_force("84", D(2017, 9, 1))
     assert AidOrder.from_mapping(order.to_mapping()) == order
 
 
 def test_order_with_a_rate_above_the_cap_is_rejected():
-    data = aid_order_in_force("84", D(2020, 1, 1)).to_mapping()
+    data = aid_order_in_force("84", D(2017, 9, 1)).to_mapping()
     data["categories"][0]["rate_percent"] = "48"
     with pytest.raises(ParameterError, match="E6"):
         AidOrder.from_mapping(data)
 
 
 def test_order_missing_a_field_is_rejected():
-    data = aid_order_in_force("84", D(2020, 1, 1)).to_mapping()
+    data = aid_order_in_force("84", D(2017, 9, 1)).to_mapping()
     del data["aid_months_cdi"]
     with pytest.raises(ParameterError, match="aid_months_cdi"):
         AidOrder.from_mapping(data)

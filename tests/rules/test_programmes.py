@@ -815,3 +815,53 @@ def test_first_cer_lasts_six_months():
     from tremplin.rules.programmes import first_cer_term
 
     assert first_cer_term(D(2025, 1, 15)) == CerTerm(D(2025, 1, 15), D(2025, 7, 14))
+
+
+# --- A14: « signalée dans les 48 heures », counted in hours (issue 10) -----------------------
+
+
+def test_a_rupture_notice_is_in_time_within_48_hours_not_on_the_due_day():
+    # Known on Thursday 20/03/2025 at 10:00 (Paris): due on Saturday 22/03 at 10:00.
+    rupture = Rupture(dt.datetime(2025, 3, 20, 10, 0, tzinfo=PARIS))
+    assert programmes.rupture_notice_due(rupture) == dt.datetime(2025, 3, 22, 10, 0, tzinfo=PARIS)
+    assert programmes.rupture_reported_in_time(
+        rupture, dt.datetime(2025, 3, 22, 10, 0, tzinfo=PARIS)
+    )
+    # Sent that evening: late, although on the due day (the indicator counted it in time).
+    assert not programmes.rupture_reported_in_time(
+        rupture, dt.datetime(2025, 3, 22, 18, 0, tzinfo=PARIS)
+    )
+    # A moment in another time zone is compared as the same instant: 09:30 UTC = 10:30 Paris.
+    assert not programmes.rupture_reported_in_time(
+        rupture, dt.datetime(2025, 3, 22, 9, 30, tzinfo=dt.UTC)
+    )
+    # A day without an hour proves the 48 hours only when the whole day is before the due
+    # moment: the 21st yes, the 22nd not.
+    assert programmes.rupture_reported_in_time(rupture, D(2025, 3, 21))
+    assert not programmes.rupture_reported_in_time(rupture, D(2025, 3, 22))
+
+
+def test_the_48_hours_of_a_rupture_across_the_spring_change():
+    # Known Saturday 29/03/2025 at 10:00: due Monday 31/03 at 10:00+02:00 on the wall clock
+    # (47 elapsed hours, calendar.hours_after); 10:01 is late.
+    rupture = Rupture(dt.datetime(2025, 3, 29, 10, 0, tzinfo=PARIS))
+    due = programmes.rupture_notice_due(rupture)
+    assert due == dt.datetime(2025, 3, 31, 10, 0, tzinfo=PARIS)
+    assert not programmes.rupture_reported_in_time(rupture, due + dt.timedelta(minutes=1))
+
+
+@given(
+    known=st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2030, 12, 31)),
+    delay_minutes=st.integers(0, 60 * 96),
+)
+def test_in_time_exactly_until_the_due_moment(known, delay_minutes):
+    rupture = Rupture(known.replace(tzinfo=PARIS))
+    due = programmes.rupture_notice_due(rupture)
+    sent = rupture.known_at + dt.timedelta(minutes=delay_minutes)
+    in_time = sent.astimezone(dt.UTC) <= due.astimezone(dt.UTC)
+    assert programmes.rupture_reported_in_time(rupture, sent) == in_time
+    # A day is never more lenient than any moment of that day.
+    day = programmes.to_paris(sent).date()
+    if programmes.rupture_reported_in_time(rupture, day):
+        end_of_day = dt.datetime.combine(day, dt.time(23, 59), tzinfo=PARIS)
+        assert programmes.rupture_reported_in_time(rupture, end_of_day)

@@ -6,19 +6,27 @@
 * ``GET /conventions``, ``/conventions/{id}``, ``…/amendments``, ``…/suspensions``,
   ``…/rupture``, ``…/schedule`` — read-only, always through ``visible_to`` (404 outside the
   scope, as the pages).
+* ``POST /conventions/check`` — the wizard's checks on a convention given as JSON, nothing
+  saved; the JSON in and out is the contract of ``tremplin convention-check``
+  (``tremplin.rules.convention_check``). The body is read as raw JSON on purpose: the rules'
+  own parser answers every mistake with the command's French sentence naming the key.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.conventions.management.commands.aid_schedule import schedule_as_json
+from tremplin.conventions.management.commands.convention_check import not_json_message
 from tremplin.rules import aid
+from tremplin.rules.convention_check import CONTRACT_TYPES, KINDS, CheckInputError
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
 from tremplin.web.dates import french_date
@@ -115,6 +123,115 @@ def simulate(request, payload: SimulateIn):
     return schedule_as_json(schedule)
 
 
+# --- The law checkable from outside (issue 10) -----------------------------------------------
+# Declared before the read endpoints: "/conventions/check" must not be read as
+# "/conventions/{id}".
+
+NOT_CHECKED = "Les données envoyées contiennent des erreurs : la convention n'a pas été vérifiée."
+
+
+class CheckBeneficiaryIn(Schema):
+    birth_date: datetime.date | None = None
+    rsa: bool | None = None
+    ass: bool | None = None
+    disabled_worker: bool | None = None
+
+
+class CheckEmployerIn(Schema):
+    last_economic_dismissal_on: datetime.date | None = None
+    late_social_contributions: bool | None = None
+
+
+class CheckContractIn(Schema):
+    type: Literal[CONTRACT_TYPES] | None = None  # type: ignore[valid-type]
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    weekly_hours: Decimal | None = Field(None, ge=0)
+    hourly_gross_wage: Decimal | None = Field(None, ge=0)
+
+
+class CheckAidIn(Schema):
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    rate: Decimal | None = Field(None, ge=0, description="En % du SMIC horaire brut.")
+    weekly_hours: Decimal | None = Field(None, ge=0)
+
+
+class CheckTutorIn(Schema):
+    experience_years: Decimal | None = Field(None, ge=0)
+    employees_followed: int | None = Field(
+        None, ge=0, description="Salariés suivis en même temps, celui-ci compris (règle C12)."
+    )
+
+
+class ConventionCheckIn(Schema):
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    department: str | None = Field(None, examples=["67"])
+    signed_on: datetime.date | None = None
+    beneficiary: CheckBeneficiaryIn | None = None
+    employer: CheckEmployerIn | None = None
+    contract: CheckContractIn | None = None
+    aid: CheckAidIn | None = None
+    tutor: CheckTutorIn | None = None
+
+
+class CheckFindingOut(Schema):
+    rule: str
+    severity: Literal["blocking", "warning"]
+    message: str
+
+
+class ConventionCheckOut(Schema):
+    findings: list[CheckFindingOut]
+    signable: bool
+
+
+def _check_body_schema() -> dict:
+    """ConventionCheckIn's JSON schema with its sections inlined (OpenAPI has no ``$defs``)."""
+    schema = ConventionCheckIn.model_json_schema()
+    definitions = schema.pop("$defs", {})
+    for name, prop in schema["properties"].items():
+        for option in prop.get("anyOf", []):
+            reference = option.pop("$ref", None)
+            if reference:
+                option.update(definitions[reference.rsplit("/", 1)[1]])
+                schema["properties"][name] = prop
+    return schema
+
+
+@router.post(
+    "/conventions/check",
+    response={200: ConventionCheckOut, 422: ValidationErrorOut},
+    summary="Vérifier une convention sans l'enregistrer",
+    description="Les contrôles de l'assistant de saisie des conventions (règles C3, C5, C7, "
+    "C8, C12, E1, E4, E6, E9, E12, F5, F8), sur une convention décrite en JSON : le JSON de "
+    "`tremplin convention-check`. Dates AAAA-MM-JJ ; montants et heures en nombres ou en "
+    "texte ; une clé absente ou null veut dire « inconnu » et ne déclenche aucun constat ; "
+    "seule `kind` est obligatoire. Rien n'est enregistré. Une saisie invalide répond 422, "
+    "chaque message nommant sa clé.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _check_body_schema()}},
+        }
+    },
+)
+def check_convention(request):
+    try:
+        data = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        if isinstance(error, UnicodeDecodeError):
+            message = "Le corps de la requête n'est pas du texte UTF-8."
+        else:
+            message = not_json_message(error)
+        return Status(422, {"detail": NOT_CHECKED, "errors": {"__all__": [message]}})
+    try:
+        result = services.check_from_outside(data)
+    except CheckInputError as error:
+        return Status(422, {"detail": NOT_CHECKED, "errors": error.by_key()})
+    return Status(200, result.as_dict())
+
+
 # --- Read endpoints --------------------------------------------------------------------------
 
 
@@ -147,6 +264,7 @@ class ConventionOut(Schema):
     prefect_rate_percent: Decimal | None
     departement_rate_percent: Decimal | None
     departement_funds_alone: bool
+    continues_as_cdi: bool
     payer: str
     renewal_count: int
     modification_count: int
@@ -193,8 +311,10 @@ class RuptureOut(Schema):
     id: int
     last_day: datetime.date
     initiative: str
+    employee_ground: str
     reason: str
     lawful_case: bool
+    exonerated_contributions: Decimal | None
     employer_report_date: datetime.date | None
     repayment_due: Decimal
     repayment_explanation: str

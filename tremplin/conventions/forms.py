@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tremplin.accounts.models import Organisation, User
 from tremplin.registry.models import Beneficiary, Employer, Tutor
-from tremplin.rules import aid
+from tremplin.rules import aid, ruptures
 from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
@@ -307,6 +307,7 @@ class AmendmentForm(BootstrapFormMixin, forms.ModelForm):
             "new_subsidised_weekly_minutes",
             "new_contract_weekly_hours",
             "new_contract_weekly_minutes",
+            "continues_as_cdi",
             "reason",
         ]
         widgets = {
@@ -321,7 +322,13 @@ class AmendmentForm(BootstrapFormMixin, forms.ModelForm):
         ("Avenant", ["kind", "effective_from", "reason"]),
         (
             "Renouvellement",
-            ["new_aid_end", "new_planned_end", "employer_request_date", "evaluation_done"],
+            [
+                "new_aid_end",
+                "new_planned_end",
+                "employer_request_date",
+                "evaluation_done",
+                "continues_as_cdi",
+            ],
         ),
         (
             "Modification de la durée hebdomadaire",
@@ -357,8 +364,10 @@ class AmendmentForm(BootstrapFormMixin, forms.ModelForm):
                 )
             if self.convention.contract_type == "CDI" and cleaned.get("new_planned_end"):
                 self.add_error("new_planned_end", "Un CDI n'a pas de date de fin (règle C7).")
+            continues_as_cdi = cleaned.get("continues_as_cdi") or self.convention.continues_as_cdi
             if (
                 self.convention.contract_type == "CDD"
+                and not continues_as_cdi  # rule E6: the contract goes on as a CDI
                 and new_end
                 and new_end > (cleaned.get("new_planned_end") or self.convention.planned_end)
             ):
@@ -367,6 +376,12 @@ class AmendmentForm(BootstrapFormMixin, forms.ModelForm):
                     "La convention ne peut pas aller au-delà du terme du contrat (règle C5) : "
                     "indiquez la nouvelle fin du CDD.",
                 )
+        elif kind == Amendment.Kind.MODIFICATION and cleaned.get("continues_as_cdi"):
+            self.add_error(
+                "continues_as_cdi",
+                "La poursuite en CDI prolonge l'aide par un avenant de renouvellement (règle E6) : "
+                "choisissez « Avenant de renouvellement ».",
+            )
         elif (
             kind == Amendment.Kind.MODIFICATION
             and cleaned.get("new_subsidised_weekly_hours") is None
@@ -433,7 +448,15 @@ class SuspensionForm(BootstrapFormMixin, forms.ModelForm):
 class RuptureForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Rupture
-        fields = ["last_day", "initiative", "reason", "lawful_case", "employer_report_date"]
+        fields = [
+            "last_day",
+            "initiative",
+            "employee_ground",
+            "reason",
+            "lawful_case",
+            "exonerated_contributions",
+            "employer_report_date",
+        ]
         widgets = {"last_day": forms.DateInput, "employer_report_date": forms.DateInput}
 
     def __init__(self, *args, convention: Convention, **kwargs):
@@ -461,6 +484,27 @@ class RuptureForm(BootstrapFormMixin, forms.ModelForm):
             self.add_error(
                 "employer_report_date",
                 "L'employeur ne peut pas signaler la rupture avant qu'elle ait lieu (règle F12).",
+            )
+        initiative, ground = cleaned.get("initiative"), cleaned.get("employee_ground")
+        by_employee = initiative == Rupture.Initiative.EMPLOYEE
+        if ground and initiative and not by_employee:
+            self.add_error(
+                "employee_ground",
+                "Le motif justifié par le salarié ne concerne qu'une rupture à son initiative "
+                "(règle E5) : laissez-le vide ou choisissez « Le salarié ».",
+            )
+        elif last_day:
+            early_end = ruptures.employee_early_end(
+                self.convention.contract_type, by_employee, ground, last_day
+            )
+            if early_end.severity == "blocking":
+                self.add_error("employee_ground", early_end.message)
+        contributions = cleaned.get("exonerated_contributions")
+        if contributions is not None and self.convention.sector != Convention.Sector.CAE:
+            self.add_error(
+                "exonerated_contributions",
+                "Seul un CAE ouvre droit à l'exonération de cotisations sociales : laissez ce "
+                "montant vide pour un CIE (règle F13).",
             )
         return cleaned
 
@@ -610,6 +654,7 @@ class AidOrderForm(BootstrapFormMixin, forms.ModelForm):
             "region_code",
             "sector",
             "valid_from",
+            "valid_until",
             "reference",
             "source",
             "rate_cap_percent",
@@ -618,22 +663,29 @@ class AidOrderForm(BootstrapFormMixin, forms.ModelForm):
             "aid_months_cdd",
             "cdd_min_months_for_aid",
             "aid_months_cdi",
+            "training_raise_percent",
             "note",
         ]
         widgets = {
             "valid_from": forms.DateInput,
+            "valid_until": forms.DateInput,
             "source": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "valid_from": "Date d'effet de l'arrêté : il s'applique aux embauches à partir de "
             "cette date (règle E1).",
+            "valid_until": "Dernier jour de validité : les arrêtés sont fixés année par année "
+            "(règle E1), en général le 31 décembre de l'année.",
             "rate_cap_percent": "Au plus 47 % du SMIC horaire brut (règle E6).",
             "weekly_hours_max": "Au plus 35 heures (règles C8, E12).",
         }
 
     fieldsets = [
-        ("L'arrêté", ["region_code", "sector", "valid_from", "reference", "source", "note"]),
+        (
+            "L'arrêté",
+            ["region_code", "sector", "valid_from", "valid_until", "reference", "source", "note"],
+        ),
         (
             "Durées et plafond",
             [
@@ -643,12 +695,21 @@ class AidOrderForm(BootstrapFormMixin, forms.ModelForm):
                 "aid_months_cdd",
                 "cdd_min_months_for_aid",
                 "aid_months_cdi",
+                "training_raise_percent",
             ],
         ),
     ]
 
     def __init__(self, *args, regions: dict[str, str], categories=None, **kwargs):
+        initial = kwargs.get("initial")
+        if initial:
+            # A new order starting from another one gets its own validity (rule E1).
+            kwargs["initial"] = {
+                name: value for name, value in initial.items() if name != "valid_until"
+            }
         super().__init__(*args, **kwargs)
+        # Rule E1: every new order says until when it applies.
+        self.fields["valid_until"].required = True
         self.regions = regions
         self.categories = categories
         self.fields["region_code"].choices = [
@@ -679,8 +740,24 @@ class AidOrderForm(BootstrapFormMixin, forms.ModelForm):
             raise forms.ValidationError("La durée minimale prise en charge doit être positive.")
         return hours
 
+    def clean_training_raise_percent(self):
+        raise_ = self.cleaned_data.get("training_raise_percent")
+        if raise_ is not None and not Decimal(0) < raise_ <= aid.RATE_CAP_PERCENT:
+            raise forms.ValidationError(
+                f"La majoration pour formation ({raise_} points) doit être positive et au plus "
+                "de 47 points ; laissez vide si l'arrêté n'en prévoit pas (règles E6, E11)."
+            )
+        return raise_
+
     def clean(self):
         cleaned = super().clean()
+        start, until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and until and until < start:
+            self.add_error(
+                "valid_until",
+                f"La fin de validité ({until:%d/%m/%Y}) précède la date d'effet "
+                f"({start:%d/%m/%Y}) : corrigez l'une des deux dates (règle E1).",
+            )
         low, high = cleaned.get("weekly_hours_min"), cleaned.get("weekly_hours_max")
         if low is not None and high is not None and low > high:
             self.add_error(

@@ -22,7 +22,7 @@ from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation, Territory
 from tremplin.registry.models import DURATION_BANDS, Beneficiary, Employer, Tutor, search_key
-from tremplin.rules import parameters, referentials
+from tremplin.rules import parameters, referentials, ruptures
 from tremplin.rules.aid import RATE_CAP_PERCENT, WEEKLY_HOURS_MAX
 
 # Rule E6: the prefect's rate never exceeds 47 % of the SMIC.
@@ -67,19 +67,49 @@ class AidOrderQuerySet(models.QuerySet):
 
         The orders entered in the database are layered over the ones shipped in
         ``rules/data/aid_orders`` (rule E1): for the same region, sector and date the
-        database's wins; a shipped order absent from the database still counts.
+        database's wins; a shipped order absent from the database still counts. An order
+        past its validity is never in force (``at`` tells the newest one then).
         """
+        return parameters.aid_order_in_force(
+            region_code, day, orders=self._layered(region_code, day, sector)
+        )
+
+    def at(
+        self, region_code: str, day: datetime.date, sector: str = "CIE"
+    ) -> parameters.OrderAtDate:
+        """The order in force on ``day``, else the newest one dated before it, outside its
+        validity (the wizard proposes it with a warning, rule E1); layered like ``in_force``."""
+        return parameters.aid_order_at(
+            region_code, day, orders=self._layered(region_code, day, sector)
+        )
+
+    def layered(self) -> list[parameters.AidOrder]:
+        """Every order known to the product, all regions and sectors: the database's over
+        the shipped files (the check from outside chooses among them like the wizard)."""
+        layered = {
+            (order.region_code, order.sector, order.valid_from): order
+            for order in parameters.aid_orders()
+        }
+        for order in self.as_rules():
+            layered[(order.region_code, order.sector, order.valid_from)] = order
+        return list(layered.values())
+
+    def _layered(self, region_code: str, day: datetime.date, sector: str):
         candidates = self.filter(region_code=region_code, sector=sector, valid_from__lte=day)
         layered = {(order.valid_from, order.sector): order for order in shipped_orders(sector)}
         for order in candidates.as_rules():
             layered[(order.valid_from, order.sector)] = order
-        return parameters.aid_order_in_force(region_code, day, orders=layered.values())
+        return list(layered.values())
 
     def row_of(self, order: parameters.AidOrder) -> AidOrder | None:
         """The database row of a rules order (None for a shipped order not mirrored)."""
         return self.filter(
             region_code=order.region_code, sector=order.sector, valid_from=order.valid_from
         ).first()
+
+
+def _iso(day) -> str:
+    return day.isoformat() if isinstance(day, datetime.date) else str(day)
 
 
 def shipped_orders(sector: str) -> list[parameters.AidOrder]:
@@ -93,6 +123,9 @@ class AidOrder(models.Model):
     region_code = models.CharField("code de la région", max_length=3)
     region_name = models.CharField("région", max_length=120, blank=True)
     valid_from = models.DateField("en vigueur à partir du")
+    # Rule E1: orders are fixed year by year. Empty only for an order entered before the
+    # validity was asked (it then counts until a newer order, and is flagged as stale).
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
     sector = models.CharField(
         "secteur", max_length=3, choices=[("CIE", "CIE"), ("CAE", "CAE")], default="CIE"
     )
@@ -112,6 +145,16 @@ class AidOrder(models.Model):
         "durée minimale du CDD pour être aidé (mois)"
     )
     aid_months_cdi = models.PositiveSmallIntegerField("durée de l'aide pour un CDI (mois)")
+    training_raise_percent = models.DecimalField(
+        "majoration pour une formation inscrite à la convention (points de % du SMIC)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Vide si l'arrêté ne prévoit aucune majoration de l'aide pour formation "
+        "(règle E11).",
+    )
+    demonstration = models.BooleanField("données de démonstration", default=False)
     # [{"code", "label", "rate_percent", "who": [...], "criteria": [...]}], the shape of
     # parameters.AidOrder.to_mapping(): validated by AidOrder.from_mapping on save.
     categories = models.JSONField("catégories de public et taux", default=list)
@@ -132,6 +175,15 @@ class AidOrder(models.Model):
                 name="aid_order_cap_within_e6",
             ),
             models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="aid_order_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(training_raise_percent__isnull=True)
+                | Q(training_raise_percent__gt=0, training_raise_percent__lte=PREFECT_RATE_CAP),
+                name="aid_order_training_raise_within_e6",
+            ),
+            models.CheckConstraint(
                 condition=Q(weekly_hours_min__gt=0)
                 & Q(weekly_hours_min__lte=models.F("weekly_hours_max"))
                 & Q(weekly_hours_max__lte=WEEKLY_HOURS_MAX),
@@ -146,9 +198,8 @@ class AidOrder(models.Model):
         return {
             "region_code": self.region_code,
             "region_name": self.region_name,
-            "valid_from": self.valid_from.isoformat()
-            if isinstance(self.valid_from, datetime.date)
-            else str(self.valid_from),
+            "valid_from": _iso(self.valid_from),
+            "valid_until": _iso(self.valid_until) if self.valid_until else None,
             "reference": self.reference,
             "source": self.source,
             "sector": self.sector,
@@ -158,6 +209,10 @@ class AidOrder(models.Model):
             "aid_months_cdd": self.aid_months_cdd,
             "cdd_min_months_for_aid": self.cdd_min_months_for_aid,
             "aid_months_cdi": self.aid_months_cdi,
+            "training_raise_percent": None
+            if self.training_raise_percent in (None, "")
+            else str(self.training_raise_percent),
+            "demonstration": self.demonstration,
             "note": self.note,
             "categories": self.categories,
         }
@@ -169,6 +224,8 @@ class AidOrder(models.Model):
     def from_rule(cls, order: parameters.AidOrder) -> AidOrder:
         data = order.to_mapping()
         data["valid_from"] = order.valid_from
+        data["valid_until"] = order.valid_until
+        data["training_raise_percent"] = order.training_raise_percent
         return cls(**data)
 
     def clean(self):
@@ -521,6 +578,13 @@ class Convention(models.Model):
     departement_funds_alone = models.BooleanField(
         "financement exclusif du département", default=False
     )
+    # Rule E6: "plus at most 9 months by amendment if the contract continues as a CDI".
+    continues_as_cdi = models.BooleanField(
+        "le contrat se poursuit en CDI (prolongation dérogatoire de l'aide, E6)",
+        default=False,
+        help_text="L'aide peut alors être prolongée par avenant de 9 mois au plus, sur des "
+        "critères tenant au salarié (règle E6).",
+    )
     payer = models.CharField(
         "organisme payeur de l'aide du département",
         max_length=11,
@@ -807,6 +871,12 @@ class Amendment(models.Model):
         "minutes (contrat)", default=0, validators=[MaxValueValidator(59)]
     )
     reason = models.TextField("motif", blank=True)
+    # Rule E6: a renewal may extend the aid by up to 9 months when the contract continues as
+    # a CDI; ticking it records the fact on the convention.
+    continues_as_cdi = models.BooleanField(
+        "le contrat se poursuit en CDI (prolongation dérogatoire de 9 mois au plus, E6)",
+        default=False,
+    )
     renewal_number = models.PositiveSmallIntegerField("n° d'avenant de renouvellement")
     modification_number = models.PositiveSmallIntegerField("n° d'avenant de modification")
     previous = models.JSONField("version précédente de la convention", default=dict)
@@ -944,6 +1014,24 @@ class Rupture(models.Model):
         help_text="Hors de ces cas, une rupture à l'initiative de l'employeur oblige à "
         "reverser toute l'aide (règle F13).",
     )
+    # Rule E5: the employee may end a CDD early for a CDI, a CDD of at least 6 months or a
+    # qualifying training; the ground is recorded (tremplin.rules.ruptures).
+    employee_ground = models.CharField(
+        "motif justifié par le salarié (rupture anticipée d'un CDD, E5)",
+        max_length=20,
+        choices=ruptures.EMPLOYEE_GROUND_CHOICES,
+        blank=True,
+    )
+    # Rule F13: with a CAE, the exonerated social contributions are repaid beside the aid.
+    exonerated_contributions = models.DecimalField(
+        "cotisations sociales exonérées à reverser (CAE, F13)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Montant communiqué par l'organisme de recouvrement ; dû à la première date "
+        "d'exigibilité des cotisations qui suit la rupture (règle F13).",
+    )
     employer_report_date = models.DateField("signalée par l'employeur le", null=True, blank=True)
     repayment_due = models.DecimalField(
         "aide à reverser (€)", max_digits=10, decimal_places=2, default=Decimal("0.00")
@@ -958,6 +1046,11 @@ class Rupture(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(repayment_due__gte=0), name="rupture_repayment_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(exonerated_contributions__isnull=True)
+                | Q(exonerated_contributions__gte=0),
+                name="rupture_contributions_not_negative",
             ),
             models.CheckConstraint(
                 condition=Q(employer_report_date__isnull=True)

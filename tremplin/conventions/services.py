@@ -9,16 +9,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
 from tremplin.registry.models import Beneficiary, Employer
-from tremplin.rules import aid, eligibility, programmes
+from tremplin.rules import aid, convention_check, eligibility, programmes
 from tremplin.rules.parameters import AidOrder as RuleAidOrder
-from tremplin.rules.parameters import NoValueInForce, ParameterError
+from tremplin.rules.parameters import ParameterError
 
 from .models import (
+    TRAINING_ACTIONS,
     AidOrder,
     Amendment,
     Convention,
@@ -26,9 +26,6 @@ from .models import (
     Rupture,
     hours_and_minutes,
 )
-
-# Rule C5: "aged 50 or more at the 24-month date".
-DEROGATION_AGE_HORIZON_MONTHS = 24
 
 
 class ConventionRefused(Exception):
@@ -47,22 +44,20 @@ def reference_day(convention: Convention) -> datetime.date:
 
 
 def order_in_force(convention: Convention) -> RuleAidOrder | None:
-    """The order of the département's region in force at the hire (rule E1), if any.
+    """The order of the département's region for the hire (rule E1), if any.
 
-    An order chosen explicitly on the convention wins; otherwise the latest one in force.
+    An order chosen explicitly on the convention wins; otherwise the one in force at the
+    hire, else the newest known one outside its validity — proposed all the same, and the
+    checks warn that it is not in force (rule E1).
     """
     if convention.aid_order_id:
         return convention.aid_order.to_rule()
     try:
-        return AidOrder.objects.in_force(
+        return AidOrder.objects.at(
             convention.territory.region_code, reference_day(convention), convention.sector
-        )
-    except (NoValueInForce, ParameterError):
+        ).order
+    except ParameterError:
         return None
-
-
-def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    return relativedelta(day, birth_date).years
 
 
 def tutor_employees_followed(convention: Convention) -> int | None:
@@ -87,11 +82,8 @@ def draft_of(
 ) -> eligibility.ConventionDraft:
     """The plain values the checks need, from the convention and the registry."""
     beneficiary, employer, tutor = convention.beneficiary, convention.employer, convention.tutor
-    day = reference_day(convention)
-    age = _age_on(beneficiary.birth_date, day)
-    age_at_horizon = _age_on(
-        beneficiary.birth_date, day + relativedelta(months=DEROGATION_AGE_HORIZON_MONTHS)
-    )
+    ages = convention_check.ages_of(beneficiary.birth_date, reference_day(convention))
+    rupture = convention.rupture_or_none() if convention.pk else None
     insurance = {
         Employer.UnemploymentInsurance.UNEDIC: eligibility.UNEMPLOYMENT_INSURANCE_UNEDIC,
         Employer.UnemploymentInsurance.SELF_INSURED: eligibility.UNEMPLOYMENT_INSURANCE_SELF,
@@ -105,8 +97,8 @@ def draft_of(
         contributions_up_to_date=convention.contributions_up_to_date,
         employee_without_employment=convention.employee_without_employment,
         disabled_worker=convention.disabled_worker == Beneficiary.DisabledWorker.YES,
-        aged_50_plus=age_at_horizon >= 50,
-        aged_58_plus=age >= 58,
+        aged_50_plus=ages.aged_50_plus,
+        aged_58_plus=ages.aged_58_plus,
         receives_minimum_income=any(
             (
                 convention.receives_rsa,
@@ -120,6 +112,9 @@ def draft_of(
         training_end=convention.training_end,
         sentence_adjustment=convention.sentence_adjustment,
         severe_difficulties=convention.severe_difficulties,
+        employer_is_aci=employer.is_aci,
+        training_planned=training_planned(convention),
+        continues_as_cdi=convention.continues_as_cdi,
         contract_type=convention.contract_type or None,
         hire_date=convention.hire_date,
         planned_end=convention.planned_end,
@@ -140,7 +135,16 @@ def draft_of(
         subsidised_weekly_hours=convention.subsidised_hours,
         rate_percent=convention.prefect_rate_percent,
         order=order,
+        rupture_last_day=rupture.last_day if rupture else None,
+        rupture_by_employee=rupture is not None
+        and rupture.initiative == Rupture.Initiative.EMPLOYEE,
+        rupture_employee_ground=rupture.employee_ground or None if rupture else None,
     )
+
+
+def training_planned(convention: Convention) -> bool:
+    """Rule E11: a training action is written in the convention (any of the cerfa's)."""
+    return any(getattr(convention, name) for name, _ in TRAINING_ACTIONS)
 
 
 def findings_of(
@@ -152,6 +156,14 @@ def findings_of(
     return eligibility.check_convention(draft)
 
 
+def check_from_outside(data: object) -> convention_check.CheckResult:
+    """``tremplin convention-check`` and ``POST /api/v1/conventions/check``: the wizard's
+    checks on a convention given as JSON, with the orders the wizard would choose from (the
+    database's over the shipped files). Reads only; raises ``CheckInputError`` (French)."""
+    # The orders are read only once the input is valid (bad input never touches the base).
+    return convention_check.check_mapping(data, orders=AidOrder.objects.layered)
+
+
 def propose_category(convention: Convention) -> aid.CategoryProposal | None:
     """The order's category that fits the person (rule E12); the agent confirms it."""
     order = order_in_force(convention)
@@ -159,7 +171,7 @@ def propose_category(convention: Convention) -> aid.CategoryProposal | None:
         return None
     beneficiary = convention.beneficiary
     situation = aid.PersonSituation(
-        age=_age_on(beneficiary.birth_date, reference_day(convention)),
+        age=convention_check.ages_of(beneficiary.birth_date, reference_day(convention)).age,
         rsa_socle=convention.receives_rsa and not convention.rsa_increased,
         job_seeker=convention.france_travail_registered,
         education_level_code=convention.education_level or None,
@@ -190,11 +202,15 @@ def propose_aid_box(convention: Convention) -> AidBoxProposal | None:
     initial: dict[str, object] = {}
     if convention.aid_order_id is None and (row := AidOrder.objects.row_of(order)) is not None:
         initial["aid_order"] = row.pk
+    with_training = training_planned(convention)
     if proposal is not None:
         if not convention.aid_category:
             initial["aid_category"] = proposal.category.code
         if convention.prefect_rate_percent is None:
-            initial["prefect_rate_percent"] = proposal.category.rate_percent
+            # Rule E11: the order's raise for a training written in the convention, if any.
+            initial["prefect_rate_percent"] = eligibility.raised_rate(
+                order, proposal.category.rate_percent, with_training
+            )
     start = convention.aid_start or convention.hire_date
     if convention.aid_start is None and start is not None:
         initial["aid_start"] = start
@@ -222,12 +238,26 @@ def propose_aid_box(convention: Convention) -> AidBoxProposal | None:
         f"{aid.french_number(order.weekly_hours_min)} à "
         f"{aid.french_number(order.weekly_hours_max)} h par semaine prises en charge"
     )
-    explanation = f"Arrêté en vigueur à l'embauche : {order.reference} ({durations}). " + (
+    day = reference_day(convention)
+    if order.in_force_on(day):
+        heading = f"Arrêté en vigueur à l'embauche : {order.reference} ({durations}). "
+    else:
+        heading = (
+            f"Attention : aucun arrêté n'est connu en vigueur à l'embauche du {day:%d/%m/%Y} ; "
+            f"le dernier connu, {order.reference}, était valable {order.validity_text} "
+            f"({durations}). Les arrêtés sont fixés année par année (règle E1) : saisissez "
+            "l'arrêté de l'année sur la page des arrêtés avant de confirmer. "
+        )
+    if order.demonstration:
+        heading += "Cet arrêté est une donnée de démonstration, pas un arrêté réel (règle E1). "
+    explanation = heading + (
         proposal.explanation
         if proposal is not None
         else "Aucune catégorie de l'arrêté ne correspond d'office à la situation connue : "
         "choisissez-la (règle E12)."
     )
+    if training := eligibility.training_raise_text(order, with_training):
+        explanation += " " + training
     return AidBoxProposal(order, proposal, initial, explanation)
 
 
@@ -543,6 +573,15 @@ def amend(convention: Convention, amendment: Amendment, *, user) -> Amendment:
                 "évaluation des actions réalisées (règle C6) : renseignez la date de la demande "
                 "et cochez l'évaluation."
             )
+        # Rule C5: beyond 24 months, successive amendments of one year at most.
+        yearly = eligibility.check_renewal(
+            draft_of(convention), convention.aid_end, amendment.new_aid_end
+        )
+        if yearly:
+            raise ConventionRefused(yearly[0].message, yearly)
+        if amendment.continues_as_cdi:
+            # Rule E6: the contract goes on as a CDI; the aid may run 9 more months.
+            convention.continues_as_cdi = True
         convention.aid_end = amendment.new_aid_end
         if amendment.new_planned_end:
             convention.planned_end = amendment.new_planned_end
@@ -614,6 +653,10 @@ def repayment_of(convention: Convention, rupture: Rupture) -> aid.Repayment:
         employer_initiative=rupture.initiative == Rupture.Initiative.EMPLOYER,
         lawful_case=rupture.lawful_case,
         denounced_by_authority=rupture.initiative == Rupture.Initiative.AUTHORITY,
+        # Rule F13: a CAE repays the exonerated contributions too, at the first due date.
+        sector=convention.sector,
+        exonerated_contributions=rupture.exonerated_contributions,
+        employer_headcount=convention.employer.headcount_dec31,
     )
 
 

@@ -588,13 +588,53 @@ class FollowUpCount:
     label: str
     rule: str
     due: Q  # which deadlines are counted
-    on_time: Q
+    # Which of them were sent on time, in SQL; None when the rule decides in Python
+    # (rupture notices, counted in hours: ``rupture_notices_on_time``).
+    on_time: Q | None
 
 
 def _sent_on_time() -> Q:
-    # Sent on or before its due day. ``sent_at`` is a day: a rupture notice due at 16:00
-    # and sent that evening counts as on time (the page says "au jour de l'échéance").
+    # Sent on or before its due day (deliverables due on a day).
     return Q(state="sent", sent_at__isnull=False, sent_at__lte=F("due_on"))
+
+
+def rupture_notices_on_time(deadlines) -> set[int]:
+    """Rule A14: the rupture notices (among ``deadlines``) sent within 48 hours of the moment
+    the rupture was known, counted in hours (``programmes.sent_by``), not on the due day.
+
+    The moment sent is the first e-mail Tremplin sent the Cellule contrats aidés about the
+    rupture (its exact time), or the day the referent recorded the notice as sent: a day
+    proves the 48 hours only when it is before the due day. One query, whatever the number
+    of notices (ruptures are few).
+    """
+    from django.db.models import Subquery
+
+    from tremplin.rules.programmes import sent_by
+    from tremplin.support.models import Notification
+
+    first_email = (
+        Notification.objects.filter(deadline=OuterRef("pk"), kind=Notification.Kind.RUPTURE)
+        .order_by("sent_at")
+        .values("sent_at")[:1]
+    )
+    notices = (
+        deadlines.filter(code="rupture_notice")
+        .order_by()
+        .annotate(first_email=Subquery(first_email))
+        .values_list("pk", "due_at", "due_on", "state", "sent_at", "first_email")
+    )
+    on_time = set()
+    for pk, due_at, due_on, state, sent_day, emailed in notices:
+        if due_at is None:  # a notice due on a day only: sent on or before it
+            if state == "sent" and sent_day is not None and sent_day <= due_on:
+                on_time.add(pk)
+            continue
+        moments = [emailed] if emailed is not None else []
+        if state == "sent" and sent_day is not None:
+            moments.append(sent_day)
+        if any(sent_by(due_at, moment) for moment in moments):
+            on_time.add(pk)
+    return on_time
 
 
 FOLLOW_UP_COUNTS = [
@@ -610,7 +650,7 @@ FOLLOW_UP_COUNTS = [
         "Ruptures signalées dans les 48 heures",
         "A14",
         Q(code="rupture_notice"),
-        _sent_on_time(),
+        None,  # counted in hours: rupture_notices_on_time
     ),
 ]
 FOLLOW_UP_COUNTS_BY_CODE = {count.code: count for count in FOLLOW_UP_COUNTS}
@@ -643,21 +683,32 @@ def deadlines_due(episodes, period: Period, today: datetime.date):
 
 
 def follow_up(episodes, period: Period, today: datetime.date) -> list[FollowUpRow]:
-    """One query: for each count, the deliverables due and those sent on time."""
+    """One query: for each count, the deliverables due and those sent on time; one more
+    for the rupture notices when there are any (A14, counted in hours in Python)."""
     aggregates = {}
     for count in FOLLOW_UP_COUNTS:
         aggregates[f"{count.code}-due"] = Count("pk", filter=count.due)
-        aggregates[f"{count.code}-on-time"] = Count("pk", filter=count.due & count.on_time)
-    totals = deadlines_due(episodes, period, today).order_by().aggregate(**aggregates)
-    return [
-        FollowUpRow(count, totals[f"{count.code}-due"], totals[f"{count.code}-on-time"])
-        for count in FOLLOW_UP_COUNTS
-    ]
+        if count.on_time is not None:
+            aggregates[f"{count.code}-on-time"] = Count("pk", filter=count.due & count.on_time)
+    due = deadlines_due(episodes, period, today)
+    totals = due.order_by().aggregate(**aggregates)
+    rows = []
+    for count in FOLLOW_UP_COUNTS:
+        if count.on_time is None:
+            due_count = totals[f"{count.code}-due"]
+            on_time = len(rupture_notices_on_time(due.filter(count.due))) if due_count else 0
+        else:
+            on_time = totals[f"{count.code}-on-time"]
+        rows.append(FollowUpRow(count, totals[f"{count.code}-due"], on_time))
+    return rows
 
 
 def late_deadlines(episodes, period: Period, today: datetime.date, code: str):
     count = FOLLOW_UP_COUNTS_BY_CODE[code]
-    return deadlines_due(episodes, period, today).filter(count.due).exclude(count.on_time)
+    due = deadlines_due(episodes, period, today).filter(count.due)
+    if count.on_time is None:
+        return due.exclude(pk__in=rupture_notices_on_time(due))
+    return due.exclude(count.on_time)
 
 
 # --- CVs of the job-ready people on Job Connexion (P6, P10) ---------------------------------

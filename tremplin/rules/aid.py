@@ -26,7 +26,8 @@ Product rules
    funder taking the remainder so that the shares always add up to the month.
 9. **Repayment.** After a rupture on the employer's initiative outside the lawful cases, or when
    the authority denounces the convention, all the aid received up to the rupture is repaid
-   (rule F13).
+   (rule F13); with a CAE, the exonerated social contributions are repaid beside it, due at the
+   first contribution date after the rupture (``ruptures.contributions_due_on``).
 
 Everything takes and returns plain values (dates, Decimals, frozen dataclasses); nothing here
 imports Django.
@@ -41,6 +42,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from tremplin.rules import ruptures
 from tremplin.rules.parameters import AidCategory, AidOrder, DatedSeries, series
 
 # Rule E6: the aid never exceeds 47 % of the SMIC per hour worked. An order may be stricter
@@ -777,9 +779,13 @@ def propose_category(order: AidOrder, situation: PersonSituation) -> CategoryPro
 @dataclass(frozen=True)
 class Repayment:
     required: bool
-    amount: Decimal
+    amount: Decimal  # the aid to repay
     months: tuple[MonthAid, ...] = field(default_factory=tuple)
     explanation: str = ""
+    # Rule F13, CAE: the exonerated social contributions repaid beside the aid (None: amount
+    # not known yet, to ask the collecting body) and the day they are due.
+    contributions: Decimal | None = None
+    contributions_due_on: datetime.date | None = None
 
 
 def repayment_on_rupture(
@@ -791,6 +797,9 @@ def repayment_on_rupture(
     denounced_by_authority: bool = False,
     paid_months: Iterable[str] | None = None,
     smic: DatedSeries | None = None,
+    sector: str = "CIE",
+    exonerated_contributions: Decimal | None = None,
+    employer_headcount: int | None = None,
 ) -> Repayment:
     """Rule F13: the aid to repay after a rupture (``rupture_date`` = last day of the contract).
 
@@ -798,7 +807,9 @@ def repayment_on_rupture(
     (R.5134-46/47 for a CAE, R.5134-69/70 for a CIE), or when the authority denounced the
     convention: then **all** the aid received up to the rupture is repaid. ``paid_months``
     ("YYYY-MM") restricts it to the months actually paid; by default every month due up to
-    the rupture is taken as paid.
+    the rupture is taken as paid. With a CAE, the exonerated social contributions
+    (``exonerated_contributions``, known from the collecting body) are repaid too, due at the
+    first contribution date after the rupture for an employer of ``employer_headcount``.
     """
     if rupture_date < schedule.start:
         raise AidRuleError(
@@ -835,13 +846,32 @@ def repayment_on_rupture(
         if denounced_by_authority
         else "rupture à l'initiative de l'employeur hors des cas prévus par le code du travail"
     )
+    explanation = (
+        f"{cause.capitalize()} le {french_date(rupture_date)} : la convention est résiliée de "
+        f"plein droit et l'employeur reverse l'intégralité de l'aide perçue, soit "
+        f"{french_euros(amount)} sur {len(months)} mois (règle F13)."
+    )
+    contributions_due = None
+    if sector == "CAE":
+        contributions_due = ruptures.contributions_due_on(rupture_date, employer_headcount)
+        due = ruptures.contributions_due_text(rupture_date, employer_headcount)
+        if exonerated_contributions is None:
+            explanation += (
+                f" Il reverse aussi les cotisations sociales exonérées au titre du CAE, {due} : "
+                "demandez leur montant à l'organisme de recouvrement et saisissez-le."
+            )
+        else:
+            explanation += (
+                f" Il reverse aussi {french_euros(exonerated_contributions)} de cotisations "
+                f"sociales exonérées au titre du CAE, {due}."
+            )
     return Repayment(
         True,
         amount,
         months,
-        f"{cause.capitalize()} le {french_date(rupture_date)} : la convention est résiliée de "
-        f"plein droit et l'employeur reverse l'intégralité de l'aide perçue, soit "
-        f"{french_euros(amount)} sur {len(months)} mois (règle F13).",
+        explanation,
+        contributions=exonerated_contributions if sector == "CAE" else None,
+        contributions_due_on=contributions_due,
     )
 
 

@@ -9,10 +9,15 @@ so a draft can be checked live, step by step.
 
 Checks and their rules: C1 person without employment; C2 employer allowed for the sector;
 C3/E2 no economic dismissal in the 6 months before the hire, no replacement of a dismissed
-employee, contributions up to date (CIE); C5, C7, E3 contract and convention durations;
-C8, E4 weekly hours; F5 subsidised hours; E9 pay at least the SMIC; C12 tutor; C13 immersions
-(CAE only); F8 hire not before signature; E6 rate cap and aid duration; E12 the order's
-hour bounds and aid durations.
+employee, contributions up to date (CIE); C5, C7, E3 contract and convention durations
+(beyond 24 months only for C5's publics, by yearly amendments: ``check_renewal``); C8, E4
+weekly hours (below 20 h for people aged 58+ and ASS beneficiaries, unless the order is
+stricter); F5 subsidised hours; E9 pay at least the SMIC (monthly or hourly); C12 tutor; C13
+immersions (CAE only); F8 hire not before signature; E1 the order in force at the hire
+(validity period, demonstration data); E6 rate cap and aid duration (plus 9 months when the
+contract continues as a CDI); E11 the order's raise for a training written in the
+convention; E12 the order's hour bounds and aid durations; E5 the employee's ground for
+ending a CDD early.
 
 Durations in months are calendar months counted from the first day: a CDD hired on
 15 March 2025 lasts 6 months when it ends on 14 September 2025 or later.
@@ -25,6 +30,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tremplin.rules import ruptures
 from tremplin.rules.aid import (
     RATE_CAP_PERCENT,
     WEEKLY_HOURS_MAX,
@@ -63,8 +69,12 @@ MAX_MONTHS = 24
 MAX_MONTHS_DEROGATION = 60
 # Rule C3 / E2.
 ECONOMIC_DISMISSAL_MONTHS = 6
-# Rule E6: aid at most 12 months including renewals, 60 in the derogation cases.
+# Rule E6: aid at most 12 months including renewals, 60 in the derogation cases, plus at most
+# 9 months by amendment when the contract continues as a CDI.
 AID_MAX_MONTHS = 12
+AID_CDI_EXTENSION_MONTHS = 9
+# Rule C5: beyond 24 months, "par avenants successifs d'un an".
+RENEWAL_BEYOND_24_MAX_MONTHS = 12
 # Rule C12.
 TUTOR_MIN_EXPERIENCE_YEARS = Decimal(2)
 TUTOR_MAX_EMPLOYEES = 3
@@ -110,6 +120,10 @@ class ConventionDraft:
     # Seed 003: "la convention peut prévoir une durée moindre pour les salariés confrontés à
     # des difficultés particulièrement importantes".
     severe_difficulties: bool = False
+    # Rule C5: "à titre exceptionnel", people aged 50+ or TH hired by an ACI.
+    employer_is_aci: bool = False
+    # Rule E11: a training action is written in the convention.
+    training_planned: bool = False
     # Contract (rules C7, C8, E9).
     contract_type: str | None = None  # "CDI" | "CDD"
     hire_date: datetime.date | None = None
@@ -117,6 +131,9 @@ class ConventionDraft:
     contract_weekly_hours: Decimal | None = None
     variable_weekly_hours: bool = False  # hours varying over the period (CAE, public employer)
     gross_monthly_pay: Decimal | None = None
+    hourly_gross_wage: Decimal | None = None  # the check's input (convention-check)
+    # Rule E6: the contract continues as a CDI (up to 9 more months of aid by amendment).
+    continues_as_cdi: bool = False
     # Tutor (rules C12, F8).
     tutor_named: bool | None = None
     tutor_experience_years: Decimal | None = None
@@ -133,7 +150,12 @@ class ConventionDraft:
     rate_percent: Decimal | None = None
     # Aid months including renewals; computed from aid_start and aid_end when None.
     aid_months: int | None = None
+    # The order proposed for the hire: in force, or the newest one outside its validity (E1).
     order: AidOrder | None = None
+    # A recorded rupture (rule E5): the employee's initiative and the ground given.
+    rupture_last_day: datetime.date | None = None
+    rupture_by_employee: bool = False
+    rupture_employee_ground: str | None = None
 
 
 def _order_name(order: AidOrder, start_of_sentence: bool = False) -> str:
@@ -161,13 +183,54 @@ def lasts_more_than(start: datetime.date, end: datetime.date, months: int) -> bo
 
 
 def _has_long_derogation(draft: ConventionDraft) -> bool:
-    """Rule C5: beyond 24 months (up to 60) for TH, 50+ on RSA/ASS/ATA/AAH, training, 58+."""
+    """Rule C5: beyond 24 months (up to 60) for TH, 50+ on RSA/ASS/ATA/AAH, training, 58+
+    (rule E3), and exceptionally people aged 50+ hired by an ACI."""
     return (
         draft.disabled_worker
         or draft.aged_58_plus
         or draft.training_in_progress
-        or (draft.aged_50_plus and draft.receives_minimum_income)
+        or (draft.aged_50_plus and (draft.receives_minimum_income or draft.employer_is_aci))
     )
+
+
+def _only_exceptional_aci(draft: ConventionDraft) -> bool:
+    """C5's exceptional case is the only ground: 50+ in an ACI without RSA/ASS/ATA/AAH."""
+    return (
+        draft.employer_is_aci
+        and draft.aged_50_plus
+        and not (
+            draft.disabled_worker
+            or draft.aged_58_plus
+            or draft.training_in_progress
+            or draft.receives_minimum_income
+        )
+    )
+
+
+# --- Economic dismissal (C3, E2) -------------------------------------------------------------
+
+
+def economic_dismissal_blocks(dismissal: datetime.date, hire: datetime.date) -> bool:
+    """Rules C3, E2: a dismissal « dans les 6 mois précédant la date d'embauche ».
+
+    The 6 months before a hire on 15/09/2025 run from 15/03/2025 (the hire's date 6 calendar
+    months earlier): a dismissal on 15/03/2025 is within them, one on 14/03/2025 is not. A
+    dismissal on the hire day itself counts too.
+    """
+    return add_months(hire, -ECONOMIC_DISMISSAL_MONTHS) <= dismissal <= hire
+
+
+def earliest_hire_after_dismissal(dismissal: datetime.date) -> datetime.date:
+    """The first hire date that ``economic_dismissal_blocks`` no longer refuses (C3, E2).
+
+    6 months after the dismissal is still within the window (15/03 → 15/09 is blocked): the
+    first free day follows; near the end of a month the clamping of ``add_months`` may push
+    it a day or two further (29/02/2024 → 01/09/2024).
+    """
+    day = add_months(dismissal, ECONOMIC_DISMISSAL_MONTHS)
+    while economic_dismissal_blocks(dismissal, day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 def check_convention(draft: ConventionDraft, smic: DatedSeries | None = None) -> list[Finding]:
@@ -186,9 +249,15 @@ def check_convention(draft: ConventionDraft, smic: DatedSeries | None = None) ->
         _immersions,
         _signature,
         _rate_and_aid_duration,
+        _rupture,
     ):
         findings.extend(check(draft, smic))
     return findings
+
+
+def signable(findings: list[Finding]) -> bool:
+    """No blocking finding: the convention may be signed (warnings ask the agent to look)."""
+    return not blocking_findings(findings)
 
 
 def blocking_findings(findings: list[Finding]) -> list[Finding]:
@@ -248,20 +317,19 @@ def _cie_exclusions(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
         return []
     findings = []
     dismissal, hire = draft.last_economic_dismissal, draft.hire_date
-    if dismissal is not None and hire is not None:
-        window_start = add_months(hire, -ECONOMIC_DISMISSAL_MONTHS)
-        if window_start <= dismissal <= hire:
-            findings.append(
-                Finding(
-                    "C3",
-                    BLOCKING,
-                    "last_economic_dismissal",
-                    f"L'établissement a procédé à un licenciement économique le "
-                    f"{french_date(dismissal)}, dans les 6 mois précédant l'embauche "
-                    f"(règles C3, E2) : un CIE n'est possible qu'avec une embauche à partir du "
-                    f"{french_date(add_months(dismissal, ECONOMIC_DISMISSAL_MONTHS))}.",
-                )
+    if dismissal is not None and hire is not None and economic_dismissal_blocks(dismissal, hire):
+        findings.append(
+            Finding(
+                "C3",
+                BLOCKING,
+                "last_economic_dismissal",
+                f"L'établissement a procédé à un licenciement économique le "
+                f"{french_date(dismissal)}, dans les 6 mois précédant l'embauche du "
+                f"{french_date(hire)} (règles C3, E2) : un CIE n'est possible qu'avec une "
+                f"embauche à partir du {french_date(earliest_hire_after_dismissal(dismissal))}. "
+                "Reportez l'embauche ou vérifiez la date du licenciement.",
             )
+        )
     if draft.replaces_dismissed_employee:
         findings.append(
             Finding(
@@ -369,6 +437,19 @@ def _maximum_duration(
     if not lasts_more_than(start, end, MAX_MONTHS):
         return []
     latest_common = add_months(start, MAX_MONTHS) - datetime.timedelta(days=1)
+    if _only_exceptional_aci(draft):
+        return [
+            Finding(
+                "C5",
+                WARNING,
+                field,
+                f"Plus de 24 mois pour une personne de 50 ans et plus embauchée par un atelier "
+                f"et chantier d'insertion : possible seulement à titre exceptionnel, si elle "
+                f"rencontre des difficultés particulières qui font obstacle à son insertion "
+                f"durable (règle C5). Justifiez-les dans la demande, sinon fin au plus tard le "
+                f"{french_date(latest_common)}.",
+            )
+        ]
     if _has_long_derogation(draft):
         only_training = draft.training_in_progress and not (
             draft.disabled_worker
@@ -441,7 +522,12 @@ def _convention_duration(draft: ConventionDraft, smic: DatedSeries) -> list[Find
                 f"({french_date(start)}) (règle C5) : corrigez l'une des deux dates.",
             ),
         ]
-    if draft.contract_type == CDD and draft.planned_end is not None and end > draft.planned_end:
+    if (
+        draft.contract_type == CDD
+        and draft.planned_end is not None
+        and end > draft.planned_end
+        and not draft.continues_as_cdi  # rule E6: the contract goes on as a CDI
+    ):
         findings.append(
             Finding(
                 "C5",
@@ -474,6 +560,8 @@ def _weekly_hours(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
                 "(règle C8) : indiquez une durée hebdomadaire fixe.",
             )
         )
+    order = draft.order
+    stricter_order = False
     if hours is not None:
         if hours > WEEKLY_HOURS_MAX:
             findings.append(
@@ -487,6 +575,27 @@ def _weekly_hours(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
             )
         elif hours < WEEKLY_HOURS_MIN:
             findings.extend(_short_hours(draft, hours, variation_allowed))
+            stricter_order = (
+                _short_hours_exception(draft) is not None
+                and order is not None
+                and hours < order.weekly_hours_min
+            )
+    if stricter_order:
+        assert order is not None and hours is not None
+        findings.append(
+            Finding(
+                "E4",
+                BLOCKING,
+                "contract_weekly_hours",
+                f"La durée du contrat ({french_number(hours)} h par semaine) peut être inférieure "
+                f"à 20 heures pour {_short_hours_exception(draft)} (règle E4), mais "
+                f"{_order_name(order)} est plus strict : il ne prend en charge que "
+                f"{french_number(order.weekly_hours_min)} à {french_number(order.weekly_hours_max)}"
+                f" heures par semaine (règles E4, E12). Portez la durée du contrat à "
+                f"{french_number(order.weekly_hours_min)} heures au moins pour que l'aide soit "
+                "possible.",
+            )
+        )
     subsidised = draft.subsidised_weekly_hours
     if subsidised is not None:
         if hours is not None and subsidised > hours:
@@ -499,10 +608,11 @@ def _weekly_hours(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
                     f"dépasser la durée du contrat ({french_number(hours)} h) (règle F5).",
                 )
             )
-        order = draft.order
         low = order.weekly_hours_min if order else None
         high = order.weekly_hours_max if order else WEEKLY_HOURS_MAX
-        if subsidised > high or (low is not None and subsidised < low):
+        too_low = low is not None and subsidised < low
+        # Below the order's minimum because the contract itself is: the E4 finding says it.
+        if subsidised > high or (too_low and not stricter_order):
             source = _order_name(order) if order else "le code du travail"
             bounds = (
                 f"entre {french_number(low)} et {french_number(high)} heures"
@@ -521,10 +631,21 @@ def _weekly_hours(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
     return findings
 
 
+def _short_hours_exception(draft: ConventionDraft) -> str | None:
+    """Rule E4: who may work less than 20 hours a week, in French; None for anyone else."""
+    if draft.aged_58_plus:
+        return "un salarié de 58 ans et plus"
+    if draft.ass_beneficiary:
+        return "un bénéficiaire de l'allocation de solidarité spécifique (ASS)"
+    return None
+
+
 def _short_hours(draft: ConventionDraft, hours: Decimal, variation_allowed: bool) -> list[Finding]:
     text = f"La durée hebdomadaire du contrat ({french_number(hours)} h) est inférieure à 20 heures"
-    if draft.aged_58_plus or draft.ass_beneficiary:
-        return []  # rule E4: lawful exception for people aged 58+ and ASS beneficiaries
+    if _short_hours_exception(draft) is not None:
+        # Rule E4: lawful for people aged 58+ and ASS beneficiaries; an order may be stricter
+        # (checked in _weekly_hours against the order's minimum).
+        return []
     if variation_allowed and draft.variable_weekly_hours:
         return [
             Finding(
@@ -565,6 +686,47 @@ def minimum_monthly_pay(smic_hourly: Decimal, weekly_hours: Decimal) -> Decimal:
 
 
 def _pay(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
+    return _monthly_pay(draft, smic) + _hourly_wage(draft, smic)
+
+
+def _hourly_wage(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
+    wage, hire = draft.hourly_gross_wage, draft.hire_date
+    if wage is None or hire is None:
+        return []
+    try:
+        entry = smic.entry_at(hire)
+    except NoValueInForce:
+        return []
+    if wage < entry.value:
+        return [
+            Finding(
+                "E9",
+                BLOCKING,
+                "hourly_gross_wage",
+                f"Le salaire horaire brut ({french_euros(wage)}) est inférieur au SMIC horaire "
+                f"brut en vigueur à l'embauche du {french_date(hire)} ({french_euros(entry.value)}, "
+                f"{entry.source}) (règle E9). Portez-le au moins à ce montant, ou au minimum "
+                "conventionnel s'il est plus élevé.",
+            )
+        ]
+    until = draft.planned_end or draft.aid_end
+    if until is not None:
+        for change in smic.changes_between(hire, until):
+            if wage < change.value:
+                return [
+                    Finding(
+                        "E9",
+                        WARNING,
+                        "hourly_gross_wage",
+                        f"Le SMIC horaire brut passe à {french_euros(change.value)} le "
+                        f"{french_date(change.valid_from)} : le salaire horaire devra alors "
+                        f"être porté à au moins ce montant (règle E9).",
+                    )
+                ]
+    return []
+
+
+def _monthly_pay(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
     pay, hours, hire = draft.gross_monthly_pay, draft.contract_weekly_hours, draft.hire_date
     if pay is None or hours is None or hire is None:
         return []
@@ -774,29 +936,114 @@ def _rate_and_aid_duration(draft: ConventionDraft, smic: DatedSeries) -> list[Fi
                     f"au plus de {french_number(cap)} % du SMIC horaire brut (règle E6).",
                 )
             )
-        elif order and rate not in {c.rate_percent for c in order.categories}:
-            findings.append(
-                Finding(
-                    "E12",
-                    WARNING,
-                    "rate_percent",
-                    f"Le taux de {french_number(rate)} % ne correspond à aucune catégorie de "
-                    f"{_order_name(order)} : vérifiez la catégorie, sauf taux du département "
-                    "(règle F6).",
-                )
-            )
-    if order and draft.hire_date and order.valid_from > draft.hire_date:
+        elif order and rate not in allowed_rates(order, draft.training_planned):
+            findings.append(_rate_outside_order(order, rate, draft.training_planned))
+    findings.extend(_order_validity(draft))
+    findings.extend(_aid_duration(draft))
+    return findings
+
+
+def training_raise(order: AidOrder, training_planned: bool) -> Decimal:
+    """Rule E11: the points of SMIC the order adds for a training written in the convention
+    (0 when no training is written, or when the order gives no raise)."""
+    if not training_planned or order.training_raise_percent is None:
+        return Decimal(0)
+    return order.training_raise_percent
+
+
+def raised_rate(order: AidOrder, category_rate: Decimal, training_planned: bool) -> Decimal:
+    """A category's rate plus the E11 raise, never above the cap (rule E6)."""
+    cap = min(order.rate_cap_percent, RATE_CAP_PERCENT)
+    return min(category_rate + training_raise(order, training_planned), cap)
+
+
+def allowed_rates(order: AidOrder, training_planned: bool) -> set[Decimal]:
+    """The rates the order gives: its categories', raised for a training (rule E11)."""
+    rates = {category.rate_percent for category in order.categories}
+    if training_raise(order, training_planned):
+        rates |= {raised_rate(order, rate, training_planned) for rate in set(rates)}
+    return rates
+
+
+def training_raise_text(order: AidOrder, training_planned: bool) -> str:
+    """What rule E11 gives for this convention, in French (empty without a training)."""
+    if not training_planned:
+        return ""
+    if order.training_raise_percent is None:
+        return (
+            f"Une formation est inscrite à la convention, mais {_order_name(order)} ne prévoit "
+            "aucune majoration de l'aide pour formation : le taux reste celui de la catégorie "
+            "(règle E11)."
+        )
+    return (
+        f"Une formation est inscrite à la convention : {_order_name(order)} majore le taux de "
+        f"{french_number(order.training_raise_percent)} points, dans la limite de "
+        f"{french_number(min(order.rate_cap_percent, RATE_CAP_PERCENT))} % (règles E11, E6)."
+    )
+
+
+def _rate_outside_order(order: AidOrder, rate: Decimal, training_planned: bool) -> Finding:
+    above_every_category = rate > max(c.rate_percent for c in order.categories)
+    if training_planned and order.training_raise_percent is None and above_every_category:
+        return Finding(
+            "E11",
+            WARNING,
+            "rate_percent",
+            f"Le taux de {french_number(rate)} % dépasse ceux de {_order_name(order)} : une "
+            "formation est inscrite à la convention, mais l'arrêté ne prévoit aucune "
+            "majoration de l'aide pour formation (règle E11). Retenez le taux de la catégorie, "
+            "sauf taux du département (règle F6).",
+        )
+    return Finding(
+        "E12",
+        WARNING,
+        "rate_percent",
+        f"Le taux de {french_number(rate)} % ne correspond à aucune catégorie de "
+        f"{_order_name(order)} : vérifiez la catégorie, sauf taux du département (règle F6).",
+    )
+
+
+def _order_validity(draft: ConventionDraft) -> list[Finding]:
+    """Rule E1: the order proposed must be in force at the hire; demonstration data is said."""
+    order = draft.order
+    if order is None:
+        return []
+    findings = []
+    day = draft.hire_date or draft.aid_start
+    name = _order_name(order, start_of_sentence=True)
+    if day is not None and order.valid_from > day:
         findings.append(
             Finding(
                 "E1",
                 WARNING,
                 "order",
-                f"{_order_name(order, start_of_sentence=True)} n'était pas encore en vigueur à l'embauche "
-                f"({french_date(draft.hire_date)}) (règle E1) : choisissez l'arrêté applicable à "
-                "cette date.",
+                f"{name} n'était pas encore en vigueur à l'embauche ({french_date(day)}) "
+                "(règle E1) : choisissez l'arrêté applicable à cette date.",
             )
         )
-    findings.extend(_aid_duration(draft))
+    elif day is not None and order.valid_until is not None and day > order.valid_until:
+        findings.append(
+            Finding(
+                "E1",
+                WARNING,
+                "order",
+                f"{name} n'est plus en vigueur à l'embauche du {french_date(day)} : il était "
+                f"valable {order.validity_text}. Les arrêtés sont fixés année par année "
+                f"(règle E1) : saisissez l'arrêté de {day.year} sur la page des arrêtés, puis "
+                "vérifiez le taux et les durées proposés.",
+            )
+        )
+    if order.demonstration:
+        findings.append(
+            Finding(
+                "E1",
+                WARNING,
+                "order",
+                f"{name} est une donnée de démonstration, pas un arrêté réel : saisissez "
+                "l'arrêté préfectoral de la région sur la page des arrêtés avant de signer "
+                "(règle E1).",
+            )
+        )
     return findings
 
 
@@ -828,6 +1075,11 @@ def _aid_duration(draft: ConventionDraft) -> list[Finding]:
     else:
         limit = MAX_MONTHS_DEROGATION if _has_long_derogation(draft) else AID_MAX_MONTHS
         rule, source = "E6", "le code du travail"
+    extension = ""
+    if draft.continues_as_cdi:
+        # Rule E6: at most 9 more months by amendment when the contract continues as a CDI.
+        limit += AID_CDI_EXTENSION_MONTHS
+        extension = f", prolongation de {AID_CDI_EXTENSION_MONTHS} mois en CDI comprise (E6)"
     exceeds = (
         draft.aid_months > limit
         if draft.aid_months is not None
@@ -845,8 +1097,70 @@ def _aid_duration(draft: ConventionDraft) -> list[Finding]:
                 rule,
                 BLOCKING,
                 "aid_end",
-                f"La durée de l'aide est limitée à {limit} mois, renouvellements compris, selon "
-                f"{source} (règle {rule}){latest}.",
+                f"La durée de l'aide est limitée à {limit} mois, renouvellements compris"
+                f"{extension}, selon {source} (règle {rule}){latest}."
+                + (
+                    ""
+                    if draft.continues_as_cdi
+                    else f" Si le contrat se poursuit en CDI, l'aide peut être prolongée de "
+                    f"{AID_CDI_EXTENSION_MONTHS} mois au plus par avenant (règle E6)."
+                ),
             )
         )
     return findings
+
+
+# --- Rupture (E5) ----------------------------------------------------------------------------
+
+
+def _rupture(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
+    if draft.rupture_last_day is None:
+        return []
+    early_end = ruptures.employee_early_end(
+        draft.contract_type,
+        draft.rupture_by_employee,
+        draft.rupture_employee_ground,
+        draft.rupture_last_day,
+    )
+    if early_end.lawful:
+        return []
+    # A warning on the convention: the rupture is a fact already recorded (the rupture form
+    # itself refuses a missing ground); a rupture recorded before the ground was asked only
+    # lacks it.
+    return [Finding("E5", WARNING, "employee_ground", early_end.message)]
+
+
+# --- Renewals beyond 24 months (C5) ----------------------------------------------------------
+
+
+def check_renewal(
+    draft: ConventionDraft, current_end: datetime.date, new_end: datetime.date
+) -> list[Finding]:
+    """Rule C5 on a renewal from ``current_end`` to ``new_end`` (the draft is the convention
+    before it, with its first day in ``aid_start``).
+
+    Up to 24 months in all, a renewal may take any length; beyond, only for C5's publics and
+    « par avenants successifs d'un an »: each renewal adds at most 12 months, up to 5 years
+    (the 5-year and 24-month limits themselves are ``check_convention``'s, on the renewed
+    convention).
+    """
+    start = draft.aid_start or draft.hire_date
+    if start is None or new_end <= current_end:
+        return []
+    if not lasts_more_than(start, new_end, MAX_MONTHS) or not _has_long_derogation(draft):
+        return []
+    renewal_start = current_end + datetime.timedelta(days=1)
+    if not lasts_more_than(renewal_start, new_end, RENEWAL_BEYOND_24_MAX_MONTHS):
+        return []
+    latest = add_months(renewal_start, RENEWAL_BEYOND_24_MAX_MONTHS) - datetime.timedelta(days=1)
+    return [
+        Finding(
+            "C5",
+            BLOCKING,
+            "new_aid_end",
+            f"Au-delà de 24 mois, la convention se prolonge par avenants successifs d'un an au "
+            f"plus (règle C5) : ce renouvellement, qui commence le {french_date(renewal_start)}, "
+            f"doit finir au plus tard le {french_date(latest)}. Prolongez d'un an, puis rédigez "
+            "un nouvel avenant l'an prochain.",
+        )
+    ]

@@ -465,14 +465,12 @@ def contract_duration(start: datetime.date, end: datetime.date) -> Duration:
 
 
 def total_duration(durations: Iterable[Duration], days_per_month: int) -> Duration:
-    """Durations added contract by contract (rule A4 b "durée totale").
+    """Durations added one to the other (rule A4 b "durée totale").
 
     Whole months add up; the days left over add up and every ``days_per_month`` of them
     make one more month (31 in data/outcomes.toml: a single contract's leftover days, at
-    most 30, never round it up to a month it has not completed). Adding contract by
-    contract, not the union of their periods, makes the total grow with every contract
-    added, and it is what the seed says: the total duration of the contracts. Two CDDs
-    held at the same time therefore both count in full.
+    most 30, never round it up to a month it has not completed). ``worked_duration`` adds
+    the blocks of time worked this way, never the contracts themselves.
     """
     months = days = 0
     for duration in durations:
@@ -480,6 +478,41 @@ def total_duration(durations: Iterable[Duration], days_per_month: int) -> Durati
         days += duration.days
     extra_months, days = divmod(days, days_per_month)
     return Duration(months + extra_months, days)
+
+
+def merged_periods(
+    periods: Iterable[tuple[datetime.date, datetime.date]],
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The union of the periods (days included) as disjoint blocks, in date order.
+
+    Overlapping periods, and periods where one ends the day before the next starts, make one
+    block: two back-to-back CDDs are one stretch of time worked.
+    """
+    blocks: list[tuple[datetime.date, datetime.date]] = []
+    for start, end in sorted(periods):
+        if blocks and start <= blocks[-1][1] + ONE_DAY:
+            blocks[-1] = (blocks[-1][0], max(blocks[-1][1], end))
+        else:
+            blocks.append((start, end))
+    return blocks
+
+
+def worked_duration(
+    periods: Iterable[tuple[datetime.date, datetime.date]], days_per_month: int
+) -> Duration:
+    """Rule A4 b: the total duration of the time worked under the periods (issue 10).
+
+    « Un ou plusieurs CDD … dont la durée totale est égale à au moins 6 mois »: the total is a
+    property of the time worked, never of how it is cut into contracts. The periods are
+    merged (``merged_periods``), each block is measured like one contract
+    (``contract_duration``) and the blocks are added (``total_duration``). Two back-to-back
+    CDDs over 6 months therefore total exactly what one CDD over them does, and two CDDs
+    held at the same time count their common days once.
+    """
+    return total_duration(
+        (contract_duration(start, end) for start, end in merged_periods(periods)),
+        days_per_month,
+    )
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -732,8 +765,13 @@ def _durable_cdi(
 def _durable_cdds(
     case: ExitCase, parameters: OutcomeParameters, findings: list[str]
 ) -> tuple[tuple[int, ...], Duration] | None:
-    # rule A4 (b): one or several CDD of at least half time totalling at least 6 months.
-    counted: list[int] = []
+    # rule A4 (b): one or several CDD of at least half time totalling at least 6 months. The
+    # contracts that may count are chosen by what they are (a CDD, not a CUI in an SIAE, not
+    # the supported contract, at least half time); the time they cover is then merged into
+    # blocks, and a block counts when it had begun by the evaluation date and did not end
+    # before the support began -- so that the total never depends on how a stretch of time
+    # worked is cut into contracts (issue 10).
+    eligible: list[int] = []
     for index, situation in enumerate(case.situations):
         is_cdd = situation.kind == SituationKind.CDD or (
             situation.kind == SituationKind.SUBSIDISED_CONTRACT and not situation.permanent_contract
@@ -741,9 +779,7 @@ def _durable_cdds(
         if not is_cdd or situation.end is None:
             continue
         name = describe_situation(index, situation)
-        if not _relevant_to_support(situation, case):
-            findings.append(f"{name} hors de la période de l'accompagnement")
-        elif situation.kind == SituationKind.SUBSIDISED_CONTRACT and situation.in_siae:
+        if situation.kind == SituationKind.SUBSIDISED_CONTRACT and situation.in_siae:
             # rule A4 (b): "hors contrats uniques d'insertion dans une SIAE".
             findings.append(f"{name} en SIAE, exclu du cumul des CDD")
         elif situation.supported_contract:
@@ -756,13 +792,28 @@ def _durable_cdds(
                 f"de {french_hours(half_time_hours(situation, parameters))}"
             )
         else:
-            counted.append(index)
+            eligible.append(index)
+    if not eligible:
+        return None
+    counted: list[int] = []
+    blocks: list[tuple[datetime.date, datetime.date]] = []
+    for first, last in merged_periods(
+        (case.situations[i].start, case.situations[i].end) for i in eligible
+    ):
+        members = [i for i in eligible if first <= case.situations[i].start <= last]
+        if first > case.evaluation_date or last < case.support_start:
+            findings.extend(
+                f"{describe_situation(i, case.situations[i])} hors de la période de "
+                "l'accompagnement"
+                for i in members
+            )
+            continue
+        counted.extend(members)
+        blocks.append((first, last))
     if not counted:
         return None
-    total = total_duration(
-        (contract_duration(case.situations[i].start, case.situations[i].end) for i in counted),
-        parameters.days_per_month_when_adding_contracts,
-    )
+    total = worked_duration(blocks, parameters.days_per_month_when_adding_contracts)
+    counted.sort()
     if total >= Duration(parameters.durable_cdd_total_months, 0):
         return tuple(counted), total
     names = _join_french([f"CDD {_number(index)}" for index in counted])

@@ -7,10 +7,14 @@ Two kinds of parameter live here (DESIGN.md, "Rules as data"; rule E1):
   with the legal text that set it (``source``). ``series("smic_hourly").value_at(d)`` answers
   "the value at date D"; asking before the first date is an error, never a guess.
 * **Aid-rate orders** (arrêtés préfectoraux, rule E12) — one JSON file per order in
-  ``data/aid_orders/``: region, date, public categories with their rates, weekly-hour bounds,
-  aid durations for CDD and CDI, rate cap. ``aid_order_in_force("84", d)`` gives the order of a
-  region at a date. ``AidOrder.from_mapping`` builds one from a plain dict, so that the
-  admin pages can mirror orders into the database and rebuild them without a file.
+  ``data/aid_orders/``: region, validity period (``valid_from``, ``valid_until``: orders are
+  fixed year by year, rule E1), public categories with their rates, weekly-hour bounds, aid
+  durations for CDD and CDI, rate cap, the raise for a training written in the convention
+  (rule E11, absent when the order gives none). ``aid_order_in_force("84", d)`` gives the
+  order of a region in force at a date, never an expired one; ``aid_order_at("84", d)`` also
+  tells "the newest known order, but outside its validity" so that the wizard can propose it
+  with a warning (rule E1). ``AidOrder.from_mapping`` builds one from a plain dict, so that
+  the admin pages can mirror orders into the database and rebuild them without a file.
 
 Files are parsed once and cached (``series`` and ``aid_orders`` are memoised); call
 ``clear_cache()`` after changing a file at run time. Nothing here imports Django.
@@ -196,9 +200,27 @@ class AidOrder:
     aid_months_cdi: int
     sector: str = "CIE"
     note: str = ""
+    # Last day of the order's validity (rule E1: orders are fixed year by year); None for an
+    # order whose end is not known (one entered before the field existed).
+    valid_until: datetime.date | None = None
+    # Rule E11: the points of SMIC the order adds to a category's rate when a training is
+    # written in the convention; None when the order gives no raise (seed 002's order).
+    training_raise_percent: Decimal | None = None
+    # Demonstration data (the demo's region), never a real order: the checks say so.
+    demonstration: bool = False
 
     def __post_init__(self) -> None:
         where = self.reference or "Arrêté"
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ParameterError(
+                f"{where} : la fin de validité ({_french_date(self.valid_until)}) précède la "
+                f"date d'effet ({_french_date(self.valid_from)}) (règle E1)."
+            )
+        if self.training_raise_percent is not None and self.training_raise_percent <= 0:
+            raise ParameterError(
+                f"{where} : la majoration pour formation doit être positive, ou absente si "
+                "l'arrêté n'en prévoit pas (règle E11)."
+            )
         if not self.categories:
             raise ParameterError(f"{where} : au moins une catégorie de public est requise.")
         codes = [category.code for category in self.categories]
@@ -216,6 +238,17 @@ class AidOrder:
         for months in (self.aid_months_cdd, self.aid_months_cdi, self.cdd_min_months_for_aid):
             if months <= 0:
                 raise ParameterError(f"{where} : les durées d'aide doivent être positives.")
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """Rule E1: the order applies from its date of effect to the end of its validity."""
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    @property
+    def validity_text(self) -> str:
+        """« du 28/07/2017 au 31/12/2017 », or « à partir du … » when the end is unknown."""
+        if self.valid_until is None:
+            return f"à partir du {_french_date(self.valid_from)}"
+        return f"du {_french_date(self.valid_from)} au {_french_date(self.valid_until)}"
 
     def category(self, code: str) -> AidCategory:
         for category in self.categories:
@@ -237,10 +270,22 @@ class AidOrder:
                 )
                 for item in data["categories"]  # type: ignore[union-attr]
             )
+            valid_until = data.get("valid_until")
+            training_raise = data.get("training_raise_percent")
+            demonstration = data.get("demonstration", False)
+            if not isinstance(demonstration, bool):
+                raise ParameterError(f"{where} : « demonstration » vaut true ou false.")
             return cls(
                 region_code=str(data["region_code"]),
                 region_name=str(data.get("region_name", "")),
                 valid_from=_parse_iso_date(str(data["valid_from"]), where),
+                valid_until=None
+                if valid_until in (None, "")
+                else _parse_iso_date(str(valid_until), where),
+                training_raise_percent=None
+                if training_raise in (None, "")
+                else _parse_decimal(training_raise, where),
+                demonstration=demonstration,
                 reference=str(data["reference"]),
                 source=str(data.get("source", "")),
                 categories=categories,
@@ -266,6 +311,7 @@ class AidOrder:
             "region_code": self.region_code,
             "region_name": self.region_name,
             "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "reference": self.reference,
             "source": self.source,
             "sector": self.sector,
@@ -275,6 +321,10 @@ class AidOrder:
             "aid_months_cdd": self.aid_months_cdd,
             "cdd_min_months_for_aid": self.cdd_min_months_for_aid,
             "aid_months_cdi": self.aid_months_cdi,
+            "training_raise_percent": None
+            if self.training_raise_percent is None
+            else str(self.training_raise_percent),
+            "demonstration": self.demonstration,
             "note": self.note,
             "categories": [
                 {
@@ -305,25 +355,77 @@ def aid_orders() -> tuple[AidOrder, ...]:
     return tuple(sorted(orders, key=lambda order: (order.region_code, order.valid_from)))
 
 
-def aid_order_in_force(
-    region_code: str, day: datetime.date, orders: Iterable[AidOrder] | None = None
-) -> AidOrder:
-    """The order of ``region_code`` in force on ``day`` (the latest one dated on or before it).
+@dataclass(frozen=True)
+class OrderAtDate:
+    """The order the product proposes for a region on a day (rule E1).
 
-    ``orders`` defaults to the shipped files; pass the database's orders to include the ones
-    a département entered through the admin pages.
+    ``order`` is the order in force on ``day`` when there is one; otherwise the newest order
+    of the region dated on or before ``day`` — outside its validity, so that the wizard can
+    still propose its terms with a warning —; ``None`` when the region has no order yet.
     """
-    candidates = [
+
+    region_code: str
+    day: datetime.date
+    order: AidOrder | None
+
+    @property
+    def in_force(self) -> bool:
+        return self.order is not None and self.order.in_force_on(self.day)
+
+    @property
+    def outside_validity(self) -> bool:
+        return self.order is not None and not self.order.in_force_on(self.day)
+
+    def refusal(self) -> str:
+        """Why no order applies on ``day`` (French, rule E1); empty when one is in force."""
+        if self.in_force:
+            return ""
+        if self.order is None:
+            return (
+                f"Aucun arrêté préfectoral fixant les taux d'aide n'est connu pour la région "
+                f"{self.region_code} au {_french_date(self.day)} (règle E1) : saisissez "
+                "l'arrêté en vigueur."
+            )
+        return (
+            f"Le dernier arrêté connu pour la région {self.region_code} "
+            f"({self.order.reference}) était valable {self.order.validity_text} : aucun arrêté "
+            f"n'est connu au {_french_date(self.day)}. Les arrêtés sont fixés année par année "
+            "(règle E1) : saisissez l'arrêté en vigueur."
+        )
+
+
+def aid_order_at(
+    region_code: str, day: datetime.date, orders: Iterable[AidOrder] | None = None
+) -> OrderAtDate:
+    """The order of ``region_code`` for ``day``: in force, else the newest one dated before.
+
+    Among several orders in force (overlapping validities), the latest date of effect wins.
+    ``orders`` defaults to the shipped files; pass the database's orders to include the ones a
+    département entered through the admin pages.
+    """
+    dated_before = [
         order
         for order in (aid_orders() if orders is None else orders)
         if order.region_code == region_code and order.valid_from <= day
     ]
-    if not candidates:
-        raise NoValueInForce(
-            f"Aucun arrêté préfectoral fixant les taux d'aide n'est connu pour la région "
-            f"{region_code} au {_french_date(day)} (règle E1) : saisissez l'arrêté en vigueur."
-        )
-    return max(candidates, key=lambda order: order.valid_from)
+    in_force = [order for order in dated_before if order.in_force_on(day)]
+    pool = in_force or dated_before
+    newest = max(pool, key=lambda order: order.valid_from) if pool else None
+    return OrderAtDate(region_code, day, newest)
+
+
+def aid_order_in_force(
+    region_code: str, day: datetime.date, orders: Iterable[AidOrder] | None = None
+) -> AidOrder:
+    """The order of ``region_code`` in force on ``day`` (rule E1), never an expired one.
+
+    Raises ``NoValueInForce`` (French) when no order covers ``day``, naming the newest known
+    order when it has expired.
+    """
+    found = aid_order_at(region_code, day, orders)
+    if not found.in_force:
+        raise NoValueInForce(found.refusal())
+    return found.order  # type: ignore[return-value]
 
 
 def clear_cache() -> None:

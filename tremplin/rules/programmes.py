@@ -241,6 +241,34 @@ class Rupture:
         return self.on if self.on is not None else to_paris(self.known_at).date()
 
 
+def rupture_notice_due(rupture: Rupture) -> dt.datetime:
+    """Rule A14: the moment the rupture notice is due, 48 hours (dated parameter) after the
+    moment the rupture was known, on the Paris wall clock (``calendar.hours_after``)."""
+    hours = _value(Programme.IN_EMPLOYMENT, "rupture_notice_hours", rupture.day)
+    return hours_after(rupture.known_at, hours)
+
+
+def sent_by(due: dt.datetime, sent: dt.datetime | dt.date) -> bool:
+    """Whether a notice due at ``due`` was sent in time, counting hours (rule A14).
+
+    ``sent`` is the moment it went (an e-mail's time), compared to the hour; or only the day
+    it went, when no hour is known: a day proves the notice in time only when the whole day
+    is before the due moment, i.e. when it is earlier than the due moment's Paris day — a
+    notice dated on its due day may have left after the hour, and is not counted as in time.
+    """
+    if isinstance(sent, dt.datetime):
+        # Compared as instants (in UTC): two Paris times of the autumn's repeated hour
+        # compare by their wall clock otherwise.
+        return to_paris(sent).astimezone(dt.UTC) <= to_paris(due).astimezone(dt.UTC)
+    return sent < to_paris(due).date()
+
+
+def rupture_reported_in_time(rupture: Rupture, sent: dt.datetime | dt.date) -> bool:
+    """Rule A14: « signalée dans les 48 heures » — within 48 hours of the moment the rupture
+    was known (Europe/Paris), not merely on the due day."""
+    return sent_by(rupture_notice_due(rupture), sent)
+
+
 @dataclass(frozen=True)
 class InEmploymentFacts:
     """What the plan of an in-employment support depends on (all dates as entered)."""

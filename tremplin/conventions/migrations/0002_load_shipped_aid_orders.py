@@ -8,8 +8,14 @@ def load_orders(apps, schema_editor):
     from tremplin.rules.parameters import AID_ORDERS_DIR, read_aid_order_json
 
     AidOrder = apps.get_model("conventions", "AidOrder")
+    # The files are read with today's code: keep only the fields this migration's model has
+    # (valid_until and later fields come with 0005 and 0006).
+    fields = {field.name for field in AidOrder._meta.get_fields()}
     for path in sorted(AID_ORDERS_DIR.glob("*.json")):
-        data = read_aid_order_json(path).to_mapping()
+        order = read_aid_order_json(path)
+        if getattr(order, "demonstration", False):
+            continue  # demonstration data counts from the file only (see 0006)
+        data = {name: value for name, value in order.to_mapping().items() if name in fields}
         AidOrder.objects.update_or_create(
             region_code=data.pop("region_code"),
             sector=data.pop("sector"),
