@@ -59,6 +59,7 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
     from django.utils import timezone
 
     from tremplin.accounts.models import User
+    from tremplin.conventions.models import Rupture as ContractRupture
     from tremplin.registry.models import Beneficiary, Employer
     from tremplin.rules.calendar import PARIS
     from tremplin.rules.programmes import (
@@ -69,7 +70,6 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
     )
     from tremplin.support.models import (
         Deadline,
-        EpisodeRupture,
         Meeting,
         Notification,
         SupportEpisode,
@@ -145,6 +145,33 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
                     )
                 )
                 ruptures.append(rupture)
+            # A rupture is one row of the conventions' ruptures; these contracts were signed
+            # outside Tremplin, so each support points to its own (no convention).
+            contract_ruptures = [
+                ContractRupture(
+                    beneficiary_id=episode.beneficiary_id,
+                    known_at=rupture.known_at,
+                    last_day=rupture.known_at.date(),
+                    initiative="employee",
+                    reason="Démission (données de mesure)",
+                    concertation_held=True,
+                    acknowledged_at=rupture.known_at,
+                )
+                for episode, rupture in zip(episodes, ruptures, strict=True)
+                if rupture is not None
+            ]
+            ContractRupture.objects.bulk_create(contract_ruptures)
+            if contract_ruptures and contract_ruptures[0].pk is None:
+                by_person = dict(
+                    ContractRupture.objects.filter(
+                        beneficiary_id__in=[r.beneficiary_id for r in contract_ruptures]
+                    ).values_list("beneficiary_id", "pk")
+                )
+                for row in contract_ruptures:
+                    row.pk = by_person[row.beneficiary_id]
+            rupture_of = {row.beneficiary_id: row.pk for row in contract_ruptures}
+            for episode in episodes:
+                episode.contract_rupture_id = rupture_of.get(episode.beneficiary_id)
             SupportEpisode.objects.bulk_create(episodes)
             if episodes[0].pk is None:  # backends that do not return keys
                 by_person = dict(
@@ -154,23 +181,13 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
                 )
                 for episode in episodes:
                     episode.pk = by_person[episode.beneficiary_id]
-            rows, rupture_rows, meetings = [], [], []
+            rows, meetings = [], []
             referent_of_episode = {e.pk: e.referent_id for e in episodes}
-            for episode, facts, rupture in zip(episodes, facts_of, ruptures, strict=True):
+            for episode, facts in zip(episodes, facts_of, strict=True):
                 for item in in_employment_plan(facts).deliverables:
                     deadline = Deadline(episode_id=episode.pk, code=item.code)
                     deadline.fill_from_rule(item)
                     rows.append(deadline)
-                if rupture is not None:
-                    rupture_rows.append(
-                        EpisodeRupture(
-                            episode_id=episode.pk,
-                            known_at=rupture.known_at,
-                            initiative="employee",
-                            reason="Démission (données de mesure)",
-                            concertation_held=True,
-                        )
-                    )
                 if episode.beneficiary_id in mine_ids:
                     days_ago = rng.choice([0, 1, 2, 10, 45])
                     day = max(today - dt.timedelta(days=days_ago), episode.contract_start)
@@ -193,7 +210,6 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
                     deadline.sent_to = deadline.recipient or "Cellule contrats aidés"
                     deadline.sent_at = deadline.due_on
             Deadline.objects.bulk_create(rows, batch_size=1000)
-            EpisodeRupture.objects.bulk_create(rupture_rows)
             Meeting.objects.bulk_create(meetings)
             notified = []
             for deadline in rows:
@@ -218,7 +234,7 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
             Notification.objects.bulk_create(notified, batch_size=1000)
         episodes_made += len(episodes)
         deadlines_made += len(rows)
-        ruptures_made += len(rupture_rows)
+        ruptures_made += len(contract_ruptures)
         meetings_made += len(meetings)
         print(f"  accompagnements : {existing + episodes_made}/{target}", flush=True)
     return {

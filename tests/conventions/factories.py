@@ -21,6 +21,7 @@ from tremplin.conventions.models import (
     Suspension,
 )
 from tremplin.rules import parameters
+from tremplin.rules.calendar import PARIS
 
 HIRE = datetime.date(2025, 3, 15)
 END = datetime.date(2025, 9, 14)
@@ -105,10 +106,17 @@ class SuspensionFactory(DjangoModelFactory):
 
 
 class RuptureFactory(DjangoModelFactory):
+    """A rupture row as stored (the database's constraints); the pages and the API record it
+    through ``services.record_rupture``."""
+
     class Meta:
         model = Rupture
 
     convention = factory.SubFactory(ConventionFactory, signed=True)
+    beneficiary = factory.SelfAttribute("convention.beneficiary")
+    known_at = factory.LazyAttribute(
+        lambda r: datetime.datetime.combine(r.last_day, datetime.time(9), PARIS)
+    )
     last_day = datetime.date(2025, 6, 30)
     initiative = Rupture.Initiative.EMPLOYEE
     reason = "Embauche en CDI ailleurs"

@@ -109,12 +109,13 @@ def _signed_conventions(territory, beneficiary, count):
 def test_payment_lines_query_count_does_not_grow_with_conventions(
     territory, my_beneficiary, django_assert_num_queries
 ):
-    # Conventions, suspensions, amendments, proofs: four queries for 3 or for 8 conventions.
+    # The SMIC entered by the département, conventions, suspensions, amendments, proofs: five
+    # queries for 3 or for 8 conventions.
     _signed_conventions(territory, my_beneficiary, 3)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(payments.payment_lines(Convention.objects.all(), "2025-04")) == 3
     _signed_conventions(territory, my_beneficiary, 5)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(payments.payment_lines(Convention.objects.all(), "2025-04")) == 8
 
 
@@ -291,11 +292,12 @@ def test_forecast_is_each_conventions_whole_schedule_summed(
 def test_forecast_query_count_does_not_grow_with_conventions(
     territory, my_beneficiary, django_assert_num_queries
 ):
-    # Conventions, suspensions, amendments: three queries for 3 or for 8 conventions.
+    # The SMIC entered by the département, conventions, suspensions, amendments: four queries
+    # for 3 or for 8 conventions.
     _signed_conventions(territory, my_beneficiary, 3)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         three = payments.forecast(Convention.objects.all(), "2025-03")
     _signed_conventions(territory, my_beneficiary, 5)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         eight = payments.forecast(Convention.objects.all(), "2025-03")
     assert eight[1].total > three[1].total > 0

@@ -11,7 +11,8 @@ from django.urls import reverse
 from tremplin.conventions.models import Convention
 from tremplin.demo.support import DRAFTS, HIRE_MONTHS_AGO
 from tremplin.outcomes.models import Situation
-from tremplin.support.models import Deadline, EpisodeRupture, SupportEpisode
+from tremplin.conventions.models import Rupture
+from tremplin.support.models import Deadline, SupportEpisode
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,9 @@ def test_every_signed_convention_has_its_support_with_a_plan(seeded):
 
 
 def test_the_demo_shows_a_rupture_meetings_and_situations(seeded):
-    rupture = EpisodeRupture.objects.get()
-    codes = set(rupture.episode.deadlines.values_list("code", flat=True))
+    rupture = Rupture.objects.get()  # one row, the convention's, read by its support
+    episode = SupportEpisode.objects.get(convention=rupture.convention)
+    codes = set(episode.deadlines.values_list("code", flat=True))
     assert "rupture_notice" in codes  # A14: 48-hour report to the Cellule contrats aidés
     assert SupportEpisode.objects.filter(meetings__isnull=False).distinct().count() >= 10
     # contracts of 6 months started 8, 10 and 12 months before the reference day have ended

@@ -7,6 +7,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tests.factories import BeneficiaryFactory
+from tremplin.outcomes import services
 from tremplin.outcomes.models import Situation
 
 
@@ -31,3 +32,8 @@ class SituationFactory(DjangoModelFactory):
             kind=Situation.Kind.TRAINING, qualifying=True, rncp_listed=True
         )
         inactivity = factory.Trait(kind=Situation.Kind.INACTIVITY)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the pages do: the service writes it and the person's exits are reclassified.
+        return services.save_situation(model_class(*args, **kwargs))

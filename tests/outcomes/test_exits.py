@@ -20,7 +20,9 @@ from pypdf import PdfReader
 from tests import factories
 from tests.outcomes.factories import SituationFactory
 from tests.support.factories import InEmploymentEpisodeFactory, RuptureFactory, paris
+from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.exits import classify_all
+from tremplin.support import services as support_services
 from tremplin.outcomes.models import Indicator, SupportExit
 from tremplin.support.models import SupportEpisode
 
@@ -58,13 +60,15 @@ def in_employment(operator, referent, ended_on=SUPPORT_END, **kwargs):
 
 
 def professional(operator, referent, started_on, ended_on):
-    return SupportEpisode.objects.create(
-        beneficiary=person(operator, referent),
-        programme="professional",
-        operator=operator,
-        referent=referent,
-        started_on=started_on,
-        ended_on=ended_on,
+    return support_services.save_episode(
+        SupportEpisode(
+            beneficiary=person(operator, referent),
+            programme="professional",
+            operator=operator,
+            referent=referent,
+            started_on=started_on,
+            ended_on=ended_on,
+        )
     )
 
 
@@ -91,7 +95,7 @@ def test_a_situation_removed_reclassifies_the_exit(operator, referent_user):
     cdd = SituationFactory(
         beneficiary=episode.beneficiary, cdd=True, start=day(2025, 9, 3), end=day(2026, 3, 2)
     )
-    cdd.delete()
+    outcomes_services.delete_situation(cdd)  # as the page does
 
     exit_ = SupportExit.objects.get(episode=episode)
     # Only the supported CUI is left: its own term is no positive exit (A13, A4).
@@ -103,7 +107,7 @@ def test_a_support_going_on_has_no_exit(operator, referent_user):
     episode = in_employment(operator, referent_user, ended_on=None)
     assert not SupportExit.objects.filter(episode=episode).exists()
     episode.ended_on = SUPPORT_END
-    episode.save()
+    support_services.save_episode(episode)  # the support's service tells the outcomes
     assert SupportExit.objects.filter(episode=episode).exists()
 
 

@@ -175,14 +175,17 @@ def test_the_agreement_rates_without_ended_supports_say_so_with_their_targets(
 
 def professional_support(person, started_on, ended_on=None, referent=None):
     from tremplin.support.models import SupportEpisode
+    from tremplin.support.services import save_episode
 
-    return SupportEpisode.objects.create(
-        beneficiary=person,
-        programme="professional",
-        operator=person.operator,
-        referent=referent or person.referent,
-        started_on=started_on,
-        ended_on=ended_on,
+    return save_episode(
+        SupportEpisode(
+            beneficiary=person,
+            programme="professional",
+            operator=person.operator,
+            referent=referent or person.referent,
+            started_on=started_on,
+            ended_on=ended_on,
+        )
     )
 
 

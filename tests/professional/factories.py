@@ -7,7 +7,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tests import factories
-from tremplin.professional.models import Cer, Contact, ProfessionalSupport, sync_cer_deadlines
+from tremplin.professional.models import Cer, Contact, ProfessionalSupport
+from tremplin.professional.services import sync_cer_deadlines
 from tremplin.support.models import Meeting, SupportEpisode
 
 START = dt.date(2025, 1, 15)

@@ -6,9 +6,10 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tests import factories
+from tremplin.conventions.models import Rupture
 from tremplin.rules.calendar import PARIS
+from tremplin.support import services
 from tremplin.support.models import (
-    EpisodeRupture,
     Meeting,
     Refusal,
     SupportEpisode,
@@ -40,6 +41,11 @@ class InEmploymentEpisodeFactory(DjangoModelFactory):
     class Params:
         cdi = factory.Trait(contract_type="CDI", contract_end=None)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the pages do: the service writes the support and its plan's deadlines.
+        return services.save_episode(model_class(*args, **kwargs))
+
 
 def episode_for(follower, **kwargs) -> SupportEpisode:
     """An episode of a person followed by ``follower`` in the follower's operator."""
@@ -68,14 +74,22 @@ class MeetingFactory(DjangoModelFactory):
 
 
 class RuptureFactory(DjangoModelFactory):
+    """The rupture of an episode's contract (A14), recorded as the pages record it: the one
+    row of ``conventions.Rupture`` (the episode's convention's, or its own)."""
+
     class Meta:
-        model = EpisodeRupture
+        model = Rupture
 
     episode = factory.SubFactory(InEmploymentEpisodeFactory)
     known_at = factory.LazyFunction(lambda: paris(2025, 6, 10, 14, 0))
-    initiative = EpisodeRupture.Initiative.EMPLOYEE
+    initiative = Rupture.Initiative.EMPLOYEE
+    employee_ground = "cdi"  # rule E5: the employee leaves the CDD for a CDI
     reason = "Démission pour un CDI dans une autre entreprise."
     concertation_held = True
+
+    @classmethod
+    def _create(cls, model_class, *args, episode, **kwargs):
+        return services.record_episode_rupture(episode, model_class(*args, **kwargs), user=None)
 
 
 class RefusalFactory(DjangoModelFactory):

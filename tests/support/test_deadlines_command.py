@@ -64,9 +64,10 @@ def test_days_before_is_configurable_and_overdue_is_sent_once(busy_referent):
 
 def test_a_rupture_notified_from_the_page_is_not_sent_again(busy_referent, client):
     from tremplin.support import notifications
-    from tremplin.support.models import EpisodeRupture
+    from tremplin.support.models import SupportEpisode
 
-    for message in notifications.rupture_messages(EpisodeRupture.objects.get()):
+    episode = SupportEpisode.objects.get(contract_rupture__isnull=False)
+    for message in notifications.rupture_messages(episode.current_rupture(), episode=episode):
         notifications.deliver(message)
     assert len(mail.outbox) == 1
     run("--send", "--today", "2025-03-28")
@@ -96,14 +97,16 @@ def test_a_rupture_whose_report_is_marked_sent_is_not_e_mailed(busy_referent):
 def test_the_daily_job_costs_the_same_queries_whatever_the_past_ruptures(busy_referent):
     from bench.core import captured_sql
     from tremplin.support import notifications
-    from tremplin.support.models import EpisodeRupture
+    from tremplin.support.models import SupportEpisode
 
-    for message in notifications.rupture_messages(EpisodeRupture.objects.get()):
+    episode = SupportEpisode.objects.get(contract_rupture__isnull=False)
+    for message in notifications.rupture_messages(episode.current_rupture(), episode=episode):
         notifications.deliver(message)
     before = len(captured_sql(lambda: run("--today", "2025-06-11")))
     for _ in range(5):  # five more ruptures, already reported to the Cellule
-        rupture = RuptureFactory(episode=episode_for(busy_referent))
-        for message in notifications.rupture_messages(rupture):
+        other = episode_for(busy_referent)
+        rupture = RuptureFactory(episode=other)
+        for message in notifications.rupture_messages(rupture, episode=other):
             notifications.deliver(message)
     assert len(captured_sql(lambda: run("--today", "2025-06-11"))) == before
 

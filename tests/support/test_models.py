@@ -1,4 +1,5 @@
-"""Support episodes: constraints, stored deadlines recomputed from the rules (issue 4)."""
+"""Support episodes: constraints, stored deadlines recomputed from the rules by the support's
+services (``support.services``), never by ``save()``."""
 
 import datetime as dt
 
@@ -12,7 +13,9 @@ from tests.support.factories import (
     RuptureFactory,
     paris,
 )
-from tremplin.support.models import Deadline, DeliverableContent, EpisodeRupture, Meeting
+from tremplin.conventions.models import Rupture
+from tremplin.support import services
+from tremplin.support.models import Deadline, DeliverableContent, Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +48,7 @@ def test_a_new_episode_stores_one_deadline_per_deliverable():
 def test_changing_the_trial_end_moves_its_deadline_at_once():
     episode = InEmploymentEpisodeFactory()
     episode.trial_end = dt.date(2025, 3, 16)
-    episode.save()
+    services.save_episode(episode)
     assert due_dates(episode)["trial_review"] == dt.date(2025, 3, 16)
     assert episode.deadlines.filter(code="trial_review").count() == 1
 
@@ -53,7 +56,7 @@ def test_changing_the_trial_end_moves_its_deadline_at_once():
 def test_changing_the_contract_end_moves_the_certificate_and_the_proofs():
     episode = InEmploymentEpisodeFactory()
     episode.contract_end = dt.date(2026, 3, 2)
-    episode.save()
+    services.save_episode(episode)
     dates = due_dates(episode)
     assert dates["experience_certificate"] == dt.date(2026, 2, 2)
     assert dates["quarterly_proof_4"] == dt.date(2026, 3, 3)
@@ -62,7 +65,7 @@ def test_changing_the_contract_end_moves_the_certificate_and_the_proofs():
 def test_a_cdd_not_made_permanent_adds_the_non_renewal_review():
     episode = InEmploymentEpisodeFactory()
     episode.not_renewed = True
-    episode.save()
+    services.save_episode(episode)
     assert due_dates(episode)["non_renewal_review"] == dt.date(2025, 12, 2)
 
 
@@ -86,10 +89,19 @@ def test_a_rupture_sets_the_48_hour_deadline_with_its_offset_and_drops_what_is_m
     assert phases[-1] == "job_search"
 
 
+def test_saving_an_episode_without_its_service_leaves_the_plan_alone():
+    """No business effect hidden in save(): only the service recomputes the plan."""
+    episode = InEmploymentEpisodeFactory()
+    episode.trial_end = dt.date(2025, 3, 16)
+    episode.save()
+    assert due_dates(episode)["trial_review"] == dt.date(2025, 4, 2)
+
+
 def test_withdrawing_a_rupture_brings_the_plan_back():
     episode = InEmploymentEpisodeFactory()
-    rupture = RuptureFactory(episode=episode)
-    rupture.delete()
+    RuptureFactory(episode=episode)
+    services.withdraw_rupture(episode)
+    assert not Rupture.objects.exists()
     episode.refresh_from_db()
     assert "synthesis_m4" in due_dates(episode)
     notice = episode.deadlines.get(code="rupture_notice")
@@ -160,14 +172,10 @@ def test_a_meeting_before_the_contract_is_refused_in_french():
 
 def test_a_rupture_before_the_hire_is_refused_in_french():
     episode = InEmploymentEpisodeFactory()
-    rupture = EpisodeRupture(
-        episode=episode,
-        known_at=paris(2025, 3, 1, 9, 0),
-        initiative="employer",
-        reason="Erreur",
-    )
+    rupture = Rupture(known_at=paris(2025, 3, 1, 9, 0), initiative="employer", reason="Erreur")
     with pytest.raises(ValidationError) as error:
-        rupture.full_clean()
+        services.record_episode_rupture(episode, rupture, user=None)
+    assert not Rupture.objects.exists()
     text = " ".join(m for messages in error.value.message_dict.values() for m in messages)
     assert "ne peut pas précéder l'embauche" in text or "avant l'embauche" in text
     assert "(A14)" in text

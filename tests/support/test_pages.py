@@ -17,10 +17,10 @@ from tests.support.factories import (
     episode_for,
     paris,
 )
+from tremplin.conventions.models import Rupture
 from tremplin.support.models import (
     Deadline,
     DeliverableContent,
-    EpisodeRupture,
     Meeting,
     SupportEpisode,
 )
@@ -273,7 +273,7 @@ def test_a_rupture_before_the_hire_is_refused_on_the_page(client, referent_user)
     assert response.status_code == 200
     assert "La rupture (10/02/2025) ne peut pas précéder l" in response.content.decode()
     assert "(A14)" in response.content.decode()
-    assert not EpisodeRupture.objects.exists()
+    assert not Rupture.objects.exists()
     assert len(mail.outbox) == 0
 
 
@@ -404,6 +404,7 @@ def test_a_rupture_with_its_supporting_document_goes_to_the_livret_and_the_cellu
         {
             "known_at": "2025-06-10T14:00",
             "initiative": "employee",
+            "employee_ground": "cdi",  # rule E5: the employee leaves the CDD for a CDI
             "reason": "Démission",
             "concertation_held": "on",
             "evidence": letter,
@@ -434,6 +435,7 @@ def test_a_rupture_document_of_the_wrong_type_is_refused_and_nothing_is_saved(
         {
             "known_at": "2025-06-10T14:00",
             "initiative": "employee",
+            "employee_ground": "cdi",  # rule E5: the employee leaves the CDD for a CDI
             "reason": "Démission",
             "evidence": SimpleUploadedFile("lettre.pdf", b"MZ\x90\x00 not a pdf"),
         },
@@ -442,7 +444,7 @@ def test_a_rupture_document_of_the_wrong_type_is_refused_and_nothing_is_saved(
     assert response.status_code == 200
     assert "n'est pas d'un type accepté" in page
     assert "Démission" in page  # what was typed is kept
-    assert not EpisodeRupture.objects.exists()
+    assert not Rupture.objects.exists()
     assert not episode.documents.exists()
     assert mail.outbox == []
 

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import AidOrder, Amendment, Convention, ConventionNumberSequence, Rupture, Suspension
+from .models import (
+    AidOrder,
+    Amendment,
+    Convention,
+    ConventionNumberSequence,
+    Rupture,
+    SmicValue,
+    Suspension,
+)
 
 
 @admin.register(AidOrder)
@@ -22,5 +30,36 @@ class ConventionAdmin(admin.ModelAdmin):
 
 admin.site.register(ConventionNumberSequence)
 admin.site.register(Amendment)
-admin.site.register(Suspension)
-admin.site.register(Rupture)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read only: a rupture or a suspension is recorded through the pages and
+    the API, whose services carry its effects (aid, deadlines, work queue); an edit here
+    would skip them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "convention", "paid", "acknowledged_at"]
+
+
+@admin.register(Rupture)
+class RuptureAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "beneficiary", "convention", "initiative", "acknowledged_at"]
+
+
+@admin.register(SmicValue)
+class SmicValueAdmin(admin.ModelAdmin):
+    """A value typed wrongly on the SMIC page is corrected here (audited)."""
+
+    list_display = ["valid_from", "value", "source", "created_by"]
+    readonly_fields = ["created_by", "created_at"]

@@ -4,8 +4,11 @@
 * ``POST /aid/simulate`` — the aid simulator; its JSON is the contract of the
   ``aid-schedule`` command (``schedule_as_json``): keys may be added, never renamed.
 * ``GET /conventions``, ``/conventions/{id}``, ``…/amendments``, ``…/suspensions``,
-  ``…/rupture``, ``…/schedule`` — read-only, always through ``visible_to`` (404 outside the
-  scope, as the pages).
+  ``…/rupture``, ``…/schedule`` — always through ``visible_to`` (404 outside the scope, as
+  the pages).
+* ``POST /conventions/{id}/suspensions``, ``…/rupture`` — the one row of the event, through
+  the same forms and services as the pages; ``…/acknowledge`` — the département takes it
+  into account.
 * ``POST /conventions/check`` — the wizard's checks on a convention given as JSON, nothing
   saved; the JSON in and out is the contract of ``tremplin convention-check``
   (``tremplin.rules.convention_check``). The body is read as raw JSON on purpose: the rules'
@@ -20,6 +23,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from tremplin.accounts import audit
@@ -28,12 +32,15 @@ from tremplin.conventions.management.commands.convention_check import not_json_m
 from tremplin.rules import aid
 from tremplin.rules.convention_check import CONTRACT_TYPES, KINDS, CheckInputError
 from tremplin.rules.parameters import ParameterError
-from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.api.errors import ErrorOut, FrenchHttpError, ValidationErrorOut
+from tremplin.web.api.payloads import save_through_service
 from tremplin.web.dates import french_date
 from tremplin.web.shortcuts import visible_object_or_404
 
 from . import services
+from .forms import RuptureForm, SuspensionForm
 from .models import Amendment, Convention, Rupture, Suspension
+from .queue import may_acknowledge
 
 router = Router(tags=["Conventions CUI"])
 
@@ -114,7 +121,12 @@ def simulate(request, payload: SimulateIn):
         suspensions.append(aid.Suspension(period.start, period.end, paid=False))
     try:
         schedule = aid.aid_schedule(
-            payload.start, payload.end, payload.rate, payload.hours, suspensions=suspensions
+            payload.start,
+            payload.end,
+            payload.rate,
+            payload.hours,
+            suspensions=suspensions,
+            smic=services.smic_series(),
         )
     except aid.AidRuleError as error:
         return _refusal(str(error), {"rate": "rate", "hours": "hours"}.get(error.field, ""))
@@ -299,25 +311,82 @@ class AmendmentOut(Schema):
 
 class SuspensionOut(Schema):
     id: int
+    convention_id: int
     start: datetime.date
     end: datetime.date
     paid: bool
     reason: str
+    details: str
     employer_report_date: datetime.date | None
     reported_late: bool
+    acknowledged_at: datetime.datetime | None
 
 
 class RuptureOut(Schema):
     id: int
+    convention_id: int | None
+    beneficiary_id: int
+    known_at: datetime.datetime
     last_day: datetime.date
     initiative: str
     employee_ground: str
     reason: str
+    concertation_held: bool
     lawful_case: bool
     exonerated_contributions: Decimal | None
     employer_report_date: datetime.date | None
     repayment_due: Decimal
     repayment_explanation: str
+    acknowledged_at: datetime.datetime | None
+
+
+class SuspensionIn(Schema):
+    start: datetime.date
+    end: datetime.date
+    paid: bool = False
+    reason: Literal[tuple(Suspension.Reason.values)]  # type: ignore[valid-type]
+    details: str = ""
+    employer_report_date: datetime.date | None = None
+
+
+class RuptureIn(Schema):
+    known_at: datetime.datetime | None = Field(
+        None,
+        description="Le moment où la rupture est connue (A14 : 48 heures à partir de là) ; "
+        "absent : le moment de l'enregistrement.",
+    )
+    last_day: datetime.date = Field(..., description="Le dernier jour du contrat.")
+    initiative: Literal[tuple(Rupture.Initiative.values)]  # type: ignore[valid-type]
+    employee_ground: str = Field(
+        "", description="Rupture anticipée d'un CDD par le salarié : son motif (règle E5)."
+    )
+    reason: str
+    concertation_held: bool = False
+    lawful_case: bool = Field(
+        False, description="Rupture dans un cas prévu par le code du travail (règle F13)."
+    )
+    exonerated_contributions: Decimal | None = Field(None, ge=0)
+    employer_report_date: datetime.date | None = None
+
+
+def form_data(payload: Schema) -> dict:
+    """A payload as the page's form reads it (dates as text, a moment in Paris time)."""
+    data = {}
+    for name, value in payload.dict().items():
+        if value is None:
+            value = ""
+        elif isinstance(value, datetime.datetime):
+            if value.tzinfo is not None:
+                value = timezone.localtime(value)
+            value = value.strftime("%Y-%m-%dT%H:%M")
+        elif isinstance(value, (datetime.date, Decimal)):
+            value = str(value)
+        elif isinstance(value, bool):
+            if not value:
+                continue  # an unticked box is absent from a form
+            value = "on"
+        data[name] = value
+    return data
 
 
 class FunderTotalOut(Schema):
@@ -335,7 +404,9 @@ def _visible(request):
 
 
 def _convention(request, id: int) -> Convention:
-    return visible_object_or_404(Convention.objects.select_related("rupture"), request, id)
+    return visible_object_or_404(
+        Convention.objects.select_related("rupture", "beneficiary", "employer"), request, id
+    )
 
 
 @router.get(
@@ -392,6 +463,83 @@ def list_suspensions(request, id: int):
 )
 def read_rupture(request, id: int):
     return get_object_or_404(Rupture, convention=_convention(request, id))
+
+
+@router.post(
+    "/conventions/{id}/suspensions",
+    response={201: SuspensionOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Enregistrer une suspension (règles C9, F12)",
+    description="La suspension est enregistrée une fois, sur la convention : la même que "
+    "celle déclarée depuis l'accompagnement dans l'emploi. Sans rémunération, ses jours ne "
+    "donnent pas d'aide (F12) : l'échéancier, la liste des paiements et la prévision en "
+    "tiennent compte. Mêmes contrôles et mêmes messages que la page.",
+)
+def create_suspension(request, id: int, payload: SuspensionIn):
+    convention = _convention(request, id)
+    form = SuspensionForm(form_data(payload), convention=convention)
+    suspension = save_through_service(
+        form,
+        lambda: services.record_suspension(
+            form.save(commit=False), convention=convention, user=request.user
+        ),
+    )
+    return Status(201, suspension)
+
+
+@router.post(
+    "/conventions/{id}/rupture",
+    response={200: RuptureOut, 201: RuptureOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Enregistrer ou corriger la rupture (règles A14, E5, F12, F13)",
+    description="Une rupture est un seul enregistrement, qu'elle soit déclarée ici, sur la "
+    "page de la convention ou sur l'accompagnement dans l'emploi : l'aide s'arrête au dernier "
+    "jour du contrat (F12), le reversement est calculé (F13) et les échéances de "
+    "l'accompagnement suivent (A14 : 48 heures à partir du moment où elle est connue). 201 "
+    "pour une nouvelle rupture, 200 pour une correction.",
+)
+def record_rupture(request, id: int, payload: RuptureIn):
+    convention = _convention(request, id)
+    existing = convention.rupture_or_none()
+    form = RuptureForm(form_data(payload), instance=existing, convention=convention)
+    rupture = save_through_service(
+        form,
+        lambda: services.record_rupture(
+            form.save(commit=False), convention=convention, user=request.user
+        ),
+    )
+    return Status(200 if existing is not None else 201, rupture)
+
+
+def _require_agent(request) -> None:
+    if not may_acknowledge(request.user):
+        raise FrenchHttpError(
+            403,
+            "Seuls les agents du département et les administrateurs prennent en compte les "
+            "ruptures et les suspensions signalées.",
+        )
+
+
+@router.post(
+    "/conventions/{id}/rupture/acknowledge",
+    response={200: RuptureOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Prendre en compte la rupture (file de travail du département)",
+)
+def acknowledge_rupture(request, id: int):
+    _require_agent(request)
+    rupture = get_object_or_404(Rupture, convention=_convention(request, id))
+    services.acknowledge(rupture, user=request.user)
+    return rupture
+
+
+@router.post(
+    "/conventions/{id}/suspensions/{suspension_id}/acknowledge",
+    response={200: SuspensionOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Prendre en compte une suspension (file de travail du département)",
+)
+def acknowledge_suspension(request, id: int, suspension_id: int):
+    _require_agent(request)
+    suspension = get_object_or_404(Suspension, convention=_convention(request, id), pk=suspension_id)
+    services.acknowledge(suspension, user=request.user)
+    return suspension
 
 
 @router.get(

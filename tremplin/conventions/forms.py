@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tremplin.accounts.models import Organisation, User
 from tremplin.registry.models import Beneficiary, Employer, Tutor
-from tremplin.rules import aid, ruptures
+from tremplin.rules import aid
 from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     Convention,
     ImmersionPeriod,
     Rupture,
+    SmicValue,
     Suspension,
 )
 
@@ -395,6 +396,9 @@ class AmendmentForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class SuspensionForm(BootstrapFormMixin, forms.ModelForm):
+    """A suspension (C9, F12), from the convention's page, the support's page or the API;
+    its checks are the model's (``Suspension.clean``), the same sentences everywhere."""
+
     class Meta:
         model = Suspension
         fields = ["start", "end", "paid", "reason", "details", "employer_report_date"]
@@ -407,106 +411,55 @@ class SuspensionForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, convention: Convention, **kwargs):
         super().__init__(*args, **kwargs)
         self.convention = convention
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        convention = self.convention
-        if not convention.is_signed:
-            self.add_error(None, "Seule une convention signée peut être suspendue (règle C9).")
-        if start and end and end < start:
-            self.add_error(
-                "end",
-                f"La suspension finit ({end:%d/%m/%Y}) avant de commencer ({start:%d/%m/%Y}) "
-                "(règle C9) : corrigez les dates.",
-            )
-            return cleaned
-        if start and end and convention.aid_start and convention.aid_end:
-            if start < convention.aid_start or end > convention.aid_end:
-                self.add_error(
-                    "start",
-                    f"La suspension doit se situer pendant la convention "
-                    f"({convention.aid_start:%d/%m/%Y} – {convention.aid_end:%d/%m/%Y}) "
-                    "(règle C9).",
-                )
-            overlapping = convention.suspensions.filter(start__lte=end, end__gte=start)
-            if self.instance.pk:
-                overlapping = overlapping.exclude(pk=self.instance.pk)
-            if overlapping.exists():
-                self.add_error(
-                    "start", "Cette suspension chevauche une suspension déjà enregistrée."
-                )
-        report = cleaned.get("employer_report_date")
-        if report and start and report < start:
-            self.add_error(
-                "employer_report_date",
-                "L'employeur ne peut pas signaler une suspension avant son début (règle F12).",
-            )
-        return cleaned
+        self.instance.convention = convention
 
 
 class RuptureForm(BootstrapFormMixin, forms.ModelForm):
+    """The rupture of the contract (A14, E5, F12, F13), from the convention's page or the
+    API: the one row of the event, whichever side records it (``services.record_rupture``);
+    its checks are the model's (``Rupture.clean``)."""
+
+    known_at = forms.DateTimeField(
+        label="Rupture connue le (date et heure, heure de Paris)",
+        required=False,
+        help_text="Le délai de 48 heures de l'opérateur pour la signaler court à partir de ce "
+        "moment (A14). Vide : le moment de l'enregistrement.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+
     class Meta:
         model = Rupture
         fields = [
+            "known_at",
             "last_day",
             "initiative",
             "employee_ground",
             "reason",
+            "concertation_held",
             "lawful_case",
             "exonerated_contributions",
             "employer_report_date",
         ]
-        widgets = {"last_day": forms.DateInput, "employer_report_date": forms.DateInput}
+        widgets = {
+            "last_day": forms.DateInput,
+            "employer_report_date": forms.DateInput,
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, convention: Convention, **kwargs):
         super().__init__(*args, **kwargs)
         self.convention = convention
+        self.instance.convention = convention
+        if not self.instance.pk:
+            self.initial.setdefault(
+                "known_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
 
-    def clean(self):
-        cleaned = super().clean()
-        last_day = cleaned.get("last_day")
-        hire = self.convention.hire_date or self.convention.aid_start
-        if last_day and hire and last_day < hire:
-            self.add_error(
-                "last_day",
-                f"La rupture du {last_day:%d/%m/%Y} précède l'embauche du {hire:%d/%m/%Y} "
-                "(règle F13) : corrigez la date de rupture.",
-            )
-        if last_day and self.convention.aid_end and last_day > self.convention.aid_end:
-            self.add_error(
-                "last_day",
-                f"La convention a pris fin le {self.convention.aid_end:%d/%m/%Y} : une rupture "
-                "ne peut être enregistrée qu'avant son terme (règle F12).",
-            )
-        report = cleaned.get("employer_report_date")
-        if report and last_day and report < last_day:
-            self.add_error(
-                "employer_report_date",
-                "L'employeur ne peut pas signaler la rupture avant qu'elle ait lieu (règle F12).",
-            )
-        initiative, ground = cleaned.get("initiative"), cleaned.get("employee_ground")
-        by_employee = initiative == Rupture.Initiative.EMPLOYEE
-        if ground and initiative and not by_employee:
-            self.add_error(
-                "employee_ground",
-                "Le motif justifié par le salarié ne concerne qu'une rupture à son initiative "
-                "(règle E5) : laissez-le vide ou choisissez « Le salarié ».",
-            )
-        elif last_day:
-            early_end = ruptures.employee_early_end(
-                self.convention.contract_type, by_employee, ground, last_day
-            )
-            if early_end.severity == "blocking":
-                self.add_error("employee_ground", early_end.message)
-        contributions = cleaned.get("exonerated_contributions")
-        if contributions is not None and self.convention.sector != Convention.Sector.CAE:
-            self.add_error(
-                "exonerated_contributions",
-                "Seul un CAE ouvre droit à l'exonération de cotisations sociales : laissez ce "
-                "montant vide pour un CIE (règle F13).",
-            )
-        return cleaned
+    def clean_known_at(self):
+        # Empty: known when recorded (or, for a correction, when it was first known).
+        known_at = self.cleaned_data.get("known_at")
+        return known_at or self.instance.known_at or timezone.now()
 
 
 class ImmersionForm(BootstrapFormMixin, forms.ModelForm):
@@ -889,5 +842,40 @@ class EmployerReportForm(BootstrapFormMixin, forms.Form):
             raise forms.ValidationError(
                 "La date du signalement ne peut pas être dans le futur : indiquez le jour où "
                 "vous l'avez reçu."
+            )
+        return day
+
+
+class SmicValueForm(BootstrapFormMixin, forms.ModelForm):
+    """A new value of the hourly gross SMIC, with its date in force and its legal text: the
+    next schedules use it without a release (DESIGN.md, "Rules as data")."""
+
+    class Meta:
+        model = SmicValue
+        fields = ["valid_from", "value", "source"]
+        widgets = {"valid_from": forms.DateInput, "source": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "valid_from": "Le premier jour où la valeur s'applique : l'aide de chaque mois "
+            "retient le SMIC en vigueur à son premier jour couvert (règle F10).",
+            "value": "En euros, avec un point ou une virgule : 12,31 par exemple.",
+        }
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if value is not None and not Decimal("1") <= value <= Decimal("100"):
+            raise forms.ValidationError(
+                f"{value} € de l'heure n'est pas un SMIC horaire brut plausible : saisissez la "
+                "valeur horaire en euros (12,31 par exemple), pas la valeur mensuelle."
+            )
+        return value
+
+    def clean_valid_from(self):
+        day = self.cleaned_data["valid_from"]
+        existing = SmicValue.objects.filter(valid_from=day).first()
+        if existing is not None:
+            raise forms.ValidationError(
+                f"Une valeur est déjà saisie au {day:%d/%m/%Y} ({existing.value} €) : une "
+                "valeur saisie ne se modifie pas, elle reste dans l'historique. Si elle est "
+                "fausse, demandez à l'administrateur de la corriger."
             )
         return day

@@ -22,8 +22,9 @@ from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation, Territory
 from tremplin.registry.models import DURATION_BANDS, Beneficiary, Employer, Tutor, search_key
-from tremplin.rules import parameters, referentials, ruptures
+from tremplin.rules import parameters, programmes, referentials, ruptures
 from tremplin.rules.aid import RATE_CAP_PERCENT, WEEKLY_HOURS_MAX
+from tremplin.rules.calendar import to_paris
 
 # Rule E6: the prefect's rate never exceeds 47 % of the SMIC.
 PREFECT_RATE_CAP = RATE_CAP_PERCENT
@@ -233,6 +234,68 @@ class AidOrder(models.Model):
             self.to_rule()
         except parameters.ParameterError as error:
             raise ValidationError(str(error)) from None
+
+
+# --- The SMIC entered by the département (rules E1, E6, F10) ----------------------------------
+
+
+class SmicValueQuerySet(models.QuerySet):
+    def series(self) -> parameters.DatedSeries:
+        """The hourly gross SMIC: the values entered here layered over the shipped file
+        (``rules/data/smic_hourly.csv``); at a date, the newest-dated value wins. One query."""
+        added = [
+            parameters.DatedValue(valid_from, value, source)
+            for valid_from, value, source in self.order_by("valid_from").values_list(
+                "valid_from", "value", "source"
+            )
+        ]
+        return parameters.layered_series(parameters.series(SMIC_SERIES), added)
+
+
+SMIC_SERIES = "smic_hourly"
+
+
+class SmicValue(models.Model):
+    """A value of the hourly gross SMIC entered by a département agent or an administrator
+    (DESIGN.md, "Rules as data"): the next schedules use it without a release (rule F10:
+    the aid is a share of the SMIC of each month)."""
+
+    valid_from = models.DateField("en vigueur à partir du", unique=True)
+    value = models.DecimalField(
+        "SMIC horaire brut (€)",
+        max_digits=6,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    source = models.CharField(
+        "texte légal",
+        max_length=300,
+        help_text="Le décret ou l'arrêté qui fixe cette valeur, tel que publié au Journal "
+        "officiel (par exemple « Décret n° 2025-1228 du 17 décembre 2025 … »).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisie par",
+    )
+    created_at = models.DateTimeField("saisie le", auto_now_add=True)
+
+    objects = SmicValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "valeur du SMIC horaire"
+        verbose_name_plural = "valeurs du SMIC horaire"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="smic_value_positive"),
+            models.CheckConstraint(condition=~Q(source=""), name="smic_value_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SMIC horaire {self.value} € au {self.valid_from:%d/%m/%Y}"
 
 
 # --- Numbering (rule F2) ---------------------------------------------------------------------
@@ -937,8 +1000,40 @@ class Amendment(models.Model):
         return hours_and_minutes(self.new_contract_weekly_hours, self.new_contract_weekly_minutes)
 
 
-class Suspension(models.Model):
-    """A suspension of the contract (rule C9), reported by the employer within 7 days (F12)."""
+class Acknowledgement(models.Model):
+    """The département agent's acknowledgement of a reported event (its work queue): who took
+    it into account, and when. Empty: still to process."""
+
+    acknowledged_at = models.DateTimeField("prise en compte le", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="prise en compte par",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+class SuspensionQuerySet(ChildOfConventionQuerySet):
+    def to_process(self):
+        """Reported, not yet taken into account by the département (its work queue)."""
+        return self.filter(acknowledged_at__isnull=True, convention__signed_on__isnull=False)
+
+
+class Suspension(Acknowledgement):
+    """A suspension of the contract (rule C9), reported by the employer within 7 days (F12).
+
+    One row per suspension, recorded once — from the convention's page, the in-employment
+    support's page or the API (``services.record_suspension``) — and read by the aid (F12:
+    no aid for the unpaid days), both pages and the département's work queue."""
 
     class Reason(models.TextChoices):
         WORK_EVALUATION = "work_evaluation", "Évaluation en milieu de travail (C9)"
@@ -961,13 +1056,22 @@ class Suspension(models.Model):
     reason = models.CharField("motif", max_length=20, choices=Reason.choices)
     details = models.CharField("précisions", max_length=250, blank=True)
     employer_report_date = models.DateField("signalée par l'employeur le", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+    )
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
 
-    objects = ChildOfConventionQuerySet.as_manager()
+    objects = SuspensionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "suspension"
         ordering = ["convention", "start", "id"]
+        indexes = [models.Index(fields=["acknowledged_at"], name="suspension_to_process")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="suspension_dates_ordered"
@@ -992,9 +1096,69 @@ class Suspension(models.Model):
         reported = self.employer_report_date or timezone.localdate()
         return reported > self.report_due
 
+    def clean(self):
+        """Rule C9: a signed convention, dates in order, within the aid, no overlap; F12: not
+        reported before it began. The same sentences whatever page or API records it."""
+        errors: dict[str, list[str]] = {}
 
-class Rupture(models.Model):
-    """The end of the contract before the convention's term (rules A14, F12, F13)."""
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        convention = self.convention if self.convention_id else None
+        if convention is not None and not convention.is_signed:
+            add("__all__", "Seule une convention signée peut être suspendue (règle C9).")
+        start, end = self.start, self.end
+        if start and end and end < start:
+            add(
+                "end",
+                f"La suspension finit ({end:%d/%m/%Y}) avant de commencer ({start:%d/%m/%Y}) "
+                "(règle C9) : corrigez les dates.",
+            )
+        elif start and end and convention is not None:
+            aid_start, aid_end = convention.aid_start, convention.aid_end
+            if aid_start and aid_end and (start < aid_start or end > aid_end):
+                add(
+                    "start",
+                    f"La suspension doit se situer pendant la convention "
+                    f"({aid_start:%d/%m/%Y} – {aid_end:%d/%m/%Y}) (règle C9).",
+                )
+            overlapping = convention.suspensions.filter(start__lte=end, end__gte=start)
+            if self.pk:
+                overlapping = overlapping.exclude(pk=self.pk)
+            if overlapping.exists():
+                add("start", "Cette suspension chevauche une suspension déjà enregistrée.")
+        if self.employer_report_date and start and self.employer_report_date < start:
+            add(
+                "employer_report_date",
+                "L'employeur ne peut pas signaler une suspension avant son début (règle F12).",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class RuptureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Through the person whose contract ended: who may see them may see it."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user).values("pk"))
+
+    def to_process(self):
+        """Reported, not yet taken into account by the département (its work queue)."""
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Rupture(Acknowledgement):
+    """The end of an employment contract before its term (rules A14, E5, F12, F13).
+
+    **One row per event**, recorded once — from the in-employment support's page, the
+    convention's page or the API (``services.record_rupture``) — and read by every module:
+    the convention's state and aid (F12, F13), the support's deadlines (A14), the
+    indicators and the département's work queue. ``convention`` is the contract's CUI
+    convention; it is empty for the contract of a support signed outside Tremplin, whose
+    episode then points to this row (``SupportEpisode.contract_rupture``).
+    """
 
     class Initiative(models.TextChoices):
         EMPLOYER = "employer", "L'employeur"
@@ -1003,11 +1167,24 @@ class Rupture(models.Model):
         AUTHORITY = "authority", "Dénonciation par l'autorité signataire"
 
     convention = models.OneToOneField(
-        Convention, models.CASCADE, related_name="rupture", verbose_name="convention"
+        Convention,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rupture",
+        verbose_name="convention",
     )
+    # The person whose contract ended (the convention's, when there is one): the scope of
+    # the row, with or without a convention.
+    beneficiary = models.ForeignKey(
+        Beneficiary, models.PROTECT, related_name="ruptures", verbose_name="salarié"
+    )
+    # Rule A14: the 48 hours to report it run from the moment it is known.
+    known_at = models.DateTimeField("rupture connue le (date et heure)")
     last_day = models.DateField("date de la rupture (dernier jour du contrat)")
     initiative = models.CharField("à l'initiative de", max_length=10, choices=Initiative.choices)
-    reason = models.CharField("motif", max_length=250)
+    reason = models.TextField("motif")
+    concertation_held = models.BooleanField("concertation préalable tenue (A14)", default=False)
     lawful_case = models.BooleanField(
         "rupture dans un cas prévu (R.5134-46/47 CAE, R.5134-69/70 CIE)",
         default=False,
@@ -1033,16 +1210,28 @@ class Rupture(models.Model):
         "d'exigibilité des cotisations qui suit la rupture (règle F13).",
     )
     employer_report_date = models.DateField("signalée par l'employeur le", null=True, blank=True)
+    # Rule F13, computed by services.record_rupture from the convention's schedule whenever
+    # the rupture or its convention changes.
     repayment_due = models.DecimalField(
         "aide à reverser (€)", max_digits=10, decimal_places=2, default=Decimal("0.00")
     )
     repayment_explanation = models.TextField("calcul du reversement", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+    )
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
-    objects = ChildOfConventionQuerySet.as_manager()
+    objects = RuptureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rupture"
+        indexes = [models.Index(fields=["acknowledged_at"], name="rupture_to_process")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(repayment_due__gte=0), name="rupture_repayment_not_negative"
@@ -1057,10 +1246,20 @@ class Rupture(models.Model):
                 | Q(employer_report_date__gte=models.F("last_day")),
                 name="rupture_reported_after_it",
             ),
+            # Rule F13: only a convention gives aid to repay.
+            models.CheckConstraint(
+                condition=Q(convention__isnull=False) | Q(repayment_due=0),
+                name="rupture_repayment_needs_convention",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Rupture du {self.last_day:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        if self.convention_id is not None:
+            return reverse("conventions:detail", args=[self.convention_id])
+        return reverse("conventions:rupture_detail", args=[self.pk])
 
     @property
     def repayment_required(self) -> bool:
@@ -1074,6 +1273,79 @@ class Rupture(models.Model):
     def reported_late(self) -> bool:
         reported = self.employer_report_date or timezone.localdate()
         return reported > self.report_due
+
+    @property
+    def opens_repayment_check(self) -> bool:
+        """Rule F13: on the employer's initiative outside the lawful cases, or denounced by
+        the authority, the aid received is repaid (the amount may be nothing yet)."""
+        if self.convention_id is None:
+            return False
+        if self.initiative == self.Initiative.AUTHORITY:
+            return True
+        return self.initiative == self.Initiative.EMPLOYER and not self.lawful_case
+
+    def as_plan_rupture(self) -> programmes.Rupture:
+        """What the support's plan needs (A14): the moment known, the contract's last day."""
+        return programmes.Rupture(known_at=to_paris(self.known_at), on=self.last_day)
+
+    def clean(self):
+        """The rupture's own checks (E5, F12, F13): the same sentences whatever page or API
+        records it. The support's plan adds its own (A14) in ``support.services``."""
+        errors: dict[str, list[str]] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        convention = self.convention if self.convention_id else None
+        last_day = self.last_day
+        if convention is not None:
+            if not convention.is_signed:
+                add("__all__", "Seule une convention signée peut être rompue (règle F13).")
+            hire = convention.hire_date or convention.aid_start
+            if last_day and hire and last_day < hire:
+                add(
+                    "last_day",
+                    f"La rupture du {last_day:%d/%m/%Y} précède l'embauche du {hire:%d/%m/%Y} "
+                    "(règle F13) : corrigez la date de rupture.",
+                )
+            if last_day and convention.aid_end and last_day > convention.aid_end:
+                add(
+                    "last_day",
+                    f"La convention a pris fin le {convention.aid_end:%d/%m/%Y} : une rupture "
+                    "ne peut être enregistrée qu'avant son terme (règle F12).",
+                )
+            if self.exonerated_contributions is not None and convention.sector != "CAE":
+                add(
+                    "exonerated_contributions",
+                    "Seul un CAE ouvre droit à l'exonération de cotisations sociales : laissez "
+                    "ce montant vide pour un CIE (règle F13).",
+                )
+        elif self.exonerated_contributions is not None:
+            add(
+                "exonerated_contributions",
+                "Sans convention CUI enregistrée, aucune cotisation exonérée n'est à reverser "
+                "(règle F13) : laissez ce montant vide.",
+            )
+        if self.employer_report_date and last_day and self.employer_report_date < last_day:
+            add(
+                "employer_report_date",
+                "L'employeur ne peut pas signaler la rupture avant qu'elle ait lieu (règle F12).",
+            )
+        by_employee = self.initiative == self.Initiative.EMPLOYEE
+        if self.employee_ground and self.initiative and not by_employee:
+            add(
+                "employee_ground",
+                "Le motif justifié par le salarié ne concerne qu'une rupture à son initiative "
+                "(règle E5) : laissez-le vide ou choisissez « Le salarié ».",
+            )
+        elif last_day and convention is not None:
+            early_end = ruptures.employee_early_end(
+                convention.contract_type, by_employee, self.employee_ground, last_day
+            )
+            if early_end.severity == "blocking":
+                add("employee_ground", early_end.message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ActivityProof(models.Model):
@@ -1102,6 +1374,7 @@ class ActivityProof(models.Model):
 
 
 audit.register(AidOrder)
+audit.register(SmicValue)
 audit.register(ActivityProof)
 audit.register(Convention)
 audit.register(ImmersionPeriod)

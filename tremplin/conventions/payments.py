@@ -3,11 +3,11 @@
 Each convention's schedule comes from the rules (``services.schedule_of``): the same amounts
 as on the convention's page, month by month, with their funder shares (rule F6).
 
-The payment list of a month reads the conventions as plain rows (four queries whatever their
+The payment list of a month reads the conventions as plain rows (five queries whatever their
 number, no model instance per row) and computes each distinct case once: a département has
 20,000 conventions running in a month, most of them over the whole month at a handful of
 rates and hours (``services.schedule_from_facts``, ``services.quarterly_proof_plan``).
-The 24-month forecast reads the same rows (three queries) and computes each distinct
+The 24-month forecast reads the same rows (four queries) and computes each distinct
 convention case once, month by month, so that the months it shares with others are computed
 once too.
 """
@@ -233,6 +233,7 @@ def schedules_over(
     facts: services.ScheduleFacts,
     windows: Iterable[tuple[datetime.date, datetime.date]],
     memo: dict,
+    smic=None,
 ) -> tuple[aid.AidSchedule, ...] | None:
     """The schedule over each window (``schedule_from_facts`` with the caller's per-call
     ``memo``: each distinct case is computed once); None when the aid box is incomplete (an
@@ -240,7 +241,7 @@ def schedules_over(
     try:
         return tuple(
             services.schedule_from_facts(
-                _within(facts, start, end), since=start, until=end, memo=memo
+                _within(facts, start, end), since=start, until=end, memo=memo, smic=smic
             )
             for start, end in windows
         )
@@ -312,10 +313,12 @@ def _missing_proofs(row: dict, received: dict, today: datetime.date, plans: dict
 def payment_lines(queryset, key: str) -> list[PaymentLine]:
     """The aid of the month ``key`` ("YYYY-MM") per convention and funder (rules E6, F6, F10).
 
-    Four queries whatever the number of conventions; each amount is the month of the
-    convention's whole schedule (``services.schedule_from_facts``, as ``schedule_of``)."""
+    Five queries whatever the number of conventions (the SMIC series, the rows, their
+    suspensions, amendments and proofs); each amount is the month of the convention's whole
+    schedule (``services.schedule_from_facts``, as ``schedule_of``)."""
     first, last = month_bounds(key)
     today = timezone.localdate()
+    smic = services.smic_series()
     conventions = _overlapping(queryset, first, last)
     proofs = _children_of(conventions, ActivityProof, "quarter", "received_on")
     plans: dict = {}
@@ -325,7 +328,7 @@ def payment_lines(queryset, key: str) -> list[PaymentLine]:
     memo: dict = {}
     # Only the month is computed: the same amount as in the whole schedule (services).
     for row, facts in row_facts(payment_rows(queryset, first, last), conventions):
-        schedules = schedules_over(facts, ((first, last),), memo)
+        schedules = schedules_over(facts, ((first, last),), memo, smic)
         if schedules is None:
             continue
         schedule = schedules[0]
@@ -408,8 +411,10 @@ class ForecastMonth:
 def forecast(queryset, start_key: str, months: int = FORECAST_MONTHS) -> list[ForecastMonth]:
     """The aid committed by signed conventions, month by month, from ``start_key`` on.
 
-    Three queries whatever the number of conventions (rows, suspensions, amendments); each
-    month has the amount of the convention's whole schedule (``row_facts``, ``schedules_over``)."""
+    Four queries whatever the number of conventions (the SMIC series, rows, suspensions,
+    amendments); each month has the amount of the convention's whole schedule
+    (``row_facts``, ``schedules_over``)."""
+    smic = services.smic_series()
     keys = [add_months(start_key, offset) for offset in range(months)]
     first, _ = month_bounds(keys[0])
     _, last = month_bounds(keys[-1])
@@ -425,7 +430,7 @@ def forecast(queryset, start_key: str, months: int = FORECAST_MONTHS) -> list[Fo
     distinct: dict[int, aid.AidSchedule] = {}
     memo: dict = {}
     for facts, number in cases.items():
-        for schedule in schedules_over(facts, _months_of(facts, first, last), memo) or ():
+        for schedule in schedules_over(facts, _months_of(facts, first, last), memo, smic) or ():
             counts[id(schedule)] += number
             distinct[id(schedule)] = schedule
     buckets: dict[str, dict[str, Decimal]] = {key: defaultdict(lambda: ZERO) for key in keys}

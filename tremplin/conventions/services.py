@@ -6,9 +6,10 @@ Views, API and PDF call these functions; none of them decides anything itself.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import aid, convention_check, eligibility, programmes
 from tremplin.rules.parameters import AidOrder as RuleAidOrder
 from tremplin.rules.parameters import ParameterError
+from tremplin.web import hooks
 
 from .models import (
     TRAINING_ACTIONS,
@@ -24,6 +26,8 @@ from .models import (
     Convention,
     ConventionNumberSequence,
     Rupture,
+    SmicValue,
+    Suspension,
     hours_and_minutes,
 )
 
@@ -150,10 +154,19 @@ def training_planned(convention: Convention) -> bool:
 def findings_of(
     convention: Convention, *, signature_date: datetime.date | None = None
 ) -> list[eligibility.Finding]:
-    """Every check at once (issue 3), each finding citing its rule."""
+    """Every check at once, each finding citing its rule (E9 with the SMIC of the day,
+    the département's values layered over the shipped ones)."""
     order = order_in_force(convention)
     draft = draft_of(convention, order, signature_date=signature_date)
-    return eligibility.check_convention(draft)
+    return eligibility.check_convention(draft, smic=smic_series())
+
+
+def smic_series():
+    """The hourly gross SMIC: the values a département entered on the SMIC page layered
+    over the shipped file (rules E1, F10); one query. Every schedule, check and simulation
+    reads it, so that a value typed on the page changes the next schedule without a
+    release."""
+    return SmicValue.objects.series()
 
 
 def check_from_outside(data: object) -> convention_check.CheckResult:
@@ -161,7 +174,7 @@ def check_from_outside(data: object) -> convention_check.CheckResult:
     checks on a convention given as JSON, with the orders the wizard would choose from (the
     database's over the shipped files). Reads only; raises ``CheckInputError`` (French)."""
     # The orders are read only once the input is valid (bad input never touches the base).
-    return convention_check.check_mapping(data, orders=AidOrder.objects.layered)
+    return convention_check.check_mapping(data, orders=AidOrder.objects.layered, smic=smic_series())
 
 
 def propose_category(convention: Convention) -> aid.CategoryProposal | None:
@@ -350,6 +363,7 @@ def schedule_of(
     *,
     until: datetime.date | None = None,
     since: datetime.date | None = None,
+    smic=None,
 ) -> aid.AidSchedule:
     """The aid month by month (rules E6, F5, F6, F10, F12): raises ``aid.AidRuleError``.
 
@@ -362,7 +376,9 @@ def schedule_of(
             + ", ".join(missing)
             + " (cadre « prise en charge » de la convention)."
         )
-    return schedule_from_facts(ScheduleFacts.of(convention), until=until, since=since)
+    return schedule_from_facts(
+        ScheduleFacts.of(convention), until=until, since=since, smic=smic or smic_series()
+    )
 
 
 def schedule_from_facts(
@@ -371,8 +387,11 @@ def schedule_from_facts(
     until: datetime.date | None = None,
     since: datetime.date | None = None,
     memo: dict | None = None,
+    smic=None,
 ) -> aid.AidSchedule:
-    """``schedule_of`` on plain values: raises ``aid.AidRuleError``.
+    """``schedule_of`` on plain values: raises ``aid.AidRuleError``. ``smic`` is the SMIC
+    series (``smic_series()``, read once by the caller of many schedules); the shipped one
+    when None.
 
     ``memo``, a dict owned by the caller for one computation, keeps the schedules already
     computed: the rules are a pure function of their inputs (and of the SMIC series, fixed
@@ -434,18 +453,22 @@ def schedule_from_facts(
         tuple(terms),
         decision.funder_shares,
         cap,
+        smic,
     )
     if memo is not None:
         # Decimal("33") == Decimal("33.00"): the texts keep apart what the explanations
         # would print differently.
-        key = (*arguments, str(decision.rate_percent), str(hours), str(cap))
+        # The SMIC series is one object for the whole computation: its identity suffices.
+        key = (*arguments[:-1], id(smic), str(decision.rate_percent), str(hours), str(cap))
         if key not in memo:
             memo[key] = _schedule(*arguments)
         return memo[key]
     return _schedule(*arguments)
 
 
-def _schedule(start, end, rate, hours, suspensions, terms, funder_shares, cap) -> aid.AidSchedule:
+def _schedule(
+    start, end, rate, hours, suspensions, terms, funder_shares, cap, smic
+) -> aid.AidSchedule:
     return aid.aid_schedule(
         start,
         end,
@@ -455,6 +478,7 @@ def _schedule(start, end, rate, hours, suspensions, terms, funder_shares, cap) -
         amendments=terms,
         funder_shares=funder_shares,
         cap_percent=cap,
+        smic=smic,
     )
 
 
@@ -635,24 +659,32 @@ def current_subsidised_hours(convention: Convention, day: datetime.date) -> Deci
     return hours
 
 
-# --- Rupture (rules F12, F13) ----------------------------------------------------------------
+# --- Ruptures and suspensions: one row per event (rules A14, C9, F12, F13) --------------------
 
 
-def repayment_of(convention: Convention, rupture: Rupture) -> aid.Repayment:
-    """Rule F13: the aid to repay after the rupture (all aid received up to it)."""
-    hire = convention.hire_date or convention.aid_start
-    if hire and rupture.last_day < hire:
-        raise ConventionRefused(
-            f"La rupture du {rupture.last_day:%d/%m/%Y} précède l'embauche du "
-            f"{hire:%d/%m/%Y} (règle F13) : corrigez la date de rupture."
+def schedule_without_rupture(convention: Convention, *, smic=None) -> aid.AidSchedule:
+    """The convention's whole schedule as if no rupture were recorded (the repayment of
+    rule F13 counts the months up to the rupture being recorded, whatever its former date)."""
+    if missing := schedule_missing(convention):
+        raise aid.AidRuleError(
+            "Le calendrier de l'aide ne peut pas être calculé : il manque "
+            + ", ".join(missing)
+            + " (cadre « prise en charge » de la convention)."
         )
-    schedule = schedule_of(convention)
+    facts = replace(ScheduleFacts.of(convention), rupture_last_day=None)
+    return schedule_from_facts(facts, smic=smic)
+
+
+def repayment_of(convention: Convention, rupture: Rupture, *, smic=None) -> aid.Repayment:
+    """Rule F13: the aid to repay after the rupture (all aid received up to it)."""
+    smic = smic or smic_series()
     return aid.repayment_on_rupture(
-        schedule,
+        schedule_without_rupture(convention, smic=smic),
         rupture.last_day,
         employer_initiative=rupture.initiative == Rupture.Initiative.EMPLOYER,
         lawful_case=rupture.lawful_case,
         denounced_by_authority=rupture.initiative == Rupture.Initiative.AUTHORITY,
+        smic=smic,
         # Rule F13: a CAE repays the exonerated contributions too, at the first due date.
         sector=convention.sector,
         exonerated_contributions=rupture.exonerated_contributions,
@@ -660,21 +692,116 @@ def repayment_of(convention: Convention, rupture: Rupture) -> aid.Repayment:
     )
 
 
-def record_rupture(convention: Convention, rupture: Rupture) -> Rupture:
-    if not convention.is_signed:
-        raise ConventionRefused("Seule une convention signée peut être rompue.")
-    if convention.rupture_or_none() is not None:
-        raise ConventionRefused("Une rupture est déjà enregistrée pour cette convention.")
-    # The schedule must ignore the rupture being recorded: compute before attaching it.
-    rupture.convention = convention
+def compute_repayment(rupture: Rupture) -> None:
+    """Rule F13 on the rupture's facts of the day (nothing to repay without a convention)."""
+    convention = rupture.convention if rupture.convention_id else None
+    if convention is None:
+        rupture.repayment_due = Decimal("0.00")
+        rupture.repayment_explanation = ""
+        return
     try:
         repayment = repayment_of(convention, rupture)
     except aid.AidRuleError as error:
-        raise ConventionRefused(str(error)) from None
+        raise ValidationError({"last_day": str(error)}) from None
     rupture.repayment_due = repayment.amount
     rupture.repayment_explanation = repayment.explanation
+
+
+@transaction.atomic
+def record_rupture(
+    rupture: Rupture,
+    *,
+    convention: Convention | None = None,
+    beneficiary: Beneficiary | None = None,
+    user=None,
+) -> Rupture:
+    """Record a rupture — new, or changed — from any page or the API: the one row of the
+    event (rules A14, E5, F12, F13).
+
+    ``convention`` is the contract's convention (None for a contract signed outside
+    Tremplin, then ``beneficiary`` names the person). Checks the rupture (``Rupture.clean``,
+    a French ``ValidationError`` naming the fields), computes the repayment of rule F13,
+    writes, puts it back in the département's work queue, and tells the apps above
+    (``hooks.RUPTURE_CHANGED``: the support's deadlines, the exits) — one transaction."""
+    if convention is not None:
+        existing = convention.rupture_or_none()
+        if existing is not None and existing.pk != rupture.pk:
+            raise ValidationError(
+                f"Une rupture est déjà enregistrée pour cette convention ({existing}) : "
+                "modifiez-la plutôt que d'en déclarer une autre."
+            )
+        rupture.convention = convention
+        rupture.beneficiary = convention.beneficiary
+    elif beneficiary is not None:
+        rupture.beneficiary = beneficiary
+    if rupture.recorded_by_id is None and user is not None:
+        rupture.recorded_by = user
+    rupture.full_clean()
+    compute_repayment(rupture)
+    # A new or changed rupture is (again) for the département to take into account.
+    rupture.acknowledged_at = None
+    rupture.acknowledged_by = None
     rupture.save()
+    if convention is not None:
+        convention.rupture = rupture  # what the convention reads from now on
+    hooks.notify(hooks.RUPTURE_CHANGED, rupture=rupture, withdrawn=False)
     return rupture
+
+
+@transaction.atomic
+def withdraw_rupture(rupture: Rupture) -> None:
+    """A rupture recorded by mistake is withdrawn: the aid and the support's plan come back.
+    The apps above are told first (``withdrawn=True``: they ignore the row), then it goes."""
+    hooks.notify(hooks.RUPTURE_CHANGED, rupture=rupture, withdrawn=True)
+    convention = rupture.convention if rupture.convention_id else None
+    rupture.delete()
+    if convention is not None:
+        convention._state.fields_cache.pop("rupture", None)
+
+
+@transaction.atomic
+def record_suspension(suspension: Suspension, *, convention: Convention, user=None) -> Suspension:
+    """Record a suspension — new or changed — from the convention's page, the support's page
+    or the API (rules C9, F12): checked (``Suspension.clean``, French), written once, back in
+    the département's work queue. The aid reads it (F12: no aid for the unpaid days)."""
+    rupture = convention.rupture_or_none()
+    if rupture is not None and suspension.start and suspension.start > rupture.last_day:
+        raise ValidationError(
+            {
+                "start": f"Le contrat a été rompu le {rupture.last_day:%d/%m/%Y} : une suspension "
+                "ne peut pas commencer après (règle C9)."
+            }
+        )
+    suspension.convention = convention
+    if suspension.recorded_by_id is None and user is not None:
+        suspension.recorded_by = user
+    suspension.full_clean()
+    suspension.acknowledged_at = None
+    suspension.acknowledged_by = None
+    suspension.save()
+    return suspension
+
+
+@transaction.atomic
+def record_employer_report(event: Suspension | Rupture, day: datetime.date) -> None:
+    """Rule F12: the day the employer reported the suspension or the rupture (checked by
+    ``EmployerReportForm`` and the database: never before the event)."""
+    event.employer_report_date = day
+    event.save(update_fields=["employer_report_date"])
+
+
+@transaction.atomic
+def acknowledge(event: Suspension | Rupture, *, user) -> None:
+    """The département agent takes a reported suspension or rupture into account (its work
+    queue): who and when. A rupture's repayment (F13) is computed again from the facts of
+    the day, so that the amount the agent confirms is the current one."""
+    fields = ["acknowledged_at", "acknowledged_by"]
+    if isinstance(event, Rupture):
+        compute_repayment(event)
+        fields += ["repayment_due", "repayment_explanation"]
+    event.acknowledged_at = timezone.now()
+    event.acknowledged_by = user
+    event.save(update_fields=fields)
 
 
 # --- Pre-filling from the registry (rule F1) -------------------------------------------------
@@ -802,3 +929,16 @@ def proofs_with_receipts(
 def missing_proofs(convention: Convention, day: datetime.date | None = None) -> list[ExpectedProof]:
     day = day or timezone.localdate()
     return [proof for proof in expected_proofs(convention) if proof.missing_on(day)]
+
+
+# --- The SMIC entered by the département (rules E1, F10) --------------------------------------
+
+
+@transaction.atomic
+def record_smic_value(value: SmicValue, *, user) -> SmicValue:
+    """A new value of the hourly gross SMIC (audited), layered over the shipped series: the
+    next schedules, payment lists and forecasts read it (``smic_series``)."""
+    value.created_by = user
+    value.full_clean()
+    value.save()
+    return value

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, documents, drafting, events, funding, orders, signing
+from .views import browse, documents, drafting, events, funding, orders, signing, smic
 
 app_name = "conventions"
 
@@ -22,12 +22,25 @@ urlpatterns = [
     path("<int:pk>/suspensions/nouvelle/", events.suspension_create, name="suspension_create"),
     path("<int:pk>/immersions/nouvelle/", events.immersion_create, name="immersion_create"),
     path("<int:pk>/justificatifs/", events.proof_create, name="proof_create"),
-    path("<int:pk>/rupture/", events.rupture_create, name="rupture_create"),
+    path("<int:pk>/rupture/", events.rupture_edit, name="rupture_create"),
     path("<int:pk>/rupture/signalement/", events.rupture_report, name="rupture_report"),
     path(
         "<int:pk>/suspensions/<int:suspension_pk>/signalement/",
         events.suspension_report,
         name="suspension_report",
     ),
+    path(
+        "<int:pk>/suspensions/<int:suspension_pk>/prise-en-compte/",
+        events.suspension_acknowledge,
+        name="suspension_acknowledge",
+    ),
+    path("ruptures/<int:rupture_pk>/", events.rupture_detail, name="rupture_detail"),
+    path(
+        "ruptures/<int:rupture_pk>/prise-en-compte/",
+        events.rupture_acknowledge,
+        name="rupture_acknowledge",
+    ),
+    path("smic/", smic.smic_list, name="smic"),
+    path("smic/nouveau/", smic.smic_create, name="smic_create"),
     path("<int:pk>/reversement/", documents.repayment_notice, name="repayment_notice"),
 ]

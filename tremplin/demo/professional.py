@@ -22,12 +22,13 @@ from tremplin.professional.models import (
     Contact,
     Invitation,
     ProfessionalSupport,
-    sync_cer_deadlines,
 )
+from tremplin.professional.services import sync_cer_deadlines
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import PARIS
 from tremplin.rules.programmes import Programme, first_cer_term, propose_cer_renewal
 from tremplin.support.models import Meeting, SupportEpisode
+from tremplin.support.services import save_episode
 
 DEMO_REFERENT_EMAIL = "referent@tremplin.demo"
 DEMO_AGENT_EMAIL = "agent@tremplin.demo"
@@ -61,12 +62,14 @@ def seed_professional(*, today: dt.date, users: dict) -> dict:
     episodes = []
     for index, (person, months_ago) in enumerate(zip(people, STARTED_MONTHS_AGO, strict=False)):
         start = today - relativedelta(months=months_ago, day=1) + dt.timedelta(days=index * 3)
-        episode = SupportEpisode.objects.create(
-            beneficiary=person,
-            programme=Programme.PROFESSIONAL.value,
-            operator=operator,
-            referent=referent,
-            started_on=start,
+        episode = save_episode(
+            SupportEpisode(
+                beneficiary=person,
+                programme=Programme.PROFESSIONAL.value,
+                operator=operator,
+                referent=referent,
+                started_on=start,
+            )
         )
         ProfessionalSupport.objects.create(
             episode=episode,

@@ -1,8 +1,9 @@
 """Demo activity for ``tremplin seed-demo``: CUI-CIE conventions and their in-employment support.
 
 Built through the same service functions as the pages (``conventions.services.sign`` gives
-the F2 numbers after every check has passed; ``SupportEpisode.refresh_deadlines`` computes
-the plan from ``tremplin.rules``), so that the demo shows what a real file looks like:
+the F2 numbers after every check has passed; ``support.services.save_episode`` computes the
+plan from ``tremplin.rules``; ``conventions.services.record_rupture`` records the rupture once,
+for the convention and the support alike), so that the demo shows what a real file looks like:
 drafts and signed conventions, supports in their trial period, at month 4 or 5, finished,
 one broken off with its 48-hour notice, meetings with their reports, situations after the
 support. Hire dates are placed relative to the demo's reference day, so the referent's home
@@ -19,12 +20,15 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from tremplin.conventions import services
-from tremplin.conventions.models import Convention
+from tremplin.conventions.models import Convention, Rupture
+from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.models import Situation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
+from tremplin.rules import ruptures
 from tremplin.rules.calendar import PARIS
 from tremplin.rules.programmes import Programme
-from tremplin.support.models import EpisodeRupture, Meeting, SupportEpisode
+from tremplin.support import services as support_services
+from tremplin.support.models import Meeting, SupportEpisode
 
 # months before the reference day at which the demo's contracts start: from a contract
 # signed this month (trial period) to contracts that ended some months ago
@@ -125,7 +129,7 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
         )
         counts["signed"] += 1
         adviser_name, adviser_email = RSA_ADVISERS[index % len(RSA_ADVISERS)]
-        episode = SupportEpisode.objects.create(
+        episode = SupportEpisode(
             beneficiary=person,
             programme=Programme.IN_EMPLOYMENT.value,
             referent=person.referent,
@@ -140,7 +144,7 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
             started_on=hire,
             convention=convention,
         )
-        episode.refresh_deadlines()
+        support_services.save_episode(episode)
         counts["episodes"] += 1
         for number, report in enumerate(MEETING_REPORTS):
             day = hire + dt.timedelta(days=3 + 30 * number)
@@ -161,21 +165,28 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
             known = timezone.make_aware(
                 dt.datetime.combine(today - relativedelta(months=1), dt.time(16)), PARIS
             )
-            EpisodeRupture.objects.create(
-                episode=episode,
-                known_at=known,
-                initiative=EpisodeRupture.Initiative.EMPLOYEE,
-                reason="Démission : déménagement dans un autre département.",
-                concertation_held=True,
+            services.record_rupture(
+                Rupture(
+                    known_at=known,
+                    last_day=known.date(),
+                    initiative=Rupture.Initiative.EMPLOYEE,
+                    # Rule E5: not one of the grounds of an early end of a CDD (a warning).
+                    employee_ground=ruptures.GROUND_NONE,
+                    reason="Démission : déménagement dans un autre département.",
+                    concertation_held=True,
+                ),
+                convention=convention,
+                user=person.referent,
             )
-            episode.refresh_deadlines()
         elif convention.planned_end < today:
             # the month-5 review said "permanent": a CDI follows the CDD (A3 a)
-            Situation.objects.create(
-                beneficiary=person,
-                kind="cdi",
-                start=convention.planned_end + dt.timedelta(days=1),
-                weekly_hours=Decimal(hours),
+            outcomes_services.save_situation(
+                Situation(
+                    beneficiary=person,
+                    kind="cdi",
+                    start=convention.planned_end + dt.timedelta(days=1),
+                    weekly_hours=Decimal(hours),
+                )
             )
             counts["situations"] += 1
     return counts

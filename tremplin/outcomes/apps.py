@@ -7,6 +7,6 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Sorties et indicateurs"
 
     def ready(self):
-        from .exits import connect_signals
+        from . import services
 
-        connect_signals()
+        services.register_hooks()

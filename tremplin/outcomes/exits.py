@@ -8,6 +8,9 @@ When is an exit measured (the evaluation date)?
 - in-employment support (A3): from the support's last day up to 3 months after; Tremplin
   evaluates on the last day of those 3 months, or today while they run (provisional);
 - professional support (P10): on the support's last day.
+
+The stored exits follow their facts through ``outcomes.services`` (situations, and the
+support's and the rupture's changes announced by ``web.hooks``), never through signals.
 """
 
 from __future__ import annotations
@@ -17,12 +20,11 @@ import datetime
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from tremplin.rules import outcomes as rules
 from tremplin.rules.programmes import Programme
-from tremplin.support.models import EpisodeRupture, SupportEpisode
+from tremplin.support.models import SupportEpisode
 
 from .models import Situation, SupportExit
 
@@ -159,33 +161,3 @@ def classify_all(today: datetime.date | None = None, *, only_provisional: bool =
         classify_episode(episode, today)
         count += 1
     return count
-
-
-# --- keeping the stored exits in step -------------------------------------------------------
-
-
-def _situation_changed(sender, instance: Situation, **kwargs):
-    if kwargs.get("raw"):
-        return  # loading fixtures
-    classify_person(instance.beneficiary_id)
-
-
-def _episode_changed(sender, instance: SupportEpisode, **kwargs):
-    if kwargs.get("raw"):
-        return
-    classify_episode(instance)
-
-
-def _rupture_changed(sender, instance: EpisodeRupture, **kwargs):
-    if kwargs.get("raw"):
-        return
-    classify_episode(instance.episode)
-
-
-def connect_signals() -> None:
-    post_save.connect(_situation_changed, sender=Situation, dispatch_uid="outcomes-situation")
-    post_delete.connect(
-        _situation_changed, sender=Situation, dispatch_uid="outcomes-situation-delete"
-    )
-    post_save.connect(_episode_changed, sender=SupportEpisode, dispatch_uid="outcomes-episode")
-    post_save.connect(_rupture_changed, sender=EpisodeRupture, dispatch_uid="outcomes-rupture")

@@ -19,9 +19,10 @@ from tremplin.support.models import SupportEpisode
 from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 from tremplin.web.shortcuts import visible_object_or_404
 
+from . import services
 from .cadence import episode_cadence
 from .forms import ContactForm, InterviewForm
-from .models import INTERVIEW_KIND, needing_validation, renew_cer
+from .models import INTERVIEW_KIND, needing_validation
 
 professional_router = Router(tags=["Accompagnement professionnel"])
 
@@ -142,7 +143,7 @@ def create_cer(request, episode_id: int, payload: CerIn):
             {"detail": NOTHING_SAVED, "errors": {"objectives": ["Indiquez les objectifs du CER."]}},
         )
     try:
-        cer = renew_cer(episode, payload.objectives.strip(), request.user)
+        cer = services.renew_cer(episode, payload.objectives.strip(), request.user)
     except RuleError as error:
         return Status(422, {"detail": error.message, "errors": {"__all__": [error.message]}})
     needed = [cer.number] if cer.requires_validation else []

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -24,16 +24,14 @@ from tremplin.registry.models import Beneficiary
 from tremplin.rules.programmes import (
     CerTerm,
     IntensivePeriod,
-    ProfessionalFacts,
     Programme,
     RuleError,
     barriers_lifting_day,
     intensive_period,
-    professional_plan,
     propose_cer_renewal,
     validate_cer_chain,
 )
-from tremplin.support.models import Deadline, Meeting, SupportEpisode
+from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.dates import french_date
 
 INTERVIEW_KIND = Meeting.Kind.INDIVIDUAL
@@ -229,34 +227,6 @@ def can_validate(user, episode: SupportEpisode) -> bool:
     )
 
 
-@transaction.atomic
-def sync_cer_deadlines(episode: SupportEpisode) -> None:
-    """Each CER's end is a deadline of the episode (P4, P5), stored like the in-employment
-    deadlines so that the referent's day lists it; codes ``cer_end_N``."""
-    cers = list(episode.cers.all())
-    if not cers:
-        return
-    facts = ProfessionalFacts(cer_terms(cers, True), support_start=episode.started_on)
-    try:
-        plan = professional_plan(facts)
-    except RuleError:
-        return  # a chain the rules refuse is never stored (the forms check it first)
-    existing = {d.code: d for d in episode.deadlines.filter(code__startswith="cer_end_")}
-    for item in plan.deliverables:
-        deadline = existing.pop(item.code, None) or Deadline(episode=episode, code=item.code)
-        deadline.fill_from_rule(item)
-        if deadline.state == Deadline.State.DROPPED:
-            deadline.state = Deadline.State.TO_DO
-            deadline.dropped_reason = ""
-        deadline.save()
-    # A CER is followed by a renewal: its end is no longer a decision to take.
-    renewed = {f"cer_end_{cer.number}" for cer in cers[:-1]}
-    for deadline in episode.deadlines.filter(code__in=renewed, state__in=Deadline.OPEN_STATES):
-        deadline.state = Deadline.State.DROPPED
-        deadline.dropped_reason = "Le CER a été renouvelé (P5)."
-        deadline.save()
-
-
 def next_renewal(episode: SupportEpisode, cers=None):
     """The renewal the rules allow now (P5), or a RuleError in French: a CER still awaiting
     the département's validation, or the 18-month limit reached."""
@@ -269,25 +239,6 @@ def next_renewal(episode: SupportEpisode, cers=None):
             rule="P5",
         )
     return propose_cer_renewal(cer_terms(cers), support_start=episode.started_on)
-
-
-@transaction.atomic
-def renew_cer(episode: SupportEpisode, objectives: str, user) -> Cer:
-    """Add the next CER of the chain (P5); a RuleError when the rules refuse it."""
-    episode = SupportEpisode.objects.select_for_update().get(pk=episode.pk)
-    cers = list(episode.cers.all())
-    renewal = next_renewal(episode, cers)
-    cer = Cer.objects.create(
-        episode=episode,
-        number=len(cers) + 1,
-        start=renewal.term.start,
-        end=renewal.term.end,
-        objectives=objectives,
-        created_by=user,
-    )
-    sync_cer_deadlines(episode)
-    cer.requires_validation = renewal.requires_validation
-    return cer
 
 
 class Contact(models.Model):

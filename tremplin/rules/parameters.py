@@ -159,6 +159,20 @@ def read_series_csv(path: Path, name: str | None = None) -> DatedSeries:
     return DatedSeries(name=name, entries=tuple(entries))
 
 
+def layered_series(base: DatedSeries, added: Iterable[DatedValue]) -> DatedSeries:
+    """``base`` with the values of ``added`` layered over it: a value of ``added`` replaces
+    the row of ``base`` of the same date, the others are inserted in date order (DESIGN.md,
+    "Rules as data": the département enters a new SMIC value without a release). At a date,
+    the newest-dated value wins, as in any series."""
+    added = tuple(added)
+    if not added:
+        return base
+    by_date = {entry.valid_from: entry for entry in base.entries}
+    for entry in added:
+        by_date[entry.valid_from] = entry
+    return DatedSeries(name=base.name, entries=tuple(by_date[day] for day in sorted(by_date)))
+
+
 @functools.cache
 def series(name: str) -> DatedSeries:
     """The dated series ``data/<name>.csv``, parsed once and cached."""

@@ -3,7 +3,6 @@ from django.contrib import admin
 from .models import (
     CalendarFeedToken,
     Deadline,
-    EpisodeRupture,
     Meeting,
     Notification,
     Refusal,
@@ -28,7 +27,6 @@ class SupportEpisodeAdmin(admin.ModelAdmin):
 
 admin.site.register(Meeting)
 admin.site.register(Refusal)
-admin.site.register(EpisodeRupture)
 
 
 @admin.register(Notification)

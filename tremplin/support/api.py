@@ -3,23 +3,33 @@
 ``support_router`` is mounted by the API (``api.add_router("/support", support_router)``),
 which brings authentication (personal token or session). Everything reads through
 ``SupportEpisode.objects.visible_to``: an episode outside the caller's scope is a 404.
+A rupture or a suspension declared here is the one row of the event, the same as the
+convention's (``tremplin.conventions.api``), through the same forms and services as the
+pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from tremplin.accounts import audit
+from tremplin.conventions.api import RuptureOut, SuspensionIn, SuspensionOut, form_data
+from tremplin.conventions.forms import SuspensionForm
+from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import RuleError
 from tremplin.support.management.commands.support_plan import plan_as_json
 from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.api.payloads import save_through_service
 from tremplin.web.shortcuts import visible_object_or_404
 
-from .forms import MeetingForm
+from . import services
+from .forms import MeetingForm, RuptureForm
 from .models import SupportEpisode
 
 support_router = Router(tags=["Accompagnements"])
@@ -109,13 +119,16 @@ def _episode_out(episode: SupportEpisode) -> dict:
     }
 
 
+RELATED = ("convention__rupture", "contract_rupture", "rsa_adviser")
+
+
 def _visible(request):
-    return SupportEpisode.objects.visible_to(request.user).select_related("rupture", "rsa_adviser")
+    return SupportEpisode.objects.visible_to(request.user).select_related(*RELATED)
 
 
 def _episode(request, episode_id: int) -> SupportEpisode:
     return visible_object_or_404(
-        SupportEpisode.objects.select_related("rupture", "rsa_adviser"), request, episode_id
+        SupportEpisode.objects.select_related(*RELATED, "beneficiary"), request, episode_id
     )
 
 
@@ -181,7 +194,8 @@ def list_deadlines(request, episode_id: int):
             "code": d.code,
             "label": d.label,
             "rule": d.rule,
-            "due": d.due.isoformat(),
+            # The 48 hours (A14) on the Paris wall clock, with their offset.
+            "due": to_paris(d.due_at).isoformat() if d.due_at else d.due_on.isoformat(),
             "state": d.state,
             "recipient": d.recipient,
             "sent_to": d.sent_to,
@@ -233,3 +247,61 @@ def create_meeting(request, episode_id: int, payload: MeetingIn):
             "errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()},
         },
     )
+
+
+# --- The rupture and the suspensions of the contract (A14, C9, F12): one row each ----------
+
+
+class EpisodeRuptureIn(Schema):
+    known_at: dt.datetime = Field(
+        ..., description="Le moment où la rupture est connue (A14 : 48 heures à partir de là)."
+    )
+    last_day: dt.date | None = Field(
+        None, description="Le dernier jour du contrat ; absent : le jour où elle est connue."
+    )
+    initiative: Literal["employer", "employee", "mutual"]
+    employee_ground: str = Field(
+        "", description="Rupture anticipée d'un CDD par le salarié : son motif (règle E5)."
+    )
+    reason: str
+    concertation_held: bool = False
+
+
+@support_router.post(
+    "/episodes/{episode_id}/rupture",
+    response={200: RuptureOut, 201: RuptureOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Déclarer ou corriger la rupture du contrat (A14)",
+    description="Un seul enregistrement par rupture : celle de la convention quand "
+    "l'accompagnement en suit une (l'aide s'arrête au dernier jour du contrat, règle F12 ; "
+    "le reversement est examiné, règle F13). Les échéances suivent (48 heures à partir du "
+    "moment où elle est connue), la Cellule contrats aidés est prévenue par courriel. Mêmes "
+    "contrôles et mêmes messages que la page. 201 pour une nouvelle rupture, 200 pour une "
+    "correction.",
+)
+def declare_rupture(request, episode_id: int, payload: EpisodeRuptureIn):
+    episode = _episode(request, episode_id)
+    existing = episode.current_rupture()
+    form = RuptureForm(form_data(payload), instance=existing, episode=episode)
+    declared = save_through_service(
+        form,
+        lambda: services.declare_rupture(episode, form.save(commit=False), user=request.user),
+    )
+    return Status(200 if existing is not None else 201, declared.rupture)
+
+
+@support_router.post(
+    "/episodes/{episode_id}/suspensions",
+    response={201: SuspensionOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Déclarer une suspension du contrat (C9, F12)",
+    description="Enregistrée une fois, sur la convention que suit l'accompagnement : sans "
+    "rémunération, ses jours ne donnent pas d'aide (F12). Refusée (422) pour un "
+    "accompagnement sans convention enregistrée dans Tremplin.",
+)
+def declare_suspension(request, episode_id: int, payload: SuspensionIn):
+    episode = _episode(request, episode_id)
+    form = SuspensionForm(form_data(payload), convention=episode.convention)
+    suspension = save_through_service(
+        form,
+        lambda: services.record_suspension(episode, form.save(commit=False), user=request.user),
+    )
+    return Status(201, suspension)

@@ -6,18 +6,20 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.conventions.models import Rupture
 from tremplin.registry.models import Employer, Tutor
+from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import Programme, RuleError, hour_budget
 from tremplin.web.forms import BootstrapFormMixin
 
 from . import deliverables as deliverable_items
 from . import uploads
-from .models import Deadline, Document, EpisodeRupture, Meeting, Refusal, SupportEpisode
+from .models import Deadline, Document, Meeting, Refusal, SupportEpisode
+from .services import Upload
 
 
 def french_hours(duration: dt.timedelta) -> str:
@@ -146,11 +148,29 @@ class RefusalForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class RuptureForm(BootstrapFormMixin, forms.ModelForm):
+    """The rupture of the support's contract (A14): the one row of ``conventions.Rupture``,
+    the convention's when the support has one. ``support.services.declare_rupture`` checks
+    and records it."""
+
     known_at = forms.DateTimeField(
         label="Rupture connue le (date et heure, heure de Paris)",
         help_text="Le délai de 48 heures pour la signaler court à partir de ce moment (A14).",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+    last_day = forms.DateField(
+        label="Dernier jour du contrat",
+        required=False,
+        widget=forms.DateInput,
+        help_text="Vide : le jour où la rupture est connue.",
+    )
+    initiative = forms.ChoiceField(
+        label="À l'initiative de",
+        choices=[
+            (value, label)
+            for value, label in Rupture.Initiative.choices
+            if value != Rupture.Initiative.AUTHORITY
+        ],
     )
 
     evidence = forms.FileField(
@@ -164,41 +184,35 @@ class RuptureForm(BootstrapFormMixin, forms.ModelForm):
     )
 
     class Meta:
-        model = EpisodeRupture
-        fields = ["known_at", "last_day", "initiative", "reason", "concertation_held"]
-        widgets = {"last_day": forms.DateInput, "reason": forms.Textarea(attrs={"rows": 3})}
+        model = Rupture
+        fields = [
+            "known_at", "last_day", "initiative", "employee_ground", "reason",
+            "concertation_held",
+        ]  # fmt: skip
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, episode, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.episode = episode
-        self.evidence_kind = None
-        self.evidence_content = b""
+        self.episode = episode
+        self.evidence_upload = None
+        self.fields["employee_ground"].help_text = (
+            "Pour un CDD rompu par le salarié avant son terme : une embauche en CDI ou en CDD "
+            "d'au moins 6 mois, ou une formation qualifiante (règle E5)."
+        )
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
         if upload:
-            self.evidence_kind, self.evidence_content = checked_upload(upload)
+            kind, content = checked_upload(upload)
+            self.evidence_upload = Upload(upload.name, kind.content_type, kind.extension, content)
         return upload
 
-    def evidence_document(self, user) -> Document | None:
-        """The supporting document, saved in the livret (category A14), or None."""
-        upload = self.cleaned_data.get("evidence")
-        if not upload:
-            return None
-        title = (self.cleaned_data.get("evidence_title") or "").strip()
-        document = Document(
-            episode=self.instance.episode,
-            category=Document.Category.RUPTURE_EVIDENCE,
-            title=title or f"Pièce justificative de la rupture — {upload.name}"[:200],
-            original_name=upload.name[:255],
-            content_type=self.evidence_kind.content_type,
-            extension=self.evidence_kind.extension,
-            size=len(self.evidence_content),
-            uploaded_by=user,
-        )
-        document.file.save("document", ContentFile(self.evidence_content), save=False)
-        document.save()
-        return document
+    def clean(self):
+        cleaned = super().clean()
+        known_at = cleaned.get("known_at")
+        if known_at and not cleaned.get("last_day"):
+            cleaned["last_day"] = to_paris(known_at).date()  # empty: the day it is known
+        return cleaned
 
 
 class DeliverableForm(BootstrapFormMixin, forms.Form):

@@ -13,7 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,6 @@ from tremplin.rules.programmes import (
     InEmploymentFacts,
     Programme,
     RuleError,
-    Rupture,
     SupportPlan,
     hour_budget,
     in_employment_plan,
@@ -71,7 +70,7 @@ class ContractTypeChoices(models.TextChoices):
 
 
 class SupportEpisode(models.Model):
-    # Fields whose change changes the plan: refresh_deadlines() runs when one changes.
+    # Fields whose change changes the plan: services.save_episode recomputes it then.
     PLAN_FIELDS = ("contract_type", "contract_start", "trial_end", "contract_end", "not_renewed")
 
     beneficiary = models.ForeignKey(
@@ -150,6 +149,17 @@ class SupportEpisode(models.Model):
         related_name="support_episode",
         verbose_name="convention CUI-CIE",
     )
+    # Rule A14: the rupture of the contract is one row of ``conventions.Rupture``, read from
+    # the convention when the support has one (``convention.rupture``); a support of a
+    # contract signed outside Tremplin points to its rupture here (no convention then).
+    contract_rupture = models.OneToOneField(
+        "conventions.Rupture",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="rupture du contrat (signé hors Tremplin)",
+    )
     started_on = models.DateField("début de l'accompagnement")
     ended_on = models.DateField("fin de l'accompagnement", null=True, blank=True)
 
@@ -201,6 +211,11 @@ class SupportEpisode(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="support_episode_end_after_start",
             ),
+            # One rupture per event: a support with a convention reads the convention's.
+            models.CheckConstraint(
+                condition=Q(convention__isnull=True) | Q(contract_rupture__isnull=True),
+                name="support_episode_rupture_of_its_convention",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,6 +232,12 @@ class SupportEpisode(models.Model):
 
     def _plan_values(self) -> tuple:
         return tuple(self.__dict__.get(name) for name in self.PLAN_FIELDS)
+
+    @property
+    def plan_changed(self) -> bool:
+        """Whether a date the plan depends on changed since the row was read (or it is new):
+        ``services.save_episode`` then recomputes the deadlines."""
+        return self._plan_values() != getattr(self, "_loaded_plan_values", None)
 
     @property
     def is_in_employment(self) -> bool:
@@ -236,8 +257,9 @@ class SupportEpisode(models.Model):
 
     # --- the plan --------------------------------------------------------------------
 
-    def plan_facts(self, rupture: EpisodeRupture | None | bool = True) -> InEmploymentFacts:
-        """The facts the rules need; ``rupture`` True reads the stored one."""
+    def plan_facts(self, rupture=True) -> InEmploymentFacts:
+        """The facts the rules need; ``rupture`` True reads the stored one, None ignores it,
+        a ``conventions.Rupture`` (being recorded) replaces it."""
         if rupture is True:
             rupture = self.current_rupture()
         return InEmploymentFacts(
@@ -245,17 +267,19 @@ class SupportEpisode(models.Model):
             contract_type=ContractType(self.contract_type),
             contract_end=self.contract_end,
             trial_end=self.trial_end,
-            rupture=rupture.as_rule() if rupture else None,
+            rupture=rupture.as_plan_rupture() if rupture else None,
             not_renewed=self.not_renewed,
         )
 
-    def current_rupture(self) -> EpisodeRupture | None:
-        if self.pk is None:
-            return None
-        try:
-            return self.rupture
-        except EpisodeRupture.DoesNotExist:
-            return None
+    def current_rupture(self):
+        """The rupture of the support's contract (A14): the convention's when the support
+        follows a convention, its own otherwise — one row either way
+        (``conventions.Rupture``)."""
+        if self.convention_id is not None:
+            return self.convention.rupture_or_none()
+        if self.contract_rupture_id is not None:
+            return self.contract_rupture
+        return None
 
     def plan(self) -> SupportPlan | None:
         """The plan from the rules; None for the professional programme (issue 5)."""
@@ -309,47 +333,13 @@ class SupportEpisode(models.Model):
         super().clean_fields(exclude)
 
     def save(self, *args, **kwargs):
+        # A default of the row itself (A5: the support starts with the contract), not a side
+        # effect: the plan's deadlines are recomputed by ``services.save_episode``.
         self._default_started_on()
-        plan_changed = self._plan_values() != getattr(self, "_loaded_plan_values", None)
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if plan_changed:
-                self.refresh_deadlines()
+        super().save(*args, **kwargs)
+
+    def mark_plan_stored(self) -> None:
         self._loaded_plan_values = self._plan_values()
-
-    @transaction.atomic
-    def refresh_deadlines(self) -> None:
-        """Recompute the stored deadlines from the rules (issue 4: changing a date — trial
-        end, contract end, a rupture — recomputes the plan at once).
-
-        One row per deliverable code and episode. A row the plan no longer asks for is never
-        deleted: it becomes "sans objet" with the reason (its content and sending stay), and
-        comes back to life if a later change asks for it again. Sent rows keep their state.
-        """
-        if not self.is_in_employment:
-            return  # the professional programme's plan needs its CER chain (issue 5)
-        plan = in_employment_plan(self.plan_facts())
-        existing = {deadline.code: deadline for deadline in self.deadlines.all()}
-        seen = set()
-        for item in plan.deliverables:
-            seen.add(item.code)
-            deadline = existing.get(item.code) or Deadline(episode=self, code=item.code)
-            deadline.fill_from_rule(item)
-            if deadline.state == Deadline.State.DROPPED:
-                has_content = hasattr(deadline, "content") and deadline.content.items
-                deadline.state = Deadline.State.DRAFT if has_content else Deadline.State.TO_DO
-            deadline.dropped_reason = ""
-            deadline.save()
-        for dropped in plan.dropped:
-            seen.add(dropped.deliverable.code)
-            deadline = existing.get(dropped.deliverable.code)
-            if deadline is None:
-                continue  # never asked for: nothing to keep
-            deadline.fill_from_rule(dropped.deliverable)
-            deadline.drop(dropped.reason)
-        for code, deadline in existing.items():
-            if code not in seen:
-                deadline.drop("N'est plus prévu par le plan après la modification des dates.")
 
     def hours(self):
         """Hours of meetings against the 12-hour budget (A5)."""
@@ -591,74 +581,6 @@ class Refusal(models.Model):
         return f"Refus de {self.get_by_display().lower()} le {french_date(self.on)}"
 
 
-class EpisodeRupture(models.Model):
-    """A rupture of the employment contract (A14): 48 hours to report it, then 3 months of
-    job-search support."""
-
-    class Initiative(models.TextChoices):
-        EMPLOYER = "employer", "L'employeur"
-        EMPLOYEE = "employee", "Le salarié"
-        MUTUAL = "mutual", "Commun accord"
-
-    episode = models.OneToOneField(SupportEpisode, models.CASCADE, related_name="rupture")
-    known_at = models.DateTimeField("rupture connue le (date et heure)")
-    last_day = models.DateField(
-        "dernier jour du contrat",
-        null=True,
-        blank=True,
-        help_text="Vide : le jour où la rupture est connue.",
-    )
-    initiative = models.CharField("à l'initiative de", max_length=10, choices=Initiative.choices)
-    reason = models.TextField("motif")
-    concertation_held = models.BooleanField("concertation préalable tenue (A14)", default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
-
-    class Meta:
-        verbose_name = "rupture"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(initiative__in=["employer", "employee", "mutual"]),
-                name="rupture_known_initiative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Rupture connue le {french_datetime(self.known_at)}"
-
-    def as_rule(self) -> Rupture:
-        return Rupture(known_at=to_paris(self.known_at), on=self.last_day)
-
-    def clean(self):
-        if not (self.episode_id and self.known_at):
-            return
-        episode = self.episode
-        if not episode.is_in_employment:
-            raise ValidationError("Une rupture concerne un accompagnement dans l'emploi (A14).")
-        try:
-            in_employment_plan(episode.plan_facts(rupture=self))
-        except RuleError as error:
-            field = "last_day" if self.last_day and "rupture (" in error.message else "known_at"
-            raise ValidationError({field: error.message}) from None
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.episode.rupture = self
-            self.episode.refresh_deadlines()
-
-    def delete(self, *args, **kwargs):
-        episode = self.episode
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            episode._state.fields_cache.pop("rupture", None)  # the plan must not see it
-            episode.refresh_deadlines()
-        return result
-
-
 class Notification(models.Model):
     """An e-mail sent; unique per (subject, kind, recipient) so that the daily job sends
     each one once, however often it runs."""
@@ -732,7 +654,6 @@ audit.register(Deadline)
 audit.register(DeliverableContent)
 audit.register(Meeting)
 audit.register(Refusal)
-audit.register(EpisodeRupture)
 audit.register(CalendarFeedToken, secret_fields={"token"})
 
 

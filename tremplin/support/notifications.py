@@ -22,7 +22,7 @@ from django.utils import timezone
 from tremplin.accounts.models import Membership, Role
 from tremplin.web.dates import french_date, french_datetime
 
-from .models import Deadline, Document, EpisodeRupture, Notification, Refusal
+from .models import Deadline, Document, Notification, Refusal, SupportEpisode
 
 Kind = Notification.Kind
 
@@ -129,10 +129,12 @@ def refusal_message(refusal: Refusal) -> Message | None:
     )
 
 
-def rupture_messages(rupture: EpisodeRupture, evidence: Document | None = None) -> list[Message]:
-    """To the Cellule contrats aidés (A14); ``evidence``, a document of the livret just
-    uploaded with the declaration, is attached."""
-    episode = rupture.episode
+def rupture_messages(
+    rupture, evidence: Document | None = None, *, episode: SupportEpisode
+) -> list[Message]:
+    """To the Cellule contrats aidés (A14) about the rupture (``conventions.Rupture``) of the
+    contract of ``episode``; ``evidence``, a document of the livret just uploaded with the
+    declaration, is attached."""
     notice = episode.deadlines.filter(code="rupture_notice").first()
     if notice is None:
         return []
@@ -234,29 +236,39 @@ def deadline_messages(
 
 
 def pending_rupture_messages() -> list[Message]:
-    """Ruptures no Cellule address has been told about yet (one query when there is none,
-    whatever the number of past ruptures)."""
-    told = Notification.objects.filter(kind=Kind.RUPTURE, deadline__episode=OuterRef("episode"))
-    ruptures = (
-        EpisodeRupture.objects.select_related(
-            "episode__beneficiary", "episode__employer", "episode__operator", "episode__referent"
+    """Ruptures no Cellule address has been told about yet, whichever page or API recorded
+    them (one query when there is none, whatever the number of past ruptures)."""
+    told = Notification.objects.filter(kind=Kind.RUPTURE, deadline__episode=OuterRef("pk"))
+    episodes = (
+        SupportEpisode.objects.select_related(
+            "beneficiary",
+            "employer",
+            "operator",
+            "referent",
+            "convention__rupture",
+            "contract_rupture",
         )
         # Not when the report is already marked sent (the Cellule has it, A14).
         .filter(
-            episode__deadlines__code="rupture_notice",
-            episode__deadlines__state__in=Deadline.OPEN_STATES,
-            episode__ended_on__isnull=True,
+            deadlines__code="rupture_notice",
+            deadlines__state__in=Deadline.OPEN_STATES,
+            ended_on__isnull=True,
         )
         .filter(~Exists(told))
     )
     messages = []
-    for rupture in ruptures:
+    for episode in episodes:
+        rupture = episode.current_rupture()
+        if rupture is None:
+            continue
         sent = set(
-            Notification.objects.filter(
-                kind=Kind.RUPTURE, deadline__episode=rupture.episode
-            ).values_list("recipient", flat=True)
+            Notification.objects.filter(kind=Kind.RUPTURE, deadline__episode=episode).values_list(
+                "recipient", flat=True
+            )
         )
-        messages += [m for m in rupture_messages(rupture) if m.recipient not in sent]
+        messages += [
+            m for m in rupture_messages(rupture, episode=episode) if m.recipient not in sent
+        ]
     return messages
 
 

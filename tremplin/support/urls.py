@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/rencontres/<int:meeting_pk>/", meetings.meeting_edit, name="meeting_update"),
     path("<int:pk>/refus/", episodes.refusal_create, name="refusal_create"),
     path("<int:pk>/rupture/", episodes.rupture_edit, name="rupture"),
+    path("<int:pk>/suspension/", episodes.suspension_create, name="suspension_create"),
     path("<int:pk>/livrables/<slug:code>/", deliverables.deliverable, name="deliverable"),
     path(
         "<int:pk>/livrables/<slug:code>/envoi/",

@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 
 FORM_ERROR = (
@@ -143,10 +143,16 @@ class FormPageMixin:
     success_message = ""
     constraint_error = CONSTRAINT_ERROR
 
+    def save_form(self, form):
+        """What saving the page means: ``form.save()``; a page whose save touches other
+        facts calls its app's service here (one path for side effects)."""
+        return form.save()
+
     def form_valid(self, form):
         try:
             with transaction.atomic():
-                response = super().form_valid(form)
+                self.object = self.save_form(form)
+                response = HttpResponseRedirect(self.get_success_url())
         except IntegrityError:
             form.add_error(None, self.constraint_error)
             return self.form_invalid(form)

@@ -5,57 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conventions', '0004_rome_code_in_referential'),
+        ("conventions", "0004_rome_code_in_referential"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aidorder',
-            name='demonstration',
-            field=models.BooleanField(default=False, verbose_name='données de démonstration'),
+            model_name="aidorder",
+            name="demonstration",
+            field=models.BooleanField(default=False, verbose_name="données de démonstration"),
         ),
         migrations.AddField(
-            model_name='aidorder',
-            name='training_raise_percent',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text="Vide si l'arrêté ne prévoit aucune majoration de l'aide pour formation (règle E11).", max_digits=5, null=True, verbose_name='majoration pour une formation inscrite à la convention (points de % du SMIC)'),
+            model_name="aidorder",
+            name="training_raise_percent",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Vide si l'arrêté ne prévoit aucune majoration de l'aide pour formation (règle E11).",
+                max_digits=5,
+                null=True,
+                verbose_name="majoration pour une formation inscrite à la convention (points de % du SMIC)",
+            ),
         ),
         migrations.AddField(
-            model_name='aidorder',
-            name='valid_until',
+            model_name="aidorder",
+            name="valid_until",
             field=models.DateField(blank=True, null=True, verbose_name="valable jusqu'au"),
         ),
         migrations.AddField(
-            model_name='amendment',
-            name='continues_as_cdi',
-            field=models.BooleanField(default=False, verbose_name='le contrat se poursuit en CDI (prolongation dérogatoire de 9 mois au plus, E6)'),
+            model_name="amendment",
+            name="continues_as_cdi",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="le contrat se poursuit en CDI (prolongation dérogatoire de 9 mois au plus, E6)",
+            ),
         ),
         migrations.AddField(
-            model_name='convention',
-            name='continues_as_cdi',
-            field=models.BooleanField(default=False, help_text="L'aide peut alors être prolongée par avenant de 9 mois au plus, sur des critères tenant au salarié (règle E6).", verbose_name="le contrat se poursuit en CDI (prolongation dérogatoire de l'aide, E6)"),
+            model_name="convention",
+            name="continues_as_cdi",
+            field=models.BooleanField(
+                default=False,
+                help_text="L'aide peut alors être prolongée par avenant de 9 mois au plus, sur des critères tenant au salarié (règle E6).",
+                verbose_name="le contrat se poursuit en CDI (prolongation dérogatoire de l'aide, E6)",
+            ),
         ),
         migrations.AddField(
-            model_name='rupture',
-            name='employee_ground',
-            field=models.CharField(blank=True, choices=[('cdi', 'Embauche en CDI'), ('cdd_6_months', "Embauche en CDD d'au moins 6 mois"), ('qualifying_training', 'Formation conduisant à une qualification (code du travail, L. 6314-1)'), ('none', 'Aucun de ces motifs')], max_length=20, verbose_name="motif justifié par le salarié (rupture anticipée d'un CDD, E5)"),
+            model_name="rupture",
+            name="employee_ground",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("cdi", "Embauche en CDI"),
+                    ("cdd_6_months", "Embauche en CDD d'au moins 6 mois"),
+                    (
+                        "qualifying_training",
+                        "Formation conduisant à une qualification (code du travail, L. 6314-1)",
+                    ),
+                    ("none", "Aucun de ces motifs"),
+                ],
+                max_length=20,
+                verbose_name="motif justifié par le salarié (rupture anticipée d'un CDD, E5)",
+            ),
         ),
         migrations.AddField(
-            model_name='rupture',
-            name='exonerated_contributions',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text="Montant communiqué par l'organisme de recouvrement ; dû à la première date d'exigibilité des cotisations qui suit la rupture (règle F13).", max_digits=10, null=True, verbose_name='cotisations sociales exonérées à reverser (CAE, F13)'),
+            model_name="rupture",
+            name="exonerated_contributions",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Montant communiqué par l'organisme de recouvrement ; dû à la première date d'exigibilité des cotisations qui suit la rupture (règle F13).",
+                max_digits=10,
+                null=True,
+                verbose_name="cotisations sociales exonérées à reverser (CAE, F13)",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='aidorder',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='aid_order_validity_ordered'),
+            model_name="aidorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True),
+                    ("valid_until__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="aid_order_validity_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='aidorder',
-            constraint=models.CheckConstraint(condition=models.Q(('training_raise_percent__isnull', True), models.Q(('training_raise_percent__gt', 0), ('training_raise_percent__lte', Decimal('47'))), _connector='OR'), name='aid_order_training_raise_within_e6'),
+            model_name="aidorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("training_raise_percent__isnull", True),
+                    models.Q(
+                        ("training_raise_percent__gt", 0),
+                        ("training_raise_percent__lte", Decimal("47")),
+                    ),
+                    _connector="OR",
+                ),
+                name="aid_order_training_raise_within_e6",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rupture',
-            constraint=models.CheckConstraint(condition=models.Q(('exonerated_contributions__isnull', True), ('exonerated_contributions__gte', 0), _connector='OR'), name='rupture_contributions_not_negative'),
+            model_name="rupture",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("exonerated_contributions__isnull", True),
+                    ("exonerated_contributions__gte", 0),
+                    _connector="OR",
+                ),
+                name="rupture_contributions_not_negative",
+            ),
         ),
     ]

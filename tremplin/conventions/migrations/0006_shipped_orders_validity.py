@@ -5,7 +5,6 @@ order) are never mirrored: they count from the file only, so that the départeme
 order for the same date, entered on the orders page, simply replaces them. Rows a
 département entered are left as they are."""
 
-
 from django.db import migrations
 
 

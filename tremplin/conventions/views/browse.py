@@ -18,6 +18,7 @@ from tremplin.web.shortcuts import visible_object_or_404
 from .. import services
 from ..forms import CONVENTION_STEPS
 from ..models import Convention
+from ..queue import may_acknowledge
 from .base import conventions
 
 
@@ -55,6 +56,8 @@ class ConventionList(LoginRequiredMixin, ExportMixin, SearchSortPaginateMixin, g
         queryset = Convention.objects.visible_to(self.request.user).select_related(
             "beneficiary", "employer", "rupture"
         )
+        if self.request.GET.get("statut") == "brouillon":  # the work queue's "to sign"
+            queryset = queryset.filter(signed_on__isnull=True)
         return self.apply_search_and_sort(queryset)
 
 
@@ -90,9 +93,10 @@ def convention_detail(request, pk):
         "rate_decision": services.rate_decision(convention),
         "proposal": services.propose_category(convention),
         "amendments": convention.amendments.all(),
-        "suspensions": convention.suspensions.all(),
+        "suspensions": convention.suspensions.select_related("acknowledged_by"),
         "immersions": convention.immersions.all(),
         "rupture": convention.rupture_or_none(),
+        "may_acknowledge": may_acknowledge(request.user),
         "proofs": services.expected_proofs(convention),
         "today": timezone.localdate(),
         "steps": [(index, legend) for index, (legend, _) in enumerate(CONVENTION_STEPS, 1)],

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from tremplin.web.dates import french_date
+from tremplin.accounts import audit
+from tremplin.web.dates import french_date, french_datetime
 from tremplin.web.form_pages import form_page
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -24,6 +27,7 @@ from ..forms import (
     SuspensionForm,
 )
 from ..models import Rupture
+from ..queue import may_acknowledge
 from .base import conventions
 
 CHILD_FORM = "conventions/child_form.html"
@@ -102,7 +106,9 @@ def suspension_create(request, pk):
         convention,
         form,
         "Nouvelle suspension",
-        save=attached_to(form, convention),
+        save=lambda: services.record_suspension(
+            form.save(commit=False), convention=convention, user=request.user
+        ),
         success="{object} enregistrée.",
         after_save=warn_if_late,
     )
@@ -143,13 +149,19 @@ def proof_create(request, pk):
 
 
 @login_required
-def rupture_create(request, pk):
+def rupture_edit(request, pk):
+    """Record the rupture, or correct it: the one row of the event, also declared from the
+    in-employment support's page (A14); the aid stops at its date (F12), the repayment of
+    rule F13 is computed, the support's deadlines follow."""
     convention = visible_object_or_404(conventions(), request, pk)
-    form = RuptureForm(request.POST or None, convention=convention)
+    rupture = convention.rupture_or_none()
+    form = RuptureForm(request.POST or None, instance=rupture, convention=convention)
 
     def record():
         try:
-            return services.record_rupture(convention, form.save(commit=False))
+            return services.record_rupture(
+                form.save(commit=False), convention=convention, user=request.user
+            )
         except services.ConventionRefused as refusal:
             raise refused(refusal) from refusal
 
@@ -157,7 +169,9 @@ def rupture_create(request, pk):
         request,
         convention,
         form,
-        "Rupture du contrat",
+        "Rupture du contrat"
+        if rupture is None
+        else f"Corriger la rupture du {french_date(rupture.last_day)}",
         save=record,
         success=lambda rupture: f"{rupture} enregistrée. {rupture.repayment_explanation}",
     )
@@ -175,8 +189,7 @@ def employer_report_page(request, convention, event, what: str):
     )
 
     def save():
-        event.employer_report_date = form.cleaned_data["employer_report_date"]
-        event.save(update_fields=["employer_report_date"])
+        services.record_employer_report(event, form.cleaned_data["employer_report_date"])
         return event
 
     def say_whether_late(event):
@@ -211,3 +224,72 @@ def rupture_report(request, pk):
     convention = visible_object_or_404(conventions(), request, pk)
     rupture = get_object_or_404(Rupture, convention=convention)
     return employer_report_page(request, convention, rupture, "la rupture")
+
+
+# --- The département's acknowledgement (its work queue) ---------------------------------------
+
+
+def back_to(request, default):
+    """The page to go back to: ``next`` when it is a path of this site, ``default`` else."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def require_agent(request) -> None:
+    if not may_acknowledge(request.user):
+        raise PermissionDenied(
+            "Seuls les agents du département et les administrateurs prennent en compte les "
+            "ruptures et les suspensions signalées."
+        )
+
+
+@login_required
+@require_POST
+def rupture_acknowledge(request, rupture_pk):
+    """A département agent takes the rupture into account (who, when), leaving the queue."""
+    require_agent(request)
+    rupture = visible_object_or_404(
+        Rupture.objects.select_related("convention"), request, rupture_pk
+    )
+    services.acknowledge(rupture, user=request.user)
+    messages.success(
+        request,
+        f"{rupture} de {rupture.beneficiary} prise en compte le "
+        f"{french_datetime(rupture.acknowledged_at)}.",
+    )
+    return back_to(request, rupture.convention or rupture.get_absolute_url())
+
+
+@login_required
+@require_POST
+def suspension_acknowledge(request, pk, suspension_pk):
+    require_agent(request)
+    convention = visible_object_or_404(conventions(), request, pk)
+    suspension = get_object_or_404(convention.suspensions, pk=suspension_pk)
+    services.acknowledge(suspension, user=request.user)
+    messages.success(
+        request,
+        f"{suspension} prise en compte le {french_datetime(suspension.acknowledged_at)}.",
+    )
+    return back_to(request, convention)
+
+
+@login_required
+def rupture_detail(request, rupture_pk):
+    """A rupture seen alone — for a contract signed outside Tremplin, no convention shows
+    it — with its acknowledgement by the département."""
+    rupture = visible_object_or_404(
+        Rupture.objects.select_related("beneficiary", "convention", "acknowledged_by"),
+        request,
+        rupture_pk,
+    )
+    if rupture.convention_id is not None:
+        return redirect(rupture.convention)
+    audit.record_view(rupture)
+    return render(
+        request,
+        "conventions/rupture_detail.html",
+        {"rupture": rupture, "may_acknowledge": may_acknowledge(request.user)},
+    )

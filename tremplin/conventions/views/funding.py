@@ -16,7 +16,7 @@ from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.exports import FORMATS, Column, ExportSource, export_response
 
-from .. import payments
+from .. import payments, services
 from ..forms import SimulatorForm
 from ..models import Convention
 from ..payments import ZERO
@@ -35,6 +35,7 @@ def simulator(request):
                 data["rate"],
                 data["hours"],
                 suspensions=data["suspensions"],
+                smic=services.smic_series(),
             )
         except (aid.AidRuleError, ParameterError) as error:
             form.add_error(None, str(error))

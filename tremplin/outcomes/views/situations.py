@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.views import generic
 
@@ -15,6 +16,7 @@ from tremplin.support.models import SupportEpisode
 from tremplin.web.form_pages import FormPageMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
+from .. import services
 from ..forms import ExitFrameForm, SituationForm
 from ..models import Situation, SupportExit
 
@@ -83,6 +85,9 @@ class SituationFormMixin(FormPageMixin):
     def get_success_url(self):
         return self.object.get_absolute_url()
 
+    def save_form(self, form):
+        return services.save_situation(form.save(commit=False))
+
 
 class SituationCreate(BeneficiaryFromUrlMixin, SituationFormMixin, generic.CreateView):
     pass
@@ -119,9 +124,9 @@ class SituationDelete(VisibleSituationMixin, generic.DeleteView):
     def form_valid(self, form):
         self.beneficiary_url = self.object.get_absolute_url()
         description = str(self.object)
-        response = super().form_valid(form)
+        services.delete_situation(self.object)
         messages.success(self.request, f"La situation « {description} » a été supprimée.")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class ClassifyExit(BeneficiaryFromUrlMixin, generic.TemplateView):

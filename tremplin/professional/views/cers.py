@@ -14,8 +14,9 @@ from tremplin.web.dates import french_date
 from tremplin.web.form_pages import form_error
 from tremplin.web.shortcuts import visible_object_or_404
 
+from .. import services
 from ..forms import RenewalForm
-from ..models import can_validate, next_renewal, renew_cer
+from ..models import can_validate, next_renewal
 from .base import episodes
 from .episodes import episode_url
 
@@ -42,7 +43,7 @@ def renew(request, pk):
             messages.error(request, f"{error} Ce que vous avez saisi est conservé ci-dessous.")
         elif form.is_valid():
             try:
-                cer = renew_cer(episode, form.cleaned_data["objectives"], request.user)
+                cer = services.renew_cer(episode, form.cleaned_data["objectives"], request.user)
             except RuleError as rule_error:
                 messages.error(request, rule_error.message)
             else:
@@ -71,9 +72,7 @@ def validate_cer(request, pk, number):
     elif cer.is_validated:
         messages.info(request, f"Le {cer} est déjà validé.")
     else:
-        cer.validated_by = request.user
-        cer.validated_at = timezone.now()
-        cer.save()
+        services.validate_cer(cer, user=request.user)
         messages.success(
             request,
             f"Le {cer} est validé par le département, le {french_date(timezone.localdate())}.",

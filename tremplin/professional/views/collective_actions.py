@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +17,9 @@ from tremplin.web.form_pages import form_page
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
+from .. import services
 from ..forms import CollectiveActionForm
-from ..models import CollectiveAction, Invitation
+from ..models import CollectiveAction
 
 
 class CollectiveActionList(
@@ -56,14 +56,6 @@ class CollectiveActionList(
         return self.apply_search_and_sort(queryset)
 
 
-def save_invitations(action, people) -> None:
-    wanted = {person.pk for person in people}
-    action.invitations.exclude(beneficiary_id__in=wanted).delete()
-    existing = set(action.invitations.values_list("beneficiary_id", flat=True))
-    for pk in wanted - existing:
-        Invitation.objects.create(action=action, beneficiary_id=pk)
-
-
 @login_required
 def action_edit(request, pk=None):
     action = visible_object_or_404(CollectiveAction, request, pk) if pk else None
@@ -72,9 +64,7 @@ def action_edit(request, pk=None):
         form.instance.created_by = request.user
 
     def save():
-        saved = form.save()
-        save_invitations(saved, form.cleaned_data["invited"])
-        return saved
+        return services.save_collective_action(form)
 
     return form_page(
         request,
@@ -101,13 +91,7 @@ def action_detail(request, pk):
         if invitation.beneficiary_id in visible
     ]
     if request.method == "POST":
-        present = set(request.POST.getlist("present"))
-        with transaction.atomic():
-            for invitation in invitations:
-                value = str(invitation.pk) in present
-                if invitation.present != value:
-                    invitation.present = value
-                    invitation.save()
+        services.record_attendance(invitations, set(request.POST.getlist("present")))
         messages.success(request, "Les présences sont enregistrées ; elles comptent comme contact.")
         return redirect(action)
     return render(

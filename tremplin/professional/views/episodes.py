@@ -95,9 +95,7 @@ def close(request, pk):
     )
 
     def save():
-        episode.ended_on = form.cleaned_data["ended_on"]
-        episode.save()
-        return episode
+        return services.close_support(episode, form.cleaned_data["ended_on"])
 
     return form_page(
         request,

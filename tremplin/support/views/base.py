@@ -9,5 +9,12 @@ def episodes():
     """The supports with the people their pages show (one query); read them through
     ``visible_object_or_404`` (a support outside the user's scope is a 404)."""
     return SupportEpisode.objects.select_related(
-        "beneficiary", "referent", "operator", "employer", "tutor", "rsa_adviser"
+        "beneficiary",
+        "referent",
+        "operator",
+        "employer",
+        "tutor",
+        "rsa_adviser",
+        "convention__rupture",
+        "contract_rupture",
     )

@@ -18,7 +18,7 @@ from tremplin.web.pdf import pdf_response, render_pdf
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import deliverables as deliverable_items
-from .. import uploads
+from .. import services, uploads
 from ..forms import DeliverableForm, SendForm
 from ..models import Deadline, DeliverableContent
 from .base import episodes
@@ -68,14 +68,7 @@ def deliverable(request, pk, code):
     )
 
     def save_draft():
-        draft = content or DeliverableContent(deadline=deadline)
-        draft.items = {key: value for key, value in form.cleaned_data.items() if value}
-        draft.updated_by = request.user
-        draft.save()
-        if deadline.state == Deadline.State.TO_DO:
-            deadline.state = Deadline.State.DRAFT
-            deadline.save()
-        return draft
+        return services.save_deliverable_draft(deadline, form.cleaned_data, user=request.user)
 
     return form_page(
         request,

@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tremplin.accounts import audit
+from tremplin.conventions.forms import SuspensionForm
 from tremplin.conventions.models import Convention
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.programmes import RuleError
 from tremplin.web.dates import french_date
-from tremplin.web.form_pages import form_page, validated_save
+from tremplin.web.form_pages import form_page
 from tremplin.web.shortcuts import visible_object_or_404
 
-from .. import notifications
+from .. import services
 from ..forms import EpisodeForm, RefusalForm, RuptureForm, french_hours
 from ..models import Deadline, Notification, SupportEpisode
 from ..timeline import build_timeline
@@ -25,6 +26,13 @@ from .base import episodes
 
 EPISODE_FORM = "support/episode_form.html"
 SIMPLE_FORM = "support/simple_form.html"
+
+
+def save_episode(form) -> SupportEpisode:
+    """The form's support, validated over every field (also those the view sets), then
+    started or changed by the service (its plan follows its dates)."""
+    form.instance.full_clean()
+    return services.save_episode(form.save(commit=False))
 
 
 @login_required
@@ -36,7 +44,7 @@ def episode_create(request, beneficiary_pk):
         form,
         EPISODE_FORM,
         {"beneficiary": beneficiary, "cancel_url": beneficiary.get_absolute_url()},
-        save=lambda: validated_save(form),
+        save=lambda: save_episode(form),
         success=f"L'accompagnement de {beneficiary} commence.",
     )
 
@@ -102,7 +110,7 @@ def episode_from_convention(request, convention_pk):
             "convention": convention,
             "cancel_url": convention.get_absolute_url(),
         },
-        save=lambda: validated_save(form),
+        save=lambda: save_episode(form),
         success=f"L'accompagnement de {beneficiary} commence (convention {convention}).",
     )
 
@@ -122,7 +130,7 @@ def episode_update(request, pk):
             "episode": episode,
             "cancel_url": episode.get_absolute_url(),
         },
-        save=lambda: validated_save(form),
+        save=lambda: save_episode(form),
         success="L'accompagnement est enregistré ; le plan est recalculé.",
         next_url=episode,
     )
@@ -158,6 +166,10 @@ def episode_detail(request, pk):
             "budget_used": french_hours(budget.used) if budget else "",
             "budget_total": french_hours(budget.budget) if budget else "",
             "rupture": episode.current_rupture(),
+            # The convention's suspensions (C9, F12): one row each, seen from both pages.
+            "suspensions": list(episode.convention.suspensions.all())
+            if episode.convention_id
+            else [],
             "refusals": list(episode.refusals.all()),
             "documents": list(episode.documents.all()),
             # The e-mails sent about this support (deadlines, rupture, refusals): kept.
@@ -170,7 +182,7 @@ def episode_detail(request, pk):
     )
 
 
-# --- refusal and rupture -----------------------------------------------------------------
+# --- refusal, rupture and suspension ---------------------------------------------------------
 
 
 @login_required
@@ -178,21 +190,20 @@ def refusal_create(request, pk):
     episode = visible_object_or_404(episodes(), request, pk)
     form = RefusalForm(request.POST or None)
 
-    def save():
-        refusal = form.save(commit=False)
-        refusal.episode = episode
-        refusal.recorded_by = request.user
-        refusal.save()
-        return refusal
-
-    def tell_the_rsa_adviser(refusal):
+    def say_who_was_told(recorded):
         # A9: "dans les plus brefs délais": the conseiller RSA is told at once.
-        message = notifications.refusal_message(refusal)
-        if message and notifications.deliver(message):
+        if recorded.sent:
             messages.success(
                 request,
                 f"Le refus est enregistré et signalé à {episode.rsa_adviser_display} "
-                f"({message.recipient}) (A9).",
+                f"({recorded.recipient}) (A9).",
+            )
+        elif recorded.recipient:
+            messages.warning(
+                request,
+                f"Le refus est enregistré, mais le courriel à {recorded.recipient} n'a pas pu "
+                "partir : il sera renvoyé par l'envoi quotidien ; prévenez aussi le conseiller "
+                "RSA par un autre moyen (A9).",
             )
         else:
             messages.warning(
@@ -213,15 +224,16 @@ def refusal_create(request, pk):
             "l'enregistrement (A9).",
             "cancel_url": episode.get_absolute_url(),
         },
-        save=save,
-        after_save=tell_the_rsa_adviser,
+        save=lambda: services.record_refusal(episode, form.save(commit=False), user=request.user),
+        after_save=say_who_was_told,
         next_url=episode,
     )
 
 
-def rupture_recorded_message(episode, evidence, outgoing, sent) -> str:
+def rupture_recorded_message(episode, declared: services.RuptureDeclared) -> str:
     """What the referent reads once the rupture is recorded (A14): the notice's deadline,
-    the job-search phase, the document added to the livret, who was e-mailed."""
+    the job-search phase, the document added to the livret, who was e-mailed, and what the
+    convention's aid does (F12, F13)."""
     notice = episode.deadlines.get(code="rupture_notice")
     text = (
         f"La rupture est enregistrée : signalement complet à la Cellule contrats "
@@ -233,11 +245,23 @@ def rupture_recorded_message(episode, evidence, outgoing, sent) -> str:
             f" L'accompagnement passe en recherche active d'emploi du "
             f"{french_date(job_search[0].first)} au {french_date(job_search[0].last)} (A14)."
         )
-    if evidence is not None:
-        text += f" « {evidence.title} » rejoint le livret."
-    if sent:
-        text += f" Cellule contrats aidés prévenue par courriel : {', '.join(sent)}."
-    elif not outgoing:
+    rupture = declared.rupture
+    if rupture.convention_id is not None:
+        text += (
+            f" L'aide de la convention {rupture.convention} s'arrête au "
+            f"{french_date(rupture.last_day)} (règle F12)."
+        )
+        if rupture.opens_repayment_check:
+            text += (
+                " Rupture à l'initiative de l'employeur : le département vérifie si elle entre "
+                "dans un cas prévu par le code du travail, faute de quoi l'aide perçue est à "
+                "reverser (règle F13)."
+            )
+    if declared.evidence is not None:
+        text += f" « {declared.evidence.title} » rejoint le livret."
+    if declared.sent:
+        text += f" Cellule contrats aidés prévenue par courriel : {', '.join(declared.sent)}."
+    elif not declared.outgoing:
         text += (
             " Aucune adresse de la Cellule contrats aidés n'est connue pour ce "
             "territoire : signalez-lui la rupture par un autre moyen (A14)."
@@ -255,17 +279,14 @@ def rupture_edit(request, pk):
         episode=episode,
     )
 
-    def save():
-        form.instance.recorded_by = form.instance.recorded_by or request.user
-        rupture = validated_save(form)
-        return rupture, form.evidence_document(request.user)
-
-    def tell_the_cellule(saved):
-        # A14: the Cellule contrats aidés is told at once, with the documents.
-        rupture, evidence = saved
-        outgoing = notifications.rupture_messages(rupture, evidence)
-        sent = [m.recipient for m in outgoing if notifications.deliver(m)]
-        messages.success(request, rupture_recorded_message(episode, evidence, outgoing, sent))
+    def declare():
+        return services.declare_rupture(
+            episode,
+            form.save(commit=False),
+            user=request.user,
+            evidence=form.evidence_upload,
+            evidence_title=form.cleaned_data.get("evidence_title") or "",
+        )
 
     return form_page(
         request,
@@ -276,10 +297,60 @@ def rupture_edit(request, pk):
             "title": "Déclarer une rupture du contrat",
             "intro": "La rupture doit être précédée d'une concertation et signalée dans les "
             "48 heures à la Cellule contrats aidés (A14). L'accompagnement passe ensuite en "
-            "recherche active d'emploi pendant 3 mois.",
+            "recherche active d'emploi pendant 3 mois."
+            + (
+                " L'aide de la convention s'arrête au dernier jour du contrat (règle F12)."
+                if episode.convention_id
+                else ""
+            ),
             "cancel_url": episode.get_absolute_url(),
         },
-        save=save,
-        after_save=tell_the_cellule,
+        save=declare,
+        success=lambda declared: rupture_recorded_message(episode, declared),
+        next_url=episode,
+    )
+
+
+@login_required
+def suspension_create(request, pk):
+    """A suspension of the contract declared from the support (C9): the convention's one
+    row, whose unpaid days cut the aid (F12), seen on both pages."""
+    episode = visible_object_or_404(episodes(), request, pk)
+    if episode.convention_id is None:
+        messages.error(
+            request,
+            "Cet accompagnement ne suit pas une convention enregistrée dans Tremplin : aucune "
+            "aide n'est à suspendre. Signalez la suspension à l'employeur et au payeur de "
+            "l'aide (règle F12).",
+        )
+        return redirect(episode)
+    form = SuspensionForm(request.POST or None, convention=episode.convention)
+
+    def warn_if_late(suspension):
+        if suspension.reported_late:
+            messages.warning(
+                request,
+                f"L'employeur devait signaler la suspension au plus tard le "
+                f"{french_date(suspension.report_due)} (7 jours, règle F12).",
+            )
+
+    return form_page(
+        request,
+        form,
+        SIMPLE_FORM,
+        {
+            "episode": episode,
+            "title": "Déclarer une suspension du contrat",
+            "intro": "Sans rémunération, les jours suspendus ne donnent pas d'aide (règle F12) : "
+            f"la convention {episode.convention} et son aide mois par mois en tiennent compte.",
+            "cancel_url": episode.get_absolute_url(),
+        },
+        save=lambda: services.record_suspension(
+            episode, form.save(commit=False), user=request.user
+        ),
+        success=lambda suspension: (
+            f"{suspension} enregistrée sur la convention {episode.convention}."
+        ),
+        after_save=warn_if_late,
         next_url=episode,
     )

@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,9 +18,8 @@ from tremplin.web.form_pages import form_page
 from tremplin.web.pdf import pdf_response, render_pdf
 from tremplin.web.shortcuts import visible_object_or_404
 
-from .. import uploads
+from .. import services, uploads
 from ..forms import DocumentForm
-from ..models import Document
 from .base import episodes
 from .deliverables import deliverable_rows
 
@@ -32,19 +30,18 @@ def document_upload(request, pk):
     form = DocumentForm(request.POST or None, request.FILES or None)
 
     def save():
-        document = Document(
-            episode=episode,
+        return services.add_document(
+            episode,
             category=form.cleaned_data["category"],
             title=form.cleaned_data["title"],
-            original_name=form.cleaned_data["file"].name[:255],
-            content_type=form.kind.content_type,
-            extension=form.kind.extension,
-            size=len(form.content),
-            uploaded_by=request.user,
+            upload=services.Upload(
+                form.cleaned_data["file"].name,
+                form.kind.content_type,
+                form.kind.extension,
+                form.content,
+            ),
+            user=request.user,
         )
-        document.file.save("document", ContentFile(form.content), save=False)
-        document.save()
-        return document
 
     return form_page(
         request,

@@ -16,6 +16,8 @@ from django.utils.html import strip_tags
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
+from tremplin.web.form_pages import NOT_SAVED, save_in_savepoint
+
 from .errors import FormInvalid
 
 
@@ -107,3 +109,15 @@ def save_through_form(form):
         raise FormInvalid(form)
     with transaction.atomic():
         return form.save()
+
+
+def save_through_service(form, save):
+    """Validate with the page's form, then save through the app's service (``save``, in a
+    savepoint): a ``ValidationError`` of the service, or a database refusal, lands on the
+    form and the API answers 422 with the page's own French messages (``FormInvalid``)."""
+    if not form.is_valid():
+        raise FormInvalid(form)
+    saved = save_in_savepoint(form, save)
+    if saved is NOT_SAVED:
+        raise FormInvalid(form)
+    return saved

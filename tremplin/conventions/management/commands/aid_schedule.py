@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tremplin.conventions.services import smic_series
 from tremplin.rules.aid import (
     RATE_CAP_PERCENT,
     WEEKLY_HOURS_MAX,
@@ -130,7 +131,9 @@ class Command(BaseCommand):
         suspensions = [_parse_suspension(text) for text in options["suspension"]]
         self._check(rate, hours, start, end, suspensions)
         try:
-            schedule = aid_schedule(start, end, rate, hours, suspensions=suspensions)
+            schedule = aid_schedule(
+                start, end, rate, hours, suspensions=suspensions, smic=smic_series()
+            )
         except (AidRuleError, ParameterError) as error:
             raise _fail(str(error)) from None
         if options["format"] == "json":

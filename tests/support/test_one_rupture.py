@@ -1,0 +1,369 @@
+"""One rupture, one suspension: one row each, whichever side records it (rules A14, C9, F12,
+F13), and every module reads it — each direction through the pages and the API.
+
+The contract: the convention factory's CDD from 15/03/2025 to 14/09/2025, 26 h a week aided
+at 47 % of the SMIC (11,88 € in 2025). A full month of aid is
+0.47 × 11.88 × 26 × 52 / 12 = 629.0856 → 629,09 € (rules E6, F10).
+"""
+
+import datetime as dt
+import html
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.api.helpers import TokenClient
+from tests.conventions.factories import END, HIRE, ConventionFactory
+from tests.support.factories import InEmploymentEpisodeFactory, paris
+from tremplin.accounts.models import ApiToken
+from tremplin.conventions import payments
+from tremplin.conventions.models import Convention, Rupture, Suspension
+from tremplin.support import services
+from tremplin.support.models import Deadline
+
+pytestmark = pytest.mark.django_db
+
+FULL_MONTH = Decimal("629.09")
+
+
+@pytest.fixture
+def convention(territory, my_beneficiary):
+    return ConventionFactory(territory=territory, beneficiary=my_beneficiary, signed=True)
+
+
+@pytest.fixture
+def episode(convention):
+    """The in-employment support started from the signed convention (its contract's dates)."""
+    return InEmploymentEpisodeFactory(
+        beneficiary=convention.beneficiary,
+        employer=convention.employer,
+        tutor=convention.tutor,
+        convention=convention,
+        contract_start=HIRE,
+        trial_end=HIRE + dt.timedelta(days=29),
+        contract_end=END,
+        started_on=HIRE,
+    )
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)``: an API client of its own with a fresh personal token of ``user``."""
+
+    def make(user) -> TokenClient:
+        _, key = ApiToken.issue(user, "tests")
+        return TokenClient(Client(), key)
+
+    return make
+
+
+@pytest.fixture
+def my_beneficiary(territory, operator, referent_user):
+    from tests import factories
+
+    return factories.BeneficiaryFactory(
+        territory=territory,
+        operator=operator,
+        referent=referent_user,
+        birth_date=dt.date(1990, 6, 1),
+    )
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def aid_of(convention, month: str) -> Decimal:
+    lines = payments.payment_lines(Convention.objects.filter(pk=convention.pk), month)
+    return sum((line.amount for line in lines), Decimal("0.00"))
+
+
+def forecast_of(convention, month: str) -> Decimal:
+    rows = payments.forecast(Convention.objects.filter(pk=convention.pk), month, months=1)
+    return rows[0].total
+
+
+def due(episode, code):
+    return Deadline.objects.get(episode=episode, code=code)
+
+
+# --- support → convention ---------------------------------------------------------------------
+
+
+def test_a_rupture_declared_on_the_support_page_ends_the_conventions_aid(
+    client, referent_user, agent_user, episode, convention
+):
+    assert aid_of(convention, "2025-06") == FULL_MONTH
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {
+            "known_at": "2025-05-28T10:00",
+            "last_day": "2025-05-31",
+            "initiative": "employer",
+            "reason": "Fin du chantier",
+            "concertation_held": "on",
+        },
+        follow=True,
+    )
+    page = text(response)
+    assert "L'aide de la convention" in page and "s'arrête au 31/05/2025 (règle F12)" in page
+    # One row, the convention's.
+    rupture = Rupture.objects.get()
+    assert rupture.convention == convention and rupture.beneficiary == convention.beneficiary
+    convention.refresh_from_db()
+    assert convention.status == Convention.Status.RUPTURED
+    # The aid month by month: May whole (the contract's last day is its last), nothing after.
+    assert aid_of(convention, "2025-05") == FULL_MONTH
+    assert aid_of(convention, "2025-06") == Decimal("0.00")
+    assert forecast_of(convention, "2025-06") == Decimal("0.00")
+    # Rule F13: the employer broke it, lawful case not established: all the aid received is
+    # to repay — March 17 days 629.0856 × 17/31 = 344.98, April and May 629.09 each.
+    assert rupture.repayment_due == Decimal("344.98") + 2 * FULL_MONTH
+    # The convention's page, seen by the agent: ended, and the aid of June is gone.
+    client.force_login(agent_user)
+    detail = text(client.get(convention.get_absolute_url()))
+    assert "Rompue" in detail and "Rupture du 31/05/2025" in detail
+    assert "Prendre en compte la rupture" in detail
+    assert "juin 2025" not in detail.split("L'aide mois par mois")[1]
+
+
+def test_the_support_deadlines_follow_the_rupture_it_declared(client, referent_user, episode):
+    client.force_login(referent_user)
+    client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {
+            "known_at": "2025-06-10T14:00",
+            "initiative": "employee",
+            "employee_ground": "cdi",
+            "reason": "CDI ailleurs",
+        },
+    )
+    # A14: 48 hours from the moment known; the post-rupture review 3 months after.
+    assert due(episode, "rupture_notice").due_at == paris(2025, 6, 12, 14, 0)
+    assert due(episode, "post_rupture_review").due_on == dt.date(2025, 9, 10)
+    # The last day defaults to the day it is known.
+    assert Rupture.objects.get().last_day == dt.date(2025, 6, 10)
+
+
+def test_a_suspension_declared_on_the_support_page_cuts_the_conventions_aid(
+    client, referent_user, episode, convention
+):
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:suspension_create", args=[episode.pk]),
+        {
+            "start": "2025-05-01",
+            "end": "2025-05-10",
+            "reason": "work_evaluation",
+            "employer_report_date": "2025-05-03",
+        },
+        follow=True,
+    )
+    assert "enregistrée sur la convention" in text(response)
+    suspension = Suspension.objects.get()
+    assert suspension.convention == convention and not suspension.paid
+    # F12: no aid for the 10 unpaid days of May: 629.0856 × 21/31 = 426.1547 → 426,15 €.
+    assert aid_of(convention, "2025-05") == Decimal("426.15")
+    assert forecast_of(convention, "2025-05") == Decimal("426.15")
+    assert aid_of(convention, "2025-06") == FULL_MONTH
+    # Both pages show the one row.
+    assert "Suspension du 01/05/2025 au 10/05/2025" in text(client.get(episode.get_absolute_url()))
+    assert "Suspension du 01/05/2025 au 10/05/2025" in text(
+        client.get(convention.get_absolute_url())
+    )
+
+
+def test_a_support_without_convention_has_no_suspension_to_record(
+    client, referent_user, my_beneficiary
+):
+    episode = InEmploymentEpisodeFactory(beneficiary=my_beneficiary)
+    client.force_login(referent_user)
+    response = client.get(reverse("support:suspension_create", args=[episode.pk]), follow=True)
+    assert "aucune aide n'est à suspendre" in text(response)
+    assert not Suspension.objects.exists()
+
+
+# --- convention → support ---------------------------------------------------------------------
+
+
+def test_a_rupture_recorded_on_the_convention_page_moves_the_supports_deadlines(
+    client, agent_user, referent_user, episode, convention
+):
+    assert due(episode, "synthesis_m4").state == Deadline.State.TO_DO
+    client.force_login(agent_user)
+    response = client.post(
+        reverse("conventions:rupture_create", args=[convention.pk]),
+        {
+            "known_at": "2025-06-10T14:00",
+            "last_day": "2025-06-13",
+            "initiative": "employee",
+            "employee_ground": "cdd_6_months",
+            "reason": "CDD de 8 mois ailleurs",
+        },
+    )
+    assert response.status_code == 302
+    assert Rupture.objects.count() == 1
+    # A14: the operator's 48 hours run from the moment known; the job search follows.
+    notice = due(episode, "rupture_notice")
+    assert notice.due_at == paris(2025, 6, 12, 14, 0)
+    assert due(episode, "post_rupture_review").due_on == dt.date(2025, 9, 13)
+    assert due(episode, "synthesis_m4").state == Deadline.State.DROPPED
+    # The support's page shows the convention's rupture.
+    client.force_login(referent_user)
+    page = text(client.get(episode.get_absolute_url()))
+    assert "connue le 10/06/2025 à 14:00" in page and "dernier jour le 13/06/2025" in page
+
+
+def test_a_correction_on_either_side_keeps_one_row(
+    client, agent_user, referent_user, episode, convention
+):
+    client.force_login(referent_user)
+    client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {
+            "known_at": "2025-05-28T10:00",
+            "last_day": "2025-05-31",
+            "initiative": "employer",
+            "reason": "Licenciement",
+        },
+    )
+    assert Rupture.objects.get().repayment_due > 0
+    # The agent establishes the lawful case (R.5134-69/70): nothing to repay (F13).
+    client.force_login(agent_user)
+    client.post(
+        reverse("conventions:rupture_create", args=[convention.pk]),
+        {
+            "known_at": "2025-05-28T10:00",
+            "last_day": "2025-05-31",
+            "initiative": "employer",
+            "reason": "Licenciement pour inaptitude",
+            "lawful_case": "on",
+        },
+    )
+    rupture = Rupture.objects.get()
+    assert rupture.lawful_case and rupture.repayment_due == 0
+    assert "inaptitude" in text(client.get(episode.get_absolute_url()))
+
+
+def test_a_withdrawn_rupture_gives_the_aid_and_the_plan_back(episode, convention):
+    services.declare_rupture(
+        episode,
+        Rupture(
+            known_at=paris(2025, 5, 28, 10, 0),
+            last_day=dt.date(2025, 5, 31),
+            initiative="mutual",
+            reason="Erreur de saisie",
+        ),
+        user=None,
+    )
+    assert aid_of(convention, "2025-06") == 0
+    services.withdraw_rupture(episode)
+    assert not Rupture.objects.exists()
+    convention = Convention.objects.get(pk=convention.pk)
+    assert aid_of(convention, "2025-06") == FULL_MONTH
+    assert due(episode, "rupture_notice").state == Deadline.State.DROPPED
+
+
+# --- the API, both ways -----------------------------------------------------------------------
+
+
+def test_api_support_to_convention(api_as, referent_user, episode, convention):
+    api = api_as(referent_user)
+    response = api.post(
+        f"/api/v1/episodes/{episode.pk}/rupture",
+        {
+            "known_at": "2025-05-28T10:00:00+02:00",
+            "last_day": "2025-05-31",
+            "initiative": "employer",
+            "reason": "Fin du chantier",
+        },
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["convention_id"] == convention.pk
+    read = api.get(f"/api/v1/conventions/{convention.pk}/rupture").json()
+    assert read["id"] == response.json()["id"] and read["last_day"] == "2025-05-31"
+    schedule = api.get(f"/api/v1/conventions/{convention.pk}/schedule").json()
+    assert [m["month"] for m in schedule["months"]][-1] == "2025-05"
+    # A suspension declared on the support is the convention's.
+    suspension = api.post(
+        f"/api/v1/episodes/{episode.pk}/suspensions",
+        {"start": "2025-04-01", "end": "2025-04-10", "reason": "insertion_action"},
+    )
+    assert suspension.status_code == 201, suspension.json()
+    listed = api.get(f"/api/v1/conventions/{convention.pk}/suspensions").json()
+    assert [s["id"] for s in listed] == [suspension.json()["id"]]
+
+
+def test_api_convention_to_support(api_as, agent_user, referent_user, episode, convention):
+    response = api_as(agent_user).post(
+        f"/api/v1/conventions/{convention.pk}/rupture",
+        {
+            "known_at": "2025-06-10T14:00:00+02:00",
+            "last_day": "2025-06-10",
+            "initiative": "mutual",
+            "reason": "Rupture d'un commun accord",
+        },
+    )
+    assert response.status_code == 201, response.json()
+    deadlines = api_as(referent_user).get(f"/api/v1/episodes/{episode.pk}/deadlines")
+    notice = next(d for d in deadlines.json() if d["code"] == "rupture_notice")
+    assert notice["due"] == "2025-06-12T14:00:00+02:00"
+    episode_out = api_as(referent_user).get(f"/api/v1/episodes/{episode.pk}").json()
+    assert episode_out["rupture_known_at"].startswith("2025-06-10T")
+
+
+def test_api_refuses_a_rupture_the_plan_refuses_in_french(api_as, referent_user, episode):
+    response = api_as(referent_user).post(
+        f"/api/v1/episodes/{episode.pk}/rupture",
+        {"known_at": "2025-03-01T09:00:00+01:00", "initiative": "employer", "reason": "Erreur"},
+    )
+    assert response.status_code == 422
+    messages = " ".join(m for ms in response.json()["errors"].values() for m in ms)
+    assert "(A14)" in messages
+    assert not Rupture.objects.exists()
+
+
+def test_api_suspension_of_a_support_without_convention_is_refused(
+    api_as, referent_user, my_beneficiary
+):
+    episode = InEmploymentEpisodeFactory(beneficiary=my_beneficiary)
+    response = api_as(referent_user).post(
+        f"/api/v1/episodes/{episode.pk}/suspensions",
+        {"start": "2025-04-01", "end": "2025-04-10", "reason": "sickness"},
+    )
+    assert response.status_code == 422
+    assert "aucune aide n'est à suspendre" in str(response.json())
+
+
+# --- a contract signed outside Tremplin ---------------------------------------------------------
+
+
+def test_the_rupture_of_a_contract_signed_outside_tremplin_has_no_convention(
+    client, referent_user, agent_user, my_beneficiary, settings
+):
+    settings.TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = "cellule@departement.example.fr"
+    episode = InEmploymentEpisodeFactory(beneficiary=my_beneficiary)
+    client.force_login(referent_user)
+    client.post(
+        reverse("support:rupture", args=[episode.pk]),
+        {"known_at": "2025-06-10T14:00", "initiative": "mutual", "reason": "Commun accord"},
+    )
+    rupture = Rupture.objects.get()
+    episode.refresh_from_db()
+    assert rupture.convention is None and episode.contract_rupture == rupture
+    assert rupture.repayment_due == 0  # F13: no convention, no aid to repay
+    assert due(episode, "rupture_notice").due_at == paris(2025, 6, 12, 14, 0)
+    assert [m.to for m in mail.outbox] == [["cellule@departement.example.fr"]]
+    # The agent sees it in the queue and takes it into account on its own page.
+    client.force_login(agent_user)
+    assert "1 rupture à traiter" in text(client.get(reverse("home")))
+    page = client.get(rupture.get_absolute_url())
+    assert "signé hors Tremplin" in text(page)
+    client.post(reverse("conventions:rupture_acknowledge", args=[rupture.pk]))
+    rupture.refresh_from_db()
+    assert rupture.acknowledged_by == agent_user
+    assert "0 rupture à traiter" in text(client.get(reverse("home")))

@@ -1,0 +1,252 @@
+"""The département agent's work queue, on the home page (``panels``): what waits for the
+agent, each item one click from its action.
+
+- conventions to sign (A10, F2);
+- ruptures and suspensions reported, not yet taken into account (A14, C9, F12), a rupture
+  that opens the repayment check flagged (F13);
+- the quarterly proofs of activity missing for the conventions paid this month (E6, F10);
+- the payments of the month: how many conventions, how much (E6, F6);
+- the SMIC and the aid-rate orders to review when the newest value is more than 12 months
+  old (E1, ``rules.staleness``).
+
+A fixed number of queries whatever the territory's size: counts, the first few items of
+each list, and the month's payment list read as plain rows (``payments.payment_lines``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import Territory
+from tremplin.rules import staleness
+from tremplin.rules.aid import french_euros, french_month
+
+from . import payments, services
+from .models import AidOrder, Convention, Rupture, Suspension
+
+SHOWN = 5  # items listed per kind; the count says how many there are
+
+
+def may_acknowledge(user) -> bool:
+    """Département agents and administrators take reported events into account."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.agent_territory_ids)
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """« 1 convention à signer », « 3 conventions à signer » (French: 0 and 1 take the
+    singular)."""
+    return ngettext(singular, plural, count if count > 1 else 1) % {"count": count}
+
+
+@dataclass
+class QueueItem:
+    label: str
+    url: str
+    action: str  # the button's text: what the click does
+    detail: str = ""
+    flag: str = ""  # a rule to check, e.g. the repayment of F13
+
+
+@dataclass
+class QueueSection:
+    key: str
+    title: str  # with the count, in French
+    count: int
+    items: list[QueueItem] = field(default_factory=list)
+    more_url: str = ""
+    more_label: str = ""
+    note: str = ""
+
+
+@dataclass
+class Warning:
+    message: str
+    url: str
+    action: str
+
+
+@dataclass
+class WorkQueue:
+    sections: list[QueueSection]
+    warnings: list[Warning]
+    month_label: str
+
+    @property
+    def total(self) -> int:
+        return sum(section.count for section in self.sections if section.key != "payments")
+
+
+def _to_sign(conventions) -> QueueSection:
+    drafts = conventions.filter(signed_on__isnull=True)
+    count = drafts.count()
+    items = [
+        QueueItem(
+            label=f"{convention.beneficiary} — {convention.employer}",
+            url=reverse("conventions:sign", args=[convention.pk]),
+            action="Signer",
+            detail=f"brouillon {convention.sector} du {convention.created_at:%d/%m/%Y}",
+        )
+        for convention in drafts.select_related("beneficiary", "employer").order_by(
+            "created_at", "id"
+        )[:SHOWN]
+    ]
+    return QueueSection(
+        "to_sign",
+        counted(count, "%(count)d convention à signer", "%(count)d conventions à signer"),
+        count,
+        items,
+        more_url=reverse("conventions:list") + "?statut=brouillon",
+        more_label="Tous les brouillons",
+    )
+
+
+def _ruptures(user) -> QueueSection:
+    ruptures = Rupture.objects.visible_to(user).to_process()
+    count = ruptures.count()
+    items = []
+    for rupture in ruptures.select_related("beneficiary", "convention").order_by("known_at", "id")[
+        :SHOWN
+    ]:
+        items.append(
+            QueueItem(
+                label=f"{rupture} — {rupture.beneficiary}",
+                url=rupture.get_absolute_url() + "#rupture",
+                action="Prendre en compte",
+                detail=f"connue le {timezone.localtime(rupture.known_at):%d/%m/%Y à %H:%M}, à "
+                f"l'initiative de {rupture.get_initiative_display().lower()}"
+                + (f", convention {rupture.convention}" if rupture.convention_id else ""),
+                flag="reversement de l'aide à vérifier (règle F13)"
+                if rupture.opens_repayment_check
+                else "",
+            )
+        )
+    return QueueSection(
+        "ruptures",
+        counted(count, "%(count)d rupture à traiter", "%(count)d ruptures à traiter"),
+        count,
+        items,
+    )
+
+
+def _suspensions(user) -> QueueSection:
+    suspensions = Suspension.objects.visible_to(user).to_process()
+    count = suspensions.count()
+    items = [
+        QueueItem(
+            label=f"{suspension} — {suspension.convention.beneficiary}",
+            url=suspension.convention.get_absolute_url() + "#suspensions",
+            action="Prendre en compte",
+            detail=f"{'rémunérée' if suspension.paid else 'sans rémunération, sans aide (F12)'}"
+            f", convention {suspension.convention}",
+        )
+        for suspension in suspensions.select_related("convention__beneficiary").order_by(
+            "start", "id"
+        )[:SHOWN]
+    ]
+    return QueueSection(
+        "suspensions",
+        counted(count, "%(count)d suspension à traiter", "%(count)d suspensions à traiter"),
+        count,
+        items,
+    )
+
+
+def _proofs_and_payments(conventions, month: str) -> tuple[QueueSection, QueueSection]:
+    """The month's payment list, computed once: its missing proofs (E6, F10) and its total."""
+    lines = payments.payment_lines(conventions, month)
+    paid = {line.convention.pk for line in lines}
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    missing = {}
+    for line in lines:
+        if line.missing_proofs and line.convention.pk not in missing:
+            missing[line.convention.pk] = line
+    payment_url = reverse("conventions:payments") + f"?mois={month}"
+    proofs = QueueSection(
+        "proofs",
+        counted(
+            len(missing),
+            "%(count)d convention payée ce mois sans ses justificatifs trimestriels",
+            "%(count)d conventions payées ce mois sans leurs justificatifs trimestriels",
+        ),
+        len(missing),
+        [
+            QueueItem(
+                label=f"{line.convention.beneficiary} — {line.convention.employer.name}",
+                url=reverse("conventions:proof_create", args=[line.convention.pk]),
+                action="Enregistrer les justificatifs",
+                detail=f"convention {line.convention.number}, manquants : {line.missing_proofs}",
+            )
+            for line in list(missing.values())[:SHOWN]
+        ],
+        more_url=payment_url,
+        more_label="La liste des paiements, justificatifs manquants signalés",
+        note="Règles E6 et F10 : l'employeur envoie ses justificatifs d'activité chaque "
+        "trimestre ; l'aide reste due, le manque est signalé.",
+    )
+    month_name = french_month(*map(int, month.split("-")))
+    payments_section = QueueSection(
+        "payments",
+        f"Paiements de {month_name} : "
+        + counted(len(paid), "%(count)d convention", "%(count)d conventions")
+        + f", {french_euros(total)}",
+        len(paid),
+        more_url=payment_url,
+        more_label="Ouvrir la liste des paiements du mois",
+    )
+    return proofs, payments_section
+
+
+def stale_law(user, today: datetime.date) -> list[Warning]:
+    """Rule E1: the SMIC and the orders of the agent's regions, when more than 12 months old
+    (or, for an order, past its validity) — the law never goes stale silently."""
+    warnings = []
+    smic = staleness.smic_staleness(today, services.smic_series())
+    if smic.stale:
+        warnings.append(Warning(smic.message, reverse("conventions:smic"), "Saisir le SMIC"))
+    scope = scope_of(user)
+    regions = dict(
+        Territory.objects.filter(pk__in=scope.agent_territory_ids)
+        .order_by("region_code")
+        .values_list("region_code", "region_name")
+    )
+    for code, name in regions.items():
+        found = AidOrder.objects.at(code, today)
+        order = staleness.order_staleness(found, today, region_label=f"la région {name or code}")
+        if order.stale:
+            warnings.append(
+                Warning(order.message, reverse("conventions:order_create"), "Saisir l'arrêté")
+            )
+    return warnings
+
+
+def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
+    """The queue of a département agent (None for the other roles)."""
+    scope = scope_of(user)
+    if not scope.agent_territory_ids:
+        return None
+    today = today or timezone.localdate()
+    conventions = Convention.objects.visible_to(user).filter(
+        Q(territory_id__in=scope.agent_territory_ids)
+    )
+    month = payments.month_key(today)
+    proofs, payments_section = _proofs_and_payments(conventions, month)
+    return WorkQueue(
+        sections=[
+            _to_sign(conventions),
+            _ruptures(user),
+            _suspensions(user),
+            proofs,
+            payments_section,
+        ],
+        warnings=stale_law(user, today),
+        month_label=french_month(today.year, today.month),
+    )
