@@ -15,6 +15,7 @@ EXAMPLE = ["--rate", "47", "--hours", "26", "--start", "2025-03-15", "--end", "2
 # The command reads the SMIC the département entered (layered over the shipped series).
 pytestmark = pytest.mark.django_db
 
+
 def run(*args):
     out = StringIO()
     call_command("aid_schedule", *args, stdout=out)

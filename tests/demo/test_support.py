@@ -8,10 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tremplin.conventions.models import Convention
+from tremplin.conventions.models import Convention, Rupture
 from tremplin.demo.support import DRAFTS, HIRE_MONTHS_AGO
 from tremplin.outcomes.models import Situation
-from tremplin.conventions.models import Rupture
 from tremplin.support.models import Deadline, SupportEpisode
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,8 @@ from tests.outcomes.factories import SituationFactory
 from tests.support.factories import InEmploymentEpisodeFactory, RuptureFactory, paris
 from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.exits import classify_all
-from tremplin.support import services as support_services
 from tremplin.outcomes.models import Indicator, SupportExit
+from tremplin.support import services as support_services
 from tremplin.support.models import SupportEpisode
 
 pytestmark = pytest.mark.django_db

@@ -537,7 +537,9 @@ def acknowledge_rupture(request, id: int):
 )
 def acknowledge_suspension(request, id: int, suspension_id: int):
     _require_agent(request)
-    suspension = get_object_or_404(Suspension, convention=_convention(request, id), pk=suspension_id)
+    suspension = get_object_or_404(
+        Suspension, convention=_convention(request, id), pk=suspension_id
+    )
     services.acknowledge(suspension, user=request.user)
     return suspension
 

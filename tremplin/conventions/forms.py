@@ -850,6 +850,16 @@ class SmicValueForm(BootstrapFormMixin, forms.ModelForm):
     """A new value of the hourly gross SMIC, with its date in force and its legal text: the
     next schedules use it without a release (DESIGN.md, "Rules as data")."""
 
+    # Wider than the column, so that a monthly amount typed by mistake gets the sentence of
+    # ``clean_value`` rather than a count of digits.
+    value = forms.DecimalField(
+        label="SMIC horaire brut (€)",
+        max_digits=12,
+        decimal_places=4,
+        localize=True,
+        help_text="En euros, avec une virgule : 12,31 par exemple.",
+    )
+
     class Meta:
         model = SmicValue
         fields = ["valid_from", "value", "source"]
@@ -857,7 +867,6 @@ class SmicValueForm(BootstrapFormMixin, forms.ModelForm):
         help_texts = {
             "valid_from": "Le premier jour où la valeur s'applique : l'aide de chaque mois "
             "retient le SMIC en vigueur à son premier jour couvert (règle F10).",
-            "value": "En euros, avec un point ou une virgule : 12,31 par exemple.",
         }
 
     def clean_value(self):

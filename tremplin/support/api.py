@@ -11,7 +11,6 @@ pages.
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Literal
 
 from django.core.exceptions import ValidationError

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from tremplin.rules import parameters, staleness
+from tremplin.rules import aid, parameters, staleness
 from tremplin.web.dates import french_date
 from tremplin.web.form_pages import form_page
 
@@ -65,7 +65,7 @@ def smic_create(request):
         {"cancel_url": reverse("conventions:smic")},
         save=lambda: services.record_smic_value(form.save(commit=False), user=request.user),
         success=lambda value: (
-            f"SMIC horaire brut de {value.value} € enregistré à partir du "
+            f"SMIC horaire brut de {aid.french_euros(value.value)} enregistré à partir du "
             f"{french_date(value.valid_from)} : l'aide des mois qui suivent le retient (règle F10)."
         ),
         next_url=reverse("conventions:smic"),
