@@ -80,6 +80,8 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
     page.get_by_role("link", name="Déclarer une rupture").click()
     field(page, "Rupture connue le (date et heure, heure de Paris)").fill("2025-06-10T14:00")
     field(page, "À l'initiative de").select_option("employee")
+    # Rule E5: the employee ends the CDD early for a CDI.
+    page.get_by_label(re.compile("^Motif justifié par le salarié")).select_option("cdi")
     field(page, "Motif").fill("Démission pour un CDI dans une autre boulangerie.")
     page.get_by_label("Concertation préalable tenue (A14)").check()
     page.get_by_label(re.compile("^Pièce justificative")).set_input_files(str(letter))

@@ -123,7 +123,11 @@ def _ruptures(user) -> QueueSection:
                 action="Prendre en compte",
                 detail=f"connue le {timezone.localtime(rupture.known_at):%d/%m/%Y à %H:%M}, à "
                 f"l'initiative de {rupture.get_initiative_display().lower()}"
-                + (f", convention {rupture.convention}" if rupture.convention_id else ""),
+                + (
+                    f", convention n° {rupture.convention.number}"
+                    if rupture.convention_id
+                    else ", contrat signé hors Tremplin"
+                ),
                 flag="reversement de l'aide à vérifier (règle F13)"
                 if rupture.opens_repayment_check
                 else "",
@@ -146,7 +150,7 @@ def _suspensions(user) -> QueueSection:
             url=suspension.convention.get_absolute_url() + "#suspensions",
             action="Prendre en compte",
             detail=f"{'rémunérée' if suspension.paid else 'sans rémunération, sans aide (F12)'}"
-            f", convention {suspension.convention}",
+            f", convention n° {suspension.convention.number}",
         )
         for suspension in suspensions.select_related("convention__beneficiary").order_by(
             "start", "id"
