@@ -242,9 +242,3 @@ class CompanyEventForm(BootstrapFormMixin, OperatorFormMixin, forms.ModelForm):
             # People who went but whom this user may not see stay on the event.
             visible = self.fields["attendees"].queryset.values("pk")
             self.hidden_attendees = list(self.instance.attendees.exclude(pk__in=visible))
-
-    def save(self, commit=True):
-        event = super().save(commit=commit)
-        if commit and self.hidden_attendees:
-            event.attendees.add(*self.hidden_attendees)
-        return event

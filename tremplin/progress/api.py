@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
@@ -19,6 +18,7 @@ from tremplin.support.models import SupportEpisode
 from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 from tremplin.web.shortcuts import visible_object_or_404
 
+from . import services
 from .forms import BarrierForm, EvaluationForm
 from .models import Barrier, Evaluation
 
@@ -155,8 +155,7 @@ def create_evaluation(request, episode_id: int, payload: EvaluationIn):
     if not form.is_valid():
         raise FormInvalid(form)
     form.instance.created_by = request.user
-    with transaction.atomic():
-        evaluation = form.save()
+    evaluation = services.record_evaluation(form.save(commit=False), form.scores())
     first_id = episode.evaluations.order_by("evaluated_on", "id").values_list("pk", flat=True)[0]
     return Status(201, _evaluation_out(evaluation, first_id))
 

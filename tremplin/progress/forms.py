@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from tremplin.rules import work_areas
@@ -12,7 +11,7 @@ from tremplin.rules.programmes import RuleError
 from tremplin.web.dates import french_date
 from tremplin.web.forms import BootstrapFormMixin
 
-from .models import Barrier, BarrierAction, Evaluation, EvaluationScore, ProgressRecord, WorkedItem
+from .models import Barrier, BarrierAction, Evaluation, ProgressRecord
 
 
 class ScoreField(forms.CharField):
@@ -95,23 +94,17 @@ class EvaluationForm(BootstrapFormMixin, forms.ModelForm):
                 )
         return cleaned
 
-    @transaction.atomic
-    def save(self, commit=True):
-        evaluation = super().save()
-        existing = {s.item_code: s for s in evaluation.scores.all()}
-        for item in self.grid.items:
-            score = self.cleaned_data.get(f"score_{item.code}")
-            comment = self.cleaned_data.get(f"comment_{item.code}", "")
-            row = existing.get(item.code)
-            if score is None:
-                if row is not None:
-                    row.delete()
-                continue
-            row = row or EvaluationScore(evaluation=evaluation, item_code=item.code)
-            row.area, row.score, row.comment = item.area, score, comment
-            row.full_clean()
-            row.save()
-        return evaluation
+    def scores(self) -> dict[str, tuple[str, int | None, str]]:
+        """Each item of the grid: its area, the score typed (None: not evaluated) and the
+        comment — what ``services.record_evaluation`` writes."""
+        return {
+            item.code: (
+                item.area,
+                self.cleaned_data.get(f"score_{item.code}"),
+                self.cleaned_data.get(f"comment_{item.code}", ""),
+            )
+            for item in self.grid.items
+        }
 
 
 class ChecklistForm(forms.Form):
@@ -136,22 +129,14 @@ class ChecklistForm(forms.Form):
             for area in self.grid.areas
         ]
 
-    @transaction.atomic
-    def save(self) -> tuple[int, int]:
-        today = timezone.localdate()
-        added = removed = 0
-        for item in self.grid.items:
-            checked = self.cleaned_data.get(item.code)
-            row = self.worked.get(item.code)
-            if checked and row is None:
-                WorkedItem.objects.create(
-                    episode=self.episode, item_code=item.code, worked_on=today
-                )
-                added += 1
-            elif not checked and row is not None:
-                row.delete()
-                removed += 1
-        return added, removed
+    def checked(self) -> set[str]:
+        """The codes of the items ticked (what ``services.record_worked_items`` writes)."""
+        return {item.code for item in self.grid.items if self.cleaned_data.get(item.code)}
+
+    def worked_in_grid(self) -> dict:
+        """The items already worked that this grid shows (others are left as they are)."""
+        codes = {item.code for item in self.grid.items}
+        return {code: row for code, row in self.worked.items() if code in codes}
 
 
 class BarrierForm(BootstrapFormMixin, forms.ModelForm):

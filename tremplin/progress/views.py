@@ -25,6 +25,7 @@ from tremplin.web.form_pages import NOT_SAVED, form_error, form_page, save_in_sa
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
+from . import services
 from .charts import progression_chart
 from .forms import BarrierActionForm, BarrierForm, ChecklistForm, EvaluationForm, JobConnexionForm
 from .indicators import job_connexion_rate, skills_progression
@@ -112,7 +113,13 @@ def episode_progress(request, pk):
     audit.record_view(episode)
     checklist = ChecklistForm(request.POST or None, episode=episode)
     if request.method == "POST":
-        if checklist.is_valid() and (counts := save_in_savepoint(checklist)) is not NOT_SAVED:
+
+        def save():
+            return services.record_worked_items(
+                episode, checklist.checked(), checklist.worked_in_grid(), timezone.localdate()
+            )
+
+        if checklist.is_valid() and (counts := save_in_savepoint(checklist, save)) is not NOT_SAVED:
             messages.success(request, checklist_message(*counts))
             return redirect(overview_url(episode, "domaines"))
         form_error(request)
@@ -160,6 +167,7 @@ def evaluation_edit(request, pk, evaluation_pk=None):
             "scale": work_areas.scale(),
             "cancel_url": overview_url(episode, "evaluations"),
         },
+        save=lambda: services.record_evaluation(form.save(commit=False), form.scores()),
         success="{object} enregistrée.",
         next_url=overview_url(episode, "evaluations"),
     )

@@ -14,6 +14,7 @@ from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
+from .. import services
 from ..forms import CompanyEventForm
 from ..models import CompanyEvent
 from .base import record_form_page
@@ -64,4 +65,5 @@ def event_edit(request, pk=None):
         cancel_url=reverse("companies:event_list"),
         success="L'événement « {object} » est enregistré.",
         breadcrumb=[(reverse("companies:event_list"), "Événements")],
+        save=lambda: services.save_event(form),
     )
