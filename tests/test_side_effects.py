@@ -49,9 +49,12 @@ def test_no_model_signal_carries_a_business_effect():
                 names = {alias.name for alias in node.names} & MODEL_SIGNALS
                 if names and (node.module or "").startswith("django.db"):
                     found.append(f"{name}:{node.lineno} imports {', '.join(sorted(names))}")
-            if isinstance(node, ast.Attribute) and node.attr in MODEL_SIGNALS:
-                if ast.unparse(node.value).endswith("signals"):
-                    found.append(f"{name}:{node.lineno} uses {ast.unparse(node)}")
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in MODEL_SIGNALS
+                and ast.unparse(node.value).endswith("signals")
+            ):
+                found.append(f"{name}:{node.lineno} uses {ast.unparse(node)}")
     assert not found, "A model signal outside the audit trail:\n" + "\n".join(found)
 
 
@@ -64,9 +67,12 @@ def test_save_and_delete_are_overridden_only_for_the_row_itself():
             if not any(base in ("Model", "QuerySet", "Acknowledgement") for base in bases):
                 continue  # a form's save() writes its own row (its page's tests check it)
             for method in cls.body:
-                if isinstance(method, ast.FunctionDef) and method.name in ("save", "delete"):
-                    if (name, cls.name, method.name) not in OVERRIDES_ALLOWED:
-                        found.append(f"{name}: {cls.name}.{method.name}()")
+                if (
+                    isinstance(method, ast.FunctionDef)
+                    and method.name in ("save", "delete")
+                    and (name, cls.name, method.name) not in OVERRIDES_ALLOWED
+                ):
+                    found.append(f"{name}: {cls.name}.{method.name}()")
     assert not found, "save()/delete() overridden with a possible side effect:\n" + "\n".join(found)
 
 
