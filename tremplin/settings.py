@@ -141,7 +141,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "tremplin.web.forms.BootstrapFormRenderer"
+FORM_RENDERER = "tremplin.forms.BootstrapFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
