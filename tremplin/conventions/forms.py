@@ -11,9 +11,9 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 
 from tremplin.accounts.models import Organisation, User
+from tremplin.forms import BootstrapFormMixin, rome_code_input
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules import aid
-from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
     LEGAL_MAX_WEEKLY_HOURS,

@@ -6,10 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tremplin.forms import BootstrapFormMixin
 from tremplin.rules import work_areas
 from tremplin.rules.programmes import RuleError
 from tremplin.web.dates import french_date
-from tremplin.web.forms import BootstrapFormMixin
 
 from .models import Barrier, BarrierAction, Evaluation, ProgressRecord
 
