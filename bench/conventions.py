@@ -267,4 +267,31 @@ def forecast_and_payment_list(context: BenchContext) -> list[Measurement]:
         )
     context.facts["payment_list_lines"] = len(lines)
     context.facts["payment_list_lines_per_second"] = round(len(lines) / (function_ms / 1000))
+    measurements.append(agent_work_queue(runs))
     return measurements
+
+
+def agent_work_queue(runs: int) -> Measurement:
+    """The département agent's home: its work queue computes the month's payment list (the
+    conventions paid without their quarterly proofs, the month's total) in a fixed number of
+    queries; measured on a day of PAYMENT_MONTH, when every bench convention pays."""
+    from tremplin.accounts.models import User
+    from tremplin.conventions import queue
+    from tremplin.demo.management.commands.generate_data import BENCH_MAIL_DOMAIN
+
+    agent = User.objects.get(email=f"agent@{BENCH_MAIL_DOMAIN}")
+    day = datetime.date.fromisoformat(PAYMENT_MONTH + "-15")
+    result = []
+
+    def compute():
+        result[:] = [queue.work_queue(agent, today=day)]
+
+    ms = median_ms(compute, runs)
+    paid = next(s for s in result[0].sections if s.key == "payments").count
+    return Measurement(
+        name=f"File de travail de l'agent (accueil), {paid} conventions payées ce mois",
+        role="agent du département",
+        page_ms=ms,
+        rows=paid,
+        queries=len(captured_sql(compute)),
+    )
