@@ -218,6 +218,30 @@ def test_a_rupture_recorded_on_the_convention_page_moves_the_supports_deadlines(
     assert "connue le 10/06/2025 à 14:00" in page and "dernier jour le 13/06/2025" in page
 
 
+def test_the_daily_job_tells_the_cellule_of_a_rupture_recorded_on_the_convention(
+    client, agent_user, episode, convention, settings
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.TREMPLIN_CELLULE_CONTRATS_AIDES_EMAIL = "cellule@departement.example.fr"
+    client.force_login(agent_user)
+    client.post(
+        reverse("conventions:rupture_create", args=[convention.pk]),
+        {
+            "known_at": "2025-06-10T14:00",
+            "last_day": "2025-06-10",
+            "initiative": "mutual",
+            "reason": "Commun accord",
+        },
+    )
+    assert mail.outbox == []  # recorded by the Cellule itself: no e-mail from the page
+    call_command("deadlines", "--send", "--today", "2025-06-11", stdout=StringIO())
+    cellule = [m for m in mail.outbox if m.to == ["cellule@departement.example.fr"]]
+    assert len(cellule) == 1 and "12/06/2025 à 14:00" in cellule[0].body
+
+
 def test_a_correction_on_either_side_keeps_one_row(
     client, agent_user, referent_user, episode, convention
 ):

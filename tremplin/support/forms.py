@@ -195,6 +195,9 @@ class RuptureForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.episode = episode
         self.evidence_upload = None
+        if self.instance.initiative == Rupture.Initiative.AUTHORITY:
+            # Recorded on the convention (denounced by the authority): kept as it is.
+            self.fields["initiative"].choices = Rupture.Initiative.choices
         self.fields["employee_ground"].help_text = (
             "Pour un CDD rompu par le salarié avant son terme : une embauche en CDI ou en CDD "
             "d'au moins 6 mois, ou une formation qualifiante (règle E5)."
