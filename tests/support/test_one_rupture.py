@@ -21,8 +21,9 @@ from tests.support.factories import InEmploymentEpisodeFactory, paris
 from tremplin.accounts.models import ApiToken
 from tremplin.conventions import payments
 from tremplin.conventions.models import Convention, Rupture, Suspension
+from tremplin.outcomes import indicators
 from tremplin.support import services
-from tremplin.support.models import Deadline
+from tremplin.support.models import Deadline, SupportEpisode
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +217,11 @@ def test_a_rupture_recorded_on_the_convention_page_moves_the_supports_deadlines(
     client.force_login(referent_user)
     page = text(client.get(episode.get_absolute_url()))
     assert "connue le 10/06/2025 à 14:00" in page and "dernier jour le 13/06/2025" in page
+    # The indicators read it too: one notice due within 48 hours, not sent (A14).
+    june = indicators.Period(dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+    follow_up = indicators.follow_up(SupportEpisode.objects.all(), june, dt.date(2025, 6, 30))
+    ruptures = next(row for row in follow_up if row.count.rule == "A14")
+    assert (ruptures.due, ruptures.on_time) == (1, 0)
 
 
 def test_the_daily_job_tells_the_cellule_of_a_rupture_recorded_on_the_convention(
