@@ -153,7 +153,7 @@ def _changes(instance) -> dict:
     changes = {}
     for attname, new in _snapshot(instance).items():
         old = before.get(attname)
-        if old == new or attname in {"updated_at", "search_text"}:
+        if old == new or attname in {"updated_at", "search_text", "name_key"}:
             continue
         label = _label(type(instance), attname)
         if label in secret or attname in secret:

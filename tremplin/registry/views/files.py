@@ -13,8 +13,8 @@ from tremplin.web.form_pages import FormPageMixin
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
-from .forms import BeneficiaryForm, EmployerForm, TutorForm
-from .models import Beneficiary, Employer, Tutor
+from ..forms import BeneficiaryForm, EmployerForm, TutorForm
+from ..models import Beneficiary, Employer, Tutor
 
 
 class VisibleObjectsMixin(LoginRequiredMixin):
