@@ -11,10 +11,10 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 
 from tremplin.accounts.models import Organisation, User
+from tremplin.forms import BootstrapFormMixin, rome_code_input
 from tremplin.registry.forms import clean_identifier
 from tremplin.registry.models import IDENTITY_FOR_CONVENTION, Beneficiary, Employer, Tutor
 from tremplin.rules import aid, identifiers, ruptures
-from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
     LEGAL_MAX_WEEKLY_HOURS,

@@ -7,11 +7,11 @@ from django.utils.html import format_html
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, Territory, User
+from tremplin.forms import BootstrapFormMixin, naf_code_input
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import IdentifierError
 from tremplin.rules.situation import duration_band, rsa_seniority_months
 from tremplin.web.dates import french_date
-from tremplin.web.forms import BootstrapFormMixin, naf_code_input
 
 from .models import Beneficiary, Employer, Tutor, name_key
 
