@@ -549,6 +549,119 @@ class Tutor(models.Model):
         return reverse("registry:employer_detail", args=[self.employer_id]) + f"#tuteur-{self.pk}"
 
 
+class ImportMapping(models.Model):
+    """The columns of an operator's lists, remembered for its next import: each header of
+    the file (as written) → the field it fills."""
+
+    operator = models.OneToOneField(
+        Organisation,
+        models.CASCADE,
+        related_name="import_mapping",
+        verbose_name="structure d'accompagnement",
+    )
+    columns = models.JSONField("colonnes", default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "correspondance de colonnes d'import"
+
+    def __str__(self) -> str:
+        return f"Colonnes des listes de {self.operator}"
+
+
+class BeneficiaryImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import is seen by who made it, and by administrators."""
+        if scope_of(user).is_admin:
+            return self
+        return self.filter(created_by=user) if getattr(user, "pk", None) else self.none()
+
+
+class BeneficiaryImport(models.Model):
+    """A list uploaded through the pages: the file, its mapping, its preview, its result."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Fichier déposé"
+        PREVIEWED = "previewed", "Aperçu prêt"
+        DONE = "done", "Importé"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="beneficiary_imports"
+    )
+    operator = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="beneficiary_imports",
+        verbose_name="structure d'accompagnement",
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="référent·e des nouveaux dossiers",
+    )
+    rsa_payer = models.CharField(
+        "organisme payeur des numéros d'allocataire",
+        max_length=3,
+        choices=Beneficiary.RsaPayer.choices,
+        default=Beneficiary.RsaPayer.CAF,
+    )
+    file = models.FileField("fichier", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("nom du fichier", max_length=200)
+    headers = models.JSONField("en-têtes", default=list)
+    mapping = models.JSONField("correspondance", default=dict)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.UPLOADED)
+    rows = models.PositiveIntegerField("lignes", default=0)
+    created = models.PositiveIntegerField("créés", default=0)
+    updated = models.PositiveIntegerField("mis à jour", default=0)
+    unchanged = models.PositiveIntegerField("inchangés", default=0)
+    rejected = models.PositiveIntegerField("rejetés", default=0)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    previewed_at = models.DateTimeField("aperçu le", null=True, blank=True)
+    done_at = models.DateTimeField("importé le", null=True, blank=True)
+
+    objects = BeneficiaryImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import de bénéficiaires"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import « {self.original_name} » du {self.created_at:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:import_preview", args=[self.pk])
+
+
+class ImportRow(models.Model):
+    """One row of an import's preview (or of its result, once imported)."""
+
+    beneficiary_import = models.ForeignKey(
+        BeneficiaryImport, models.CASCADE, related_name="row_outcomes"
+    )
+    number = models.PositiveIntegerField("ligne")
+    status = models.CharField("résultat", max_length=10)
+    label = models.CharField("personne", max_length=250, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    changes = models.JSONField("changements", default=dict, blank=True)
+    beneficiary = models.ForeignKey(
+        Beneficiary, models.SET_NULL, null=True, blank=True, related_name="import_rows"
+    )
+
+    class Meta:
+        verbose_name = "ligne d'import"
+        ordering = ["number"]
+        indexes = [models.Index(fields=["beneficiary_import", "status", "number"])]
+
+    def __str__(self) -> str:
+        return f"Ligne {self.number} : {self.status}"
+
+
 audit.register(
     Beneficiary,
     secret_fields={"nir", "rsa_number", "nir_digest", "rsa_number_digest", "nir_birth_digest"},
