@@ -250,6 +250,11 @@ class Beneficiary(PostalAddress):
     # part (sex, year, month, place: its first 10 characters), for NIRs one typo apart.
     name_key = models.CharField(max_length=260, editable=False, default="")
     nir_birth_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # The allocation number without its payer (the unique digest includes the payer): the
+    # same number under the CAF and the MSA is a probable duplicate.
+    rsa_number_bare_digest = models.CharField(
+        max_length=64, null=True, blank=True, editable=False, db_index=True
+    )
     # A file merged into another is kept as a pointer to it (its page redirects there).
     merged_into = models.ForeignKey(
         "self",
@@ -317,6 +322,11 @@ class Beneficiary(PostalAddress):
         return personal_data.digest(f"{payer}:{number}") if number else None
 
     @staticmethod
+    def rsa_bare_digest(number: str) -> str | None:
+        """Keyed digest of the allocation number alone, whatever its payer."""
+        return personal_data.digest("allocataire:" + number) if number else None
+
+    @staticmethod
     def nir_birth_digest_of(nir: str) -> str | None:
         """Keyed digest of the NIR's birth part (sex, year, month, place of birth)."""
         return personal_data.digest("naissance:" + nir[:10]) if nir else None
@@ -358,6 +368,7 @@ class Beneficiary(PostalAddress):
             self.rsa_number_ciphertext = personal_data.encrypt(number)
         self.rsa_payer = payer if number else ""
         self.rsa_number_digest = self.rsa_digest(payer, number)
+        self.rsa_number_bare_digest = self.rsa_bare_digest(number)
 
     @property
     def rsa_number_masked(self) -> str:
@@ -664,7 +675,14 @@ class ImportRow(models.Model):
 
 audit.register(
     Beneficiary,
-    secret_fields={"nir", "rsa_number", "nir_digest", "rsa_number_digest", "nir_birth_digest"},
+    secret_fields={
+        "nir",
+        "rsa_number",
+        "nir_digest",
+        "rsa_number_digest",
+        "nir_birth_digest",
+        "rsa_number_bare_digest",
+    },
 )
 audit.register(Employer)
 audit.register(Tutor)

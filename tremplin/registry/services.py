@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from tremplin.accounts import audit
@@ -207,3 +208,111 @@ def confirm_import(beneficiary_import: BeneficiaryImport, *, progress=None) -> I
         name=f"« {beneficiary_import.original_name} »",
     )
     return result
+
+
+# --- Merging two files of one person -------------------------------------------------------
+
+# The fields an administrator chooses, side by side, when two files are merged.
+MERGED_FIELDS = (
+    "civility", "last_name", "first_names", "birth_name", "birth_date", "birth_place",
+    "birth_department", "nationality", "street_number", "street", "address_complement",
+    "postal_code", "city", "email", "phone", "france_travail_id", "education_level",
+    "unemployed_for", "france_travail_registered", "france_travail_for", "receives_ass",
+    "receives_rsa", "rsa_increased", "receives_aah", "receives_ata", "minimum_income_for",
+    "rsa_start_date", "earlier_rmi_api_months", "disabled_worker", "operator", "referent",
+)  # fmt: skip
+# Identifiers, chosen as a whole (encrypted; unique across files).
+MERGED_IDENTIFIERS = ("nir", "rsa_number")
+
+
+class MergeRefused(ValueError):
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+def default_merge_choices(kept, absorbed) -> dict[str, str]:
+    """The kept file's value, unless it is empty and the absorbed file has one."""
+    choices = {}
+    for name in (*MERGED_FIELDS, *MERGED_IDENTIFIERS):
+        mine = getattr(kept, name)
+        theirs = getattr(absorbed, name)
+        choices[name] = "absorbed" if mine in ("", None) and theirs not in ("", None) else "kept"
+    return choices
+
+
+@transaction.atomic
+def merge_beneficiaries(kept, absorbed, *, choices: dict[str, str] | None = None):
+    """Merge ``absorbed`` into ``kept``: the chosen values ("kept" or "absorbed" per field),
+    every record referring to the absorbed file moved (``merging.relations_to_person``; a
+    record the kept file already has is dropped), the absorbed file kept as a pointer
+    (``merged_into``), leaving every list; each step in the audit log. One transaction."""
+    from .merging import colliding_rows, merge_refusals, relations_to_person
+    from .models import Beneficiary
+
+    kept = Beneficiary.with_merged.select_for_update().get(pk=kept.pk)
+    absorbed = Beneficiary.with_merged.select_for_update().get(pk=absorbed.pk)
+    refusals = merge_refusals(kept, absorbed)
+    if refusals:
+        raise MergeRefused(refusals)
+    choices = {**default_merge_choices(kept, absorbed), **(choices or {})}
+    # Identifiers are unique across files: taken from the absorbed file, freed there first.
+    nir = (absorbed if choices["nir"] == "absorbed" else kept).nir
+    payer, number = (
+        (absorbed.rsa_payer, absorbed.rsa_number)
+        if choices["rsa_number"] == "absorbed"
+        else (kept.rsa_payer, kept.rsa_number)
+    )
+    absorbed_label = f"dossier n° {absorbed.pk} ({absorbed})"
+    absorbed.nir = ""
+    absorbed.set_rsa_number("", "")
+    absorbed.merged_into = kept
+    absorbed.merged_at = timezone.now()
+    absorbed.save()
+    for name in MERGED_FIELDS:
+        if choices.get(name) == "absorbed":
+            setattr(kept, name, getattr(absorbed, name))
+    kept.nir = nir
+    kept.set_rsa_number(payer, number)
+    kept.save()  # audited with the changed fields
+
+    moved_total = 0
+    for relation in relations_to_person():
+        rows = relation.rows_of(absorbed)
+        dropped = colliding_rows(relation, kept, absorbed)
+        for row in dropped:
+            audit.record(
+                AuditEntry.Action.DELETE,
+                row if relation.through is None else None,
+                object_type=relation.table_model._meta.label_lower,
+                object_id=str(row.pk),
+                object_repr=f"{row} (en double lors de la fusion du {absorbed_label})"[:200],
+            )
+        if dropped:
+            try:
+                relation.table_model._base_manager.filter(pk__in=[r.pk for r in dropped]).delete()
+            except ProtectedError:
+                raise MergeRefused(
+                    [
+                        f"Les deux dossiers ont chacun des {relation.label} en double, auxquels "
+                        "d'autres enregistrements sont rattachés : supprimez l'un des doublons "
+                        "depuis sa page, puis fusionnez."
+                    ]
+                ) from None
+        moved = list(rows.values_list("pk", flat=True))
+        if moved:
+            rows.update(**{relation.field.name: kept})
+            moved_total += len(moved)
+            audit.bulk_record(
+                AuditEntry.Action.UPDATE,
+                (
+                    (row, {"bénéficiaire (fusion)": [absorbed_label, f"dossier n° {kept.pk}"]})
+                    for row in relation.table_model._base_manager.filter(pk__in=moved)
+                ),
+            )
+    audit.record(
+        AuditEntry.Action.UPDATE,
+        kept,
+        changes={"fusion": [absorbed_label, f"dossier n° {kept.pk} ({kept})"]},
+    )
+    return kept, moved_total

@@ -7,6 +7,7 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnements"
 
     def ready(self):
-        from . import panels
+        from . import merging, panels
 
         panels.register()
+        merging.register()

@@ -550,7 +550,7 @@ def _columns_of(name: str) -> set[str]:
     if name == "nir":
         return {"nir_ciphertext", "nir_digest", "nir_birth_digest"}
     if name == "rsa_number":
-        return {"rsa_number_ciphertext", "rsa_number_digest", "rsa_payer"}
+        return {"rsa_number_ciphertext", "rsa_number_digest", "rsa_number_bare_digest", "rsa_payer"}
     if name in ("referent", "operator"):
         return {f"{name}_id"}
     return {name}
