@@ -140,6 +140,11 @@ class _Prepared:
     rsa_digest: str | None = None
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """French agreement: the singular up to 1 (« 0 ligne rejetée »), the plural beyond."""
+    return one if abs(count) <= 1 else many
+
+
 def _short(digest: str | None) -> int | None:
     """64 bits of a digest: enough to tell the rows of one file apart, in less memory."""
     return int(digest[:16], 16) if digest else None
@@ -176,6 +181,8 @@ class Importer:
         """The file's header of a field, or its French label when no column fills it."""
         if name in self.column_of:
             return self.column_of[name]
+        if name in TARGETS_BY_KEY:
+            return TARGETS_BY_KEY[name].label
         return field_label(name)
 
     def prepare(self, row: Row) -> _Prepared:
@@ -410,7 +417,12 @@ class Importer:
             )
         if not match_problems:
             self.remember(p, person)
-        if person is None and not p.values.get("civility"):
+        unreadable = {problem.column for problem in p.problems}
+        if (
+            person is None
+            and not p.values.get("civility")
+            and self.column("civility") not in unreadable
+        ):
             problems.append(
                 CellProblem(
                     self.column("civility"),
@@ -418,6 +430,7 @@ class Importer:
                     "(F ou M), ou le NIR.",
                 )
             )
+            unreadable.add(self.column("civility"))
         referent = p.values.get("referent")
         if (
             person is not None
@@ -436,6 +449,8 @@ class Importer:
         cleaned, errors = self.checker.check(self.form_data(p, person), territory_code)
         for name, messages in errors.items():
             column = self.column(name) if name != "__all__" else self.column("last_name")
+            if column in unreadable:
+                continue  # the cell's own message says it already
             problems += [CellProblem(column, message) for message in messages]
         if problems:
             outcome.errors = _unique(problems)

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import audit
@@ -24,7 +23,7 @@ from tremplin.web.form_pages import form_error
 
 from .. import services
 from ..imports import columns
-from ..imports.engine import REJECTED, STATUS_LABELS
+from ..imports.engine import REJECTED, STATUS_LABELS, plural
 from ..imports.reading import FileError, cell_text, open_table
 from ..imports.report import rejected_rows_xlsx
 from ..models import Beneficiary, BeneficiaryImport
@@ -269,13 +268,11 @@ def import_confirm(request, pk):
     messages.success(
         request,
         f"Import terminé : {result.created} "
-        + ngettext("dossier créé", "dossiers créés", result.created)
-        + f", {result.updated} "
-        + ngettext("mis à jour", "mis à jour", result.updated)
-        + f", {result.unchanged} "
-        + ngettext("inchangé", "inchangés", result.unchanged)
+        + plural(result.created, "dossier créé", "dossiers créés")
+        + f", {result.updated} mis à jour, {result.unchanged} "
+        + plural(result.unchanged, "inchangé", "inchangés")
         + f", {rejected} "
-        + ngettext("ligne rejetée", "lignes rejetées", rejected)
+        + plural(rejected, "ligne rejetée", "lignes rejetées")
         + ".",
     )
     return redirect(beneficiary_import)

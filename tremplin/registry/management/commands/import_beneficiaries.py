@@ -21,15 +21,15 @@ mapping end with a French message on stderr and exit code 2.
 from __future__ import annotations
 
 import json
+import sys
 from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import ngettext
 
 from tremplin.accounts.models import Membership, Role
 from tremplin.registry import services
 from tremplin.registry.imports.columns import TARGETS
-from tremplin.registry.imports.engine import ImportOptions
+from tremplin.registry.imports.engine import ImportOptions, plural
 
 USER_ERROR_EXIT_CODE = 2
 
@@ -82,10 +82,14 @@ class Command(BaseCommand):
         parser.formatter_class = RawDescriptionHelpFormatter
 
         def error(message):
-            raise _user_error(
+            text = (
                 f"{_french(message)}\nUsage : tremplin import-beneficiaries FICHIER "
                 "--referent COURRIEL [--mapping FICHIER.toml] [--dry-run] [--format json]"
             )
+            if getattr(self, "_called_from_command_line", False):
+                sys.stderr.write(f"Erreur : {text}\n")
+                sys.exit(USER_ERROR_EXIT_CODE)
+            raise _user_error(text)
 
         parser.error = error
         return parser
@@ -180,8 +184,8 @@ class Command(BaseCommand):
             (result.unchanged, "inchangé", "inchangés"),
             (len(result.rejected), "rejeté", "rejetés"),
         ]
-        rows = f"{result.rows} " + ngettext("ligne", "lignes", result.rows)
-        parts = [f"{n} {ngettext(one, many, n)}" for n, one, many in counts]
+        rows = f"{result.rows} " + plural(result.rows, "ligne", "lignes")
+        parts = [f"{n} {plural(n, one, many)}" for n, one, many in counts]
         prefix = "Essai sans enregistrement : " if dry_run else ""
         self.stdout.write(f"{prefix}{rows} : " + ", ".join(parts) + ".")
         for outcome in result.rejected:
