@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import duplicates, imports
+from .views import duplicates, imports, pathway
 from .views import files as views
 
 app_name = "registry"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("beneficiaires/", views.BeneficiaryList.as_view(), name="beneficiary_list"),
     path("beneficiaires/nouveau/", views.BeneficiaryCreate.as_view(), name="beneficiary_create"),
     path("beneficiaires/<int:pk>/", views.BeneficiaryDetail.as_view(), name="beneficiary_detail"),
+    path("beneficiaires/<int:pk>/parcours/", pathway.pathway, name="pathway"),
     path(
         "beneficiaires/<int:pk>/modifier/",
         views.BeneficiaryUpdate.as_view(),
