@@ -30,8 +30,9 @@ from tremplin.accounts.models import Membership, Role
 from tremplin.registry import services
 from tremplin.registry.imports.columns import TARGETS
 from tremplin.registry.imports.engine import ImportOptions, plural
+from tremplin.web.commands import BAD_INPUT_EXIT_CODE, bad_input
 
-USER_ERROR_EXIT_CODE = 2
+USER_ERROR_EXIT_CODE = BAD_INPUT_EXIT_CODE
 
 MAPPING_FORMAT = (
     """\
@@ -66,7 +67,7 @@ def _french(message: str) -> str:
 
 
 def _user_error(message: str) -> CommandError:
-    return CommandError(message, returncode=USER_ERROR_EXIT_CODE)
+    return bad_input(message)
 
 
 class Command(BaseCommand):
