@@ -7,6 +7,7 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions CUI"
 
     def ready(self):
-        from . import panels
+        from . import panels, timeline
 
         panels.register()
+        timeline.register()

@@ -7,6 +7,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Sorties et indicateurs"
 
     def ready(self):
-        from . import services
+        from . import services, timeline
 
         services.register_hooks()
+        timeline.register()

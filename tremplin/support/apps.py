@@ -7,7 +7,9 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnements"
 
     def ready(self):
-        from . import panels, services
+        from . import merging, panels, services, timeline_events
 
         panels.register()
+        merging.register()
+        timeline_events.register()
         services.register_hooks()
