@@ -123,7 +123,9 @@ def parameter(name: str, on: dt.date):
 
 def reminder_days(on: dt.date) -> tuple[int, ...]:
     """The reminders in force on ``on``: days before the appointment, largest first."""
-    return tuple(sorted({int(days) for days in parameter("reminder_days_before", on)}, reverse=True))
+    return tuple(
+        sorted({int(days) for days in parameter("reminder_days_before", on)}, reverse=True)
+    )
 
 
 def due_reminder(
