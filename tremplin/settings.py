@@ -119,6 +119,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tremplin.accounts.security.NoStoreMiddleware",
     "tremplin.accounts.audit.AuditContextMiddleware",
+    # No double submission: a POST form's one-time token is consumed in the view's own
+    # transaction (tremplin/web/once.py). Its process_view runs the view: after every other
+    # process_view (login, CSRF).
+    "tremplin.web.once.OneTimeFormMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page saying until when.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,6 +142,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tremplin.web.context_processors.navigation",
             ],
+            # {% form_token %} in every POST form, next to {% csrf_token %}{% form_token %} (web/once.py).
+            "builtins": ["tremplin.web.templatetags.form_guard"],
         },
     },
 ]
