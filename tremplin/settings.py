@@ -294,6 +294,22 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "TREMPLIN_FROM_EMAIL", "Tremplin <ne-pas-repondre@tremplin.local>"
 )
 
+# Text messages (invitations, reminders): a pluggable backend like EMAIL_BACKEND
+# (tremplin/web/sms/). Console by default; in production the provider's HTTP API.
+TREMPLIN_SMS_BACKEND = os.environ.get(
+    "TREMPLIN_SMS_BACKEND", "tremplin.web.sms.backends.console.SmsBackend"
+)
+TREMPLIN_SMS_FILE_PATH = os.environ.get("TREMPLIN_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+TREMPLIN_SMS_API_URL = os.environ.get(
+    "TREMPLIN_SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/sms"
+)
+TREMPLIN_SMS_API_KEY = os.environ.get("TREMPLIN_SMS_API_KEY", "")
+TREMPLIN_SMS_SENDER = os.environ.get("TREMPLIN_SMS_SENDER", "Tremplin")
+TREMPLIN_SMS_WEBHOOK_URL = os.environ.get("TREMPLIN_SMS_WEBHOOK_URL", "")
+# The shared secret the provider's delivery reports carry (bearer token or basic password).
+TREMPLIN_SMS_WEBHOOK_SECRET = os.environ.get("TREMPLIN_SMS_WEBHOOK_SECRET", "")
+TREMPLIN_SMS_TIMEOUT = float(os.environ.get("TREMPLIN_SMS_TIMEOUT", "10"))
+
 # Lists: rows per page of every paginated list.
 TREMPLIN_PAGE_SIZE = 25
 
