@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "tremplin.progress",
     "tremplin.companies",
     "tremplin.outcomes",
+    "tremplin.invitations",
     "tremplin.api",
     "tremplin.demo",
 ]

@@ -238,8 +238,8 @@ class CollectiveActionForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = CollectiveAction
-        fields = ["operator", "kind", "on", "theme", "place"]
-        widgets = {"on": forms.DateInput}
+        fields = ["operator", "kind", "on", "start_time", "theme", "place"]
+        widgets = {"on": forms.DateInput, "start_time": forms.TimeInput(attrs={"type": "time"})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

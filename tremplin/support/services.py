@@ -6,6 +6,7 @@ the jobs change it only through these functions:
 
 - ``save_meeting``: a meeting recorded or corrected through its form (status by default
   from the date, the calendar revision raised when the time or the status changes);
+- ``plan_meeting``: a meeting to come, planned (an invitation's interview);
 - ``change_status``: what happened (held, excused, no-show), or back to planned;
 - ``cancel_meeting``: cancelled, with its reason;
 - ``reschedule_meeting``: a new planned meeting at the new date, the old one rescheduled
@@ -58,6 +59,41 @@ def save_meeting(form, *, user=None, now: dt.datetime | None = None) -> Meeting:
         meeting.sequence += 1
     meeting.full_clean()
     return form.save()
+
+
+@transaction.atomic
+def plan_meeting(
+    episode,
+    *,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    place: str,
+    kind: str = Meeting.Kind.INDIVIDUAL,
+    participants: str = "",
+    user=None,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """A meeting to come, planned (an invitation's interview): a ``ValidationError`` in
+    French when it is not in the future or the model refuses it."""
+    now = now or timezone.now()
+    if starts_at <= now:
+        raise ValidationError(
+            {"starts_at": "Le rendez-vous doit être à venir : choisissez une date et une heure."}
+        )
+    meeting = Meeting(
+        episode=episode,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        kind=kind,
+        participants=participants,
+        status=MeetingStatus.PLANNED.value,
+        status_changed_at=now,
+        created_by=user,
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
 
 
 @transaction.atomic
