@@ -57,6 +57,7 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
     def address_lines(self) -> list[str]:
         """The postal address, line by line (empty when not entered)."""
         town = f"{self.postal_code} {self.city}".strip()

@@ -249,7 +249,7 @@ class SentMessage(models.Model):
     delivery_report = models.JSONField("rapport de remise", null=True, blank=True)
     # The run that claimed the row for sending (two runs at once never send it twice).
     batch = models.CharField(max_length=32, blank=True, editable=False)
-    created_at = models.DateTimeField("préparé le", auto_now_add=True)
+    created_at = models.DateTimeField("préparé le", default=timezone.now)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     status_at = models.DateTimeField("statut reçu le", null=True, blank=True)
 

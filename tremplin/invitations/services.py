@@ -116,7 +116,7 @@ def _recipient(invitation: Invitation, channel: str) -> str:
         return person.email
     if channel == Channel.SMS:
         return sms_number(person)
-    return ", ".join(person.address_lines())
+    return ", ".join(person.address_lines)
 
 
 def prepare(
@@ -128,7 +128,9 @@ def prepare(
     link = texts.site_url(invitation.link_path(now))
     rows = []
     for channel in channels:
-        row = SentMessage(invitation=invitation, channel=channel, kind=kind, number=number)
+        row = SentMessage(
+            invitation=invitation, channel=channel, kind=kind, number=number, created_at=now
+        )
         try:
             row.recipient = _recipient(invitation, channel)
         except PhoneError as error:
@@ -218,7 +220,9 @@ def retry_failed(now: dt.datetime) -> list[SentMessage]:
     batch = uuid.uuid4().hex
     stale = now - dt.timedelta(hours=1)
     SentMessage.objects.filter(
-        Q(status=Status.FAILED) | Q(status=Status.PENDING, created_at__lt=stale),
+        # Not this run's own failures (``created_at`` is the batch's time): the next run's.
+        Q(status=Status.FAILED, created_at__lt=now)
+        | Q(status=Status.PENDING, created_at__lt=stale),
         channel__in=[Channel.EMAIL, Channel.SMS],
         attempts__lt=MAX_ATTEMPTS,
         created_at__gte=now - dt.timedelta(days=RETRY_DAYS),
@@ -317,9 +321,9 @@ def invite_to_action(
             "beneficiary_id", flat=True
         )
     )
-    Participation.objects.bulk_create(
-        [Participation(action=action, beneficiary=p) for p in people if p.pk not in listed]
-    )
+    for person in people:  # one by one: each addition is in the audit log
+        if person.pk not in listed:
+            Participation.objects.create(action=action, beneficiary=person)
     items, created, skipped = [], [], {}
     for person in people:
         usable = (

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import dateformat, translation
+from django.utils.translation import ngettext
 
 from tremplin.rules.calendar import to_paris
 from tremplin.support.models import Meeting
@@ -19,6 +20,12 @@ from tremplin.support.models import Meeting
 from .models import Invitation, SentMessage
 
 Kind = SentMessage.Kind
+
+
+def plural(singular: str, several: str, count: int) -> str:
+    """``ngettext`` with the French rule: 0 and 1 take the singular ("0 message envoyé";
+    without a catalogue, gettext would apply the English rule to 0)."""
+    return ngettext(singular, several, 1 if count <= 1 else count) % {"count": count}
 
 
 def site_url(path: str) -> str:
@@ -63,7 +70,7 @@ def place(invitation: Invitation) -> str:
     meeting = invitation.current_meeting
     operator = invitation.operator
     if meeting.place == Meeting.Place.OPERATOR and operator is not None:
-        return ", ".join([operator.name, *operator.address_lines()])
+        return ", ".join([operator.name, *operator.address_lines])
     if meeting.place == Meeting.Place.PHONE:
         return "par téléphone : nous vous appellerons"
     if meeting.place == Meeting.Place.VIDEO:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import ngettext
 
 from tremplin.registry.models import Beneficiary, ContactChannel
 from tremplin.support.models import SupportEpisode
@@ -16,6 +15,7 @@ from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
 from ..forms import BulkSelectForm, InviteForm
+from ..texts import plural
 
 
 @login_required
@@ -87,17 +87,20 @@ def bulk(request):
             )
             if saved is not NOT_SAVED:
                 sent = len(saved.invitations)
-                text = ngettext(
-                    "%(count)d invitation envoyée à « %(action)s ».",
-                    "%(count)d invitations envoyées à « %(action)s ».",
-                    sent,
-                ) % {"count": sent, "action": action.theme}
+                text = (
+                    plural(
+                        "%(count)d invitation envoyée",
+                        "%(count)d invitations envoyées",
+                        sent,
+                    )
+                    + f" à « {action.theme} »."
+                )
                 if saved.skipped:
-                    text += " " + ngettext(
+                    text += " " + plural(
                         "%(count)d personne n'a pu être jointe (aucun moyen possible).",
                         "%(count)d personnes n'ont pu être jointes (aucun moyen possible).",
                         len(saved.skipped),
-                    ) % {"count": len(saved.skipped)}
+                    )
                 messages.success(request, text)
                 return redirect(action)
         else:

@@ -22,10 +22,10 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from tremplin.invitations import services
 from tremplin.invitations.models import SentMessage
+from tremplin.invitations.texts import plural
 
 
 class Command(BaseCommand):
@@ -58,29 +58,22 @@ class Command(BaseCommand):
             kind = SentMessage.Kind(message.kind).label.lower()
             self.stdout.write(f"{verb} : {kind} ({channels}) — {message.invitation}")
         if not options["send"]:
-            count = len(run.due)
+            count = sum(len(message.channels) for message in run.due)
             self.stdout.write(
-                ngettext(
+                plural(
                     "Simulation : %(count)d message à envoyer. Relancez avec --send.",
                     "Simulation : %(count)d messages à envoyer. Relancez avec --send.",
                     count,
                 )
-                % {"count": count}
             )
             return
         sent = sum(1 for row in run.sent if row.status in ("sent", "to_print"))
         failed = sum(1 for row in [*run.sent, *run.retried] if row.status == "failed")
-        self.stdout.write(
-            ngettext("%(count)d message envoyé", "%(count)d messages envoyés", sent)
-            % {"count": sent}
-            + (
-                ngettext(
-                    " ; %(count)d échec, réessayé demain.",
-                    " ; %(count)d échecs, réessayés demain.",
-                    failed,
-                )
-                % {"count": failed}
-                if failed
-                else "."
+        text = plural("%(count)d message envoyé", "%(count)d messages envoyés", sent)
+        if failed:
+            text += plural(
+                " ; %(count)d échec, réessayé au prochain passage.",
+                " ; %(count)d échecs, réessayés au prochain passage.",
+                failed,
             )
-        )
+        self.stdout.write(text + ("" if failed else "."))
