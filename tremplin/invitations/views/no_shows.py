@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from tremplin.accounts.access import scope_of
 from tremplin.support.models import Meeting
 from tremplin.web.dates import french_date
-from tremplin.web.exports import Column, ExportSource, export_response
+from tremplin.web.exports import Column, export_response
 from tremplin.web.form_pages import NOT_SAVED, form_error, save_in_savepoint
 
 from .. import services
@@ -82,12 +82,7 @@ def no_show_list(request):
     )
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
-        return export_response(
-            ExportSource(queryset.iterator(chunk_size=500), Meeting),
-            EXPORT_COLUMNS,
-            export,
-            "absences",
-        )
+        return export_response(export, "absences", EXPORT_COLUMNS, queryset)
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     rows = list(queryset)
     for meeting in rows:
