@@ -67,7 +67,8 @@ def meeting_edit(request, pk, meeting_pk=None):
         },
         save=lambda: services.save_meeting(form, user=request.user),
         success=lambda saved: (
-            f"La rencontre est enregistrée ({saved.get_status_display().lower()})."
+            "La rencontre et son compte-rendu sont enregistrés "
+            f"({saved.get_status_display().lower()})."
         ),
         next_url=episode.get_absolute_url() + "#rencontres",
     )
