@@ -264,3 +264,14 @@ def test_a_follow_up_of_another_s_meeting_is_a_404(client, referent_user, operat
     meeting = missed(running_support(referent_user))
     client.force_login(factories.referent(operator))
     assert client.get(reverse("invitations:follow_up", args=[meeting.pk])).status_code == 404
+
+
+def test_the_collective_action_page_invites_from_there(client, referent_user, operator):
+    action = collective_action(operator)
+    services.invite_to_action(action, [running_support(referent_user).beneficiary])
+    client.force_login(referent_user)
+    page = text(client.get(action.get_absolute_url()))
+    assert "1 invitation envoyée, 0 réponse." in page
+    bulk = reverse("invitations:bulk") + f"?action={action.pk}"
+    assert bulk.replace("&", "&amp;") in page
+    assert re.search(rf'<option value="{action.pk}" selected>', text(client.get(bulk)))

@@ -19,5 +19,12 @@ def on_file(request, beneficiary):
     }
 
 
+def on_action(request, action):
+    """The invitations sent to a collective action (P2), and the way to send more."""
+    sent = Invitation.objects.visible_to(request.user).filter(action=action)
+    return {"action": action, "sent": sent.count(), "answered": sent.exclude(answer="").count()}
+
+
 def register():
     panels.register(panels.BENEFICIARY_FILE, "invitations/_on_file.html", on_file, order=30)
+    panels.register(panels.COLLECTIVE_ACTION, "invitations/_on_action.html", on_action)

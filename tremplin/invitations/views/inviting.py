@@ -73,6 +73,8 @@ def bulk(request):
     channels that reach them; step 3 (POST ``etape=envoyer``): the invitations go."""
     people = selectable_people(request)
     form = BulkSelectForm(request.POST or None, user=request.user, people=people)
+    if request.GET.get("action", "").isdigit():  # from the collective action's page
+        form.initial.setdefault("action", int(request.GET["action"]))
     step = request.POST.get("etape", "")
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
