@@ -105,7 +105,7 @@ def test_another_person_s_link_is_refused(invitation, referent_user):
 
 
 def test_a_forged_or_revoked_link_is_refused(invitation):
-    forged = reverse("invitation_link:answer", args=[invitation.pk, "eyJpIjoxfQ:abc"])
+    forged = reverse("invitation_link:answer", args=[invitation.pk, f"{invitation.pk}.1.a.1:abc"])
     assert Client().get(forged).status_code == 404
     url = link(invitation)
     invitation.link_nonce = "nouveau"

@@ -36,7 +36,16 @@ LINK_SALT = "tremplin.invitations.link"
 
 
 def _nonce() -> str:
-    return secrets.token_urlsafe(12)
+    return secrets.token_hex(4)  # the signature protects the link; the nonce revokes it
+
+
+# The meetings as the person reads them (every one masculine: « votre … est annulé »).
+MEETING_WHAT = {
+    Meeting.Kind.INDIVIDUAL: "entretien individuel",
+    Meeting.Kind.WITH_EMPLOYER: "rendez-vous avec votre employeur ou votre tuteur",
+    Meeting.Kind.TRIPARTITE: "rendez-vous tripartite (employeur, conseiller RSA)",
+    Meeting.Kind.CONCERTATION: "temps de concertation",
+}
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -131,9 +140,16 @@ class Invitation(models.Model):
 
     @property
     def what(self) -> str:
+        """What the person is invited to, as they read it (no article)."""
         if self.action_id:
             return f"{self.action.get_kind_display().lower()} « {self.action.theme} »"
-        return self.meeting.get_kind_display().lower()
+        return MEETING_WHAT.get(self.meeting.kind, "rendez-vous")
+
+    @property
+    def a_what(self) -> str:
+        """The same with its article: « un entretien individuel », « une réunion … »."""
+        feminine = self.action_id and self.action.kind == CollectiveAction.Kind.INFORMATION
+        return f"{'une' if feminine else 'un'} {self.what}"
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -197,10 +213,18 @@ class Invitation(models.Model):
 
     def link_token(self, now: dt.datetime | None = None) -> str:
         """The signed token of the personal link: this invitation, this person, this nonce,
-        and when it was issued (its validity runs from there, ``link_expires_at``)."""
+        and when it was issued (its validity runs from there, ``link_expires_at``), short
+        enough for a text message: ``12.34.nonce.issued:signature``."""
         issued = int((now or timezone.now()).timestamp())
-        payload = {"i": self.pk, "p": self.beneficiary_id, "n": self.link_nonce, "t": issued}
-        return signing.Signer(salt=LINK_SALT).sign_object(payload, compress=True)
+        value = f"{self.pk}.{self.beneficiary_id}.{self.link_nonce}.{issued:x}"
+        return signing.Signer(salt=LINK_SALT).sign(value)
+
+    @staticmethod
+    def read_link_token(token: str) -> dict:
+        """What a token says (``i``, ``p``, ``n``, ``t``); ``signing.BadSignature`` when it
+        was not signed here, ``ValueError`` when it is malformed."""
+        pk, person, nonce, issued = signing.Signer(salt=LINK_SALT).unsign(token).split(".")
+        return {"i": int(pk), "p": int(person), "n": nonce, "t": int(issued, 16)}
 
     def link_path(self, now: dt.datetime | None = None) -> str:
         return reverse("invitation_link:answer", args=[self.pk, self.link_token(now)])

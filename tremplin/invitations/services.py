@@ -367,8 +367,9 @@ def respond(
     if answer == Invitation.Answer.OTHER_SLOT and referent is not None and referent.email:
         EmailMessage(
             f"Tremplin — {invitation.beneficiary} demande un autre créneau",
-            f"Bonjour {referent.first_name},\n\n{invitation.beneficiary} ne peut pas venir à "
-            f"son {invitation.what} du {texts.when(invitation)} et demande un autre créneau.\n\n"
+            f"Bonjour {referent.first_name},\n\n{invitation.beneficiary} ne peut pas venir au "
+            f"rendez-vous du {texts.when(invitation)} ({invitation.what}) et demande un autre "
+            "créneau.\n\n"
             f"Disponibilités indiquées : {invitation.answer_note}\n\n"
             f"{texts.site_url(invitation.get_absolute_url())}\n",
             settings.DEFAULT_FROM_EMAIL,

@@ -123,7 +123,7 @@ def email_text(invitation: Invitation, kind: str, number: int, link: str) -> Tex
     )
     if kind == Kind.INVITATION:
         subject = f"Invitation : {what} le {moment}"
-        intro = f"{operator} vous invite à un {what} le {moment}."
+        intro = f"{operator} vous invite à {invitation.a_what} le {moment}."
     elif kind == Kind.REMINDER:
         days = number % 100  # services.reminder_number: the meeting, then the days
         subject = f"Rappel : {what} {days_phrase(days)}, le {moment}"
@@ -132,7 +132,8 @@ def email_text(invitation: Invitation, kind: str, number: int, link: str) -> Tex
         subject = f"Convocation : {what} le {moment}"
         intro = (
             f"Nous n'avons pas reçu votre réponse à notre invitation du "
-            f"{long_date(invitation.sent_at)}. Vous êtes convoqué·e à un {what} le {moment}. "
+            f"{long_date(invitation.sent_at)}. Vous êtes convoqué·e à {invitation.a_what} le "
+            f"{moment}. "
             "Votre présence est obligatoire : elle fait partie des engagements de votre "
             "accompagnement."
         )
@@ -214,9 +215,9 @@ def letter_text(invitation: Invitation, kind: str) -> str:
     """The letter's text, kept with the message (the PDF lays it out)."""
     if kind == Kind.CONVOCATION:
         return (
-            f"Convocation à un {invitation.what} le {when(invitation)}, lieu : {place(invitation)}."
+            f"Convocation à {invitation.a_what} le {when(invitation)}, lieu : {place(invitation)}."
         )
-    return f"Invitation à un {invitation.what} le {when(invitation)}, lieu : {place(invitation)}."
+    return f"Invitation à {invitation.a_what} le {when(invitation)}, lieu : {place(invitation)}."
 
 
 def _tidy(body: str) -> str:

@@ -32,7 +32,7 @@ from tremplin.web import sms
 
 from .. import services, texts
 from ..forms import AnswerForm
-from ..models import LINK_SALT, Invitation
+from ..models import Invitation
 
 REFUSED = {
     "unknown": (
@@ -67,7 +67,7 @@ def _check_link(pk: int, token: str):
     """The invitation the link opens, or the reason it refuses: unknown (forged, another
     invitation's or another person's), expired, used."""
     try:
-        payload = signing.Signer(salt=LINK_SALT).unsign_object(token)
+        payload = Invitation.read_link_token(token)
     except (signing.BadSignature, ValueError):
         return None, "unknown"
     invitation = (
