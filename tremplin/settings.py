@@ -86,7 +86,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
-    "rules.apps.AutodiscoverRulesConfig",
     "tremplin.web",
     "tremplin.accounts",
     "tremplin.registry",
@@ -148,7 +147,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "tremplin.web.forms.BootstrapFormRenderer"
+FORM_RENDERER = "tremplin.forms.BootstrapFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -180,7 +179,6 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login of a locked account (django-axes), even with the right password.
     "tremplin.accounts.lockout.LockoutBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # The CNIL's recommendation on passwords (délibération n° 2022-100 du 21 juillet 2022), see

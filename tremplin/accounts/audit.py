@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_init, post_save
+from django.utils import timezone
 
+from .bulk import insert_values
 from .models import AuditEntry
 
 
@@ -153,7 +155,7 @@ def _changes(instance) -> dict:
     changes = {}
     for attname, new in _snapshot(instance).items():
         old = before.get(attname)
-        if old == new or attname in {"updated_at", "search_text"}:
+        if old == new or attname in {"updated_at", "search_text", "name_key"}:
             continue
         label = _label(type(instance), attname)
         if label in secret or attname in secret:
@@ -186,3 +188,48 @@ def register(model, secret_fields=()):
     post_save.connect(_after_save, sender=model, weak=False)
     post_delete.connect(_after_delete, sender=model, weak=False)
     return model
+
+
+def bulk_record(action: str, items, *, batch_size: int = 2000) -> int:
+    """Write one entry per ``(instance, changes)`` of ``items`` in batches (a bulk import
+    skips the model signals: it records its creations and changes itself, with the same
+    context, object names and masked fields as ``record``). Gives the number written."""
+    context = current_context()
+    user = context.user if getattr(context.user, "is_authenticated", False) else None
+    at = timezone.now()
+    constant = {
+        "at": at,
+        "actor_id": user.pk if user else None,
+        "actor_email": user.email if user else "",
+        "action": action,
+        "ip_address": context.ip_address,
+        "user_agent": context.user_agent,
+        "path": context.path,
+        "source": context.source,
+    }
+    rows = (
+        {
+            **constant,
+            "object_type": instance._meta.label_lower,
+            "object_id": str(instance.pk or ""),
+            "object_repr": str(instance)[:200],
+            "changes": changes or {},
+        }
+        for instance, changes in items
+    )
+    return insert_values(AuditEntry, rows, batch_size=batch_size)
+
+
+def masked_changes(model, changes: dict) -> dict:
+    """``{field name: [old, new]}`` as the log writes it: audit names, secret fields masked,
+    dates and decimals as text."""
+    secret = _registry.get(model, frozenset())
+    written = {}
+    for name, (old, new) in changes.items():
+        field = model._meta.get_field(name) if name not in secret else None
+        label = getattr(field, "audit_name", name) if field is not None else name
+        if name in secret or label in secret:
+            written[label] = ["(masqué)", "(masqué)"]
+        else:
+            written[label] = [_json_value(old), _json_value(new)]
+    return written

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from tremplin.web.forms import BootstrapFormMixin
+from tremplin.forms import BootstrapFormMixin
 
 from .models import AuditEntry, User
 

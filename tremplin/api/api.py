@@ -9,7 +9,12 @@ from tremplin.invitations.api import invitations_router
 from tremplin.outcomes.api import outcomes_router
 from tremplin.professional.api import professional_router
 from tremplin.progress.api import progress_router
-from tremplin.registry.api import beneficiaries_router, employers_router, tutors_router
+from tremplin.registry.api import (
+    beneficiaries_router,
+    employers_router,
+    imports_router,
+    tutors_router,
+)
 from tremplin.support.api import support_router
 from tremplin.web.api.auth import ApiTokenAuth, BrowserSessionAuth
 from tremplin.web.api.errors import install_error_handlers
@@ -56,6 +61,7 @@ install_error_handlers(api)
 api.add_router("/beneficiaries", beneficiaries_router)
 api.add_router("/employers", employers_router)
 api.add_router("/tutors", tutors_router)
+api.add_router("/imports", imports_router)
 api.add_router("", outcomes_router)
 api.add_router("", conventions_router)
 api.add_router("", support_router)

@@ -6,11 +6,11 @@ from django import forms
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation
+from tremplin.forms import BootstrapFormMixin, rome_code_input
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules import companies as rules
 from tremplin.rules.identifiers import IdentifierError, normalize_postal_code
 from tremplin.web.dates import french_date
-from tremplin.web.forms import BootstrapFormMixin, rome_code_input
 
 from .models import (
     Application,

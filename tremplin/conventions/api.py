@@ -24,11 +24,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.conventions.management.commands.aid_schedule import schedule_as_json
-from tremplin.conventions.management.commands.convention_check import not_json_message
 from tremplin.rules import aid
 from tremplin.rules.convention_check import CONTRACT_TYPES, KINDS, CheckInputError
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
+from tremplin.web.commands import not_json_message
 from tremplin.web.dates import french_date
 from tremplin.web.shortcuts import visible_object_or_404
 

@@ -5,3 +5,8 @@ class ConventionsConfig(AppConfig):
     name = "tremplin.conventions"
     label = "conventions"
     verbose_name = "Conventions CUI"
+
+    def ready(self):
+        from . import timeline
+
+        timeline.register()

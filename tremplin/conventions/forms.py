@@ -11,9 +11,10 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 
 from tremplin.accounts.models import Organisation, User
-from tremplin.registry.models import Beneficiary, Employer, Tutor
-from tremplin.rules import aid, ruptures
-from tremplin.web.forms import BootstrapFormMixin, rome_code_input
+from tremplin.forms import BootstrapFormMixin, rome_code_input
+from tremplin.registry.forms import clean_identifier
+from tremplin.registry.models import IDENTITY_FOR_CONVENTION, Beneficiary, Employer, Tutor
+from tremplin.rules import aid, identifiers, ruptures
 
 from .models import (
     LEGAL_MAX_WEEKLY_HOURS,
@@ -143,6 +144,45 @@ CONVENTION_STEPS = [
     ),
 ]
 ALL_FIELDS = [name for _, names in CONVENTION_STEPS for name in names]
+SITUATION_STEP = 3
+# The situation that a list of people does not carry and the cerfa needs (rule F1).
+SITUATION_REQUIRED = ("education_level", "unemployed_for", "disabled_worker")
+
+
+class EmployeeFileForm(BootstrapFormMixin, forms.ModelForm):
+    """The block « LE SALARIÉ » that the person's file may still lack (a file imported from
+    a list has no birth place, nationality or address): asked with the situation, pre-filled
+    from the file, written to the file (rule F1)."""
+
+    prefix = "salarie"
+    postal_code = forms.CharField(label="Code postal", max_length=30)
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "birth_place", "birth_department", "nationality",
+            "street_number", "street", "address_complement", "postal_code", "city",
+        ]  # fmt: skip
+
+    fieldsets = [("Le salarié — naissance, nationalité et adresse (cerfa)", Meta.fields)]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in IDENTITY_FOR_CONVENTION:
+            self.fields[name].required = True
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
+    def clean_birth_department(self):
+        return clean_identifier(
+            identifiers.normalize_departement, self.cleaned_data["birth_department"]
+        )
+
+    def clean_postal_code(self):
+        code = clean_identifier(identifiers.normalize_postal_code, self.cleaned_data["postal_code"])
+        message = identifiers.postal_code_outside(code, self.instance.territory.code)
+        if message:
+            raise forms.ValidationError(message)
+        return code
 
 
 class ConventionForm(BootstrapFormMixin, forms.ModelForm):
@@ -165,6 +205,11 @@ class ConventionForm(BootstrapFormMixin, forms.ModelForm):
             self.fieldsets = [CONVENTION_STEPS[step - 1]]
         else:
             self.fieldsets = CONVENTION_STEPS
+        if step == SITUATION_STEP:
+            # Rule F1: the cerfa's situation, asked once the convention is being written.
+            for name in SITUATION_REQUIRED:
+                self.fields[name].required = True
+                self.fields[name].widget.attrs["aria-required"] = "true"
         self._limit_choices()
 
     def _limit_choices(self):

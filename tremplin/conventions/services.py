@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from tremplin.registry.models import Beneficiary, Employer
+from tremplin.registry.models import IDENTITY_FOR_CONVENTION, Beneficiary, Employer
 from tremplin.rules import aid, convention_check, eligibility, programmes
 from tremplin.rules.parameters import AidOrder as RuleAidOrder
 from tremplin.rules.parameters import ParameterError
@@ -153,7 +153,65 @@ def findings_of(
     """Every check at once (issue 3), each finding citing its rule."""
     order = order_in_force(convention)
     draft = draft_of(convention, order, signature_date=signature_date)
-    return eligibility.check_convention(draft)
+    return eligibility.check_convention(draft) + completeness_findings(convention)
+
+
+def completeness_findings(convention: Convention) -> list[eligibility.Finding]:
+    """Rule F1: the cerfa needs the person's birth place, nationality and address, and their
+    situation; a file created from a list may lack them. Blocking until given."""
+    missing = [
+        label
+        for name, label in (
+            ("education_level", "niveau de formation"),
+            ("unemployed_for", "sans emploi depuis"),
+            ("disabled_worker", "reconnaissance travailleur handicapé"),
+        )
+        if not getattr(convention, name)
+    ]
+    findings = []
+    beneficiary = convention.beneficiary
+    identity = [
+        str(Beneficiary._meta.get_field(name).verbose_name)
+        for name in IDENTITY_FOR_CONVENTION
+        if not getattr(beneficiary, name)
+    ]
+    if identity:
+        findings.append(
+            eligibility.Finding(
+                "F1",
+                eligibility.BLOCKING,
+                "beneficiary",
+                "Le dossier du salarié est incomplet pour le cerfa : "
+                + ", ".join(identity)
+                + ". Complétez-les à l'étape « Situation du salarié » (règle F1).",
+            )
+        )
+    if missing:
+        findings.append(
+            eligibility.Finding(
+                "F1",
+                eligibility.BLOCKING,
+                "education_level",
+                "La situation du salarié est incomplète : "
+                + ", ".join(missing)
+                + ". Renseignez-la à l'étape « Situation du salarié » (règle F1).",
+            )
+        )
+    return findings
+
+
+@transaction.atomic
+def save_situation_step(convention_form, employee_form) -> Convention:
+    """The situation step: the convention's situation and the person's cerfa fields, both
+    in one transaction; the file's situation fields still empty take the convention's
+    (rule F1: the file shows what the convention learnt)."""
+    convention = convention_form.save()
+    beneficiary = employee_form.save(commit=False)
+    for name in ("education_level", "unemployed_for", "disabled_worker"):
+        if not getattr(beneficiary, name) and getattr(convention, name):
+            setattr(beneficiary, name, getattr(convention, name))
+    beneficiary.save()
+    return convention
 
 
 def check_from_outside(data: object) -> convention_check.CheckResult:

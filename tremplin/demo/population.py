@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from faker import Faker
 
 from tremplin.accounts import personal_data
-from tremplin.registry.models import Beneficiary, Employer, Tutor, search_key
+from tremplin.registry.models import Beneficiary, Employer, Tutor, name_key, search_key
 from tremplin.registry.synthetic import (
     ALSATIAN_SURNAMES,
     BAS_RHIN_COMMUNES,
@@ -252,6 +252,7 @@ class Population:
             birth_department=birth_department,
             nationality=nationality,
             search_text=search_key(last_name, birth_name, first_names),
+            name_key=name_key(last_name, first_names),
         )
         nir = with_a_unique_value(
             lambda: synthetic_nir(
@@ -265,6 +266,7 @@ class Population:
         )
         person.nir_ciphertext = personal_data.encrypt(nir)
         person.nir_digest = personal_data.digest(nir)
+        person.nir_birth_digest = Beneficiary.nir_birth_digest_of(nir)
         person.street_number, person.street, person.address_complement = self.street_address()
         person.postal_code, person.city = self.commune()
         if rng.random() < 0.6:
@@ -319,6 +321,7 @@ class Population:
             person.rsa_number_ciphertext = personal_data.encrypt(number)
             person.rsa_payer = payer
             person.rsa_number_digest = Beneficiary.rsa_digest(payer, number)
+            person.rsa_number_bare_digest = Beneficiary.rsa_bare_digest(number)
         elif person.receives_aah or person.receives_ass or person.receives_ata:
             person.minimum_income_for = duration_band(int(rng.triangular(1, 120, 24)))
 

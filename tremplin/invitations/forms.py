@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from tremplin.forms import BootstrapFormMixin
 from tremplin.professional.models import CollectiveAction
 from tremplin.registry.models import Beneficiary, ContactChannel
 from tremplin.support.models import Meeting, SupportEpisode
-from tremplin.web.forms import BootstrapFormMixin
 
 from . import services
 from .models import Invitation, NoShowFollowUp, open_episodes_of

@@ -7,6 +7,8 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Sorties et indicateurs"
 
     def ready(self):
+        from . import timeline
         from .exits import connect_signals
 
         connect_signals()
+        timeline.register()

@@ -8,12 +8,12 @@ from django import forms
 from django.utils import timezone
 
 from tremplin.accounts.models import Membership, Organisation, Role, Territory, User
+from tremplin.forms import BootstrapFormMixin
 from tremplin.registry.models import Employer
 from tremplin.rules import outcomes as rules
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import ProgrammeChoices
 from tremplin.web.dates import french_date
-from tremplin.web.forms import BootstrapFormMixin
 
 from .checks import new_situation_errors
 from .models import PERCENTAGE_INDICATORS, AgreementTarget, Situation

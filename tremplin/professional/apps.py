@@ -7,6 +7,7 @@ class ProfessionalConfig(AppConfig):
     verbose_name = "Accompagnement professionnel"
 
     def ready(self):
-        from . import panels
+        from . import panels, timeline
 
         panels.register()
+        timeline.register()

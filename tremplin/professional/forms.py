@@ -8,13 +8,13 @@ from django import forms
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.forms import BootstrapFormMixin
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import Programme, RuleError, interview_cadence
 from tremplin.support.forms import MeetingStatusFieldsMixin
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.dates import french_date
-from tremplin.web.forms import BootstrapFormMixin
 
 from .models import CollectiveAction, Contact, ProfessionalSupport, support_end
 

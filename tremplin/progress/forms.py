@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tremplin.forms import BootstrapFormMixin
 from tremplin.rules import work_areas
 from tremplin.rules.programmes import RuleError
 from tremplin.web.dates import french_date
-from tremplin.web.forms import BootstrapFormMixin
 
 from .models import Barrier, BarrierAction, Evaluation, EvaluationScore, ProgressRecord, WorkedItem
 

@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Répertoire"
 
     def ready(self):
-        from . import panels
+        from . import panels, timeline
 
         panels.register()
+        timeline.register()

@@ -7,13 +7,13 @@ from django.utils.html import format_html
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, Territory, User
+from tremplin.forms import BootstrapFormMixin, naf_code_input
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import IdentifierError
 from tremplin.rules.situation import duration_band, rsa_seniority_months
 from tremplin.web.dates import french_date
-from tremplin.web.forms import BootstrapFormMixin, naf_code_input
 
-from .models import Beneficiary, ContactChannel, Employer, SmsConsent, Tutor
+from .models import Beneficiary, ContactChannel, Employer, SmsConsent, Tutor, name_key
 
 MINIMUM_AGE_YEARS = 16  # school-leaving age: nobody younger signs an employment contract
 
@@ -94,8 +94,37 @@ def lenient_code_field(
     return forms.CharField(label=label, max_length=30, required=required, help_text=help_text)
 
 
+def homonym_message(existing, user) -> str:
+    """A person of the same name born the same day already has a file: name it, with a
+    link when the user may open it, without revealing it otherwise."""
+    if Beneficiary.objects.visible_to(user).filter(pk=existing.pk).exists():
+        return format_html(
+            'Une personne du même nom, née le même jour, a déjà un dossier : <a href="{}">{}</a>. '
+            "Ouvrez ce dossier plutôt que d'en créer un second ; s'il s'agit d'une autre "
+            "personne, cochez « {} » puis enregistrez.",
+            existing.get_absolute_url(),
+            existing,
+            CONFIRM_HOMONYM_LABEL,
+        )
+    return (
+        "Une personne du même nom, née le même jour, a déjà un dossier suivi par une autre "
+        "structure : rapprochez-vous du département pour qu'il vous soit confié. S'il s'agit "
+        f"d'une autre personne, cochez « {CONFIRM_HOMONYM_LABEL} » puis enregistrez."
+    )
+
+
+CONFIRM_HOMONYM_LABEL = "Il s'agit d'une autre personne, homonyme : créer un second dossier"
+
+
 class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
-    postal_code = lenient_code_field("Code postal")
+    # A list carries identity and contact; the cerfa's other fields wait for the convention.
+    postal_code = lenient_code_field("Code postal", required=False)
+    confirm_homonym = forms.BooleanField(
+        label=CONFIRM_HOMONYM_LABEL,
+        required=False,
+        help_text="Seulement à la création, quand un dossier porte déjà ce nom et cette date "
+        "de naissance.",
+    )
     nir = forms.CharField(
         label="NIR (numéro de sécurité sociale)",
         max_length=21,
@@ -136,7 +165,7 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
         (
             "Le salarié — identité",
             ["civility", "last_name", "first_names", "birth_name", "nir", "birth_date",
-             "birth_place", "birth_department", "nationality"],
+             "birth_place", "birth_department", "nationality", "confirm_homonym"],
         ),
         (
             "Adresse et contact",
@@ -161,6 +190,9 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.limit_choices(user)
+        # Shown only when a homonym is found (see ``_check_homonym``), or sent back ticked.
+        if self.instance.pk or not (self.is_bound and self.data.get("confirm_homonym")):
+            del self.fields["confirm_homonym"]
         if self.instance.pk:
             self.initial.setdefault("nir", self.instance.nir)
             self.initial.setdefault("rsa_number", self.instance.rsa_number)
@@ -219,6 +251,7 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
         data = super().clean()
         self._check_contact_preferences(data)
         self._check_nir_matches_identity(data)
+        self._check_homonym(data)
         self._check_address_in_territory(data)
         self._check_rsa_number(data)
         self._check_situation(data)
@@ -259,6 +292,28 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
             birth_department=data.get("birth_department"),
         ):
             self.add_error(field if field in self.fields else "nir", message)
+
+    def _check_homonym(self, data):
+        """Creating a file whose name and birth date another file has: confirm first."""
+        if self.instance.pk or data.get("confirm_homonym"):
+            return
+        last_name, first_names = data.get("last_name"), data.get("first_names")
+        birth_date = data.get("birth_date")
+        if not (last_name and first_names and birth_date):
+            return
+        existing = (
+            Beneficiary.objects.filter(
+                name_key=name_key(last_name, first_names), birth_date=birth_date
+            )
+            .order_by("pk")
+            .first()
+        )
+        if existing is None:
+            return
+        if "confirm_homonym" not in self.fields:
+            self.fields["confirm_homonym"] = self.base_fields["confirm_homonym"].__deepcopy__({})
+            self.fields["confirm_homonym"].widget.attrs["class"] = "form-check-input"
+        self.add_error(None, homonym_message(existing, self.user))
 
     def _check_address_in_territory(self, data):
         territory, postal_code = data.get("territory"), data.get("postal_code")

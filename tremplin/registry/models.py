@@ -1,6 +1,7 @@
 """The registry: beneficiaries (the form's "LE SALARIÉ" and "SITUATION DU SALARIÉ" blocks),
 employers ("L'EMPLOYEUR") and tutors (C12, A7). Seed 003 / rule F1 for every field."""
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -20,6 +21,14 @@ def search_key(*parts: str) -> str:
     text = " ".join(part for part in parts if part)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def name_key(last_name: str, first_names: str) -> str:
+    """The name as duplicates are compared: accents, case, hyphens, apostrophes and repeated
+    spaces ignored ("Lefèvre-Martin  Anne-Marie" and "LEFEVRE MARTIN anne marie" agree)."""
+    text = search_key(last_name or "", "|", first_names or "")
+    text = re.sub(r"[^a-z0-9|]+", " ", text)
+    return re.sub(r" *\| *", "|", text).strip()
 
 
 DURATION_BANDS = [(band.value, label) for band, label in DURATION_BAND_LABELS.items()]
@@ -96,6 +105,30 @@ class ContactChannel(models.TextChoices):
     LETTER = "letter", "Courrier postal"
 
 
+class BeneficiaryManager(models.Manager.from_queryset(BeneficiaryQuerySet)):
+    """The files in use: a file merged into another one (``merged_into``) leaves every list,
+    search, count and check; it stays in the database as a pointer to the kept file."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(merged_into__isnull=True)
+
+
+# The cerfa's fields that a list of people does not carry: a file exists without them, a
+# convention needs them (its wizard asks for them, pre-filled from the file; rule F1).
+CONVENTION_FIELDS = (
+    "birth_place",
+    "birth_department",
+    "nationality",
+    "street",
+    "postal_code",
+    "city",
+    "education_level",
+    "unemployed_for",
+    "disabled_worker",
+)
+IDENTITY_FOR_CONVENTION = CONVENTION_FIELDS[:6]
+
+
 class Beneficiary(PostalAddress):
     class Civility(models.TextChoices):
         MR = "M", "M."
@@ -162,11 +195,20 @@ class Beneficiary(PostalAddress):
     nir_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     nir_ciphertext.audit_name = "nir"
     birth_date = models.DateField("date de naissance")
-    birth_place = models.CharField("commune de naissance", max_length=100)
+    birth_place = models.CharField("commune de naissance", max_length=100, blank=True)
     birth_department = models.CharField(
-        "département de naissance", max_length=3, help_text="99 pour une naissance à l'étranger."
+        "département de naissance",
+        max_length=3,
+        blank=True,
+        help_text="99 pour une naissance à l'étranger.",
     )
-    nationality = models.CharField("nationalité", max_length=6, choices=Nationality.choices)
+    nationality = models.CharField(
+        "nationalité", max_length=6, choices=Nationality.choices, blank=True
+    )
+    # The address of a file may wait for the convention (a list may not carry it).
+    street = models.CharField("rue ou voie", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=100, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     # Invitations and reminders (F8): how the person wants to be reached, and whether they
@@ -193,9 +235,11 @@ class Beneficiary(PostalAddress):
     )
 
     education_level = models.CharField(
-        "niveau de formation (tableau 2)", max_length=2, choices=EducationLevel.choices
+        "niveau de formation (tableau 2)", max_length=2, choices=EducationLevel.choices, blank=True
     )
-    unemployed_for = models.CharField("sans emploi depuis", max_length=6, choices=DURATION_BANDS)
+    unemployed_for = models.CharField(
+        "sans emploi depuis", max_length=6, choices=DURATION_BANDS, blank=True
+    )
     france_travail_registered = models.BooleanField("inscrit·e à France Travail", default=False)
     france_travail_for = models.CharField(
         "inscrit·e depuis", max_length=6, choices=DURATION_BANDS, blank=True
@@ -222,20 +266,47 @@ class Beneficiary(PostalAddress):
         help_text="Comptés dans l'ancienneté au RSA (règle F3).",
     )
     disabled_worker = models.CharField(
-        "reconnu·e travailleur handicapé", max_length=12, choices=DisabledWorker.choices
+        "reconnu·e travailleur handicapé",
+        max_length=12,
+        choices=DisabledWorker.choices,
+        blank=True,
     )
 
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    # Duplicates: the name as compared (``name_key``) and a keyed digest of the NIR's birth
+    # part (sex, year, month, place: its first 10 characters), for NIRs one typo apart.
+    name_key = models.CharField(max_length=260, editable=False, default="")
+    nir_birth_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # The allocation number without its payer (the unique digest includes the payer): the
+    # same number under the CAF and the MSA is a probable duplicate.
+    rsa_number_bare_digest = models.CharField(
+        max_length=64, null=True, blank=True, editable=False, db_index=True
+    )
+    # A file merged into another is kept as a pointer to it (its page redirects there).
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="absorbed_files",
+        verbose_name="fusionné dans",
+    )
+    merged_at = models.DateTimeField("fusionné le", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
-    objects = BeneficiaryQuerySet.as_manager()
+    objects = BeneficiaryManager()
+    # Every file, merged ones included (the pointer of a merged file, the audit's references).
+    with_merged = BeneficiaryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bénéficiaire"
         ordering = ["last_name", "first_names", "id"]
         indexes = [
             models.Index(fields=["last_name", "first_names", "id"]),
+            models.Index(fields=["name_key", "birth_date"]),
+            models.Index(fields=["nir_birth_digest"]),
             models.Index(fields=["territory", "last_name"]),
             models.Index(fields=["operator", "last_name"]),
             models.Index(fields=["referent", "last_name"]),
@@ -263,6 +334,18 @@ class Beneficiary(PostalAddress):
                 condition=~Q(preferred_channel="sms") | Q(sms_consent="given"),
                 name="beneficiary_sms_preferred_needs_consent",
             ),
+            # A merged file points to another file, with the date of the merge, and no
+            # longer holds the identifiers (they belong to the kept file).
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True)
+                | (
+                    ~Q(merged_into=models.F("id"))
+                    & Q(merged_at__isnull=False)
+                    & Q(nir_digest__isnull=True)
+                    & Q(rsa_number_digest__isnull=True)
+                ),
+                name="beneficiary_merged_points_elsewhere",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -275,6 +358,16 @@ class Beneficiary(PostalAddress):
     def rsa_digest(payer: str, number: str) -> str | None:
         return personal_data.digest(f"{payer}:{number}") if number else None
 
+    @staticmethod
+    def rsa_bare_digest(number: str) -> str | None:
+        """Keyed digest of the allocation number alone, whatever its payer."""
+        return personal_data.digest("allocataire:" + number) if number else None
+
+    @staticmethod
+    def nir_birth_digest_of(nir: str) -> str | None:
+        """Keyed digest of the NIR's birth part (sex, year, month, place of birth)."""
+        return personal_data.digest("naissance:" + nir[:10]) if nir else None
+
     @property
     def nir(self) -> str:
         return personal_data.decrypt(self.nir_ciphertext)
@@ -286,6 +379,16 @@ class Beneficiary(PostalAddress):
             return
         self.nir_ciphertext = personal_data.encrypt(value)
         self.nir_digest = personal_data.digest(value)
+        self.nir_birth_digest = self.nir_birth_digest_of(value)
+
+    @property
+    def missing_for_convention(self) -> list[str]:
+        """The labels of the cerfa's fields that the file still lacks (rule F1)."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in CONVENTION_FIELDS
+            if not getattr(self, name)
+        ]
 
     @property
     def nir_masked(self) -> str:
@@ -302,16 +405,23 @@ class Beneficiary(PostalAddress):
             self.rsa_number_ciphertext = personal_data.encrypt(number)
         self.rsa_payer = payer if number else ""
         self.rsa_number_digest = self.rsa_digest(payer, number)
+        self.rsa_number_bare_digest = self.rsa_bare_digest(number)
 
     @property
     def rsa_number_masked(self) -> str:
         return personal_data.mask(self.rsa_number, 0, 3)
 
-    def save(self, *args, **kwargs):
+    def refresh_keys(self) -> None:
+        """The derived search and comparison keys, from the names (``bulk_create`` and
+        ``bulk_update`` skip ``save()``: the import calls this itself)."""
         self.search_text = search_key(self.last_name, self.birth_name, self.first_names)
+        self.name_key = name_key(self.last_name, self.first_names)
+
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "name_key"}
         super().save(*args, **kwargs)
 
 
@@ -487,6 +597,129 @@ class Tutor(models.Model):
         return reverse("registry:employer_detail", args=[self.employer_id]) + f"#tuteur-{self.pk}"
 
 
-audit.register(Beneficiary, secret_fields={"nir", "rsa_number", "nir_digest", "rsa_number_digest"})
+class ImportMapping(models.Model):
+    """The columns of an operator's lists, remembered for its next import: each header of
+    the file (as written) → the field it fills."""
+
+    operator = models.OneToOneField(
+        Organisation,
+        models.CASCADE,
+        related_name="import_mapping",
+        verbose_name="structure d'accompagnement",
+    )
+    columns = models.JSONField("colonnes", default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "correspondance de colonnes d'import"
+
+    def __str__(self) -> str:
+        return f"Colonnes des listes de {self.operator}"
+
+
+class BeneficiaryImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import is seen by who made it, and by administrators."""
+        if scope_of(user).is_admin:
+            return self
+        return self.filter(created_by=user) if getattr(user, "pk", None) else self.none()
+
+
+class BeneficiaryImport(models.Model):
+    """A list uploaded through the pages: the file, its mapping, its preview, its result."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Fichier déposé"
+        PREVIEWED = "previewed", "Aperçu prêt"
+        DONE = "done", "Importé"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="beneficiary_imports"
+    )
+    operator = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="beneficiary_imports",
+        verbose_name="structure d'accompagnement",
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="référent·e des nouveaux dossiers",
+    )
+    rsa_payer = models.CharField(
+        "organisme payeur des numéros d'allocataire",
+        max_length=3,
+        choices=Beneficiary.RsaPayer.choices,
+        default=Beneficiary.RsaPayer.CAF,
+    )
+    file = models.FileField("fichier", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("nom du fichier", max_length=200)
+    headers = models.JSONField("en-têtes", default=list)
+    mapping = models.JSONField("correspondance", default=dict)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.UPLOADED)
+    rows = models.PositiveIntegerField("lignes", default=0)
+    created = models.PositiveIntegerField("créés", default=0)
+    updated = models.PositiveIntegerField("mis à jour", default=0)
+    unchanged = models.PositiveIntegerField("inchangés", default=0)
+    rejected = models.PositiveIntegerField("rejetés", default=0)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    previewed_at = models.DateTimeField("aperçu le", null=True, blank=True)
+    done_at = models.DateTimeField("importé le", null=True, blank=True)
+
+    objects = BeneficiaryImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import de bénéficiaires"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import « {self.original_name} » du {self.created_at:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:import_preview", args=[self.pk])
+
+
+class ImportRow(models.Model):
+    """One row of an import's preview (or of its result, once imported)."""
+
+    beneficiary_import = models.ForeignKey(
+        BeneficiaryImport, models.CASCADE, related_name="row_outcomes"
+    )
+    number = models.PositiveIntegerField("ligne")
+    status = models.CharField("résultat", max_length=10)
+    label = models.CharField("personne", max_length=250, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    changes = models.JSONField("changements", default=dict, blank=True)
+    beneficiary = models.ForeignKey(
+        Beneficiary, models.SET_NULL, null=True, blank=True, related_name="import_rows"
+    )
+
+    class Meta:
+        verbose_name = "ligne d'import"
+        ordering = ["number"]
+        indexes = [models.Index(fields=["beneficiary_import", "status", "number"])]
+
+    def __str__(self) -> str:
+        return f"Ligne {self.number} : {self.status}"
+
+
+audit.register(
+    Beneficiary,
+    secret_fields={
+        "nir",
+        "rsa_number",
+        "nir_digest",
+        "rsa_number_digest",
+        "nir_birth_digest",
+        "rsa_number_bare_digest",
+    },
+)
 audit.register(Employer)
 audit.register(Tutor)

@@ -7,6 +7,8 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnements"
 
     def ready(self):
-        from . import panels
+        from . import merging, panels, timeline_events
 
         panels.register()
+        merging.register()
+        timeline_events.register()

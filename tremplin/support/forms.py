@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.forms import BootstrapFormMixin
 from tremplin.registry.models import Employer, Tutor
 from tremplin.rules.attendance import check_status, default_status
 from tremplin.rules.programmes import Programme, RuleError
-from tremplin.web.forms import BootstrapFormMixin
 
 from . import deliverables as deliverable_items
 from . import uploads

@@ -15,7 +15,7 @@ from tremplin.web.form_pages import form_error
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
-from ..forms import CONVENTION_STEPS, ConventionForm
+from ..forms import CONVENTION_STEPS, SITUATION_STEP, ConventionForm, EmployeeFileForm
 from .base import conventions
 
 AID_STEP = len(CONVENTION_STEPS)
@@ -103,9 +103,12 @@ def findings_summary(findings, form=None) -> dict:
     }
 
 
-def save_step(request, form, convention, step):
+def save_step(request, form, convention, step, employee_form=None):
     """The draft saved; the next step when asked (« Enregistrer et continuer »)."""
-    form.save()
+    if employee_form is not None:
+        services.save_situation_step(form, employee_form)
+    else:
+        form.save()
     if step is not None and step < len(CONVENTION_STEPS) and "suivant" in request.POST:
         messages.success(request, "Étape enregistrée.")
         return redirect(step_url(convention, step + 1))
@@ -125,6 +128,12 @@ def convention_update(request, pk):
     form = ConventionForm(
         request.POST or None, instance=convention, user=request.user, step=step, initial=initial
     )
+    # Rule F1: the situation step also asks what the person's file lacks for the cerfa.
+    employee_form = (
+        EmployeeFileForm(request.POST or None, instance=convention.beneficiary)
+        if step == SITUATION_STEP
+        else None
+    )
     checking = request.method == "POST" and "verifier" in request.POST
     if checking:
         summary = findings_summary(checks_on_typed_values(form, convention), form)
@@ -132,8 +141,9 @@ def convention_update(request, pk):
             return render(request, "conventions/_live_checks.html", summary)
     else:
         if request.method == "POST":
-            if form.is_valid():
-                return save_step(request, form, convention, step)
+            employee_valid = employee_form is None or employee_form.is_valid()
+            if form.is_valid() and employee_valid:
+                return save_step(request, form, convention, step, employee_form)
             form_error(request)
         summary = findings_summary(
             services.findings_of(convention, signature_date=timezone.localdate())
@@ -143,6 +153,7 @@ def convention_update(request, pk):
         "conventions/convention_form.html",
         {
             "form": form,
+            "employee_form": employee_form,
             "step": step,
             "steps": CONVENTION_STEPS,
             "convention": convention,

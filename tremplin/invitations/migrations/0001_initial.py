@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('professional', '0003_collective_action_start_time'),
-        ('registry', '0002_contact_preferences'),
+        ('registry', '0005_contact_preferences'),
         ('support', '0007_meeting_status_constraints'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

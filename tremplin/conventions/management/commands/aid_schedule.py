@@ -20,7 +20,7 @@ import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from tremplin.rules.aid import (
     RATE_CAP_PERCENT,
@@ -37,19 +37,14 @@ from tremplin.rules.aid import (
     plain,
 )
 from tremplin.rules.parameters import ParameterError
-
-BAD_INPUT = 2
-
-
-def _fail(message: str) -> CommandError:
-    return CommandError(message, returncode=BAD_INPUT)
+from tremplin.web.commands import bad_input
 
 
 def _parse_date(text: str, option: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise _fail(
+        raise bad_input(
             f"{option} : « {text} » n'est pas une date valide ; écrivez-la AAAA-MM-JJ, "
             "par exemple 2025-03-15."
         ) from None
@@ -59,22 +54,22 @@ def _parse_decimal(text: str, option: str) -> Decimal:
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        raise _fail(f"{option} : « {text} » n'est pas un nombre.") from None
+        raise bad_input(f"{option} : « {text} » n'est pas un nombre.") from None
     if not value.is_finite():
-        raise _fail(f"{option} : « {text} » n'est pas un nombre.")
+        raise bad_input(f"{option} : « {text} » n'est pas un nombre.")
     return value
 
 
 def _parse_suspension(text: str) -> Suspension:
     first, separator, last = text.partition(":")
     if not separator:
-        raise _fail(
+        raise bad_input(
             f"--suspension : « {text} » doit s'écrire DÉBUT:FIN, par exemple 2025-05-01:2025-05-10."
         )
     start = _parse_date(first, "--suspension")
     end = _parse_date(last, "--suspension")
     if end < start:
-        raise _fail(
+        raise bad_input(
             f"--suspension : la fin ({french_date(end)}) précède le début ({french_date(start)})."
         )
     return Suspension(start, end, paid=False, reason="suspension sans rémunération")
@@ -132,7 +127,7 @@ class Command(BaseCommand):
         try:
             schedule = aid_schedule(start, end, rate, hours, suspensions=suspensions)
         except (AidRuleError, ParameterError) as error:
-            raise _fail(str(error)) from None
+            raise bad_input(str(error)) from None
         if options["format"] == "json":
             self.stdout.write(json.dumps(schedule_as_json(schedule), ensure_ascii=False, indent=2))
         else:
@@ -140,24 +135,24 @@ class Command(BaseCommand):
 
     def _check(self, rate, hours, start, end, suspensions) -> None:
         if end < start:
-            raise _fail(
+            raise bad_input(
                 f"La date de fin ({french_date(end)}) précède la date de début "
                 f"({french_date(start)}) : corrigez --start ou --end."
             )
         if not Decimal(0) < rate <= RATE_CAP_PERCENT:
-            raise _fail(
+            raise bad_input(
                 f"--rate : le taux doit être compris entre 0 et {plain(RATE_CAP_PERCENT)} % du "
                 f"SMIC horaire brut (règle E6) ; saisi : {plain(rate)}."
             )
         if not WEEKLY_HOURS_MIN <= hours <= WEEKLY_HOURS_MAX:
-            raise _fail(
+            raise bad_input(
                 f"--hours : la durée hebdomadaire prise en charge doit être comprise entre "
                 f"{plain(WEEKLY_HOURS_MIN)} et {plain(WEEKLY_HOURS_MAX)} heures (règles C8, E12) "
                 f"; saisi : {plain(hours)}."
             )
         for suspension in suspensions:
             if suspension.start < start or suspension.end > end:
-                raise _fail(
+                raise bad_input(
                     f"--suspension : la suspension du {french_date(suspension.start)} au "
                     f"{french_date(suspension.end)} sort de la période d'aide "
                     f"({french_date(start)} – {french_date(end)})."

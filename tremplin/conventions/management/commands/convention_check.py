@@ -13,17 +13,16 @@ key on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import json
-import sys
 from argparse import RawDescriptionHelpFormatter
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from tremplin.conventions import services
 from tremplin.rules.convention_check import CheckInputError, check_mapping
+from tremplin.web.commands import bad_input, read_json_input
 
 # A user error exits with 2, like a command-line usage error (argparse does the same).
-USER_ERROR_EXIT_CODE = 2
 
 SEVERITY_LABELS = {"blocking": "Bloquant", "warning": "À vérifier"}
 
@@ -72,7 +71,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        data = self._read_json(options["input"])
+        data = read_json_input(options["input"])
         try:
             try:
                 result = services.check_from_outside(data)
@@ -84,7 +83,7 @@ class Command(BaseCommand):
                 )
                 result = check_mapping(data)
         except CheckInputError as error:
-            raise self._user_error(
+            raise bad_input(
                 "La convention ne peut pas être vérifiée :\n"
                 + "\n".join(f"- {message}" for message in error.messages)
             ) from error
@@ -106,33 +105,3 @@ class Command(BaseCommand):
                 f"{blocking} point{plural} bloquant{plural} : la convention ne peut pas être "
                 "signée en l'état."
             )
-
-    def _read_json(self, path):
-        try:
-            if path == "-":
-                text = sys.stdin.read()
-            else:
-                with open(path, encoding="utf-8") as input_file:
-                    text = input_file.read()
-        except FileNotFoundError as error:
-            raise self._user_error(f"Le fichier « {path} » n'existe pas.") from error
-        except (OSError, UnicodeDecodeError) as error:
-            raise self._user_error(
-                f"Le fichier « {path} » ne peut pas être lu en UTF-8 : {error}."
-            ) from error
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise self._user_error(not_json_message(error)) from error
-
-    @staticmethod
-    def _user_error(message):
-        return CommandError(message, returncode=USER_ERROR_EXIT_CODE)
-
-
-def not_json_message(error: json.JSONDecodeError) -> str:
-    """The same sentence from the command and the API."""
-    return (
-        f"Le texte reçu n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno}) : "
-        "vérifiez les guillemets, les virgules et les accolades."
-    )

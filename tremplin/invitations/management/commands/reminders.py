@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tremplin.invitations import services
 from tremplin.invitations.models import SentMessage
 from tremplin.invitations.texts import plural
+from tremplin.web.commands import bad_input
 
 
 class Command(BaseCommand):
@@ -45,9 +46,8 @@ class Command(BaseCommand):
             try:
                 today = dt.date.fromisoformat(options["today"])
             except ValueError:
-                raise CommandError(
-                    f"--today : « {options['today']} » n'est pas une date AAAA-MM-JJ.",
-                    returncode=2,
+                raise bad_input(
+                    f"--today : « {options['today']} » n'est pas une date AAAA-MM-JJ."
                 ) from None
             now = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(now).time()))
         run = services.run_daily(today, now, send_them=options["send"])

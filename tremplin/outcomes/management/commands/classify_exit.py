@@ -5,16 +5,15 @@ is touched, so the command runs without migrations.
 """
 
 import json
-import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from tremplin.rules.outcomes import ExitInputError, classify_exit, exit_case_from_mapping
 from tremplin.support.models import ProgrammeChoices
+from tremplin.web.commands import bad_input, read_json_input
 from tremplin.web.dates import french_date
 
 # A user error exits with 2, like a command-line usage error (argparse does the same).
-USER_ERROR_EXIT_CODE = 2
 
 INPUT_FORMAT = """\
 Format du fichier d'entrée (JSON, dates AAAA-MM-JJ) :
@@ -70,12 +69,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        data = self._read_json(options["input"])
+        data = read_json_input(options["input"])
         try:
             case = exit_case_from_mapping(data)
             result = classify_exit(case)
         except ExitInputError as error:
-            raise self._user_error(
+            raise bad_input(
                 "Impossible de classer la sortie :\n"
                 + "\n".join(f"- {message}" for message in error.messages)
             ) from error
@@ -89,28 +88,3 @@ class Command(BaseCommand):
             f"{french_date(case.evaluation_date)} : {result.category_label} ({verdict}). "
             f"{result.explanation}"
         )
-
-    def _read_json(self, path):
-        try:
-            if path == "-":
-                text = sys.stdin.read()
-            else:
-                with open(path, encoding="utf-8") as input_file:
-                    text = input_file.read()
-        except FileNotFoundError as error:
-            raise self._user_error(f"Le fichier « {path} » n'existe pas.") from error
-        except (OSError, UnicodeDecodeError) as error:
-            raise self._user_error(
-                f"Le fichier « {path} » ne peut pas être lu en UTF-8 : {error}."
-            ) from error
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise self._user_error(
-                f"Le fichier « {path} » n'est pas du JSON valide (ligne {error.lineno}, "
-                f"colonne {error.colno}) : {error.msg}."
-            ) from error
-
-    @staticmethod
-    def _user_error(message):
-        return CommandError(message, returncode=USER_ERROR_EXIT_CODE)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import (
@@ -32,24 +32,19 @@ from tremplin.rules.programmes import (
     parameter,
     parse_contract_type,
 )
+from tremplin.web.commands import bad_input
 from tremplin.web.dates import french_date, french_datetime
-
-BAD_INPUT = 2
-
-
-def _fail(message: str) -> CommandError:
-    return CommandError(message, returncode=BAD_INPUT)
 
 
 def _parse_date(text: str | None, option: str, *, required: bool = False) -> dt.date | None:
     if text is None:
         if required:
-            raise _fail(f"L'option {option} est obligatoire (date AAAA-MM-JJ).")
+            raise bad_input(f"L'option {option} est obligatoire (date AAAA-MM-JJ).")
         return None
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise _fail(
+        raise bad_input(
             f"{option} : « {text} » n'est pas une date valide ; écrivez-la AAAA-MM-JJ, "
             "par exemple 2025-03-03."
         ) from None
@@ -60,14 +55,14 @@ def _parse_moment(text: str, option: str) -> dt.datetime:
     cleaned = text.strip()
     example = "par exemple 2025-06-10T14:00 (heure de Paris)"
     if len(cleaned) <= len("AAAA-MM-JJ"):
-        raise _fail(
+        raise bad_input(
             f"{option} : indiquez aussi l'heure à laquelle la rupture a été connue, {example} ; "
             "le délai de signalement se compte en heures (A14)."
         )
     try:
         return to_paris(dt.datetime.fromisoformat(cleaned))
     except ValueError:
-        raise _fail(
+        raise bad_input(
             f"{option} : « {text} » n'est pas une date et heure valide ; {example}."
         ) from None
 
@@ -180,14 +175,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         output_format = (options["format"] or "table").strip().lower()
         if output_format not in {"table", "json"}:
-            raise _fail(f"--format : « {options['format']} » inconnu ; choisissez table ou json.")
+            raise bad_input(
+                f"--format : « {options['format']} » inconnu ; choisissez table ou json."
+            )
         start = _parse_date(options["contract_start"], "--contract-start", required=True)
         if options["contract_type"] is None:
-            raise _fail("L'option --contract-type est obligatoire (CDI ou CDD).")
+            raise bad_input("L'option --contract-type est obligatoire (CDI ou CDD).")
         try:
             contract_type = parse_contract_type(options["contract_type"])
         except RuleError as error:
-            raise _fail(f"--contract-type : {error.message}") from None
+            raise bad_input(f"--contract-type : {error.message}") from None
         facts = InEmploymentFacts(
             contract_start=start,
             contract_type=contract_type,
@@ -203,7 +200,7 @@ class Command(BaseCommand):
         try:
             plan = in_employment_plan(facts)
         except RuleError as error:
-            raise _fail(error.message) from None
+            raise bad_input(error.message) from None
         if output_format == "json":
             self.stdout.write(json.dumps(plan_as_json(plan, start), ensure_ascii=False, indent=2))
         else:

@@ -1,4 +1,7 @@
-"""Bootstrap 5 rendering of Django forms, accessible by default.
+"""The form kit of every app: Bootstrap 5 rendering of Django forms, accessible by default.
+
+It sits at the bottom of the ground layer (below accounts and web) so that any page's form,
+the login's included, uses it without an import cycle.
 
 Every field is rendered by ``templates/forms/field.html``: its label, its help text and its
 errors are tied to the input with ``aria-describedby`` and ``aria-invalid`` so that a screen

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_organisation_address'),
-        ('registry', '0001_initial'),
+        ('registry', '0004_allocation_number_without_payer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

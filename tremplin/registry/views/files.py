@@ -3,18 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views import generic
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
+from tremplin.web.dates import french_date
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.form_pages import FormPageMixin
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
-from .forms import BeneficiaryForm, EmployerForm, TutorForm
-from .models import Beneficiary, Employer, Tutor
+from ..forms import BeneficiaryForm, EmployerForm, TutorForm
+from ..models import Beneficiary, Employer, Tutor
 
 
 class VisibleObjectsMixin(LoginRequiredMixin):
@@ -100,10 +103,42 @@ class BeneficiaryDetail(VisibleObjectsMixin, generic.DetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("referent", "operator", "territory")
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A merged file is a pointer: its address leads to the kept file (if visible).
+            kept = merged_file_target(request.user, kwargs["pk"])
+            if kept is None:
+                raise
+            messages.info(
+                request,
+                f"Le dossier n° {kwargs['pk']} a été fusionné dans celui-ci le "
+                f"{french_date(kept.merged_from_date)}.",
+            )
+            return redirect(kept)
+
     def get_object(self, queryset=None):
         beneficiary = super().get_object(queryset)
         audit.record_view(beneficiary)
         return beneficiary
+
+
+def merged_file_target(user, pk):
+    """The file a merged file points to (following later merges), if the user may see it."""
+    absorbed = Beneficiary.with_merged.filter(pk=pk, merged_into__isnull=False).first()
+    if absorbed is None:
+        return None
+    merged_on = absorbed.merged_at.date()
+    kept = absorbed.merged_into
+    for _hop in range(10):
+        if kept.merged_into_id is None:
+            break
+        kept = kept.merged_into
+    if not Beneficiary.objects.visible_to(user).filter(pk=kept.pk).exists():
+        return None
+    kept.merged_from_date = merged_on
+    return kept
 
 
 class BeneficiaryCreate(LoginRequiredMixin, UserFormMixin, generic.CreateView):

@@ -1,0 +1,120 @@
+"""Benchmark of the import of a list of people: 100,000 rows (``make bench``).
+
+The list (``tremplin.demo.lists``: valid, fictitious people of the Bas-Rhin, dates as a
+French spreadsheet writes them) is generated once into ``var/bench/``. The import runs the
+command's own code (``registry.services.import_file``) in a separate process, so that its
+peak memory is its own: first the whole list (creations, matched against the people
+already in the database: NIR, allocation number, name and birth date), then the same list
+again (every row unchanged), in one transaction rolled back at the end so that the
+benchmark database keeps its size. Targets: < 60 s and < 300 MB for the first import.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.core import BenchContext, Measurement, benchmark
+
+ROWS = 100_000
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def list_path(rows: int) -> Path:
+    from tremplin.demo.lists import write_csv
+
+    directory = Path(os.environ.get("TREMPLIN_VAR_DIR", ROOT / "var" / "bench"))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"liste-{rows}.csv"
+    if not path.exists():
+        write_csv(path, rows, seed=2026)
+    return path
+
+
+@benchmark
+def import_a_list(context: BenchContext) -> list[Measurement]:
+    rows = min(ROWS, max(context.beneficiaries, 1000))
+    path = list_path(rows)
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.imports", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"L'import a échoué : {completed.stderr[-2000:]}")
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    context.facts["import"] = figures
+    print(
+        f"Import de {rows} lignes : {figures['first_s']:.1f} s "
+        f"({figures['first_rows_per_s']:.0f} lignes/s, {figures['first']['created']} créées), "
+        f"réimport {figures['second_s']:.1f} s ({figures['second']['unchanged']} inchangées), "
+        f"mémoire maximale {figures['peak_mb']:.0f} Mo.",
+        flush=True,
+    )
+    return [
+        Measurement(
+            name=f"Import de {rows} lignes (CSV)",
+            role="commande",
+            page_ms=figures["first_s"] * 1000,
+            rows=rows,
+            details=figures,
+        ),
+        Measurement(
+            name=f"Réimport des mêmes {rows} lignes (inchangées)",
+            role="commande",
+            page_ms=figures["second_s"] * 1000,
+            rows=rows,
+            details={"peak_mb": figures["peak_mb"]},
+        ),
+    ]
+
+
+def _worker(path: str) -> None:
+    """Run in its own process: import twice, roll back, print the figures as JSON."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tremplin.settings")
+    os.environ.setdefault("TREMPLIN_LOCAL_KEYS", "1")
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from tremplin.accounts.models import Membership, Role
+    from tremplin.registry import services
+    from tremplin.registry.imports.engine import ImportOptions
+
+    membership = (
+        Membership.objects.filter(role=Role.REFERENT).select_related("user", "organisation").first()
+    )
+    options = ImportOptions(operator=membership.organisation, referent=membership.user)
+
+    class Rollback(Exception):
+        pass
+
+    figures = {}
+    try:
+        with transaction.atomic():
+            for name in ("first", "second"):
+                started = time.perf_counter()
+                with open(path, "rb") as stream:
+                    result = services.import_file(stream, options)
+                seconds = time.perf_counter() - started
+                summary = result.as_dict()
+                summary["rejected"] = len(summary["rejected"])
+                figures[name] = summary
+                figures[f"{name}_s"] = round(seconds, 2)
+                figures[f"{name}_rows_per_s"] = round(result.rows / seconds)
+            raise Rollback
+    except Rollback:
+        pass
+    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1])

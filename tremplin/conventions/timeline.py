@@ -1,0 +1,78 @@
+"""The conventions' events on the person's timeline: conventions, amendments, suspensions,
+ruptures (four queries)."""
+
+from tremplin.web import timeline
+from tremplin.web.dates import french_date
+from tremplin.web.timeline import Event, as_day
+
+from .models import Amendment, Convention, Rupture, Suspension
+
+
+def convention_events(user, person_ids):
+    conventions = Convention.objects.visible_to(user).filter(beneficiary_id__in=person_ids)
+    events = []
+    for convention in conventions.select_related("employer"):
+        url = convention.get_absolute_url()
+        if convention.signed_on:
+            title = f"Convention {convention.sector} n° {convention.number} signée"
+            events.append(
+                Event(convention.signed_on, "convention", title, str(convention.employer), url)
+            )
+        else:
+            title = f"Convention {convention.sector} en préparation"
+            events.append(
+                Event(
+                    as_day(convention.created_at),
+                    "convention",
+                    title,
+                    str(convention.employer),
+                    url,
+                )
+            )
+    ids = [c.pk for c in conventions]
+    for amendment in Amendment.objects.filter(convention_id__in=ids):
+        events.append(
+            Event(
+                amendment.effective_from,
+                "convention",
+                amendment.get_kind_display(),
+                "",
+                _url(amendment.convention_id),
+            )
+        )
+    for suspension in Suspension.objects.filter(convention_id__in=ids):
+        events.append(
+            Event(
+                suspension.start,
+                "suspension_rupture",
+                "Suspension de la convention",
+                f"du {french_date(suspension.start)} au {french_date(suspension.end)}",
+                _url(suspension.convention_id),
+            )
+        )
+    for rupture in Rupture.objects.filter(convention_id__in=ids):
+        events.append(
+            Event(
+                rupture.last_day,
+                "suspension_rupture",
+                "Rupture du contrat",
+                f"à l'initiative de : {rupture.get_initiative_display().lower()}",
+                _url(rupture.convention_id),
+            )
+        )
+    return events
+
+
+def _url(convention_id) -> str:
+    from django.urls import reverse
+
+    return reverse("conventions:detail", args=[convention_id])
+
+
+def register():
+    timeline.register(
+        "conventions",
+        convention_events,
+        {"convention": "Conventions et avenants", "suspension_rupture": "Suspensions et ruptures"},
+        order=20,
+    )
