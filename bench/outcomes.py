@@ -195,6 +195,7 @@ def ensure_interviews() -> int:
                         duration_minutes=45,
                         place=Meeting.Place.OPERATOR,
                         kind=Meeting.Kind.INDIVIDUAL,
+                        status=Meeting.Status.HELD,
                         report=BENCH_NOTE,
                     )
                 )

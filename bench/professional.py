@@ -82,6 +82,7 @@ def ensure_professional_episodes(coordinator) -> int:
                             duration_minutes=45,
                             place=Meeting.Place.OPERATOR,
                             kind=Meeting.Kind.INDIVIDUAL,
+                            status=Meeting.Status.HELD,
                         )
                     )
                 day += dt.timedelta(days=30)

@@ -198,6 +198,7 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
                             duration_minutes=60,
                             place="company",
                             kind="individual",
+                            status="held",
                             report="Point d'étape (données de mesure).",
                         )
                     )

@@ -2,6 +2,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+from tremplin.web import sms
 
 # Speed is measured by `make bench`, never asserted in a test: hypothesis's per-example
 # deadline would turn a busy CI machine into a failure. Examples stay as many.
@@ -12,6 +13,9 @@ hypothesis_settings.load_profile("tremplin")
 @pytest.fixture(autouse=True)
 def _fast_and_local(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Text messages kept in tremplin.web.sms.outbox, emptied for each test (as mail.outbox).
+    settings.TREMPLIN_SMS_BACKEND = "tremplin.web.sms.backends.locmem.SmsBackend"
+    sms.outbox.clear()
     # The production hasher is slow by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

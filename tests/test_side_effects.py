@@ -77,7 +77,15 @@ def test_save_and_delete_are_overridden_only_for_the_row_itself():
 
 
 def test_every_app_changing_several_facts_has_its_services_module():
-    for app in ("accounts", "conventions", "support", "professional", "progress", "companies"):
+    for app in (
+        "accounts",
+        "conventions",
+        "support",
+        "professional",
+        "progress",
+        "companies",
+        "invitations",
+    ):
         assert (PACKAGE / app / "services.py").exists(), app
     assert (PACKAGE / "outcomes" / "services.py").exists()
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tremplin.progress",
     "tremplin.companies",
     "tremplin.outcomes",
+    "tremplin.invitations",
     "tremplin.api",
     "tremplin.demo",
 ]
@@ -118,6 +119,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tremplin.accounts.security.NoStoreMiddleware",
     "tremplin.accounts.audit.AuditContextMiddleware",
+    # No double submission: a POST form's one-time token is consumed in the view's own
+    # transaction (tremplin/web/once.py). Its process_view runs the view: after every other
+    # process_view (login, CSRF).
+    "tremplin.web.once.OneTimeFormMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page saying until when.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,6 +142,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tremplin.web.context_processors.navigation",
             ],
+            # {% form_token %} in every POST form, next to {% csrf_token %}{% form_token %} (web/once.py).
+            "builtins": ["tremplin.web.templatetags.form_guard"],
         },
     },
 ]
@@ -285,6 +292,22 @@ EMAIL_USE_TLS = env_bool("TREMPLIN_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "TREMPLIN_FROM_EMAIL", "Tremplin <ne-pas-repondre@tremplin.local>"
 )
+
+# Text messages (invitations, reminders): a pluggable backend like EMAIL_BACKEND
+# (tremplin/web/sms/). Console by default; in production the provider's HTTP API.
+TREMPLIN_SMS_BACKEND = os.environ.get(
+    "TREMPLIN_SMS_BACKEND", "tremplin.web.sms.backends.console.SmsBackend"
+)
+TREMPLIN_SMS_FILE_PATH = os.environ.get("TREMPLIN_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+TREMPLIN_SMS_API_URL = os.environ.get(
+    "TREMPLIN_SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/sms"
+)
+TREMPLIN_SMS_API_KEY = os.environ.get("TREMPLIN_SMS_API_KEY", "")
+TREMPLIN_SMS_SENDER = os.environ.get("TREMPLIN_SMS_SENDER", "Tremplin")
+TREMPLIN_SMS_WEBHOOK_URL = os.environ.get("TREMPLIN_SMS_WEBHOOK_URL", "")
+# The shared secret the provider's delivery reports carry (bearer token or basic password).
+TREMPLIN_SMS_WEBHOOK_SECRET = os.environ.get("TREMPLIN_SMS_WEBHOOK_SECRET", "")
+TREMPLIN_SMS_TIMEOUT = float(os.environ.get("TREMPLIN_SMS_TIMEOUT", "10"))
 
 # Lists: rows per page of every paginated list.
 TREMPLIN_PAGE_SIZE = 25

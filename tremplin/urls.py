@@ -16,6 +16,9 @@ urlpatterns = [
     path("progression/", include("tremplin.progress.urls")),
     path("entreprises/", include("tremplin.companies.urls")),
     path("sorties/", include("tremplin.outcomes.urls")),
+    path("invitations/", include("tremplin.invitations.urls")),
+    # The person's personal link to answer an invitation: public (no account).
+    path("rdv/", include("tremplin.invitations.public_urls")),
     path("api/v1/", include("tremplin.api.urls")),
     path("sante/", health.health, name="health"),
     # The technical admin's own login page would skip the throttling and the second factor.

@@ -57,9 +57,14 @@ def test_referent_opens_a_support_and_the_month_turns_compliant(
     assert Evaluation.objects.filter(episode__beneficiary=person).count() == 1
     page.goto(episode_url)
 
-    for hour in ("08:00", "09:00"):
+    # Two interviews earlier today: recorded without a status, a meeting already begun is
+    # held (F8) and counts (P4); one still to come would be planned and count only once held.
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    midnight = now.replace(hour=0, minute=0)
+    first = max(midnight, now - dt.timedelta(minutes=10))
+    for moment in (first, first + dt.timedelta(minutes=1)):
         page.get_by_role("link", name="Nouvel entretien").click()
-        field(page, "Date et heure").fill(f"{today.isoformat()}T{hour}")
+        field(page, "Date et heure").fill(moment.strftime("%Y-%m-%dT%H:%M"))
         field(page, "Compte-rendu").fill("Point sur les candidatures.")
         page.get_by_role("button", name="Enregistrer").click()
         expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_be_visible()

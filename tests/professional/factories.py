@@ -47,7 +47,9 @@ def professional_episode(follower, start=START, cers=1, **kwargs) -> SupportEpis
     return episode
 
 
-def interview(episode, *moment) -> Meeting:
+def interview(episode, *moment, status=Meeting.Status.HELD) -> Meeting:
+    """An individual interview, held unless ``status`` says otherwise (only held ones count
+    in the cadence, P4)."""
     from tests.support.factories import paris
 
     return Meeting.objects.create(
@@ -56,6 +58,7 @@ def interview(episode, *moment) -> Meeting:
         duration_minutes=45,
         place=Meeting.Place.OPERATOR,
         kind=Meeting.Kind.INDIVIDUAL,
+        status=status,
     )
 
 

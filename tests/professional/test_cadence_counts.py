@@ -48,7 +48,12 @@ def twice_a_month(episode, months, year=2025, days=(3, 17)):
 
 def meeting(episode, moment, kind):
     return Meeting.objects.create(
-        episode=episode, starts_at=moment, duration_minutes=45, place="operator", kind=kind
+        episode=episode,
+        starts_at=moment,
+        duration_minutes=45,
+        place="operator",
+        kind=kind,
+        status=Meeting.Status.HELD,
     )
 
 

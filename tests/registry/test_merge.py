@@ -39,6 +39,17 @@ def invitation(person):
     return Invitation.objects.create(action=action, beneficiary=person)
 
 
+def sent_invitation(person):
+    """An invitation sent to the person (invitations app), here by letter to an action."""
+    from tremplin.invitations.models import Invitation as SentInvitation
+
+    action = CollectiveAction.objects.create(
+        operator=person.operator, kind="workshop", on=datetime.date(2025, 3, 3), theme="CV",
+        place="Strasbourg",
+    )  # fmt: skip
+    return SentInvitation.objects.create(action=action, beneficiary=person, by_letter=True)
+
+
 def import_row(person):
     beneficiary_import = BeneficiaryImport.objects.create(
         created_by=factories.UserFactory(), operator=person.operator, original_name="liste.csv"
@@ -72,6 +83,7 @@ MAKERS = {
     ),
     "support.supportepisode": lambda p: InEmploymentEpisodeFactory(beneficiary=p),
     "professional.invitation": invitation,
+    "invitations.invitation": sent_invitation,
     "companies.jobsearchprofile": lambda p: JobSearchProfileFactory(beneficiary=p),
     "companies.application": lambda p: ApplicationFactory(beneficiary=p),
     "companies.immersion": lambda p: ImmersionFactory(beneficiary=p),

@@ -69,6 +69,8 @@ class MeetingFactory(DjangoModelFactory):
     duration_minutes = 60
     place = Meeting.Place.COMPANY
     kind = Meeting.Kind.INDIVIDUAL
+    # Recorded after the fact, as every meeting was before statuses (F8): held.
+    status = Meeting.Status.HELD
     participants = "Le salarié, la tutrice"
     report = "Prise de poste sans difficulté ; horaires à confirmer."
 

@@ -1,4 +1,4 @@
-"""The data migration that makes one rupture per event (``support.0006``): the in-employment
+"""The data migration that makes one rupture per event (``support.0009``): the in-employment
 support's former rupture records become the one ``conventions.Rupture`` of their contract —
 merged with the convention's when both exist (the earliest moment known, the convention's
 money fields), the convention's when only the support had one, and a rupture without
@@ -15,8 +15,8 @@ from tests import factories
 from tests.conventions.factories import ConventionFactory
 from tests.support.factories import InEmploymentEpisodeFactory, paris
 
-BEFORE = [("support", "0005_one_rupture_per_event")]
-MERGED = [("support", "0006_merge_episode_ruptures")]
+BEFORE = [("support", "0008_one_rupture_per_event")]
+MERGED = [("support", "0009_merge_episode_ruptures")]
 
 
 def migrate(targets):

@@ -40,6 +40,12 @@ class Organisation(models.Model):
     territory = models.ForeignKey(
         Territory, models.PROTECT, related_name="organisations", verbose_name="territoire"
     )
+    # The letterhead of the convocation letters (invitations): where the person comes.
+    street = models.CharField("adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=100, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
 
     class Meta:
         verbose_name = "organisation"
@@ -50,6 +56,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address, line by line (empty when not entered)."""
+        town = f"{self.postal_code} {self.city}".strip()
+        return [line for line in (self.street, town) if line]
 
 
 class UserManager(BaseUserManager):

@@ -5,6 +5,7 @@ from ninja.renderers import JSONRenderer
 
 from tremplin.companies.api import companies_router
 from tremplin.conventions.api import router as conventions_router
+from tremplin.invitations.api import invitations_router
 from tremplin.outcomes.api import outcomes_router
 from tremplin.professional.api import professional_router
 from tremplin.progress.api import progress_router
@@ -23,7 +24,7 @@ from .docs import LocalSwagger
 DESCRIPTION = """
 API de Tremplin : le registre (bénéficiaires, employeurs, tuteurs), les conventions CUI et
 leur aide, les accompagnements (dans l'emploi et professionnel), la progression, les
-relations entreprises et les sorties.
+relations entreprises, les sorties, et les invitations aux rendez-vous (rappels, présence).
 
 **Authentification** : un jeton personnel, créé depuis la page « Mon compte », dans l'en-tête
 `Authorization: Bearer <jeton>` ; ou la session du navigateur (cette page de documentation),
@@ -67,3 +68,4 @@ api.add_router("", support_router)
 api.add_router("", professional_router)
 api.add_router("", progress_router)
 api.add_router("", companies_router)
+api.add_router("", invitations_router)

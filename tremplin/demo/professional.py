@@ -96,21 +96,39 @@ def seed_professional(*, today: dt.date, users: dict) -> dict:
         meetings = []
         while month <= today:
             days = (month, month + dt.timedelta(days=14))
+            missed = None
             if index == BEHIND:
-                days = days[:1]
+                # Behind: the second interview of each month missed, without excuse (F8).
+                days, missed = days[:1], days[1]
             for number, day in enumerate(days):
                 if start <= day <= today:
+                    moment = dt.datetime.combine(day, dt.time(10), tzinfo=PARIS)
                     meetings.append(
                         Meeting(
                             episode=episode,
-                            starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=PARIS),
+                            starts_at=moment,
                             duration_minutes=45,
                             place=Meeting.Place.OPERATOR,
                             kind=Meeting.Kind.INDIVIDUAL,
+                            status=Meeting.Status.HELD
+                            if moment <= timezone.now()
+                            else Meeting.Status.PLANNED,
                             report=REPORTS[number],
                             created_by=referent,
                         )
                     )
+            if missed is not None and start <= missed < today:
+                meetings.append(
+                    Meeting(
+                        episode=episode,
+                        starts_at=dt.datetime.combine(missed, dt.time(14), tzinfo=PARIS),
+                        duration_minutes=45,
+                        place=Meeting.Place.OPERATOR,
+                        kind=Meeting.Kind.INDIVIDUAL,
+                        status=Meeting.Status.NO_SHOW,
+                        created_by=referent,
+                    )
+                )
             month = (month + relativedelta(months=1)).replace(day=1)
         Meeting.objects.bulk_create(meetings)
         Contact.objects.create(

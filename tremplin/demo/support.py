@@ -156,6 +156,7 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
                 duration_minutes=chance.choice((45, 60, 90)),
                 place=Meeting.Place.COMPANY if number % 2 == 0 else Meeting.Place.OPERATOR,
                 kind=Meeting.Kind.INDIVIDUAL,
+                status=Meeting.Status.HELD,  # before today: recorded after the fact
                 participants="La personne, le tuteur" if number % 2 == 0 else "La personne",
                 report=report,
                 created_by=person.referent,

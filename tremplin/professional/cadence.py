@@ -1,5 +1,8 @@
 """Interview cadence of professional supports (rule P4), for one episode or thousands.
 
+Only the interviews **held** count (a meeting's status, ``tremplin.rules.attendance``):
+planned, excused, missed, cancelled and rescheduled ones do not, in the same queries.
+
 ``cadences(queryset)`` reads the episodes (with their last CER's end and the names shown)
 and their interviews in two queries whatever their number — no query per row, no model
 instance per row — then asks ``interview_cadence`` for each.
@@ -56,9 +59,9 @@ class EpisodeCadence:
 def interview_days(episode: SupportEpisode) -> list[dt.date]:
     return [
         to_paris(moment).date()
-        for moment in episode.meetings.filter(kind=INTERVIEW_KIND).values_list(
-            "starts_at", flat=True
-        )
+        for moment in episode.meetings.counted()
+        .filter(kind=INTERVIEW_KIND)
+        .values_list("starts_at", flat=True)
     ]
 
 
@@ -87,9 +90,11 @@ def cadences(queryset, today: dt.date | None = None) -> list[EpisodeCadence]:
     """The cadence of every episode of ``queryset`` (professional supports), in 2 queries."""
     today = today or timezone.localdate()
     days: dict[int, list[dt.date]] = defaultdict(list)
-    meetings = Meeting.objects.filter(
-        episode__in=queryset.values("pk"), kind=INTERVIEW_KIND
-    ).values_list("episode_id", "starts_at")
+    meetings = (
+        Meeting.objects.counted()
+        .filter(episode__in=queryset.values("pk"), kind=INTERVIEW_KIND)
+        .values_list("episode_id", "starts_at")
+    )
     for episode_id, moment in meetings:
         days[episode_id].append(to_paris(moment).date())
     episodes = (
@@ -170,9 +175,11 @@ def compliance_counts(queryset, today: dt.date | None = None) -> CadenceCounts:
     # interviews from today on (planned ones) are not read.
     today_starts = dt.datetime.combine(today, dt.time(), tzinfo=PARIS)
     done: dict[tuple[int, int, int], int] = defaultdict(int)
-    meetings = Meeting.objects.filter(
-        episode__in=queryset.values("pk"), kind=INTERVIEW_KIND, starts_at__lt=today_starts
-    ).values_list("episode_id", "starts_at")
+    meetings = (
+        Meeting.objects.counted()
+        .filter(episode__in=queryset.values("pk"), kind=INTERVIEW_KIND, starts_at__lt=today_starts)
+        .values_list("episode_id", "starts_at")
+    )
     for pk, moment in meetings:
         span = spans.get(pk)
         if span is None:

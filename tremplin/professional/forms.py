@@ -12,6 +12,7 @@ from tremplin.forms import BootstrapFormMixin
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import Programme, RuleError, interview_cadence
+from tremplin.support.forms import MeetingStatusFieldsMixin
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.dates import french_date
 
@@ -132,8 +133,9 @@ def outside_support_error(episode, day: dt.date, cers=None) -> str | None:
     return None
 
 
-class InterviewForm(BootstrapFormMixin, forms.ModelForm):
-    """An individual interview of the support (a ``support.Meeting``, P4)."""
+class InterviewForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelForm):
+    """An individual interview of the support (a ``support.Meeting``, P4); only a held one
+    counts in the cadence."""
 
     starts_at = forms.DateTimeField(
         label="Date et heure",
@@ -143,7 +145,10 @@ class InterviewForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["starts_at", "duration_minutes", "place", "participants", "report"]
+        fields = [
+            "starts_at", "duration_minutes", "place", "status", "status_reason",
+            "participants", "report",
+        ]  # fmt: skip
         widgets = {"report": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, episode, **kwargs):
@@ -153,6 +158,12 @@ class InterviewForm(BootstrapFormMixin, forms.ModelForm):
         self.episode = episode
         self.initial.setdefault("duration_minutes", 45)
         self.initial.setdefault("place", Meeting.Place.OPERATOR)
+        self.setup_status()
+
+    def clean(self):
+        data = super().clean()
+        self.clean_status_with(data)
+        return data
 
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]
@@ -227,8 +238,8 @@ class CollectiveActionForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = CollectiveAction
-        fields = ["operator", "kind", "on", "theme", "place"]
-        widgets = {"on": forms.DateInput}
+        fields = ["operator", "kind", "on", "start_time", "theme", "place"]
+        widgets = {"on": forms.DateInput, "start_time": forms.TimeInput(attrs={"type": "time"})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

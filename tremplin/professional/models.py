@@ -21,6 +21,7 @@ from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation, Role
 from tremplin.registry.models import Beneficiary
+from tremplin.rules.calendar import PARIS
 from tremplin.rules.programmes import (
     CerTerm,
     IntensivePeriod,
@@ -309,6 +310,9 @@ class CollectiveAction(models.Model):
     )
     kind = models.CharField("type", max_length=12, choices=Kind.choices)
     on = models.DateField("date")
+    start_time = models.TimeField(
+        "heure de début", null=True, blank=True, help_text="Indiquée dans les invitations."
+    )
     theme = models.CharField("thème", max_length=200)
     place = models.CharField("lieu", max_length=200)
     created_by = models.ForeignKey(
@@ -328,6 +332,11 @@ class CollectiveAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("professional:action_detail", args=[self.pk])
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        """Its start in Paris time (the day's start when no time is given)."""
+        return dt.datetime.combine(self.on, self.start_time or dt.time(0, 0), tzinfo=PARIS)
 
 
 class Invitation(models.Model):

@@ -13,7 +13,7 @@ from tremplin.rules.identifiers import IdentifierError
 from tremplin.rules.situation import duration_band, rsa_seniority_months
 from tremplin.web.dates import french_date
 
-from .models import Beneficiary, Employer, Tutor, name_key
+from .models import Beneficiary, ContactChannel, Employer, SmsConsent, Tutor, name_key
 
 MINIMUM_AGE_YEARS = 16  # school-leaving age: nobody younger signs an employment contract
 
@@ -146,7 +146,8 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
             "civility", "last_name", "first_names", "birth_name", "nir",
             "birth_date", "birth_place", "birth_department", "nationality",
             "street_number", "street", "address_complement", "postal_code", "city",
-            "email", "phone", "rsa_number", "rsa_payer",
+            "email", "phone", "sms_consent", "sms_consent_on", "preferred_channel",
+            "rsa_number", "rsa_payer",
             "education_level", "unemployed_for", "france_travail_registered",
             "france_travail_for", "france_travail_id",
             "receives_ass", "receives_rsa", "rsa_increased", "receives_aah", "receives_ata",
@@ -156,6 +157,7 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
         widgets = {
             "birth_date": forms.DateInput,
             "rsa_start_date": forms.DateInput,
+            "sms_consent_on": forms.DateInput,
         }
 
     fieldsets = [
@@ -169,6 +171,10 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
             "Adresse et contact",
             ["street_number", "street", "address_complement", "postal_code", "city", "email",
              "phone"],
+        ),
+        (
+            "Invitations et rappels",
+            ["preferred_channel", "sms_consent", "sms_consent_on"],
         ),
         ("RSA", ["rsa_number", "rsa_payer"]),
         (
@@ -243,12 +249,36 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._check_contact_preferences(data)
         self._check_nir_matches_identity(data)
         self._check_homonym(data)
         self._check_address_in_territory(data)
         self._check_rsa_number(data)
         self._check_situation(data)
         return data
+
+    def _check_contact_preferences(self, data):
+        """No SMS without the person's consent (invitations and reminders, F8)."""
+        consent, preferred = data.get("sms_consent", ""), data.get("preferred_channel", "")
+        if preferred == ContactChannel.SMS and consent != SmsConsent.GIVEN:
+            self.add_error(
+                "preferred_channel",
+                "Le SMS ne peut être le moyen préféré que si la personne accepte les SMS : "
+                "indiquez son consentement, ou choisissez le courriel ou le courrier.",
+            )
+        if preferred == ContactChannel.SMS and not data.get("phone"):
+            self.add_error("phone", "Indiquez le numéro de portable où envoyer les SMS.")
+        if preferred == ContactChannel.EMAIL and not data.get("email"):
+            self.add_error("email", "Indiquez l'adresse électronique où écrire à la personne.")
+        day = data.get("sms_consent_on")
+        if day and day > timezone.localdate():
+            self.add_error("sms_consent_on", "Cette date est dans le futur : corrigez-la.")
+        if not consent:
+            data["sms_consent_on"] = None
+        elif not day:  # recorded today, unless the same answer was recorded before
+            unchanged = self.instance.pk and consent == self.instance.sms_consent
+            earlier = self.instance.sms_consent_on if unchanged else None
+            data["sms_consent_on"] = earlier or timezone.localdate()
 
     def _check_nir_matches_identity(self, data):
         nir = data.get("nir")

@@ -91,6 +91,20 @@ class BeneficiaryQuerySet(models.QuerySet):
         return query
 
 
+class SmsConsent(models.TextChoices):
+    """The person's answer about text messages (invitations, reminders)."""
+
+    UNKNOWN = "", "Non recueilli"
+    GIVEN = "given", "Accepte les SMS"
+    REFUSED = "refused", "Refuse les SMS"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", "Courriel"
+    SMS = "sms", "SMS"
+    LETTER = "letter", "Courrier postal"
+
+
 class BeneficiaryManager(models.Manager.from_queryset(BeneficiaryQuerySet)):
     """The files in use: a file merged into another one (``merged_into``) leaves every list,
     search, count and check; it stays in the database as a pointer to the kept file."""
@@ -197,6 +211,19 @@ class Beneficiary(PostalAddress):
     city = models.CharField("commune", max_length=100, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
+    # Invitations and reminders (F8): how the person wants to be reached, and whether they
+    # accept text messages — no SMS is sent without their consent.
+    sms_consent = models.CharField(
+        "SMS", max_length=8, choices=SmsConsent.choices, blank=True, default=""
+    )
+    sms_consent_on = models.DateField("consentement ou refus recueilli le", null=True, blank=True)
+    preferred_channel = models.CharField(
+        "moyen de contact préféré",
+        max_length=6,
+        choices=ContactChannel.choices,
+        blank=True,
+        help_text="Pour les invitations, rappels et convocations.",
+    )
 
     rsa_number_ciphertext = models.TextField(blank=True, editable=False)
     rsa_number_ciphertext.audit_name = "rsa_number"
@@ -296,6 +323,16 @@ class Beneficiary(PostalAddress):
             models.CheckConstraint(
                 condition=Q(rsa_number_digest__isnull=True) | ~Q(rsa_payer=""),
                 name="beneficiary_rsa_number_needs_payer",
+            ),
+            models.CheckConstraint(
+                condition=Q(sms_consent__in=["", "given", "refused"])
+                & Q(preferred_channel__in=["", "email", "sms", "letter"]),
+                name="beneficiary_known_contact_choices",
+            ),
+            # No SMS without consent: the SMS cannot be preferred by someone who did not accept.
+            models.CheckConstraint(
+                condition=~Q(preferred_channel="sms") | Q(sms_consent="given"),
+                name="beneficiary_sms_preferred_needs_consent",
             ),
             # A merged file points to another file, with the date of the merge, and no
             # longer holds the identifiers (they belong to the kept file).

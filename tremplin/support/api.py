@@ -14,8 +14,9 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.conventions.api import RuptureOut, SuspensionIn, SuspensionOut, form_data
@@ -23,13 +24,21 @@ from tremplin.conventions.forms import SuspensionForm
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import RuleError
 from tremplin.support.management.commands.support_plan import plan_as_json
-from tremplin.web.api.errors import ErrorOut, ValidationErrorOut
-from tremplin.web.api.payloads import save_through_service
+from tremplin.web.api.errors import (
+    NON_FIELD_KEY,
+    NOTHING_SAVED,
+    ErrorOut,
+    FormInvalid,
+    ValidationErrorOut,
+)
+from tremplin.web.api.pagination import paginate
+from tremplin.web.api.payloads import StrictInput, save_through_service
+from tremplin.web.form_pages import NOT_SAVED, save_in_savepoint
 from tremplin.web.shortcuts import visible_object_or_404
 
 from . import services
 from .forms import MeetingForm, RuptureForm
-from .models import SupportEpisode
+from .models import Meeting, SupportEpisode
 
 support_router = Router(tags=["Accompagnements"])
 
@@ -74,12 +83,26 @@ class DeadlineOut(Schema):
     dropped_reason: str
 
 
+MeetingStatusCode = Literal["planned", "held", "excused", "no_show", "cancelled", "rescheduled"]
+
+
 class MeetingOut(Schema):
     id: int
+    episode: int = Field(validation_alias="episode_id")
     starts_at: dt.datetime
     duration_minutes: int
     place: str
     kind: str
+    status: str = Field(
+        description="planned (prévue), held (tenue), excused (absence excusée), no_show "
+        "(absence non excusée), cancelled (annulée), rescheduled (reportée). Seule une "
+        "rencontre tenue compte dans la cadence (P4) et le budget d'heures (A5)."
+    )
+    status_reason: str
+    replaced_by: int | None = Field(
+        None, validation_alias="replaced_by_id", description="la rencontre qui la remplace"
+    )
+    sequence: int = Field(description="révision, relevée à chaque changement d'heure ou de statut")
     participants: str
     report: str
     over_budget_reason: str
@@ -90,9 +113,32 @@ class MeetingIn(Schema):
     duration_minutes: int
     place: str
     kind: str
+    status: Literal["", "planned", "held", "excused", "no_show"] = Field(
+        "",
+        description="vide : selon la date (tenue si elle a commencé, prévue sinon) ; "
+        "l'annulation et le report passent par PATCH /meetings/{id}",
+    )
+    status_reason: str = ""
     participants: str = ""
     report: str = ""
     over_budget_reason: str = ""
+
+
+class MeetingPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[MeetingOut]
+
+
+class MeetingChange(StrictInput):
+    status: MeetingStatusCode = Field(
+        description="held, excused, no_show, planned ; cancelled avec « reason » ; "
+        "rescheduled avec « new_starts_at » (une nouvelle rencontre la remplace)"
+    )
+    reason: str = ""
+    over_budget_reason: str | None = None
+    new_starts_at: dt.datetime | None = None
 
 
 def _episode_out(episode: SupportEpisode) -> dict:
@@ -215,37 +261,114 @@ def list_meetings(request, episode_id: int):
     return list(_episode(request, episode_id).meetings.all())
 
 
+def _form_moment(moment: dt.datetime) -> str:
+    # The form reads Paris wall-clock time; an aware moment is converted to it first.
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
 @support_router.post(
     "/episodes/{episode_id}/meetings",
     response={201: MeetingOut, 404: ErrorOut, 422: ValidationErrorOut},
-    summary="Enregistrer une rencontre (mêmes contrôles que la page : A5)",
+    summary="Enregistrer une rencontre (mêmes contrôles que la page : A5, F8)",
 )
 def create_meeting(request, episode_id: int, payload: MeetingIn):
     episode = _episode(request, episode_id)
     data = payload.dict()
-    # The form reads Paris wall-clock time; an aware moment is converted to it first.
-    moment = payload.starts_at
-    if moment.tzinfo is not None:
-        moment = timezone.localtime(moment)
-    data["starts_at"] = moment.strftime("%Y-%m-%dT%H:%M")
+    data["starts_at"] = _form_moment(payload.starts_at)
     form = MeetingForm(data, episode=episode)
     if form.is_valid():
-        form.instance.created_by = request.user
-        try:
-            form.instance.full_clean()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, messages)
-        else:
-            form.save()
-            return Status(201, form.instance)
-    return Status(
-        422,
-        {
-            "detail": "Les données envoyées contiennent des erreurs : rien n'a été enregistré.",
-            "errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()},
-        },
-    )
+        saved = save_in_savepoint(form, lambda: services.save_meeting(form, user=request.user))
+        if saved is not NOT_SAVED:
+            return Status(201, saved)
+    raise FormInvalid(form)
+
+
+def _visible_meetings(request):
+    return Meeting.objects.visible_to(request.user)
+
+
+@support_router.get(
+    "/meetings",
+    response=MeetingPage,
+    summary="Lister les rencontres (par statut : ?status=no_show pour les absences)",
+)
+def list_all_meetings(
+    request,
+    status: MeetingStatusCode | None = None,
+    episode: int | None = None,
+    beneficiary: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+):
+    queryset = _visible_meetings(request).order_by("-starts_at", "-id")
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    if episode is not None:
+        queryset = queryset.filter(episode_id=episode)
+    if beneficiary is not None:
+        queryset = queryset.filter(episode__beneficiary_id=beneficiary)
+    if since is not None:
+        queryset = queryset.filter(starts_at__gte=_day_start(since))
+    if until is not None:
+        queryset = queryset.filter(starts_at__lt=_day_start(until + dt.timedelta(days=1)))
+    return paginate(queryset, page, page_size)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@support_router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, 404: ErrorOut},
+    summary="Lire une rencontre et son statut",
+)
+def read_meeting(request, meeting_id: int):
+    return visible_object_or_404(Meeting, request, meeting_id)
+
+
+@support_router.patch(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Changer le statut d'une rencontre : tenue, absence, annulation, report (F8)",
+    description="Un report (rescheduled) crée la rencontre de remplacement à new_starts_at et "
+    "renvoie celle-ci ; l'ancienne reste au dossier, reportée, liée à elle.",
+)
+def change_meeting(request, meeting_id: int, payload: MeetingChange):
+    meeting = visible_object_or_404(Meeting.objects.select_related("episode"), request, meeting_id)
+    try:
+        with transaction.atomic():
+            if payload.status == Meeting.Status.RESCHEDULED:
+                if payload.new_starts_at is None:
+                    raise ValidationError(
+                        {"new_starts_at": "Indiquez la nouvelle date et l'heure du rendez-vous."}
+                    )
+                return services.reschedule_meeting(
+                    meeting, payload.new_starts_at, reason=payload.reason, user=request.user
+                )
+            return services.change_status(
+                meeting,
+                payload.status,
+                reason=payload.reason,
+                over_budget_reason=payload.over_budget_reason,
+                user=request.user,
+            )
+    except ValidationError as error:
+        return Status(422, {"detail": NOTHING_SAVED, "errors": _errors(error)})
+
+
+def _errors(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        names = {"starts_at": "new_starts_at", "status_reason": "reason"}
+        return {
+            names.get(name, name): [str(message) for message in ValidationError(messages)]
+            for name, messages in error.error_dict.items()
+        }
+    return {NON_FIELD_KEY: [str(message) for message in error.messages]}
 
 
 # --- The rupture and the suspensions of the contract (A14, C9, F12): one row each ----------

@@ -1,7 +1,9 @@
 """A referent's meetings and deadlines as iCalendar text (RFC 5545), written by hand.
 
 Lines end with CRLF and are folded at 75 octets (3.1); TEXT values escape backslash,
-semicolon, comma and newlines (3.3.11). Meetings carry their UTC start and end; a deadline
+semicolon, comma and newlines (3.3.11). Meetings carry their UTC start and end, their
+status (a cancelled or rescheduled one is ``STATUS:CANCELLED``) and their ``SEQUENCE``,
+raised at each change of time or status so that calendars take the change; a deadline
 is an all-day event on its due day, or a 15-minute event at the due moment when it is counted
 in hours (A14's 48 hours).
 """
@@ -62,17 +64,35 @@ def _event(uid: str, stamp: str, fields: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
+# RFC 5545 3.8.1.11: a cancelled or rescheduled meeting stays in the feed, CANCELLED, so
+# that subscribed calendars remove it (its replacement is a new event).
+EVENT_STATUS = {
+    Meeting.Status.CANCELLED: "CANCELLED",
+    Meeting.Status.RESCHEDULED: "CANCELLED",
+}
+
+
 def meeting_event(meeting, stamp: str, host: str) -> list[str]:
     person = str(meeting.episode.beneficiary)
+    summary = f"{meeting.get_kind_display()} — {person}"
+    if meeting.status != Meeting.Status.PLANNED and meeting.status != Meeting.Status.HELD:
+        summary = f"[{meeting.get_status_display()}] {summary}"
+    description = meeting.participants or ""
+    if meeting.status_reason:
+        description = f"{meeting.get_status_display()} : {meeting.status_reason}\n{description}"
     return _event(
         f"meeting-{meeting.pk}@{host}",
         stamp,
         [
             ("DTSTART", _utc(meeting.starts_at)),
             ("DTEND", _utc(meeting.ends_at)),
-            ("SUMMARY", escape_text(f"{meeting.get_kind_display()} — {person}")),
+            ("SUMMARY", escape_text(summary)),
             ("LOCATION", escape_text(meeting.get_place_display())),
-            ("DESCRIPTION", escape_text(meeting.participants or "")),
+            ("DESCRIPTION", escape_text(description.strip())),
+            ("STATUS", EVENT_STATUS.get(meeting.status, "CONFIRMED")),
+            # Raised at each change of time or status (tremplin.support.services).
+            ("SEQUENCE", str(meeting.sequence)),
+            ("LAST-MODIFIED", _utc(meeting.updated_at)),
         ],
     )
 

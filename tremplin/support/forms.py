@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -13,20 +11,23 @@ from tremplin.accounts.models import Membership, Organisation, Role, User
 from tremplin.conventions.models import Rupture
 from tremplin.forms import BootstrapFormMixin
 from tremplin.registry.models import Employer, Tutor
+from tremplin.rules.attendance import check_status, default_status
 from tremplin.rules.calendar import to_paris
-from tremplin.rules.programmes import Programme, RuleError, hour_budget
+from tremplin.rules.programmes import Programme, RuleError
 
 from . import deliverables as deliverable_items
 from . import uploads
-from .models import Deadline, Document, Meeting, Refusal, SupportEpisode
+from .models import (
+    Deadline,
+    Document,
+    Meeting,
+    Refusal,
+    SupportEpisode,
+    french_hours,
+)
 from .services import Upload
 
-
-def french_hours(duration: dt.timedelta) -> str:
-    """12 h, 12 h 30."""
-    minutes = round(duration.total_seconds() / 60)
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+__all__ = ["french_hours"]  # re-exported: the pages' gauge reads it from here
 
 
 class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
@@ -86,7 +87,62 @@ class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
             self.initial.setdefault("operator", beneficiary.operator_id)
 
 
-class MeetingForm(BootstrapFormMixin, forms.ModelForm):
+class MeetingStatusFieldsMixin:
+    """The status of a meeting on its form (F8, P4, A5): left empty, it follows the date
+    (held once begun, planned before); cancellations and reports have their own pages, and
+    a cancelled or rescheduled meeting keeps its status."""
+
+    STATUS_CHOICES = [
+        ("", "Selon la date : tenue si elle a commencé, prévue sinon"),
+        (Meeting.Status.PLANNED, Meeting.Status.PLANNED.label),
+        (Meeting.Status.HELD, Meeting.Status.HELD.label),
+        (Meeting.Status.EXCUSED, Meeting.Status.EXCUSED.label),
+        (Meeting.Status.NO_SHOW, Meeting.Status.NO_SHOW.label),
+    ]
+
+    def setup_status(self) -> None:
+        self.previous_status = self.instance.status if self.instance.pk else None
+        if self.instance.pk and self.instance.is_closed:
+            del self.fields["status"]
+            del self.fields["status_reason"]
+            return
+        self.fields["status"] = forms.ChoiceField(
+            label="Statut",
+            choices=self.STATUS_CHOICES,
+            required=False,
+            help_text="Seule une rencontre tenue compte dans le budget d'heures (A5) et la "
+            "cadence des entretiens (P4).",
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.fields["status_reason"].widget = forms.Textarea(
+            attrs={"rows": 2, "class": "form-control"}
+        )
+
+    def clean_status_with(self, data, now=None) -> str | None:
+        """The status to save (from the date when left empty), or None with the error."""
+        if "status" not in self.fields:
+            return self.instance.status
+        starts_at = data.get("starts_at")
+        if starts_at is None:
+            return None
+        now = now or timezone.now()
+        status = data.get("status") or default_status(starts_at, now).value
+        try:
+            check_status(
+                status,
+                starts_at=starts_at,
+                now=now,
+                reason=data.get("status_reason", ""),
+                previous=self.previous_status,
+            )
+        except RuleError as error:
+            self.add_error("status", error.message)
+            return None
+        data["status"] = status
+        return status
+
+
+class MeetingForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelForm):
     starts_at = forms.DateTimeField(
         label="Date et heure",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -96,8 +152,8 @@ class MeetingForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
-            "starts_at", "duration_minutes", "place", "kind", "participants", "report",
-            "over_budget_reason",
+            "starts_at", "duration_minutes", "place", "kind", "status", "status_reason",
+            "participants", "report", "over_budget_reason",
         ]  # fmt: skip
         widgets = {
             "report": forms.Textarea(attrs={"rows": 10}),
@@ -108,30 +164,87 @@ class MeetingForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.episode = episode
         self.episode = episode
+        self.setup_status()
 
     def clean(self):
         data = super().clean()
+        status = self.clean_status_with(data)
         minutes = data.get("duration_minutes")
         if minutes is None:
             return data
         if minutes <= 0:
             self.add_error("duration_minutes", "La durée doit être d'au moins une minute (A5).")
             return data
-        others = self.episode.meetings.exclude(pk=self.instance.pk)
-        durations = [m.duration for m in others] + [dt.timedelta(minutes=minutes)]
+        if status != Meeting.Status.HELD:
+            return data  # A5: only a meeting held uses the budget
+        candidate = Meeting(
+            pk=self.instance.pk, episode=self.episode, duration_minutes=minutes, status=status
+        )
         try:
-            budget = hour_budget(self.episode.support_start, durations)
-        except RuleError as error:
-            self.add_error("duration_minutes", error.message)
+            error = self.episode.budget_error(candidate, data.get("over_budget_reason", ""))
+        except RuleError as rule_error:
+            self.add_error("duration_minutes", rule_error.message)
             return data
-        if budget.exceeded and not (data.get("over_budget_reason") or "").strip():
-            self.add_error(
-                "over_budget_reason",
-                f"Avec cette rencontre, l'accompagnement atteint {french_hours(budget.used)} "
-                f"pour un budget de {french_hours(budget.budget)} (A5) : indiquez le motif du "
-                "dépassement.",
-            )
+        if error:
+            self.add_error("over_budget_reason", error)
         return data
+
+
+class MeetingStatusForm(BootstrapFormMixin, forms.Form):
+    """What happened at a meeting (F8): held, excused, no-show, or planned again."""
+
+    status = forms.ChoiceField(
+        label="La rencontre a-t-elle eu lieu ?",
+        choices=[
+            (Meeting.Status.HELD, "Oui, elle s'est tenue"),
+            (Meeting.Status.NO_SHOW, "Non : la personne ne s'est pas présentée, sans prévenir"),
+            (Meeting.Status.EXCUSED, "Non : la personne a prévenu de son absence (excusée)"),
+            (Meeting.Status.PLANNED, "Pas encore : elle reste prévue"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    status_reason = forms.CharField(
+        label="Motif (absence excusée)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    over_budget_reason = forms.CharField(
+        label="Motif du dépassement des 12 heures",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Demandé quand la rencontre tenue dépasse le budget d'heures (règle A5).",
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.initial.setdefault("over_budget_reason", meeting.over_budget_reason)
+        self.initial.setdefault("status_reason", meeting.status_reason)
+        if meeting.status in dict(self.fields["status"].choices):
+            self.initial.setdefault("status", meeting.status)
+        if not meeting.episode.is_in_employment:
+            del self.fields["over_budget_reason"]
+
+
+class CancelMeetingForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Motif de l'annulation",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Il reste au dossier de la personne (F8).",
+        error_messages={"required": "Indiquez le motif de l'annulation (F8)."},
+    )
+
+
+class RescheduleMeetingForm(BootstrapFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Nouvelle date et heure",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "Indiquez la nouvelle date et l'heure du rendez-vous."},
+    )
+    reason = forms.CharField(
+        label="Motif du report", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RefusalForm(BootstrapFormMixin, forms.ModelForm):

@@ -22,6 +22,8 @@ from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
+from tremplin.rules import attendance
+from tremplin.rules.attendance import LABELS, MeetingStatus
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import (
     ContractType,
@@ -35,6 +37,13 @@ from tremplin.rules.programmes import (
 from tremplin.web.dates import french_date, french_datetime
 
 from . import deliverables as deliverable_items
+
+
+def french_hours(duration: dt.timedelta) -> str:
+    """12 h, 12 h 30."""
+    minutes = round(duration.total_seconds() / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 class SupportEpisodeQuerySet(models.QuerySet):
@@ -342,9 +351,39 @@ class SupportEpisode(models.Model):
         self._loaded_plan_values = self._plan_values()
 
     def hours(self):
-        """Hours of meetings against the 12-hour budget (A5)."""
+        """Hours of the meetings held against the 12-hour budget (A5): a meeting planned,
+        missed, excused, cancelled or rescheduled uses none."""
         start = self.contract_start or self.started_on
-        return hour_budget(start, (m.duration for m in self.meetings.all()))
+        return hour_budget(start, (m.duration for m in self.meetings.all() if m.counts))
+
+    def hours_with(self, meeting: Meeting):
+        """The hour budget (A5) once ``meeting`` (new, or changed) is saved as it stands:
+        the other meetings held, and this one if it is held."""
+        start = self.contract_start or self.started_on
+        others = (
+            self.meetings.counted()
+            .exclude(pk=meeting.pk)
+            .values_list("duration_minutes", flat=True)
+        )
+        durations = [dt.timedelta(minutes=minutes) for minutes in others]
+        if meeting.counts:
+            durations.append(meeting.duration)
+        return hour_budget(start, durations)
+
+    def budget_error(self, meeting: Meeting, over_budget_reason: str) -> str | None:
+        """The French error when ``meeting``, saved as it stands, takes the support beyond
+        its hour budget without a reason (A5); None otherwise (and always for a support
+        without a budget, or a meeting not held)."""
+        if not self.is_in_employment or not meeting.counts:
+            return None
+        budget = self.hours_with(meeting)
+        if budget.exceeded and not (over_budget_reason or "").strip():
+            return (
+                f"Avec cette rencontre, l'accompagnement atteint {french_hours(budget.used)} "
+                f"pour un budget de {french_hours(budget.budget)} (A5) : indiquez le motif du "
+                "dépassement."
+            )
+        return None
 
     @property
     def support_start(self) -> dt.date:
@@ -490,6 +529,26 @@ class DeliverableContent(models.Model):
         return f"Contenu de {self.deadline.label}"
 
 
+STATUS_BADGES = {
+    MeetingStatus.PLANNED: "text-bg-info",
+    MeetingStatus.HELD: "text-bg-success",
+    MeetingStatus.EXCUSED: "text-bg-secondary",
+    MeetingStatus.NO_SHOW: "text-bg-danger",
+    MeetingStatus.CANCELLED: "text-bg-dark",
+    MeetingStatus.RESCHEDULED: "text-bg-warning",
+}
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The meetings of the supports ``user`` may see."""
+        return self.filter(episode__in=SupportEpisode.objects.visible_to(user).values("pk"))
+
+    def counted(self):
+        """Held meetings: the only ones the cadence (P4) and the budget (A5) count."""
+        return self.filter(status__in=[status.value for status in attendance.COUNTED])
+
+
 class Meeting(models.Model):
     """A meeting of the support (A5: at the company during working time, 12 hours)."""
 
@@ -505,6 +564,16 @@ class Meeting(models.Model):
         TRIPARTITE = "tripartite", "Rencontre tripartite (employeur, salarié, conseiller RSA)"
         CONCERTATION = "concertation", "Concertation"
 
+    class Status(models.TextChoices):
+        """The statuses of ``tremplin.rules.attendance`` with their French labels."""
+
+        PLANNED = MeetingStatus.PLANNED.value, LABELS[MeetingStatus.PLANNED]
+        HELD = MeetingStatus.HELD.value, LABELS[MeetingStatus.HELD]
+        EXCUSED = MeetingStatus.EXCUSED.value, LABELS[MeetingStatus.EXCUSED]
+        NO_SHOW = MeetingStatus.NO_SHOW.value, LABELS[MeetingStatus.NO_SHOW]
+        CANCELLED = MeetingStatus.CANCELLED.value, LABELS[MeetingStatus.CANCELLED]
+        RESCHEDULED = MeetingStatus.RESCHEDULED.value, LABELS[MeetingStatus.RESCHEDULED]
+
     episode = models.ForeignKey(SupportEpisode, models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField("date et heure")
     duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
@@ -517,20 +586,60 @@ class Meeting(models.Model):
         blank=True,
         help_text="Obligatoire quand la rencontre dépasse le budget d'heures (règle A5).",
     )
+    # F8, P4, A5: one fact on the meeting, read by every module (cadence, budget,
+    # indicators, agenda, invitations); only "held" counts (tremplin.rules.attendance).
+    status = models.CharField(
+        "statut", max_length=12, choices=Status.choices, default=MeetingStatus.PLANNED.value
+    )
+    status_reason = models.TextField(
+        "motif",
+        blank=True,
+        help_text="Obligatoire pour une annulation ; utile pour une absence excusée.",
+    )
+    status_changed_at = models.DateTimeField("statut enregistré le", null=True, blank=True)
+    replaced_by = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name="reportée à",
+    )
+    # RFC 5545 SEQUENCE of the calendar feed: raised at each change of time or status.
+    sequence = models.PositiveIntegerField("révision", default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = "rencontre"
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["episode", "starts_at"])]
+        indexes = [
+            models.Index(fields=["episode", "starts_at"]),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=24 * 60),
                 name="meeting_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[status.value for status in MeetingStatus]),
+                name="meeting_known_status",
+            ),
+            # F8: a cancellation keeps its reason; a rescheduled meeting names its replacement.
+            models.CheckConstraint(
+                condition=~Q(status=MeetingStatus.CANCELLED.value) | ~Q(status_reason=""),
+                name="meeting_cancelled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MeetingStatus.RESCHEDULED.value, replaced_by__isnull=False)
+                | (~Q(status=MeetingStatus.RESCHEDULED.value) & Q(replaced_by__isnull=True)),
+                name="meeting_rescheduled_has_replacement",
             ),
         ]
 
@@ -540,6 +649,26 @@ class Meeting(models.Model):
     @property
     def duration(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.duration_minutes or 0)
+
+    @property
+    def counts(self) -> bool:
+        """Counts for the cadence (P4) and the hour budget (A5): held."""
+        return attendance.counts(self.status)
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap class of the status's badge."""
+        return STATUS_BADGES.get(self.status, "text-bg-light")
+
+    @property
+    def is_closed(self) -> bool:
+        """Cancelled or rescheduled: its status no longer changes."""
+        return MeetingStatus(self.status) in attendance.CLOSED
+
+    @property
+    def awaits_status(self) -> bool:
+        """Planned and begun: the referent has to say whether it took place."""
+        return self.status == MeetingStatus.PLANNED and self.starts_at <= timezone.now()
 
     @property
     def ends_at(self) -> dt.datetime:

@@ -37,7 +37,7 @@ def support_events(user, person_ids):
                 as_day(meeting.starts_at),
                 "rencontre",
                 meeting.get_kind_display(),
-                "",
+                meeting.get_status_display(),  # F8: held, missed, cancelled…
                 episode_url(meeting.episode_id, programme),
                 at=meeting.starts_at,
             )

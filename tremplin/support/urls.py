@@ -20,6 +20,26 @@ urlpatterns = [
     path("<int:pk>/modifier/", episodes.episode_update, name="episode_update"),
     path("<int:pk>/rencontres/nouvelle/", meetings.meeting_edit, name="meeting_create"),
     path("<int:pk>/rencontres/<int:meeting_pk>/", meetings.meeting_edit, name="meeting_update"),
+    path(
+        "<int:pk>/rencontres/<int:meeting_pk>/presence/",
+        meetings.meeting_status,
+        name="meeting_status",
+    ),
+    path(
+        "<int:pk>/rencontres/<int:meeting_pk>/annuler/",
+        meetings.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "<int:pk>/rencontres/<int:meeting_pk>/reporter/",
+        meetings.meeting_reschedule,
+        name="meeting_reschedule",
+    ),
+    path(
+        "<int:pk>/rencontres/<int:meeting_pk>/supprimer/",
+        meetings.meeting_delete,
+        name="meeting_delete",
+    ),
     path("<int:pk>/refus/", episodes.refusal_create, name="refusal_create"),
     path("<int:pk>/rupture/", episodes.rupture_edit, name="rupture"),
     path("<int:pk>/suspension/", episodes.suspension_create, name="suspension_create"),

@@ -1,8 +1,9 @@
 """Sections that an app adds to a page it does not own.
 
-The home page (web), the person's file and the employer's page (registry) show sections of
-the apps above them: the referent's day (support), the cadence and the CER chain
-(professional support), the operator's network (company relations). The page does not
+The home page (web), the person's file and the employer's page (registry), and a collective
+action's page (professional support) show sections of the apps above them: the referent's
+day (support), the cadence and the CER chain (professional support), the operator's network
+(company relations), the invitations sent to the person or to the action (invitations). The page does not
 import those apps (the layers are checked by ``make lint``): each app registers its section
 here from its ``AppConfig.ready()``, and the page renders every section of its place, in
 order, with ``{% panels "place" object %}``.
@@ -20,7 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 HOME = "home"
 BENEFICIARY_FILE = "beneficiary_file"
 EMPLOYER_PAGE = "employer_page"
-PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE)
+COLLECTIVE_ACTION = "collective_action"
+PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE, COLLECTIVE_ACTION)
 
 # context(request, obj) -> the template's context, or None when the section is not shown
 ContextBuilder = Callable[[HttpRequest, object | None], dict | None]

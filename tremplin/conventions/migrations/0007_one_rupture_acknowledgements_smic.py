@@ -7,7 +7,7 @@ queue); the SMIC values a département enters (rules E1, F10).
 The ruptures already recorded on a convention get their person and moment known in 0008,
 then both become required in 0009 (separate migrations: PostgreSQL alters no table with
 pending row changes). The in-employment support's former records are merged in by
-``support.0006``."""
+``support.0009``."""
 
 import django.core.validators
 import django.db.models.deletion

@@ -75,7 +75,9 @@ def episode_detail(request, pk):
             "cers": cers,
             **renewal_context(episode, cers),
             "can_validate": can_validate(request.user, episode),
-            "interviews": list(episode.meetings.filter(kind=INTERVIEW_KIND)),
+            "interviews": list(
+                episode.meetings.filter(kind=INTERVIEW_KIND).select_related("replaced_by")
+            ),
             "contacts": list(episode.contacts.all()),
             "attendances": list(
                 episode.beneficiary.collective_invitations.filter(present=True).select_related(

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from tremplin.accounts import audit
 from tremplin.rules.programmes import Programme, parameters_in_force
+from tremplin.support import services
 from tremplin.web.form_pages import form_page
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -29,8 +30,6 @@ def interview_edit(request, pk, meeting_pk=None):
         else None
     )
     form = InterviewForm(request.POST or None, instance=meeting, episode=episode)
-    if meeting is None:
-        form.instance.created_by = request.user
     return form_page(
         request,
         form,
@@ -40,7 +39,8 @@ def interview_edit(request, pk, meeting_pk=None):
             "title": "Modifier l'entretien" if meeting else "Enregistrer un entretien individuel",
             "intro": "Au moins 2 entretiens par mois civil complet, 1 pour un mois partiel (P4).",
         },
-        success="L'entretien est enregistré.",
+        save=lambda: services.save_meeting(form, user=request.user),
+        success=lambda saved: f"L'entretien est enregistré ({saved.get_status_display().lower()}).",
         next_url=episode_url(episode),
     )
 

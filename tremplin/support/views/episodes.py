@@ -161,7 +161,7 @@ def episode_detail(request, pk):
                 plan, today, [d for d in deadlines if d.state != Deadline.State.DROPPED]
             ),
             "deadlines": deadlines,
-            "meetings": list(episode.meetings.all()),
+            "meetings": list(episode.meetings.select_related("replaced_by")),
             "budget": budget,
             "budget_used": french_hours(budget.used) if budget else "",
             "budget_total": french_hours(budget.budget) if budget else "",

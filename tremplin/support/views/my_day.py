@@ -64,10 +64,13 @@ def week_meetings(episode_ids, today: dt.date) -> list[Meeting]:
 
 
 def quiet_episodes(episode_ids, since: dt.datetime) -> list[SupportEpisode]:
-    """The supports whose last meeting is older than ``since``, or without a meeting."""
+    """The supports whose last meeting held is older than ``since``, or without one (a
+    missed or cancelled meeting is no meeting, F8)."""
     return list(
         SupportEpisode.objects.filter(pk__in=episode_ids)
-        .annotate(last_meeting=Max("meetings__starts_at"))
+        .annotate(
+            last_meeting=Max("meetings__starts_at", filter=Q(meetings__status=Meeting.Status.HELD))
+        )
         .filter(Q(last_meeting__lt=since) | Q(last_meeting__isnull=True))
         .select_related("beneficiary")
         .order_by("last_meeting", "beneficiary__last_name")

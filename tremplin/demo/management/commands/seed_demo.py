@@ -124,6 +124,16 @@ def share_by_full_time_equivalent(total: int, ftes: list[Decimal]) -> list[int]:
     return shares
 
 
+# The letterheads of the convocation letters (invitations); fictitious numbers (ARCEP's
+# range for fiction).
+OPERATOR_ADDRESSES = (
+    {"street": "4 rue de la Division-Leclerc", "postal_code": "67000", "city": "Strasbourg",
+     "phone": "03 53 01 10 10"},
+    {"street": "12 Grand'Rue", "postal_code": "67500", "city": "Haguenau",
+     "phone": "03 53 01 20 20"},
+)  # fmt: skip
+
+
 class Command(BaseCommand):
     help = (
         "Crée des données de démonstration réalistes (Bas-Rhin) et affiche un compte par rôle "
@@ -218,12 +228,12 @@ class Command(BaseCommand):
         population = Population(seed=seed, territory=territory, today=today)
         organisations = {
             name: Organisation.objects.get_or_create(
-                name=name, territory=territory, defaults={"kind": kind}
+                name=name, territory=territory, defaults={"kind": kind, **address}
             )[0]
-            for name, kind in (
-                (DEPARTMENT_SERVICE_NAME, Organisation.Kind.DEPARTMENT_SERVICE),
-                (FIRST_OPERATOR_NAME, Organisation.Kind.OPERATOR),
-                (SECOND_OPERATOR_NAME, Organisation.Kind.OPERATOR),
+            for name, kind, address in (
+                (DEPARTMENT_SERVICE_NAME, Organisation.Kind.DEPARTMENT_SERVICE, {}),
+                (FIRST_OPERATOR_NAME, Organisation.Kind.OPERATOR, OPERATOR_ADDRESSES[0]),
+                (SECOND_OPERATOR_NAME, Organisation.Kind.OPERATOR, OPERATOR_ADDRESSES[1]),
             )
         }
         users = self.create_accounts(population, organisations, today)

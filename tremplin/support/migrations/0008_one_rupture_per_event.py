@@ -1,6 +1,6 @@
 """One rupture per event (rules A14, F12, F13): a support of a contract signed outside
 Tremplin points to its rupture, one row of ``conventions.Rupture``; the former records are
-merged in 0006 and removed in 0007 (separate migrations: PostgreSQL alters no table with
+merged in 0009 and removed in 0010 (separate migrations: PostgreSQL alters no table with
 pending row changes)."""
 
 import django.db.models.deletion
@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ("accounts", "0003_audit_security_actions_and_no_delete"),
         ("conventions", "0007_one_rupture_acknowledgements_smic"),
         ("registry", "0001_initial"),
-        ("support", "0004_deadline_episode_state_due"),
+        ("support", "0007_meeting_status_constraints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,11 +1,11 @@
 """The in-employment support's former rupture records, merged into ``conventions.Rupture``
-by 0006, are removed; a support with a convention reads the convention's rupture."""
+by 0009, are removed; a support with a convention reads the convention's rupture."""
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("support", "0006_merge_episode_ruptures")]
+    dependencies = [("support", "0009_merge_episode_ruptures")]
 
     operations = [
         migrations.RemoveField(

@@ -67,7 +67,7 @@ def merge_ruptures(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("conventions", "0009_rupture_known_and_whose_required"),
-        ("support", "0005_one_rupture_per_event"),
+        ("support", "0008_one_rupture_per_event"),
     ]
 
     operations = [migrations.RunPython(merge_ruptures, migrations.RunPython.noop)]
