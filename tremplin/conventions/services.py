@@ -854,7 +854,10 @@ def record_employer_report(event: Suspension | Rupture, day: datetime.date) -> N
 def acknowledge(event: Suspension | Rupture, *, user) -> None:
     """The département agent takes a reported suspension or rupture into account (its work
     queue): who and when. A rupture's repayment (F13) is computed again from the facts of
-    the day, so that the amount the agent confirms is the current one."""
+    the day, so that the amount the agent confirms is the current one. Already taken into
+    account: nothing changes (who and when stay the first)."""
+    if event.acknowledged_at is not None:
+        return
     fields = ["acknowledged_at", "acknowledged_by"]
     if isinstance(event, Rupture):
         compute_repayment(event)
