@@ -331,7 +331,7 @@ def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
     from tremplin.support.models import Deadline, Notification
 
     # Four contracts broken, each known on 20/03/2025 at 10:00: the notice is due 48 hours
-    # later, on 22/03/2025 at 10:00 (A14), counted in hours (issue 10), not on the due day:
+    # later, on 22/03/2025 at 10:00 (A14), counted in hours, not on the due day:
     # - e-mailed to the Cellule on 22/03 at 09:30: within 48 h;
     # - e-mailed on 22/03 at 10:30, late on its due day: not within 48 h (it counted before);
     # - recorded as sent on 21/03 (a day, no hour): the whole day is within 48 h;

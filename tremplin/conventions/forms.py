@@ -530,7 +530,7 @@ class ImmersionForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class SimulatorForm(BootstrapFormMixin, forms.Form):
-    """The aid simulator (issue 3): the same inputs as ``tremplin aid-schedule``."""
+    """The aid simulator: the same inputs as ``tremplin aid-schedule``."""
 
     rate = forms.DecimalField(
         label="Taux de prise en charge (% du SMIC horaire brut)",

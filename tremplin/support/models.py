@@ -1,7 +1,7 @@
 """Support episodes of both programmes, their meetings, deadlines, deliverables, ruptures.
 
 In-employment support (seed 000, rules A1–A14) is built; the professional programme
-(seed 004, issue 5) will reuse ``SupportEpisode`` (programme ``professional``), ``Meeting``,
+(seed 004) reuses ``SupportEpisode`` (programme ``professional``), ``Meeting``,
 ``Deadline`` and ``Document``. Every decision (phases, due dates, the hour budget) is a call
 into ``tremplin.rules.programmes``; these models store what comes back.
 """
@@ -148,7 +148,7 @@ class SupportEpisode(models.Model):
         default=False,
         help_text="Ouvre 3 mois d'accompagnement à la recherche d'emploi (règle A13).",
     )
-    # Issue 4: started from a signed convention (or by hand for a person hired outside the
+    # Started from a signed convention (or by hand for a person hired outside the
     # product, then empty). One in-employment support per convention.
     convention = models.OneToOneField(
         "conventions.Convention",
@@ -291,7 +291,7 @@ class SupportEpisode(models.Model):
         return None
 
     def plan(self) -> SupportPlan | None:
-        """The plan from the rules; None for the professional programme (issue 5)."""
+        """The plan from the rules; None for the professional programme."""
         if not self.is_in_employment:
             return None
         return in_employment_plan(self.plan_facts())
@@ -391,7 +391,7 @@ class SupportEpisode(models.Model):
 
 
 class Deadline(models.Model):
-    """One deliverable of one episode with its due date, stored (issue 4: "everything due
+    """One deliverable of one episode with its due date, stored (the in-employment support: "everything due
     this week for these referents" is one indexed query)."""
 
     class State(models.TextChoices):
