@@ -706,6 +706,7 @@ def amend(convention: Convention, amendment: Amendment, *, user) -> Amendment:
     with transaction.atomic():
         convention.save()
         amendment.save()
+        hooks.notify(hooks.CONVENTION_AMENDED, convention=convention)
     return amendment
 
 

@@ -81,6 +81,13 @@ class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["rsa_adviser"].required = False
         self.fields["contract_type"].required = True
         self.fields["contract_start"].required = True
+        if self.instance.convention_id is not None:
+            # The contract is the convention's (one fact): shown, changed only by an amendment.
+            for name, value in self.instance.contract_terms().items():
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+                self.initial[name] = value
+                self.fields[name].help_text = "Repris de la convention ; un avenant le modifie."
         if not self.instance.pk:
             del self.fields["ended_on"]
             self.initial.setdefault("referent", beneficiary.referent_id or user.pk)

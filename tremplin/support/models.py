@@ -271,14 +271,32 @@ class SupportEpisode(models.Model):
         a ``conventions.Rupture`` (being recorded) replaces it."""
         if rupture is True:
             rupture = self.current_rupture()
+        contract = self.contract_terms()
         return InEmploymentFacts(
-            contract_start=self.contract_start,
-            contract_type=ContractType(self.contract_type),
-            contract_end=self.contract_end,
+            contract_start=contract["contract_start"],
+            contract_type=ContractType(contract["contract_type"]),
+            contract_end=contract["contract_end"],
             trial_end=self.trial_end,
             rupture=rupture.as_plan_rupture() if rupture else None,
             not_renewed=self.not_renewed,
         )
+
+    CONTRACT_FIELDS = ("contract_type", "contract_start", "contract_end")
+
+    def contract_terms(self) -> dict:
+        """The contract the support follows. A support of a convention reads it from the
+        convention, as amended (one fact: a renewal moves the CDD's end, C5; a CDD that goes on
+        as a CDI has no end any more, E6); a support of a contract signed outside Tremplin
+        has its own."""
+        if self.convention_id is None:
+            return {name: getattr(self, name) for name in self.CONTRACT_FIELDS}
+        convention = self.convention
+        open_ended = convention.contract_type == "CDI" or convention.continues_as_cdi
+        return {
+            "contract_type": "CDI" if open_ended else convention.contract_type,
+            "contract_start": convention.hire_date,
+            "contract_end": None if open_ended else convention.planned_end,
+        }
 
     def current_rupture(self):
         """The rupture of the support's contract (A14): the convention's when the support

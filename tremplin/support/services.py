@@ -91,6 +91,7 @@ def save_episode(episode: SupportEpisode) -> SupportEpisode:
     """Start or change a support (already validated by its form or the caller): written,
     its plan recomputed when a date it depends on changed (or it is new), and the apps above
     told (``hooks.EPISODE_CHANGED``: the exit is reclassified)."""
+    follow_the_convention(episode)
     plan_changed = episode.pk is None or episode.plan_changed
     episode.save()
     if plan_changed:
@@ -98,6 +99,25 @@ def save_episode(episode: SupportEpisode) -> SupportEpisode:
     episode.mark_plan_stored()
     hooks.notify(hooks.EPISODE_CHANGED, episode=episode)
     return episode
+
+
+def follow_the_convention(episode: SupportEpisode) -> None:
+    """A support of a convention keeps the convention's contract in its columns (lists and
+    filters read them), never another one: the convention, as amended, is the fact."""
+    if episode.convention_id is not None:
+        for name, value in episode.contract_terms().items():
+            setattr(episode, name, value)
+
+
+def on_convention_amended(convention) -> None:
+    """``hooks.CONVENTION_AMENDED``: the support of the convention follows its contract as
+    amended (C5: a renewal moves the CDD's end; E6: a CDD gone on as a CDI) and its plan's
+    deadlines are recomputed."""
+    for episode in SupportEpisode.objects.filter(
+        convention=convention, programme=Programme.IN_EMPLOYMENT.value
+    ):
+        episode.convention = convention
+        save_episode(episode)
 
 
 # --- The rupture of the contract (A14, E5, F12, F13) ------------------------------------------
@@ -506,3 +526,4 @@ def delete_meeting(meeting: Meeting) -> None:
 
 def register_hooks() -> None:
     hooks.after(hooks.RUPTURE_CHANGED, "support.deadlines", on_rupture_changed)
+    hooks.after(hooks.CONVENTION_AMENDED, "support.contract", on_convention_amended)

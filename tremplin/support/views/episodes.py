@@ -96,11 +96,11 @@ def episode_from_convention(request, convention_pk):
     beneficiary = convention.beneficiary
     form = EpisodeForm(
         request.POST or None,
+        instance=SupportEpisode(convention=convention),
         initial=convention_initial(convention),
         user=request.user,
         beneficiary=beneficiary,
     )
-    form.instance.convention = convention
     return form_page(
         request,
         form,
