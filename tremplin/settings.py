@@ -123,6 +123,8 @@ MIDDLEWARE = [
     # transaction (tremplin/web/once.py). Its process_view runs the view: after every other
     # process_view (login, CSRF).
     "tremplin.web.once.OneTimeFormMiddleware",
+    # The view of a writing request in one transaction, a page's without (web/transactions.py).
+    "tremplin.web.transactions.WriteTransactionMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page saying until when.
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,11 +157,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer writes; IMMEDIATE transactions avoid the
-    # "database is locked" upgrade deadlock under concurrent writes.
+    # WAL lets readers work while one writer writes (a page never waits for a writer);
+    # IMMEDIATE transactions avoid the "database is locked" upgrade deadlock under
+    # concurrent writes, and only writing requests open one (web/transactions.py). A
+    # writer waits for another at most TREMPLIN_SQLITE_BUSY_SECONDS (the busy timeout).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("TREMPLIN_SQLITE_BUSY_SECONDS", "20")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The database file is readable by the service's account only (issue 12): created 0600
@@ -171,8 +176,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             _sqlite_file.chmod(0o600)
         except OSError:  # not the file's owner: its mode is the owner's business
             pass
-# Every request is one transaction: a failing save writes nothing half-way.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Every writing request (POST, PUT, PATCH, DELETE) is one transaction: a failing save writes
+# nothing half-way. Pages (GET, HEAD) run without one, so that they never take SQLite's write
+# lock: see tremplin/web/transactions.py (not ATOMIC_REQUESTS, which wraps every view).
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
