@@ -83,14 +83,16 @@ class BootstrapFormMixin:
 
     def grouped_fields(self):
         """The bound fields by fieldset; fields named in no fieldset come last."""
+        # Hidden fields (the edit's version) are not shown: the templates write them apart.
+        shown = [name for name in self.fields if not self.fields[name].widget.is_hidden]
         if not self.fieldsets:
-            return [("", [self[name] for name in self.fields])]
+            return [("", [self[name] for name in shown])]
         named = {name for _, names in self.fieldsets for name in names}
         groups = [
             (legend, [self[name] for name in names if name in self.fields])
             for legend, names in self.fieldsets
         ]
-        rest = [self[name] for name in self.fields if name not in named]
+        rest = [self[name] for name in shown if name not in named]
         return groups + ([("Autres informations", rest)] if rest else [])
 
     def full_clean(self):

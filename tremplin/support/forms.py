@@ -14,6 +14,7 @@ from tremplin.registry.models import Employer, Tutor
 from tremplin.rules.attendance import check_status, default_status
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import Programme, RuleError
+from tremplin.web.locking import EditVersionMixin
 
 from . import deliverables as deliverable_items
 from . import uploads
@@ -30,7 +31,7 @@ from .services import Upload
 __all__ = ["french_hours"]  # re-exported: the pages' gauge reads it from here
 
 
-class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
+class EpisodeForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
     """Start (or correct) an in-employment support by hand, with its contract's dates."""
 
     class Meta:
