@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "huey.contrib.djhuey",  # the job queue and its worker, ``tremplin run_huey``
     "tremplin.web",
     "tremplin.accounts",
     "tremplin.registry",
@@ -315,6 +316,37 @@ TREMPLIN_SMS_WEBHOOK_URL = os.environ.get("TREMPLIN_SMS_WEBHOOK_URL", "")
 # The shared secret the provider's delivery reports carry (bearer token or basic password).
 TREMPLIN_SMS_WEBHOOK_SECRET = os.environ.get("TREMPLIN_SMS_WEBHOOK_SECRET", "")
 TREMPLIN_SMS_TIMEOUT = float(os.environ.get("TREMPLIN_SMS_TIMEOUT", "10"))
+
+# The job queue (huey, docs/decisions.md 25): long work (large exports, the livret and report
+# PDFs, the month's payment list) runs in the worker ``tremplin run_huey``, out of the
+# request. Redis when TREMPLIN_HUEY_REDIS_URL (or REDIS_URL) is set — several servers, one
+# queue —, otherwise a SQLite file in var/ (one server). Without a worker, TREMPLIN_DEBUG
+# runs the jobs at once in the request (``make run`` is one command); TREMPLIN_HUEY_IMMEDIATE
+# says so explicitly either way.
+TREMPLIN_HUEY_REDIS_URL = os.environ.get("TREMPLIN_HUEY_REDIS_URL") or os.environ.get(
+    "REDIS_URL", ""
+)
+_huey_immediate = env_bool("TREMPLIN_HUEY_IMMEDIATE", DEBUG)
+if TREMPLIN_HUEY_REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "tremplin",
+        "url": TREMPLIN_HUEY_REDIS_URL,
+        "immediate": _huey_immediate,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "tremplin",
+        "filename": os.environ.get("TREMPLIN_HUEY_FILE", str(VAR_DIR / "huey.sqlite3")),
+        "immediate": _huey_immediate,
+    }
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("TREMPLIN_HUEY_WORKERS", "2")),
+    "worker_type": "thread",
+}
+# Exports above this many rows run as jobs; smaller ones answer at once.
+TREMPLIN_JOB_ROWS = int(os.environ.get("TREMPLIN_JOB_ROWS", "5000"))
 
 # Lists: rows per page of every paginated list.
 TREMPLIN_PAGE_SIZE = 25

@@ -14,7 +14,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from tremplin.accounts import audit
+from tremplin.web import jobs
 from tremplin.web.form_pages import form_page
+from tremplin.web.models import Job
 from tremplin.web.pdf import pdf_response, render_pdf
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -108,6 +110,10 @@ def livret_pdf(request, pk):
     """The whole livret as one PDF (A6): cover, contents, meeting reports, deliverables, the
     uploaded images, then the uploaded PDFs' pages; office files are listed by name."""
     episode = visible_object_or_404(episodes(), request, pk)
+    if not jobs.in_job():
+        # Tens of seconds for a thick livret: made by the worker, the person's file read
+        # (and audited) there, with the user's rights checked again (web/jobs.py).
+        return jobs.start(request, kind=Job.Kind.PDF, title=f"Livret de {episode.beneficiary}")
     audit.record_view(episode)
     context = livret_context(episode)
     pdf = render_pdf("support/livret_pdf.html", context)
