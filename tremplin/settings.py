@@ -276,6 +276,26 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("TREMPLIN_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads and the files jobs make: the local file system (MEDIA_ROOT) by default; with
+# several application servers, an S3-compatible bucket shared by all (django-storages),
+# private: every file is served through Tremplin's checked, audited downloads, never by
+# a public link.
+TREMPLIN_S3_BUCKET = os.environ.get("TREMPLIN_S3_BUCKET", "")
+if TREMPLIN_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TREMPLIN_S3_BUCKET,
+            "endpoint_url": os.environ.get("TREMPLIN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TREMPLIN_S3_REGION") or None,
+            "access_key": os.environ.get("TREMPLIN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("TREMPLIN_S3_SECRET_KEY") or None,
+            "location": os.environ.get("TREMPLIN_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Uploads (issue 12): one file at most TREMPLIN_UPLOAD_MAX_MB megabytes (10 holds a scanned
 # contract); a larger request is refused before its body is read, a file cut at the limit

@@ -107,6 +107,7 @@ def test_the_whole_livret_as_one_pdf(referent_client, referent_user):
     whole = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in whole.pages)
     assert "Premier point : intégration réussie." in text
+    assert any(page.images for page in whole.pages)  # the uploaded photo, read from storage
     # the uploaded PDF's single page is appended after the livret's own pages (A6)
     assert "ATTESTATION SIGNEE" in whole.pages[-1].extract_text()
     assert len(whole.pages) == len(before.pages) + 1

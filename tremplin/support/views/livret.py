@@ -3,8 +3,8 @@ PDF."""
 
 from __future__ import annotations
 
+import base64
 import io
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -71,6 +71,14 @@ def document_download(request, pk, document_pk):
     return response
 
 
+def image_data_uri(document) -> str:
+    """The uploaded image inlined as a ``data:`` URI: read through the storage (local
+    files or S3-compatible object storage alike), never from a path on this server."""
+    with document.file.open("rb") as handle:
+        content = base64.b64encode(handle.read()).decode()
+    return f"data:{document.content_type};base64,{content}"
+
+
 def livret_context(episode) -> dict:
     """Cover, contents, meeting reports, deliverables and the uploaded images."""
     deadlines = [
@@ -80,7 +88,7 @@ def livret_context(episode) -> dict:
     ]
     documents = list(episode.documents.all())
     for document in documents:
-        document.image_url = Path(document.file.path).as_uri() if document.is_image else ""
+        document.image_url = image_data_uri(document) if document.is_image else ""
     return {
         "episode": episode,
         "meetings": [m for m in episode.meetings.all() if m.report],
