@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,15 @@ def test_a_real_worker_does_the_job(tmp_path):
     assert outcome["after_request"] == {"status": "queued", "pending": 1}
     assert outcome["after_worker"]["status"] == "done"
     assert outcome["download"] == {"status": 200, "rows": 1 + 3}
+
+
+def test_old_jobs_and_their_files_are_deleted(client, referent_user, three_people, settings):
+    settings.TREMPLIN_JOB_ROWS = 0
+    client.force_login(referent_user)
+    client.get(reverse(PEOPLE), {"format": "csv"})
+    job = Job.objects.get()
+    storage, name = job.file.storage, job.file.name
+    assert storage.exists(name)
+    assert jobs.purge(now=job.created_at + timedelta(days=6)) == 0
+    assert jobs.purge(now=job.created_at + timedelta(days=8)) == 1
+    assert not Job.objects.exists() and not storage.exists(name)

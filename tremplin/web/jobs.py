@@ -23,6 +23,7 @@ import contextvars
 import logging
 import re
 import tempfile
+from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -159,6 +160,18 @@ def run(job_id: int) -> None:
     job.save(
         update_fields=["status", "progress", "finished_at", "file", "filename", "content_type"]
     )
+
+
+def purge(now=None) -> int:
+    """Delete the jobs older than ``TREMPLIN_JOB_KEEP_DAYS`` days and their files (they hold
+    personal data: kept no longer than needed to download them). The number deleted."""
+    limit = (now or timezone.now()) - timedelta(days=settings.TREMPLIN_JOB_KEEP_DAYS)
+    old = list(Job.objects.filter(created_at__lt=limit))
+    for job in old:
+        if job.file:
+            job.file.delete(save=False)
+    Job.objects.filter(pk__in=[job.pk for job in old]).delete()
+    return len(old)
 
 
 def _fail(job: Job, message: str) -> None:
