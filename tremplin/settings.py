@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "huey.contrib.djhuey",  # the job queue and its worker, ``tremplin run_huey``
     "tremplin.web",
     "tremplin.accounts",
     "tremplin.registry",
@@ -275,6 +276,26 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("TREMPLIN_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads and the files jobs make: the local file system (MEDIA_ROOT) by default; with
+# several application servers, an S3-compatible bucket shared by all (django-storages),
+# private: every file is served through Tremplin's checked, audited downloads, never by
+# a public link.
+TREMPLIN_S3_BUCKET = os.environ.get("TREMPLIN_S3_BUCKET", "")
+if TREMPLIN_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TREMPLIN_S3_BUCKET,
+            "endpoint_url": os.environ.get("TREMPLIN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TREMPLIN_S3_REGION") or None,
+            "access_key": os.environ.get("TREMPLIN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("TREMPLIN_S3_SECRET_KEY") or None,
+            "location": os.environ.get("TREMPLIN_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Uploads (issue 12): one file at most TREMPLIN_UPLOAD_MAX_MB megabytes (10 holds a scanned
 # contract); a larger request is refused before its body is read, a file cut at the limit
@@ -315,6 +336,39 @@ TREMPLIN_SMS_WEBHOOK_URL = os.environ.get("TREMPLIN_SMS_WEBHOOK_URL", "")
 # The shared secret the provider's delivery reports carry (bearer token or basic password).
 TREMPLIN_SMS_WEBHOOK_SECRET = os.environ.get("TREMPLIN_SMS_WEBHOOK_SECRET", "")
 TREMPLIN_SMS_TIMEOUT = float(os.environ.get("TREMPLIN_SMS_TIMEOUT", "10"))
+
+# The job queue (huey, docs/decisions.md 25): long work (large exports, the livret and report
+# PDFs, the month's payment list) runs in the worker ``tremplin run_huey``, out of the
+# request. Redis when TREMPLIN_HUEY_REDIS_URL (or REDIS_URL) is set — several servers, one
+# queue —, otherwise a SQLite file in var/ (one server). Without a worker, TREMPLIN_DEBUG
+# runs the jobs at once in the request (``make run`` is one command); TREMPLIN_HUEY_IMMEDIATE
+# says so explicitly either way.
+TREMPLIN_HUEY_REDIS_URL = os.environ.get("TREMPLIN_HUEY_REDIS_URL") or os.environ.get(
+    "REDIS_URL", ""
+)
+_huey_immediate = env_bool("TREMPLIN_HUEY_IMMEDIATE", DEBUG)
+if TREMPLIN_HUEY_REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "tremplin",
+        "url": TREMPLIN_HUEY_REDIS_URL,
+        "immediate": _huey_immediate,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "tremplin",
+        "filename": os.environ.get("TREMPLIN_HUEY_FILE", str(VAR_DIR / "huey.sqlite3")),
+        "immediate": _huey_immediate,
+    }
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("TREMPLIN_HUEY_WORKERS", "2")),
+    "worker_type": "thread",
+}
+# Exports above this many rows run as jobs; smaller ones answer at once.
+TREMPLIN_JOB_ROWS = int(os.environ.get("TREMPLIN_JOB_ROWS", "5000"))
+# The files jobs made are deleted after this many days (the worker's nightly task).
+TREMPLIN_JOB_KEEP_DAYS = int(os.environ.get("TREMPLIN_JOB_KEEP_DAYS", "7"))
 
 # Lists: rows per page of every paginated list.
 TREMPLIN_PAGE_SIZE = 25

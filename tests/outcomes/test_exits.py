@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from tests import factories
 from tests.outcomes.factories import SituationFactory
 from tests.support.factories import InEmploymentEpisodeFactory, RuptureFactory, paris
+from tests.web.job_helpers import job_file
 from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.exits import classify_all
 from tremplin.outcomes.models import Indicator, SupportExit
@@ -301,9 +302,12 @@ def test_the_pdf_report_has_the_rates_targets_funnel_and_notes(
     page = get_page(client, coordinator_user, structure=operator.pk, **YEAR_2025)
     assert reverse("outcomes:indicator_report") in page.content.decode()
 
-    response = client.get(
-        reverse("outcomes:indicator_report"),
-        {"structure": operator.pk, **YEAR_2025, "notes": "Bonne dynamique au second semestre."},
+    response = job_file(  # the PDF is made by a job (web/jobs.py)
+        client,
+        client.get(
+            reverse("outcomes:indicator_report"),
+            {"structure": operator.pk, **YEAR_2025, "notes": "Bonne dynamique au second semestre."},
+        ),
     )
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
