@@ -86,6 +86,21 @@ class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
             self.initial.setdefault("referent", beneficiary.referent_id or user.pk)
             self.initial.setdefault("operator", beneficiary.operator_id)
 
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            running = SupportEpisode.objects.filter(
+                beneficiary=self.instance.beneficiary,
+                programme=Programme.IN_EMPLOYMENT.value,
+                ended_on__isnull=True,
+            )
+            if running.exists():
+                raise forms.ValidationError(
+                    "Cette personne a déjà un accompagnement dans l'emploi en cours : "
+                    "terminez-le (date de fin, sur sa page) avant d'en commencer un autre."
+                )
+        return cleaned
+
 
 class MeetingStatusFieldsMixin:
     """The status of a meeting on its form (F8, P4, A5): left empty, it follows the date
