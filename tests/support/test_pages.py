@@ -5,6 +5,7 @@ import datetime as dt
 import html
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -152,6 +153,35 @@ def meeting_data(**changes):
     }
     data.update(changes)
     return data
+
+
+def test_a_new_meeting_proposes_now_45_minutes_and_the_usual_place(client, referent_user):
+    """The defaults the product knows: now (to the quarter hour), 45 minutes, the place of
+    most of the support's meetings; the empty choice reads « — Choisir — »."""
+    episode = episode_for(referent_user)
+    MeetingFactory(episode=episode, place=Meeting.Place.PHONE)
+    MeetingFactory(episode=episode, place=Meeting.Place.PHONE)
+    MeetingFactory(episode=episode, place=Meeting.Place.COMPANY)
+    client.force_login(referent_user)
+    with time_machine.travel(paris(2025, 3, 10, 10, 52), tick=False):
+        page = client.get(reverse("support:meeting_create", args=[episode.pk])).content.decode()
+    assert 'value="2025-03-10T10:45"' in page
+    assert 'name="duration_minutes" value="45"' in page
+    assert '<option value="phone" selected>' in page
+    assert "— Choisir —" in page
+    assert "---------" not in page
+
+
+def test_a_meeting_of_600_minutes_is_refused_in_french(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:meeting_create", args=[episode.pk]),
+        meeting_data(duration_minutes="600"),
+    )
+    assert response.status_code == 200
+    assert "Une rencontre dure au plus 240 minutes" in html.unescape(response.content.decode())
+    assert not episode.meetings.exists()
 
 
 def test_a_meeting_with_its_report_moves_the_gauge(client, referent_user):
