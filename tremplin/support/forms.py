@@ -94,6 +94,66 @@ class EpisodeForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
             self.initial.setdefault("referent", beneficiary.referent_id or user.pk)
             self.initial.setdefault("operator", beneficiary.operator_id)
 
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            running = SupportEpisode.objects.filter(
+                beneficiary=self.instance.beneficiary,
+                programme=Programme.IN_EMPLOYMENT.value,
+                ended_on__isnull=True,
+            )
+            if running.exists():
+                raise forms.ValidationError(
+                    "Cette personne a déjà un accompagnement dans l'emploi en cours : "
+                    "terminez-le (date de fin, sur sa page) avant d'en commencer un autre."
+                )
+        return cleaned
+
+
+def meeting_max_minutes() -> int:
+    # A product setting, not a rule: a meeting of more than 4 hours is a typing error (600
+    # typed for 60); a longer day is recorded as several meetings.
+    return getattr(settings, "TREMPLIN_MEETING_MAX_MINUTES", 240)
+
+
+MEETING_DEFAULT_MINUTES = 45
+ROUND_MINUTES = 15
+
+
+def rounded_now(now=None):
+    """Now, in Paris, to the quarter hour below (10:52 → 10:45): the default of a meeting."""
+    moment = timezone.localtime(now or timezone.now()).replace(second=0, microsecond=0)
+    return moment.replace(minute=moment.minute - moment.minute % ROUND_MINUTES)
+
+
+def usual_place(episode, default: str) -> str:
+    """The place of most of the support's meetings (the latest wins a tie); ``default``
+    for a support without meetings."""
+    places = list(
+        Meeting.objects.filter(episode=episode)
+        .order_by("-starts_at")
+        .values_list("place", flat=True)[:20]
+    )
+    if not places:
+        return default
+    return max(dict.fromkeys(places), key=places.count)
+
+
+def duration_error(minutes: int | None) -> str | None:
+    """The French error of a duration out of bounds (None when it is fine)."""
+    if minutes is None:
+        return None
+    if minutes <= 0:
+        return "La durée doit être d'au moins une minute (A5)."
+    longest = meeting_max_minutes()
+    if minutes > longest:
+        return (
+            f"Une rencontre dure au plus {longest} minutes ({longest // 60} heures) : "
+            f"{minutes} minutes est sans doute une erreur de saisie. Corrigez la durée ; pour "
+            "une journée entière, enregistrez plusieurs rencontres."
+        )
+    return None
+
 
 class MeetingStatusFieldsMixin:
     """The status of a meeting on its form (F8, P4, A5): left empty, it follows the date
@@ -172,6 +232,12 @@ class MeetingForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelForm)
         super().__init__(*args, **kwargs)
         self.instance.episode = episode
         self.episode = episode
+        if not self.instance.pk:
+            # What the product knows: now, 45 minutes, where the support usually meets (A5:
+            # at the company, by default).
+            self.initial.setdefault("starts_at", rounded_now())
+            self.initial.setdefault("duration_minutes", MEETING_DEFAULT_MINUTES)
+            self.initial.setdefault("place", usual_place(episode, Meeting.Place.COMPANY))
         self.setup_status()
 
     def clean(self):
@@ -180,8 +246,9 @@ class MeetingForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelForm)
         minutes = data.get("duration_minutes")
         if minutes is None:
             return data
-        if minutes <= 0:
-            self.add_error("duration_minutes", "La durée doit être d'au moins une minute (A5).")
+        error = duration_error(minutes)
+        if error:
+            self.add_error("duration_minutes", error)
             return data
         if status != Meeting.Status.HELD:
             return data  # A5: only a meeting held uses the budget

@@ -231,6 +231,11 @@ class SupportEpisode(models.Model):
         return f"{self.get_programme_display()} de {self.beneficiary}"
 
     def get_absolute_url(self) -> str:
+        """The support's own page: the professional support's (cadence, CER) for that
+        programme, the in-employment page (employer, 12 hours, rupture) otherwise. By the
+        URL's name: the professional app sits above this one (``make lint``)."""
+        if self.programme == Programme.PROFESSIONAL.value:
+            return reverse("professional:episode_detail", args=[self.pk])
         return reverse("support:episode_detail", args=[self.pk])
 
     @classmethod

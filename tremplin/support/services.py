@@ -337,6 +337,19 @@ def save_deliverable_draft(deadline: Deadline, items: dict, *, user) -> Delivera
     return draft
 
 
+def save_and_send_deliverable(
+    deadline: Deadline, items: dict | None, *, sent_to: str, sent_at: dt.date, user
+) -> None:
+    """What was typed is saved as the draft, then the deliverable is marked sent (A11–A14),
+    from one form: the typed content is never lost. When the sending is refused (an item
+    missing, A11–A14) the ``ValidationError`` comes back and the draft stays saved.
+    ``items`` is None for a deliverable without items (produced by the employer)."""
+    if items is not None:
+        deadline.content = save_deliverable_draft(deadline, items, user=user)
+    with transaction.atomic():
+        deadline.mark_sent(sent_to, sent_at)
+
+
 # --- Meetings (F8, P4, A5) -------------------------------------------------------------------
 
 # Fields whose change a calendar must see (RFC 5545 SEQUENCE).
