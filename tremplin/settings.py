@@ -146,7 +146,12 @@ TEMPLATES = [
                 "tremplin.web.context_processors.navigation",
             ],
             # {% form_token %} in every POST form, next to {% csrf_token %}{% form_token %} (web/once.py).
-            "builtins": ["tremplin.web.templatetags.form_guard"],
+            "builtins": [
+                "tremplin.web.templatetags.form_guard",
+                "tremplin.web.templatetags.rule_help",
+                # The French plural rule for Django's pluralize filter, and {{ name|de }}.
+                "tremplin.web.templatetags.french",
+            ],
         },
     },
 ]

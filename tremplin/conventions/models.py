@@ -1276,6 +1276,18 @@ class Rupture(Acknowledgement):
             ),
         ]
 
+    INITIATIVE_PHRASES = {
+        Initiative.EMPLOYER: "à l'initiative de l'employeur",
+        Initiative.EMPLOYEE: "à l'initiative du salarié",
+        Initiative.MUTUAL: "d'un commun accord",
+        Initiative.AUTHORITY: "sur dénonciation par l'autorité signataire",
+    }
+
+    @property
+    def initiative_phrase(self) -> str:
+        """« à l'initiative du salarié », « d'un commun accord » (never « de le salarié »)."""
+        return self.INITIATIVE_PHRASES.get(self.initiative, "")
+
     def __str__(self) -> str:
         return f"Rupture du {self.last_day:%d/%m/%Y}"
 

@@ -18,6 +18,7 @@ from tremplin.rules import aid, convention_check, eligibility, programmes
 from tremplin.rules.parameters import AidOrder as RuleAidOrder
 from tremplin.rules.parameters import ParameterError
 from tremplin.web import hooks
+from tremplin.web.french import plural
 
 from .models import (
     TRAINING_ACTIONS,
@@ -570,9 +571,13 @@ def sign(convention: Convention, *, user, day: datetime.date, parties: Parties) 
     blocking = eligibility.blocking_findings(findings)
     if blocking:
         raise ConventionRefused(
-            f"La convention ne peut pas être signée : {len(blocking)} point"
-            f"{'s' if len(blocking) > 1 else ''} bloquant{'s' if len(blocking) > 1 else ''} "
-            "reste(nt) à corriger.",
+            plural(
+                len(blocking),
+                "La convention ne peut pas être signée : %(count)s point bloquant reste à "
+                "corriger.",
+                "La convention ne peut pas être signée : %(count)s points bloquants restent à "
+                "corriger.",
+            ),
             blocking,
         )
     with transaction.atomic():
