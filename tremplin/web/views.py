@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import render
 
@@ -44,13 +44,13 @@ def job_download(request, pk):
     )
 
 
-@login_not_required
+@login_required
 def help_glossary(request):
     """The words of the menus and pages, explained (linked from the footer)."""
     return render(request, "web/help_glossary.html", {"sections": GLOSSARY})
 
 
-@login_not_required
+@login_required
 def help_rules(request):
     """Every rule's sentence, by family: where each help marker leads."""
     families = [
