@@ -1,4 +1,4 @@
-"""Benchmarks of the CUI conventions (issue 3): the aid month by month at département scale.
+"""Benchmarks of the CUI conventions: the aid month by month at département scale.
 
 * The rules alone: 20,000 aid schedules of 24 months (``tremplin.rules.aid``), no database.
 * From the database: the 24-month forecast of 20,000 signed conventions (each one's schedule

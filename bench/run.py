@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tremplin.settings")
     # The test client's host, without touching the real settings.
     os.environ["TREMPLIN_ALLOWED_HOSTS"] = "testserver"
-    # A development tool: the keys of var/ (issue 12 refuses them on a server), and pages
+    # A development tool: the keys of var/ (a server refuses them), and pages
     # timed with force_login, which skips the second factor.
     os.environ.setdefault("TREMPLIN_LOCAL_KEYS", "1")
     os.environ.setdefault("TREMPLIN_OTP_REQUIRED", "0")

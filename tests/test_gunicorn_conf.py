@@ -1,4 +1,4 @@
-"""The project's gunicorn settings (docs/decisions.md, 25): bounded workers, threads, a 60 s
+"""The project's gunicorn settings (docs/decisions.md, 26): bounded workers, threads, a 60 s
 timeout and an access log without query strings (a NIR must never reach a log)."""
 
 import runpy

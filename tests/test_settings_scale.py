@@ -1,4 +1,4 @@
-"""Beyond one machine (docs/decisions.md, 25): the job queue and the uploads' storage come
+"""Beyond one machine (docs/decisions.md, 26): the job queue and the uploads' storage come
 from the environment; the defaults need nothing but the local disk."""
 
 from tests.test_settings_security import manage, production_env

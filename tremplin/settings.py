@@ -146,7 +146,12 @@ TEMPLATES = [
                 "tremplin.web.context_processors.navigation",
             ],
             # {% form_token %} in every POST form, next to {% csrf_token %}{% form_token %} (web/once.py).
-            "builtins": ["tremplin.web.templatetags.form_guard"],
+            "builtins": [
+                "tremplin.web.templatetags.form_guard",
+                "tremplin.web.templatetags.rule_help",
+                # The French plural rule for Django's pluralize filter, and {{ name|de }}.
+                "tremplin.web.templatetags.french",
+            ],
         },
     },
 ]
@@ -337,7 +342,7 @@ TREMPLIN_SMS_WEBHOOK_URL = os.environ.get("TREMPLIN_SMS_WEBHOOK_URL", "")
 TREMPLIN_SMS_WEBHOOK_SECRET = os.environ.get("TREMPLIN_SMS_WEBHOOK_SECRET", "")
 TREMPLIN_SMS_TIMEOUT = float(os.environ.get("TREMPLIN_SMS_TIMEOUT", "10"))
 
-# The job queue (huey, docs/decisions.md 25): long work (large exports, the livret and report
+# The job queue (huey, docs/decisions.md 26): long work (large exports, the livret and report
 # PDFs, the month's payment list) runs in the worker ``tremplin run_huey``, out of the
 # request. Redis when TREMPLIN_HUEY_REDIS_URL (or REDIS_URL) is set — several servers, one
 # queue —, otherwise a SQLite file in var/ (one server). Without a worker, TREMPLIN_DEBUG

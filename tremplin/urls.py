@@ -21,6 +21,8 @@ urlpatterns = [
     path("rdv/", include("tremplin.invitations.public_urls")),
     path("api/v1/", include("tremplin.api.urls")),
     path("taches/", include("tremplin.web.urls")),
+    path("aide/glossaire/", web_views.help_glossary, name="help_glossary"),
+    path("aide/regles/", web_views.help_rules, name="help_rules"),
     path("sante/", health.health, name="health"),
     # The technical admin's own login page would skip the throttling and the second factor.
     path(

@@ -1,4 +1,4 @@
-"""The journey of issue 4, in a real browser: from a signed convention, a referent starts the
+"""The journey of the in-employment support, in a real browser: from a signed convention, a referent starts the
 in-employment support, logs a meeting with its report and sees the hours gauge move, declares
 a rupture with its supporting letter, sees the 48-hour deadline and the job-search phase,
 then downloads the livret d'accompagnement and finds its pages."""

@@ -313,7 +313,9 @@ def test_the_pdf_report_has_the_rates_targets_funnel_and_notes(
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     text = " ".join(text.split())
     assert "Association Passerelle" in text
-    assert "Taux de placement pérenne (A3)" in text
+    assert "Taux de placement pérenne" in text
+    # No internal reference printed: no rule number, no ticket.
+    assert "(A3)" not in text and "issue" not in text
     assert "50 %" in text and "70 %" in text
     assert "Période d'essai passée" in text
     assert "Bonne dynamique au second semestre." in text
@@ -335,7 +337,7 @@ def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
     from tremplin.support.models import Deadline, Notification
 
     # Four contracts broken, each known on 20/03/2025 at 10:00: the notice is due 48 hours
-    # later, on 22/03/2025 at 10:00 (A14), counted in hours (issue 10), not on the due day:
+    # later, on 22/03/2025 at 10:00 (A14), counted in hours, not on the due day:
     # - e-mailed to the Cellule on 22/03 at 09:30: within 48 h;
     # - e-mailed on 22/03 at 10:30, late on its due day: not within 48 h (it counted before);
     # - recorded as sent on 21/03 (a day, no hour): the whole day is within 48 h;

@@ -110,10 +110,26 @@ def test_the_chart_is_an_inline_svg_with_a_text_alternative(
     page = get_page(client, coordinator_user, structure=operator.pk, **FIRST_HALF_2025)
     html = page.content.decode()
 
-    assert '<svg role="img" aria-label="Personnes ayant commencé' in html
+    assert '<svg role="img" aria-labelledby="graphique-mois-titre"' in html
+    assert '<title id="graphique-mois-titre">Personnes ayant commencé' in html
     assert "<script" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "les données du graphique" in html
+    assert "Les données du graphique" in html
     assert "<td>2</td>" in html  # May: D's appointment and H's contract
+    # No supports ended in the period: the rates' chart is a sentence, not a huge SVG label.
+    assert "Aucun accompagnement terminé dans la période" in html
+    assert 'class="no_data"' not in html
+
+
+def test_the_indicator_page_shows_no_raw_rule_number_nor_internal_reference(
+    client, coordinator_user, operator, people
+):
+    html = get_page(client, coordinator_user, structure=operator.pk, **FIRST_HALF_2025)
+    text = html.content.decode()
+    assert "issue" not in text
+    assert "(A3)" not in text and "<td>A12</td>" not in text
+    # The rule is behind a help marker that carries its sentence.
+    assert 'class="rule-ref" href="/aide/regles/#regle-A3"' in text
+    assert "Règle A3 : 70 % des accompagnements terminés" in text
 
 
 def test_each_number_links_to_the_people_behind_it(client, coordinator_user, operator, people):
@@ -150,7 +166,7 @@ def test_the_agreement_rates_without_ended_supports_say_so_with_their_targets(
     client, coordinator_user, operator, people
 ):
     # The people have situations but no support ended in the period: no rate, a sentence
-    # saying why (issue 6, bad input: "a period filter with no data ... never a silent zero").
+    # saying why (bad input: "a period filter with no data ... never a silent zero").
     response = get_page(client, coordinator_user, structure=operator.pk, **FIRST_HALF_2025)
 
     rows = {row.indicator: row for row in response.context["agreement"]}
@@ -173,14 +189,14 @@ def test_the_agreement_rates_without_ended_supports_say_so_with_their_targets(
     assert "pas de taux" in response.content.decode()
 
 
-def professional_support(person, started_on, ended_on=None, referent=None):
+def professional_support(person, started_on, ended_on=None, referent=None, **fields):
     from tremplin.support.models import SupportEpisode
     from tremplin.support.services import save_episode
 
     return save_episode(
         SupportEpisode(
             beneficiary=person,
-            programme="professional",
+            **({"programme": "professional"} | fields),
             operator=person.operator,
             referent=referent or person.referent,
             started_on=started_on,
@@ -196,17 +212,27 @@ def test_portfolio_per_fte_counts_the_active_file_over_referents_fte(
         organisation=operator, role=Role.REFERENT, full_time_equivalent=Decimal("0.5")
     )
     # Running on 30/06/2025: A, B (open), C (ends that day); D ended on 31/05: not counted.
+    # E is followed in employment: the active file holds both programmes (P9).
     professional_support(people["A"], day(1, 6))
     professional_support(people["B"], day(3, 1))
     professional_support(people["C"], day(1, 6), ended_on=day(6, 30))
     professional_support(people["D"], day(1, 6), ended_on=day(5, 31))
+    professional_support(
+        people["E"],
+        day(2, 1),
+        programme="in_employment",
+        contract_start=day(2, 1),
+        contract_type="CDI",
+    )
 
     response = get_page(client, coordinator_user, structure=operator.pk, **FIRST_HALF_2025)
 
     row = response.context["agreement"][-1]
     assert row.indicator == Indicator.PORTFOLIO_PER_FTE
-    assert row.value == Decimal("2.0")  # 3 supports / 1.5 FTE
-    assert "3 accompagnements professionnels en cours le 30/06/2025" in row.detail
+    assert row.value == Decimal("2.7")  # 4 people / 1.5 FTE
+    assert "4 personnes accompagnées le 30/06/2025 (file active, les deux programmes)" in (
+        row.detail
+    )
     assert "pour 1,5 ETP" in row.detail
 
 

@@ -1,4 +1,4 @@
-"""A long list is imported by the job queue's worker (docs/decisions.md, 25): the confirm
+"""A long list is imported by the job queue's worker (docs/decisions.md, 26): the confirm
 button sends to the job's page, whose progress bar ends on a link to the import's result."""
 
 import datetime

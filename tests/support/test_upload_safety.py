@@ -1,4 +1,4 @@
-"""Uploads (issue 12): a zip bomb is refused reading a few kilobytes of it, a file over the
+"""Uploads: a zip bomb is refused reading a few kilobytes of it, a file over the
 limit is refused before its body is read, stored and download names are safe."""
 
 import io

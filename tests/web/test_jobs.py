@@ -1,4 +1,4 @@
-"""Long work leaves the request (docs/decisions.md, 25): a large export, the livret and the
+"""Long work leaves the request (docs/decisions.md, 26): a large export, the livret and the
 report PDFs run as jobs; the job's page shows the progress, then the file; the job and its
 download are the owner's only and audited. Here jobs run at once (``HUEY["immediate"]``);
 ``test_a_real_worker_does_the_job`` runs huey's consumer on its SQLite storage."""

@@ -1,4 +1,4 @@
-"""Reads never wait for writers (docs/decisions.md, 24): a page runs without a transaction,
+"""Reads never wait for writers (docs/decisions.md, 25): a page runs without a transaction,
 a writing request in one; on a SQLite file, pages answer while another process holds the
 write lock, and concurrent writes queue (busy timeout) instead of failing."""
 

@@ -121,8 +121,8 @@ def _ruptures(user) -> QueueSection:
                 label=f"{rupture} — {rupture.beneficiary}",
                 url=rupture.get_absolute_url() + "#rupture",
                 action="Prendre en compte",
-                detail=f"connue le {timezone.localtime(rupture.known_at):%d/%m/%Y à %H:%M}, à "
-                f"l'initiative de {rupture.get_initiative_display().lower()}"
+                detail=f"connue le {timezone.localtime(rupture.known_at):%d/%m/%Y à %H:%M}, "
+                f"{rupture.initiative_phrase}"
                 + (
                     f", convention n° {rupture.convention.number}"
                     if rupture.convention_id

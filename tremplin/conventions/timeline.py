@@ -60,7 +60,7 @@ def convention_events(user, person_ids):
                 rupture.last_day,
                 "suspension_rupture",
                 "Rupture du contrat",
-                f"à l'initiative de : {rupture.get_initiative_display().lower()}, connue le "
+                f"{rupture.initiative_phrase[0].upper()}{rupture.initiative_phrase[1:]}, connue le "
                 f"{french_datetime(rupture.known_at)}",
                 rupture.get_absolute_url(),
             )

@@ -24,6 +24,7 @@ from tremplin.rules import outcomes as rules
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import Deadline
 from tremplin.web.dates import french_date
+from tremplin.web.french import plural
 
 from .models import (
     ACTIVITY_CREATION_KIND_VALUES,
@@ -289,9 +290,11 @@ ACTIVE_FILE = "file-active"
 
 
 def active_file(episodes, period: Period):
-    """Rule P9's "file active" on the period's last day: the professional supports running
-    that day (as the professional programme's portfolio page counts them, open ones)."""
-    return episodes.filter(programme=PROFESSIONAL, started_on__lte=period.last_day).filter(
+    """Rule P9's "file active" on the period's last day: the supports of both programmes
+    running that day (a referent's portfolio holds the people they follow in employment as
+    well as towards it; counting only professional support showed every referent
+    under-loaded). The portfolio page counts the same way."""
+    return episodes.filter(started_on__lte=period.last_day).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.last_day)
     )
 
@@ -300,7 +303,12 @@ def portfolio_per_fte(
     episodes, operators, period: Period, target, referent=None
 ) -> AgreementIndicatorRow:
     # rule P9: 60 people in active file per full-time referent.
-    active = active_file(episodes, period).order_by().aggregate(n=Count("pk"))["n"]
+    # People, not supports: someone followed in both programmes counts once (P9: 60 people).
+    active = (
+        active_file(episodes, period)
+        .order_by()
+        .aggregate(n=Count("beneficiary", distinct=True))["n"]
+    )
     memberships = Membership.objects.active(on=period.last_day).filter(
         role=Role.REFERENT, organisation__in=operators
     )
@@ -322,8 +330,15 @@ def portfolio_per_fte(
         Indicator.PORTFOLIO_PER_FTE,
         target,
         value,
-        f"{_plural(active, 'accompagnement')} professionnel{'s' if active > 1 else ''} en cours "
-        f"le {french_date(period.last_day)} (file active) pour {fte_text} ETP de référent·e.",
+        plural(
+            active,
+            "%(count)s personne accompagnée le %(day)s (file active, les deux programmes) "
+            "pour %(fte)s ETP de référent·e.",
+            "%(count)s personnes accompagnées le %(day)s (file active, les deux programmes) "
+            "pour %(fte)s ETP de référent·e.",
+            day=french_date(period.last_day),
+            fte=fte_text,
+        ),
         available=True,
         numerator_code=ACTIVE_FILE,
         numerator=active,
@@ -544,7 +559,7 @@ def funnel_conditions(today: datetime.date) -> dict[str, tuple[str, str, Q]]:
             Q(_deadline_reached("pathway_review_m5", today)),
         ),
         "perennise": (
-            "Pérennisé en CDI (sortie A4 a)",
+            "Pérennisé en CDI",
             "A4 a",
             Q(exit__category=rules.ExitCategory.DURABLE_CDI.value),
         ),
@@ -641,7 +656,7 @@ FOLLOW_UP_COUNTS = [
     FollowUpCount(
         "livrables-en-retard",
         "Livrables remis à l'échéance",
-        "A12, issue 4",
+        "A12",
         ~Q(code="rupture_notice"),
         _sent_on_time(),
     ),

@@ -146,8 +146,7 @@ def rupture_messages(
     body = (
         f"Bonjour,\n\nL'opérateur {episode.operator or ''} vous informe de la rupture du "
         f"contrat de {episode.beneficiary} (employeur : {episode.employer or '—'}), connue le "
-        f"{french_datetime(rupture.known_at)}, à l'initiative de "
-        f"{rupture.get_initiative_display().lower()}.\n\nMotif : {rupture.reason}\n"
+        f"{french_datetime(rupture.known_at)}, {rupture.initiative_phrase}.\n\nMotif : {rupture.reason}\n"
         f"Concertation préalable : {'oui' if rupture.concertation_held else 'non'}.\n"
         + (f"Pièce jointe : {evidence.title}.\n" if evidence is not None else "")
         + "\n"

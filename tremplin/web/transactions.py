@@ -7,7 +7,7 @@ one long export made every other page wait, then answer « database is locked »
 
 ``WriteTransactionMiddleware`` runs the view in one transaction only for the methods that
 change something (POST, PUT, PATCH, DELETE): a failing save still writes nothing half-way
-(docs/decisions.md, 3 and 24). A page (GET, HEAD, OPTIONS) runs in autocommit: on SQLite in
+(docs/decisions.md, 3 and 25). A page (GET, HEAD, OPTIONS) runs in autocommit: on SQLite in
 WAL mode its reads never wait for a writer, on PostgreSQL they never did. The few writes a
 page makes (the audit log's "file read", the session's last activity) are single
 statements: they wait for the lock at most the busy timeout (the settings), never fail at

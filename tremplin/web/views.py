@@ -1,11 +1,13 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import FileResponse
 from django.shortcuts import render
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import AuditEntry
+from tremplin.rules.sentences import FAMILIES, SENTENCES
 
+from .glossary import GLOSSARY
 from .models import Job
 from .shortcuts import visible_object_or_404
 
@@ -40,3 +42,23 @@ def job_download(request, pk):
         filename=job.filename,
         content_type=job.content_type,
     )
+
+
+@login_not_required
+def help_glossary(request):
+    """The words of the menus and pages, explained (linked from the footer)."""
+    return render(request, "web/help_glossary.html", {"sections": GLOSSARY})
+
+
+@login_not_required
+def help_rules(request):
+    """Every rule's sentence, by family: where each help marker leads."""
+    families = [
+        (
+            letter,
+            title,
+            [(code, words) for code, words in SENTENCES.items() if code[0] == letter],
+        )
+        for letter, title in FAMILIES.items()
+    ]
+    return render(request, "web/help_rules.html", {"families": families})

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Membership, Organisation, Role, User
-from tremplin.rules.programmes import Programme, portfolio_load
+from tremplin.rules.programmes import portfolio_load
 from tremplin.web.form_pages import form_error
+from tremplin.web.french import of, plural
 
 from .. import services
 from ..forms import TransferForm, referents_of
@@ -43,12 +44,12 @@ def portfolio_rows(user):
     counts = dict(
         User.objects.filter(pk__in=memberships.values("user_id"))
         .annotate(
+            # Rule P9's active file: the people followed in either programme (as the
+            # indicator page's ``active_file``), each counted once.
             active=Count(
-                "support_episodes",
-                filter=Q(
-                    support_episodes__programme=Programme.PROFESSIONAL.value,
-                    support_episodes__ended_on__isnull=True,
-                ),
+                "support_episodes__beneficiary",
+                filter=Q(support_episodes__ended_on__isnull=True),
+                distinct=True,
             )
         )
         .values_list("pk", "active")
@@ -96,11 +97,11 @@ def transfer(request, referent_pk):
                 context.update(confirming=True, chosen=chosen, target=target)
                 return render(request, "professional/transfer.html", context)
             moved = services.transfer(chosen, source, target)
-            plural = "s" if moved > 1 else ""
             messages.success(
                 request,
-                f"{moved} personne{plural} transférée{plural} de {source.get_full_name()} à "
-                f"{target.get_full_name()} ; chaque transfert est inscrit au journal.",
+                plural(moved, "%(count)s personne transférée", "%(count)s personnes transférées")
+                + f" {of(source.get_full_name())} à {target.get_full_name()} ; chaque transfert "
+                "est inscrit au journal.",
             )
             return redirect("professional:portfolio")
         form_error(request)
