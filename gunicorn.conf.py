@@ -31,7 +31,7 @@ keepalive = 5
 max_requests = int(os.environ.get("TREMPLIN_GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 
-accesslog = os.environ.get("TREMPLIN_GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("TREMPLIN_GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 # %(U)s is the path without its query string; no %(r)s, %(q)s or %(f)s (Referer).
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'

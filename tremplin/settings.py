@@ -372,6 +372,8 @@ HUEY["consumer"] = {
 }
 # Exports above this many rows run as jobs; smaller ones answer at once.
 TREMPLIN_JOB_ROWS = int(os.environ.get("TREMPLIN_JOB_ROWS", "5000"))
+# A beneficiaries' import of more rows than this is confirmed by the worker (a job).
+TREMPLIN_IMPORT_JOB_ROWS = int(os.environ.get("TREMPLIN_IMPORT_JOB_ROWS", "1000"))
 # The files jobs made are deleted after this many days (the worker's nightly task).
 TREMPLIN_JOB_KEEP_DAYS = int(os.environ.get("TREMPLIN_JOB_KEEP_DAYS", "7"))
 

@@ -13,6 +13,11 @@ again (``visible_to`` at creation and at the time of the work), and audited as t
 starting another job; ``report_progress`` moves the bar. The download checks the owner and
 is audited too (``tremplin/web/views.py``).
 
+Work that is not a page to replay — a POST's, such as confirming a long beneficiaries'
+import — is a ``kind`` whose handler an app registers in ``HANDLERS`` (its ``ready``): the
+worker calls it with the job (``params``, the owner as the audit's actor); it gives the page
+of the result, which the job's page links to.
+
 Nothing lives in the worker's memory between jobs: the row and the file (default storage,
 S3-compatible in production) are the whole state, whichever server serves the download.
 """
@@ -23,12 +28,14 @@ import contextvars
 import logging
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.test import RequestFactory
@@ -57,6 +64,15 @@ FAILED_ERROR = (
 )
 
 
+# Work that is not a page to replay (a POST's): kind → function(job) → the result's address.
+# Registered by the apps above (their ``ready``), e.g. the beneficiaries' import.
+HANDLERS: dict[str, Callable[[Job], str]] = {}
+
+
+class JobRefused(Exception):
+    """A handler's refusal, in French, shown on the job's page."""
+
+
 def in_job() -> bool:
     """True while the worker replays a page for a job (the view makes the file itself)."""
     return _current.get() is not None
@@ -67,16 +83,27 @@ def above_threshold(rows: int) -> bool:
     return not in_job() and rows > settings.TREMPLIN_JOB_ROWS
 
 
-def start(request, *, kind: str, title: str):
-    """Queue the page ``request`` asked for as a job of ``request.user``; the redirection to
-    the job's page. Call it after the page has checked what the user may see."""
+def start(request, *, kind: str, title: str, params: dict | None = None):
+    """Queue the page ``request`` asked for (or, for a kind in ``HANDLERS``, its handler with
+    ``params``) as a job of ``request.user``; the redirection to the job's page. Call it
+    after the page has checked what the user may see."""
+    from huey.contrib.djhuey import HUEY
+
     from .tasks import run_job
 
     job = Job.objects.create(
-        owner=request.user, kind=kind, title=title[:200], path=request.get_full_path()[:2000]
+        owner=request.user,
+        kind=kind,
+        title=title[:200],
+        path=request.get_full_path()[:2000],
+        params=params or {},
     )
-    # A page runs in autocommit (web/transactions.py): the row is saved, the worker finds it.
-    run_job(job.pk)
+    if HUEY.immediate or not connection.in_atomic_block:
+        # A page runs in autocommit (web/transactions.py): the row is saved, the worker
+        # finds it. Immediate mode (debug, tests) does the job here, now.
+        run_job(job.pk)
+    else:  # a writing request's transaction: the worker looks for the row once it is saved
+        transaction.on_commit(lambda: run_job(job.pk))
     return redirect("web:job", pk=job.pk)
 
 
@@ -124,14 +151,37 @@ def _replay(job: Job):
         audit.reset_context(audit_token)
 
 
+def _handle(job: Job) -> None:
+    context = audit.AuditContext(user=job.owner, path=job.path[:300], source="tâche")
+    audit_token, job_token = audit.set_context(context), _current.set(job)
+    try:
+        job.result_url = HANDLERS[job.kind](job)[:500]
+    except JobRefused as refusal:
+        _fail(job, str(refusal))
+        return
+    except Exception:
+        logger.exception("Job %s failed", job.pk)
+        _fail(job, FAILED_ERROR)
+        return
+    finally:
+        _current.reset(job_token)
+        audit.reset_context(audit_token)
+    job.status, job.progress, job.finished_at = Job.Status.DONE, 100, timezone.now()
+    job.save(update_fields=["status", "progress", "finished_at", "result_url"])
+
+
 def run(job_id: int) -> None:
-    """Do the job ``job_id`` (the worker's task): replay its page, keep the file."""
+    """Do the job ``job_id`` (the worker's task): replay its page and keep the file, or run
+    its kind's handler."""
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING
     )
     if not claimed:  # done already, or taken by another worker
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
+    if job.kind in HANDLERS:
+        _handle(job)
+        return
     try:
         try:
             response = _replay(job)

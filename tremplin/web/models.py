@@ -33,12 +33,15 @@ class JobQuerySet(models.QuerySet):
 
 class Job(models.Model):
     """Long work done outside the request (``tremplin.web.jobs``): a large export, a PDF,
-    the month's payment list. The worker replays the page ``path`` as ``owner`` and keeps
-    the file it answered; its owner follows the progress and downloads it."""
+    the month's payment list, a large import. The worker replays the page ``path`` as
+    ``owner`` and keeps the file it answered (or runs the handler an app registered for
+    ``kind`` with ``params``, which gives the page of the result); its owner follows the
+    progress, then downloads the file or opens the result."""
 
     class Kind(models.TextChoices):
         EXPORT = "export", "Export"
         PDF = "pdf", "Document PDF"
+        IMPORT = "import", "Import"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "En attente"
@@ -55,6 +58,7 @@ class Job(models.Model):
     kind = models.CharField("nature", max_length=10, choices=Kind.choices)
     title = models.CharField("intitulé", max_length=200)
     path = models.CharField("page demandée", max_length=2000)
+    params = models.JSONField("paramètres", default=dict, blank=True)
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(
         "avancement (%)",
@@ -64,6 +68,7 @@ class Job(models.Model):
     file = models.FileField("fichier", upload_to="taches/%Y/%m/", blank=True)
     filename = models.CharField("nom du fichier", max_length=255, blank=True)
     content_type = models.CharField("type du fichier", max_length=120, blank=True)
+    result_url = models.CharField("page du résultat", max_length=500, blank=True)
     error = models.TextField("erreur", blank=True)
     created_at = models.DateTimeField("demandé le", auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
