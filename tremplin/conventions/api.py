@@ -73,7 +73,7 @@ class SimulateIn(Schema):
     )
 
 
-class MonthOut(Schema):
+class AidMonthOut(Schema):
     month: str
     days_covered: int
     days_in_month: int
@@ -85,7 +85,7 @@ class MonthOut(Schema):
 
 
 class ScheduleOut(Schema):
-    months: list[MonthOut]
+    months: list[AidMonthOut]
     total: str
 
 

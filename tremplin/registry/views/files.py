@@ -10,6 +10,7 @@ from django.views import generic
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.dates import french_date
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.form_pages import FormPageMixin
@@ -227,7 +228,7 @@ class TutorCreate(LoginRequiredMixin, UserFormMixin, generic.CreateView):
 
     def get_initial(self):
         employer_id = self.request.GET.get("employeur")
-        if employer_id and employer_id.isdigit():
+        if employer_id and ascii_digits(employer_id):
             return {"employer": visible_object_or_404(Employer, self.request, employer_id)}
         return {}
 
