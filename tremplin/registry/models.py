@@ -295,6 +295,8 @@ class Beneficiary(PostalAddress):
     )
     merged_at = models.DateTimeField("fusionné le", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # Set by tremplin.registry.lifecycle.anonymise (retention period): identity removed.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = BeneficiaryManager()
@@ -304,6 +306,10 @@ class Beneficiary(PostalAddress):
     class Meta:
         verbose_name = "bénéficiaire"
         ordering = ["last_name", "first_names", "id"]
+        # Given to the département's DPO (the administrators have it by their role).
+        permissions = [
+            ("export_personal_data", "Exporter toutes les données d'une personne (droit d'accès)")
+        ]
         indexes = [
             models.Index(fields=["last_name", "first_names", "id"]),
             models.Index(fields=["name_key", "birth_date"]),

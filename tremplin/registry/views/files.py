@@ -1,9 +1,10 @@
 """Pages of the registry. Thin: access through ``visible_to``, rules in forms and rules/."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views import generic
@@ -17,6 +18,7 @@ from tremplin.web.form_pages import FormPageMixin
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
+from .. import lifecycle
 from ..forms import BeneficiaryForm, EmployerForm, TutorForm
 from ..models import Beneficiary, Employer, Tutor
 
@@ -263,3 +265,29 @@ def warn_if_tutor_lacks_experience(request, tutor):
             f"{tutor} a moins de 2 ans d'expérience : il ne pourra pas être désigné tuteur "
             "d'une convention (règle C12).",
         )
+
+
+# --- Personal data: the right of access -----------------------------------------------------
+
+
+def may_export_personal_data(user) -> bool:
+    """The administrators, and whoever holds the DPO's permission."""
+    return scope_of(user).is_admin or user.has_perm("registry.export_personal_data")
+
+
+@login_required
+def beneficiary_export(request, pk):
+    """« Exporter toutes les données »: a ZIP (JSON, readable PDF, documents), audited."""
+    if not may_export_personal_data(request.user):
+        raise PermissionDenied(
+            "Seuls un administrateur ou le délégué à la protection des données exportent "
+            "toutes les données d'une personne."
+        )
+    beneficiary = visible_object_or_404(Beneficiary, request, pk)
+    content = lifecycle.export_zip(beneficiary)
+    lifecycle.record_export(beneficiary)
+    name = f"donnees-dossier-{beneficiary.pk}.zip"
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
