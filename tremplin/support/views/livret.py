@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -67,6 +68,23 @@ def document_download(request, pk, document_pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def document_delete(request, pk, document_pk):
+    """A document deleted from the livret (a wrong file, or the person's request): a
+    confirmation page, then the deletion, audited."""
+    episode = visible_object_or_404(episodes(), request, pk)
+    document = get_object_or_404(episode.documents, pk=document_pk)
+    if request.method == "POST":
+        services.delete_document(document)
+        messages.success(
+            request, f"« {document} » est supprimé du livret (inscrit au journal d'audit)."
+        )
+        return redirect(episode.get_absolute_url() + "#livret")
+    return render(
+        request, "support/document_confirm_delete.html", {"episode": episode, "document": document}
+    )
 
 
 def livret_context(episode) -> dict:
