@@ -1,5 +1,5 @@
 """Values the API's types accept but no file of RSA support holds: refused with a French
-422 before the view runs (issue: bad input never gives a server error).
+422 before the view runs: bad input never gives a server error.
 
 pydantic accepts any day from year 1 to 9999; an arithmetic on 9999-12-31 overflows. One
 decorator on every operation walks the validated parameters and body, whatever the schema,
