@@ -119,3 +119,22 @@ def test_an_api_body_that_is_not_form_data_skips_the_one_time_token(api):
         headers=api.headers,
     )
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/beneficiaries", "/api/v1/conventions", "/api/v1/meetings"]
+)
+def test_a_page_far_past_the_end_is_empty(api, person, path):
+    # 2**62 pages of 25: an offset beyond the databases' integers, never sent to them.
+    response = api.get(path, {"page": 2**62})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    assert api.get(path, {"page": 10**20}).status_code == 422
+
+
+def test_an_integer_beyond_64_bits_is_a_french_422(api):
+    response = api.get("/api/v1/meetings", {"episode": 10**20})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "episode": ["Nombre trop grand : aucune valeur de Tremplin n'atteint ce nombre."]
+    }

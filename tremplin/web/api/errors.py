@@ -76,6 +76,7 @@ PYDANTIC_MESSAGES = {
     "json_invalid": "JSON invalide.",
     "json_type": "JSON invalide.",
     "day_out_of_bounds": DAY_OUT_OF_BOUNDS,
+    "integer_too_large": "Nombre trop grand : aucune valeur de Tremplin n'atteint ce nombre.",
 }
 UNKNOWN_ERROR_MESSAGE = "Valeur invalide."
 
