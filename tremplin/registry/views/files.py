@@ -1,9 +1,13 @@
 """Pages of the registry. Thin: access through ``visible_to``, rules in forms and rules/."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -48,17 +52,35 @@ class UserFormMixin(FormPageMixin):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
 
-class AdminOnlyDeleteMixin:
+class BlockedDeleteMixin:
+    """A record others depend on (a person with a support, an employer with conventions) is
+    not deleted: the confirmation page says so (409), with what is attached, counted by
+    kind — never named, some may be outside the user's scope."""
+
+    def form_valid(self, form):
+        name = str(self.object)
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except (ProtectedError, RestrictedError) as error:
+            attached = getattr(error, "protected_objects", None) or error.restricted_objects
+            counts = Counter(str(item._meta.verbose_name) for item in attached)
+            blocking = [
+                f"{count} × {kind}" for kind, count in sorted(counts.items(), key=lambda c: c[0])
+            ]
+            context = self.get_context_data(blocking=blocking)
+            return self.render_to_response(context, status=409)
+        messages.success(self.request, f"« {name} » a été supprimé.")
+        return response
+
+
+class AdminOnlyDeleteMixin(BlockedDeleteMixin):
     """Deleting a file is an administrator's act, after a confirmation page."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not scope_of(request.user).is_admin:
             raise PermissionDenied("Seul un administrateur peut supprimer un dossier.")
         return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        messages.success(self.request, f"« {self.object} » a été supprimé.")
-        return super().form_valid(form)
 
 
 # --- Beneficiaries --------------------------------------------------------------------------
@@ -248,7 +270,7 @@ class TutorUpdate(VisibleObjectsMixin, UserFormMixin, generic.UpdateView):
         warn_if_tutor_lacks_experience(self.request, self.object)
 
 
-class TutorDelete(VisibleObjectsMixin, generic.DeleteView):
+class TutorDelete(VisibleObjectsMixin, BlockedDeleteMixin, generic.DeleteView):
     model = Tutor
     template_name = "registry/confirm_delete.html"
 
