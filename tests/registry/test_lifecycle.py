@@ -221,3 +221,17 @@ def test_a_support_still_open_keeps_the_file(person):
     InEmploymentEpisodeFactory(beneficiary=person, contract_end=None, cdi=True)
     backdate(person)
     assert lifecycle.last_contact(person) is None
+
+
+def test_the_files_merged_into_the_anonymised_one_lose_their_identity(person, territory, operator):
+    absorbed = factories.BeneficiaryFactory(territory=territory, operator=operator)
+    # As a merge leaves it: a pointer, without the identifiers' digests, names kept.
+    Beneficiary.with_merged.filter(pk=absorbed.pk).update(
+        merged_into=person,
+        merged_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        nir_digest=None,
+        rsa_number_digest=None,
+    )
+    lifecycle.anonymise(person)
+    absorbed = Beneficiary.with_merged.get(pk=absorbed.pk)
+    assert absorbed.last_name == "ANONYMISÉ" and absorbed.nir == "" and absorbed.email == ""

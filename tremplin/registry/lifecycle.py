@@ -236,7 +236,16 @@ def anonymise(beneficiary: Beneficiary) -> int:
     ``update()`` (no model signal: the old values are never copied into the audit log);
     one audit entry says it happened. Gives the number of records changed."""
     changed = sum(_anonymise_record(record) for record in related_records(beneficiary))
-    Beneficiary.with_merged.filter(pk=beneficiary.pk).update(
+    # The files merged into this one are pointers that still hold the identity.
+    ids, frontier = {beneficiary.pk}, [beneficiary.pk]
+    while frontier:
+        frontier = list(
+            Beneficiary.with_merged.filter(merged_into__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    Beneficiary.with_merged.filter(pk__in=ids).update(
         last_name=ANONYMISED_NAME,
         first_names="",
         birth_name="",
