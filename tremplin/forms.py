@@ -8,12 +8,15 @@ errors are tied to the input with ``aria-describedby`` and ``aria-invalid`` so t
 reader reads the French error with the field (RGAA criteria 11.1 and 11.10).
 """
 
+import re
 from collections.abc import Callable, Iterable
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 from tremplin.rules import referentials
+from tremplin.rules.calendar import DAY_OUT_OF_BOUNDS, day_in_bounds
 
 
 class BootstrapFormRenderer(TemplatesSetting):
@@ -81,6 +84,36 @@ def french_empty_choice(field) -> None:
             ]
 
 
+def validate_day_in_bounds(value) -> None:
+    """Dates between 1900 and 2100 only (a year 0001 or 9999 is a typing error)."""
+    if value is not None and not day_in_bounds(value):
+        raise ValidationError(DAY_OUT_OF_BOUNDS, code="day_out_of_bounds")
+
+
+# Control characters: never typed in a name or a one-line field; they break PDFs, download
+# names and CSV lines. A text area keeps its line breaks and tabulations.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+ONE_LINE = (
+    "Ce champ tient sur une ligne : retirez le retour à la ligne, la tabulation ou le "
+    "caractère invisible qu'il contient (souvent collé depuis un autre document)."
+)
+INVISIBLE = (
+    "Ce texte contient un caractère invisible (caractère de contrôle, souvent collé depuis "
+    "un autre document) : retirez-le."
+)
+
+
+def validate_one_line(value) -> None:
+    if value and _CONTROL.search(str(value)):
+        raise ValidationError(ONE_LINE, code="control_character")
+
+
+def validate_text_lines(value) -> None:
+    if value and _CONTROL_EXCEPT_LINES.search(str(value)):
+        raise ValidationError(INVISIBLE, code="control_character")
+
+
 class BootstrapFormMixin:
     """Adds Bootstrap classes and ARIA attributes to every widget, marks invalid fields, and
     names the empty choice of a drop-down « — Choisir — »."""
@@ -96,6 +129,14 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators = [*field.validators, validate_day_in_bounds]
+            elif isinstance(field, forms.CharField) and not isinstance(widget, forms.HiddenInput):
+                multiline = isinstance(widget, forms.Textarea)
+                field.validators = [
+                    *field.validators,
+                    validate_text_lines if multiline else validate_one_line,
+                ]
             if field.required:
                 widget.attrs.setdefault("aria-required", "true")
 

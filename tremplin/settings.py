@@ -379,6 +379,12 @@ TREMPLIN_JOB_KEEP_DAYS = int(os.environ.get("TREMPLIN_JOB_KEEP_DAYS", "7"))
 
 # Lists: rows per page of every paginated list.
 TREMPLIN_PAGE_SIZE = 25
+# The calendar feed goes to an outside provider (Google, Microsoft…): a person's initials
+# only, unless the département decides otherwise (TREMPLIN_ICAL_FULL_NAMES=1).
+TREMPLIN_ICAL_FULL_NAMES = env_bool("TREMPLIN_ICAL_FULL_NAMES")
+# The département's own retention periods (a TOML file shaped as rules/data/retention.toml);
+# empty: the shipped periods.
+TREMPLIN_RETENTION_FILE = os.environ.get("TREMPLIN_RETENTION_FILE", "")
 
 # In-employment support (issue 4): the Cellule contrats aidés' mailbox(es), comma-separated
 # (empty: the territory's département agents), and the site's address for links in e-mails.

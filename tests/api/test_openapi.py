@@ -74,3 +74,27 @@ def test_only_the_swagger_files_are_served(client):
 def test_the_docs_page_carries_the_csrf_token_for_session_writes(client):
     page = client.get("/api/v1/docs").content.decode()
     assert 'data-api-csrf="true"' in page
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The OpenAPI document names each schema by its class name: two classes with one name
+    (two ``MonthOut``) would silently document one operation with the other's fields."""
+    from ninja import Schema
+
+    import tremplin.api.api  # noqa: F401  (every router imported, every schema defined)
+
+    seen: dict[str, str] = {}
+    pending = list(Schema.__subclasses__())
+    while pending:
+        schema = pending.pop()
+        pending.extend(schema.__subclasses__())
+        if not schema.__module__.startswith("tremplin."):
+            continue
+        where = f"{schema.__module__}.{schema.__qualname__}"
+        assert seen.setdefault(schema.__name__, where) == where, (schema.__name__, where)
+
+
+def test_the_aid_schedule_and_the_cadence_have_their_own_months(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "amount" in schemas["AidMonthOut"]["properties"]
+    assert "compliant" in schemas["CadenceMonthOut"]["properties"]

@@ -156,7 +156,7 @@ def test_an_evaluation_without_any_score_or_before_the_support_is_refused(
     ).content.decode()
     assert "précède le début de l&#x27;accompagnement (06/01/2025)" in html
     html = client.post(
-        url, {"evaluated_on": "2999-01-01", "score_soft_punctuality": "2"}
+        url, {"evaluated_on": "2099-01-01", "score_soft_punctuality": "2"}
     ).content.decode()
     assert "dans le futur" in html
     assert not Evaluation.objects.exists()

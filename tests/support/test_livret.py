@@ -128,3 +128,46 @@ def livret_url(episode):
 def livret(client, episode):
     """The livret, made by a job (web/jobs.py) and downloaded from the job's page."""
     return job_file(client, client.get(livret_url(episode)))
+
+
+def test_a_document_is_deleted_after_a_confirmation_and_audited(
+    referent_client, referent_user, django_capture_on_commit_callbacks
+):
+    from tremplin.accounts.models import AuditEntry
+
+    episode = episode_for(referent_user)
+    upload(referent_client, episode, "cv.pdf", b"%PDF-1.4\n%%EOF")
+    document = Document.objects.get()
+    stored = document.file.path
+    url = reverse("support:document_delete", args=[episode.pk, document.pk])
+    page = referent_client.get(url)
+    assert page.status_code == 200
+    assert "Supprimer « CV — CV 2025 » du livret ?" in page.content.decode()
+    assert Document.objects.exists()  # the confirmation page deletes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = referent_client.post(url)
+    assert response.status_code == 302
+    assert not Document.objects.exists()
+    import os
+
+    assert not os.path.exists(stored)  # the file too, once the deletion is committed
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DELETE, object_type="support.document")
+    assert entry.actor == referent_user
+
+
+def test_a_document_of_another_person_cannot_be_deleted(
+    client, referent_user, operator, tmp_path, settings
+):
+    from tests import factories
+
+    settings.MEDIA_ROOT = tmp_path
+    other = factories.referent(operator)
+    episode = episode_for(other)
+    client.force_login(other)
+    upload(client, episode, "cv.pdf", b"%PDF-1.4\n%%EOF")
+    document = Document.objects.get()
+    client.force_login(referent_user)
+    url = reverse("support:document_delete", args=[episode.pk, document.pk])
+    assert client.post(url).status_code == 404
+    assert Document.objects.exists()

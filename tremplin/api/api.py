@@ -17,7 +17,8 @@ from tremplin.registry.api import (
 )
 from tremplin.support.api import support_router
 from tremplin.web.api.auth import ApiTokenAuth, BrowserSessionAuth
-from tremplin.web.api.errors import install_error_handlers
+from tremplin.web.api.bounds import days_within_bounds
+from tremplin.web.api.errors import document_common_errors, install_error_handlers
 
 from .docs import LocalSwagger
 
@@ -48,7 +49,13 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class TremplinApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_common_errors(document)
+
+
+api = TremplinApi(
     title="API Tremplin",
     version="1",
     description=DESCRIPTION,
@@ -58,6 +65,7 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 install_error_handlers(api)
+api.add_decorator(days_within_bounds)
 api.add_router("/beneficiaries", beneficiaries_router)
 api.add_router("/employers", employers_router)
 api.add_router("/tutors", tutors_router)

@@ -32,6 +32,7 @@ from tremplin.rules import aid
 from tremplin.rules.convention_check import CONTRACT_TYPES, KINDS, CheckInputError
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.api.errors import ErrorOut, FrenchHttpError, ValidationErrorOut
+from tremplin.web.api.pagination import paginate
 from tremplin.web.api.payloads import save_through_service
 from tremplin.web.commands import not_json_message
 from tremplin.web.dates import french_date
@@ -73,7 +74,7 @@ class SimulateIn(Schema):
     )
 
 
-class MonthOut(Schema):
+class AidMonthOut(Schema):
     month: str
     days_covered: int
     days_in_month: int
@@ -85,7 +86,7 @@ class MonthOut(Schema):
 
 
 class ScheduleOut(Schema):
-    months: list[MonthOut]
+    months: list[AidMonthOut]
     total: str
 
 
@@ -416,14 +417,7 @@ def _convention(request, id: int) -> Convention:
     description="Les conventions des personnes de votre périmètre, les plus récentes d'abord.",
 )
 def list_conventions(request, params: Query[ConventionParams]):
-    queryset = _visible(request).search(params.q)
-    start = (params.page - 1) * params.page_size
-    return {
-        "count": queryset.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": list(queryset[start : start + params.page_size]),
-    }
+    return paginate(_visible(request).search(params.q), params.page, params.page_size)
 
 
 @router.get(

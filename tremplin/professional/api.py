@@ -71,7 +71,7 @@ class ContactIn(Schema):
     note: str = ""
 
 
-class MonthOut(Schema):
+class CadenceMonthOut(Schema):
     year: int
     month: int
     first: dt.date
@@ -91,7 +91,7 @@ class CadenceOut(Schema):
     as_of: dt.date
     compliant: bool
     missing: int
-    months: list[MonthOut]
+    months: list[CadenceMonthOut]
     rule: str
     rule_text: str
 

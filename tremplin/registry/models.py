@@ -13,6 +13,7 @@ from tremplin.accounts import audit, personal_data
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation, Territory
 from tremplin.rules import identifiers
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.rules.situation import DURATION_BAND_LABELS
 
 
@@ -80,9 +81,9 @@ class BeneficiaryQuerySet(models.QuerySet):
         if not text:
             return self
         compact = text.replace(" ", "").upper()
-        if len(compact) == 15 and compact[:5].isdigit():
+        if len(compact) == 15 and ascii_digits(compact[:5]):
             return self.with_nir(compact)
-        if compact.isdigit() and 5 <= len(compact) <= 13:
+        if ascii_digits(compact) and 5 <= len(compact) <= 13:
             digests = [Beneficiary.rsa_digest(payer, compact) for payer in Beneficiary.RsaPayer]
             return self.filter(rsa_number_digest__in=digests)
         query = self
@@ -294,6 +295,8 @@ class Beneficiary(PostalAddress):
     )
     merged_at = models.DateTimeField("fusionné le", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # Set by tremplin.registry.lifecycle.anonymise (retention period): identity removed.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = BeneficiaryManager()
@@ -303,6 +306,10 @@ class Beneficiary(PostalAddress):
     class Meta:
         verbose_name = "bénéficiaire"
         ordering = ["last_name", "first_names", "id"]
+        # Given to the département's DPO (the administrators have it by their role).
+        permissions = [
+            ("export_personal_data", "Exporter toutes les données d'une personne (droit d'accès)")
+        ]
         indexes = [
             models.Index(fields=["last_name", "first_names", "id"]),
             models.Index(fields=["name_key", "birth_date"]),
@@ -438,7 +445,7 @@ class EmployerQuerySet(models.QuerySet):
         if not text:
             return self
         compact = text.replace(" ", "")
-        if compact.isdigit() and len(compact) in (9, 14):
+        if ascii_digits(compact) and len(compact) in (9, 14):
             return self.filter(siret__startswith=compact)
         query = self
         for word in search_key(text).split():

@@ -4,6 +4,7 @@ change of referent, read from the audit log (two queries)."""
 from __future__ import annotations
 
 from tremplin.accounts.models import AuditEntry, User
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web import timeline
 from tremplin.web.timeline import Event, as_day
 
@@ -21,14 +22,14 @@ def file_events(user, person_ids):
         int(value)
         for entry in entries
         for value in (entry.changes or {}).get("referent", [])
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+        if isinstance(value, int) or (isinstance(value, str) and ascii_digits(value))
     }
     names = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=ids)} if ids else {}
 
     def name(value) -> str:
         if value in (None, ""):
             return "aucun·e"
-        if isinstance(value, int) or str(value).isdigit():
+        if isinstance(value, int) or ascii_digits(str(value)):
             return names.get(int(value), f"compte n° {value}")
         return str(value)
 

@@ -20,6 +20,11 @@ urlpatterns = [
         views.BeneficiaryDelete.as_view(),
         name="beneficiary_delete",
     ),
+    path(
+        "beneficiaires/<int:pk>/exporter-toutes-les-donnees/",
+        views.beneficiary_export,
+        name="beneficiary_export",
+    ),
     path("beneficiaires/import/", imports.import_start, name="import_start"),
     path("beneficiaires/import/<int:pk>/", imports.import_preview, name="import_preview"),
     path("beneficiaires/import/<int:pk>/colonnes/", imports.import_mapping, name="import_mapping"),

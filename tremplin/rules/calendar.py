@@ -30,6 +30,23 @@ from dateutil.relativedelta import relativedelta
 
 PARIS = ZoneInfo("Europe/Paris")
 
+# The days a file of RSA support can speak of: a birth date after 1900, a contract or a
+# deadline before 2101. Outside, a date is a typing error (0001, 9999) and is refused with
+# a message, before any arithmetic on it can overflow.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+DAY_OUT_OF_BOUNDS = (
+    "Date hors des limites : saisissez une date entre le 01/01/1900 et le 31/12/2100."
+)
+
+
+def day_in_bounds(day: dt.date) -> bool:
+    """True for a day (or a moment's day) between 1900 and 2100 included."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
 # Local law of Alsace-Moselle (Code du travail, art. L3134-13): Good Friday and 26 December
 # are public holidays there. The `holidays` library names the subdivisions "57" (Moselle)
 # and "6AE" (Collectivité européenne d'Alsace, départements 67 and 68).

@@ -35,6 +35,12 @@ class Departement:
 
 
 @cache
+def ascii_digits(text: str) -> bool:
+    """True for a non-empty text of ASCII digits only. ``str.isdigit`` also accepts « ² »
+    or « ٣ », which ``int()`` then refuses or reads: an identifier or an id is 0-9 only."""
+    return text.isascii() and text.isdigit()
+
+
 def departements() -> dict[str, Departement]:
     """The départements (INSEE COG), keyed by code."""
     with (DATA_DIR / "departements.csv").open(encoding="utf-8") as file:
@@ -67,7 +73,7 @@ def _valid_nir_place(number: str) -> bool:
     department = number[5:7]
     if department in {"2A", "2B"}:
         return True
-    if not department.isdigit():
+    if not ascii_digits(department):
         return False
     return department != "00"
 
@@ -86,7 +92,7 @@ def normalize_nir(value: str) -> str:
             f"Le 1er chiffre du NIR (sexe) vaut « {number[0]} » : il doit valoir 1 (homme) ou "
             "2 (femme) (3, 4, 7 ou 8 pour un numéro provisoire)."
         )
-    if not number[1:5].isdigit():
+    if not ascii_digits(number[1:5]):
         raise IdentifierError(
             "Les chiffres 2 à 5 du NIR (année et mois de naissance) doivent être des chiffres."
         )
@@ -100,7 +106,7 @@ def normalize_nir(value: str) -> str:
             f"Les caractères 6 et 7 du NIR (département de naissance) valent « {number[5:7]} » : "
             "il faut deux chiffres, ou 2A / 2B pour la Corse."
         )
-    if not number[7:].isdigit():
+    if not ascii_digits(number[7:]):
         raise IdentifierError(
             "Les caractères 8 à 15 du NIR (commune, numéro d'ordre et clé) doivent être des "
             "chiffres."
@@ -182,7 +188,7 @@ LA_POSTE_SIREN = "356000000"
 def normalize_siret(value: str) -> str:
     """The 14 digits of a SIRET (SIREN 9 + NIC 5), or IdentifierError naming the wrong part."""
     number = _compact(value)
-    if not number.isdigit():
+    if not ascii_digits(number):
         raise IdentifierError("Le SIRET ne doit contenir que des chiffres (14 chiffres).")
     if len(number) != 14:
         raise IdentifierError(
@@ -260,7 +266,7 @@ def postal_code_outside(code: str, departement_code: str) -> str | None:
 
 def normalize_departement(value: str) -> str:
     code = _compact(value)
-    if len(code) == 1 and code.isdigit():
+    if len(code) == 1 and ascii_digits(code):
         code = "0" + code
     if code != "99" and code not in departements():
         raise IdentifierError(

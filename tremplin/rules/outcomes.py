@@ -37,6 +37,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 
+from .calendar import DAY_OUT_OF_BOUNDS, day_in_bounds
+
 OUTCOMES_PARAMETERS_FILE = Path(__file__).resolve().parent / "data" / "outcomes.toml"
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -1085,9 +1087,14 @@ SITUATION_FLAGS = SITUATION_FIELDS - {
 def _parse_date(value: object, where: str, errors: list[str]) -> datetime.date | None:
     if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if day_in_bounds(day):
+                return day
+            errors.append(f"{where} : {DAY_OUT_OF_BOUNDS[0].lower()}{DAY_OUT_OF_BOUNDS[1:]}")
+            return None
     errors.append(f"{where} : « {value} » n'est pas une date au format AAAA-MM-JJ.")
     return None
 
@@ -1126,7 +1133,8 @@ def _parse_situation(number: int, data: object, errors: list[str]) -> Situation 
         return None
     local_errors = _unknown_fields(data, SITUATION_FIELDS, where)
     kind = data.get("kind")
-    if kind not in set(SituationKind):
+    # A JSON object or list is unhashable: compared as text, never looked up in a set.
+    if not isinstance(kind, str) or kind not in set(SituationKind):
         local_errors.append(
             f"{where} : le type (kind) « {kind} » est inconnu ; types possibles : "
             f"{', '.join(SituationKind)}."
@@ -1186,7 +1194,7 @@ def exit_case_from_mapping(data: object) -> ExitCase:
         )
     errors = _unknown_fields(data, CASE_FIELDS, "Données")
     programme = data.get("programme")
-    if programme not in set(Programme):
+    if not isinstance(programme, str) or programme not in set(Programme):
         errors.append(
             f"Le programme « {programme} » est inconnu ; programmes possibles : "
             f"{', '.join(Programme)}."

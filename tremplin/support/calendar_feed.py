@@ -72,8 +72,17 @@ EVENT_STATUS = {
 }
 
 
+def person_in_feed(beneficiary) -> str:
+    """The person as the outside calendar shows them: initials (« L. M. » for Léa MULLER),
+    the full name only when the département sets ``TREMPLIN_ICAL_FULL_NAMES``."""
+    if settings.TREMPLIN_ICAL_FULL_NAMES:
+        return str(beneficiary)
+    parts = [beneficiary.first_names.strip(), beneficiary.last_name.strip()]
+    return " ".join(f"{part[0].upper()}." for part in parts if part) or "?"
+
+
 def meeting_event(meeting, stamp: str, host: str) -> list[str]:
-    person = str(meeting.episode.beneficiary)
+    person = person_in_feed(meeting.episode.beneficiary)
     summary = f"{meeting.get_kind_display()} — {person}"
     if meeting.status != Meeting.Status.PLANNED and meeting.status != Meeting.Status.HELD:
         summary = f"[{meeting.get_status_display()}] {summary}"
@@ -99,7 +108,7 @@ def meeting_event(meeting, stamp: str, host: str) -> list[str]:
 
 def deadline_event(deadline, stamp: str, host: str) -> list[str]:
     """An all-day event on the due day, or 15 minutes at the due moment (hours, A14)."""
-    person = str(deadline.episode.beneficiary)
+    person = person_in_feed(deadline.episode.beneficiary)
     if deadline.due_at:
         when = [
             ("DTSTART", _utc(deadline.due_at)),

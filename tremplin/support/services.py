@@ -323,6 +323,15 @@ def add_document(
 
 
 @transaction.atomic
+def delete_document(document: Document) -> None:
+    """A document taken out of the livret: the row (its deletion is audited, as every
+    write of ``Document``) and, once the deletion is committed, the stored file."""
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
 def save_deliverable_draft(deadline: Deadline, items: dict, *, user) -> DeliverableContent:
     """The deliverable's answers kept as a draft; a deliverable to do becomes a draft."""
     draft = DeliverableContent.objects.filter(deadline=deadline).first() or DeliverableContent(

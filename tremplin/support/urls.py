@@ -57,4 +57,9 @@ urlpatterns = [
     path("<int:pk>/livret/", livret.document_upload, name="document_upload"),
     path("<int:pk>/livret/<int:document_pk>/", livret.document_download, name="document_download"),
     path("<int:pk>/livret/pdf/", livret.livret_pdf, name="livret_pdf"),
+    path(
+        "<int:pk>/livret/<int:document_pk>/supprimer/",
+        livret.document_delete,
+        name="document_delete",
+    ),
 ]

@@ -165,6 +165,7 @@ class EditVersionMixin:
 
     def _check_version(self) -> None:
         sent = self.cleaned_data.get(VERSION_FIELD) or ""
+        self._version_sent = bool(sent)
         current = version_of(self.instance)
         if not sent or sent == current:
             return
@@ -220,10 +221,11 @@ class EditVersionMixin:
 
     def claim_version(self) -> None:
         """Take the version read at the check, or raise ``EditConflict``: one conditional
-        UPDATE, atomic on every database. Called by ``save()``; in the caller's
-        transaction, so a refused save later on gives the version back."""
-        if not self._locking:
-            return
+        UPDATE, atomic on every database. Called by ``save()`` when the form was sent with
+        a version (the pages always are); in the caller's transaction, so a refused save
+        later on gives the version back."""
+        if not self._locking or not getattr(self, "_version_sent", False):
+            return  # no version sent (an API call without it, an import): nothing checked
         model = type(self.instance)
         claimed = model._base_manager.filter(pk=self.instance.pk, updated_at=self._loaded_at)
         if not claimed.update(updated_at=timezone.now()):

@@ -30,12 +30,15 @@ import secrets
 from django.contrib import messages
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import FormSubmission
+
+FORM_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 FIELD = "form_token"
 SALT = "tremplin.web.once"
@@ -102,9 +105,13 @@ class OneTimeFormMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method != "POST":
+        # Only the pages' forms carry a token; a JSON body (the API) is never parsed here.
+        if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
             return None
-        token = request.POST.get(FIELD, "")
+        try:
+            token = request.POST.get(FIELD, "")
+        except MultiPartParserError:
+            return None  # a malformed body: the view answers it (400), not this middleware
         if not token:
             return None
         try:

@@ -13,6 +13,7 @@ from django.views import generic
 from tremplin.accounts import audit
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import companies as rules
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
@@ -85,10 +86,10 @@ def new_immersion_initial(request) -> dict:
     same person, host, tutor and purpose)."""
     initial = {}
     person_id = request.GET.get("beneficiaire", "")
-    if person_id.isdigit():
+    if ascii_digits(person_id):
         initial["beneficiary"] = visible_object_or_404(Beneficiary, request, person_id).pk
     renewed_id = request.GET.get("renouvellement", "")
-    if renewed_id.isdigit():
+    if ascii_digits(renewed_id):
         first = visible_object_or_404(immersions(), request, renewed_id)
         initial.update(
             beneficiary=first.beneficiary_id,

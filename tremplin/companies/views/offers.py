@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views import generic
 
 from tremplin.registry.models import Employer
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
@@ -101,7 +102,7 @@ def offer_edit(request, pk=None):
     offer = visible_object_or_404(offers(), request, pk) if pk is not None else None
     initial = {}
     employer_id = request.GET.get("employeur", "")
-    if offer is None and employer_id.isdigit():
+    if offer is None and ascii_digits(employer_id):
         initial["employer"] = visible_object_or_404(Employer, request, employer_id).pk
     form = JobOfferForm(request.POST or None, instance=offer, initial=initial, user=request.user)
     if offer is None:

@@ -11,6 +11,7 @@ from django.views import generic
 from tremplin.accounts import audit
 from tremplin.registry.models import Beneficiary
 from tremplin.rules import companies as rules
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.form_pages import form_page
 from tremplin.web.listing import SearchSortPaginateMixin
@@ -109,7 +110,7 @@ def application_edit(request, beneficiary_pk, pk=None):
         application = visible_object_or_404(Application, request, pk, beneficiary=beneficiary)
     initial = {}
     offer_id = request.GET.get("offre", "")
-    if offer_id.isdigit():
+    if ascii_digits(offer_id):
         initial["offer"] = visible_object_or_404(offers(), request, offer_id).pk
     form = ApplicationForm(
         request.POST or None,

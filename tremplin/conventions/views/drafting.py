@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import eligibility
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.form_pages import NOT_SAVED, form_error, save_in_savepoint
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -26,7 +27,7 @@ LIVE_CHECK_HEADER = "X-Tremplin-Verification"
 def step_from(request) -> int | None:
     """The step of ``?etape=`` (1 to the last), None for the whole form."""
     raw = request.GET.get("etape") or request.POST.get("etape")
-    if raw and raw.isdigit() and 1 <= int(raw) <= len(CONVENTION_STEPS):
+    if raw and ascii_digits(raw) and 1 <= int(raw) <= len(CONVENTION_STEPS):
         return int(raw)
     return None
 
@@ -38,9 +39,9 @@ def step_url(convention, step: int) -> str:
 def registry_initial(request) -> dict:
     """The first step pre-filled from the person and the employer of the query string."""
     beneficiary = employer = None
-    if (raw := request.GET.get("beneficiaire", "")).isdigit():
+    if ascii_digits(raw := request.GET.get("beneficiaire", "")):
         beneficiary = visible_object_or_404(Beneficiary, request, raw)
-    if (raw := request.GET.get("employeur", "")).isdigit():
+    if ascii_digits(raw := request.GET.get("employeur", "")):
         employer = visible_object_or_404(Employer, request, raw)
     return services.initial_from_registry(beneficiary, employer)
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Territory
 from tremplin.rules import aid
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.dates import french_date
 from tremplin.web.form_pages import NOT_SAVED, form_error, save_in_savepoint
 
@@ -64,7 +65,7 @@ def order_detail(request, pk):
 def initial_from_order(request) -> tuple[dict, list[dict]]:
     """``?depuis=<id>``: the fields and categories of an existing order, to start from (a
     new order often changes a rate only)."""
-    if request.method != "GET" or not (raw := request.GET.get("depuis", "")).isdigit():
+    if request.method != "GET" or not ascii_digits(raw := request.GET.get("depuis", "")):
         return {}, []
     source = get_object_or_404(AidOrder, pk=raw)
     initial = {

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tremplin.registry.models import Beneficiary, ContactChannel
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.support.models import SupportEpisode
 from tremplin.web.form_pages import NOT_SAVED, form_error, save_in_savepoint
 from tremplin.web.shortcuts import visible_object_or_404
@@ -73,7 +74,7 @@ def bulk(request):
     channels that reach them; step 3 (POST ``etape=envoyer``): the invitations go."""
     people = selectable_people(request)
     form = BulkSelectForm(request.POST or None, user=request.user, people=people)
-    if request.GET.get("action", "").isdigit():  # from the collective action's page
+    if ascii_digits(request.GET.get("action", "")):  # from the collective action's page
         form.initial.setdefault("action", int(request.GET["action"]))
     step = request.POST.get("etape", "")
     if request.method == "POST" and form.is_valid():

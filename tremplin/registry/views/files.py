@@ -1,22 +1,29 @@
 """Pages of the registry. Thin: access through ``visible_to``, rules in forms and rules/."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views import generic
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
+from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.dates import french_date
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.form_pages import FormPageMixin
 from tremplin.web.listing import PEOPLE, ListFilter, SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
+from .. import lifecycle
 from ..forms import BeneficiaryForm, EmployerForm, TutorForm
 from ..models import Beneficiary, Employer, Tutor
 
@@ -46,17 +53,35 @@ class UserFormMixin(FormPageMixin):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
 
-class AdminOnlyDeleteMixin:
+class BlockedDeleteMixin:
+    """A record others depend on (a person with a support, an employer with conventions) is
+    not deleted: the confirmation page says so (409), with what is attached, counted by
+    kind — never named, some may be outside the user's scope."""
+
+    def form_valid(self, form):
+        name = str(self.object)
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except (ProtectedError, RestrictedError) as error:
+            attached = getattr(error, "protected_objects", None) or error.restricted_objects
+            counts = Counter(str(item._meta.verbose_name) for item in attached)
+            blocking = [
+                f"{count} × {kind}" for kind, count in sorted(counts.items(), key=lambda c: c[0])
+            ]
+            context = self.get_context_data(blocking=blocking)
+            return self.render_to_response(context, status=409)
+        messages.success(self.request, f"« {name} » a été supprimé.")
+        return response
+
+
+class AdminOnlyDeleteMixin(BlockedDeleteMixin):
     """Deleting a file is an administrator's act, after a confirmation page."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not scope_of(request.user).is_admin:
             raise PermissionDenied("Seul un administrateur peut supprimer un dossier.")
         return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        messages.success(self.request, f"« {self.object} » a été supprimé.")
-        return super().form_valid(form)
 
 
 # --- Beneficiaries --------------------------------------------------------------------------
@@ -251,7 +276,7 @@ class TutorCreate(LoginRequiredMixin, UserFormMixin, generic.CreateView):
 
     def get_initial(self):
         employer_id = self.request.GET.get("employeur")
-        if employer_id and employer_id.isdigit():
+        if employer_id and ascii_digits(employer_id):
             return {"employer": visible_object_or_404(Employer, self.request, employer_id)}
         return {}
 
@@ -269,7 +294,7 @@ class TutorUpdate(VisibleObjectsMixin, UserFormMixin, generic.UpdateView):
         warn_if_tutor_lacks_experience(self.request, self.object)
 
 
-class TutorDelete(VisibleObjectsMixin, generic.DeleteView):
+class TutorDelete(VisibleObjectsMixin, BlockedDeleteMixin, generic.DeleteView):
     model = Tutor
     template_name = "registry/confirm_delete.html"
 
@@ -286,3 +311,29 @@ def warn_if_tutor_lacks_experience(request, tutor):
             f"{tutor} a moins de 2 ans d'expérience : il ne pourra pas être désigné tuteur "
             "d'une convention (règle C12).",
         )
+
+
+# --- Personal data: the right of access -----------------------------------------------------
+
+
+def may_export_personal_data(user) -> bool:
+    """The administrators, and whoever holds the DPO's permission."""
+    return scope_of(user).is_admin or user.has_perm("registry.export_personal_data")
+
+
+@login_required
+def beneficiary_export(request, pk):
+    """« Exporter toutes les données »: a ZIP (JSON, readable PDF, documents), audited."""
+    if not may_export_personal_data(request.user):
+        raise PermissionDenied(
+            "Seuls un administrateur ou le délégué à la protection des données exportent "
+            "toutes les données d'une personne."
+        )
+    beneficiary = visible_object_or_404(Beneficiary, request, pk)
+    content = lifecycle.export_zip(beneficiary)
+    lifecycle.record_export(beneficiary)
+    name = f"donnees-dossier-{beneficiary.pk}.zip"
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -6,9 +6,10 @@ from __future__ import annotations
 import base64
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -77,6 +78,23 @@ def image_data_uri(document) -> str:
     with document.file.open("rb") as handle:
         content = base64.b64encode(handle.read()).decode()
     return f"data:{document.content_type};base64,{content}"
+
+
+@login_required
+def document_delete(request, pk, document_pk):
+    """A document deleted from the livret (a wrong file, or the person's request): a
+    confirmation page, then the deletion, audited."""
+    episode = visible_object_or_404(episodes(), request, pk)
+    document = get_object_or_404(episode.documents, pk=document_pk)
+    if request.method == "POST":
+        services.delete_document(document)
+        messages.success(
+            request, f"« {document} » est supprimé du livret (inscrit au journal d'audit)."
+        )
+        return redirect(episode.get_absolute_url() + "#livret")
+    return render(
+        request, "support/document_confirm_delete.html", {"episode": episode, "document": document}
+    )
 
 
 def livret_context(episode) -> dict:

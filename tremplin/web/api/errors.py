@@ -13,6 +13,8 @@ from django.utils.safestring import SafeData
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tremplin.rules.calendar import DAY_OUT_OF_BOUNDS
+
 NOTHING_SAVED = "Les données envoyées contiennent des erreurs : rien n'a été enregistré."
 INVALID_PARAMETERS = "Les paramètres de la requête contiennent des erreurs."
 EDIT_CONFLICT = (
@@ -73,6 +75,8 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": "Objet JSON attendu.",
     "json_invalid": "JSON invalide.",
     "json_type": "JSON invalide.",
+    "day_out_of_bounds": DAY_OUT_OF_BOUNDS,
+    "integer_too_large": "Nombre trop grand : aucune valeur de Tremplin n'atteint ce nombre.",
 }
 UNKNOWN_ERROR_MESSAGE = "Valeur invalide."
 
@@ -180,3 +184,41 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if not isinstance(exc, FrenchHttpError):
             message = HTTP_ERROR_MESSAGES.get(exc.status_code, message)
         return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+# --- The answers every operation may give, in the OpenAPI document ---------------------------
+
+COMMON_ERRORS = {
+    "400": ("Le corps de la requête n'est pas un JSON valide.", "ErrorOut"),
+    "401": ("Authentification requise ou jeton invalide.", "ErrorOut"),
+    "403": ("Action non autorisée (ou vérification CSRF échouée).", "ErrorOut"),
+    "404": ("Introuvable ou hors de votre périmètre.", "ErrorOut"),
+    "422": ("Paramètres ou données invalides : rien n'a été enregistré.", "ValidationErrorOut"),
+}
+
+
+def document_common_errors(document: dict) -> dict:
+    """Every operation's answers include the errors any of them may give: 401 without a
+    valid token, 403 for an action refused (or a missing CSRF token with the browser's
+    session), 404 for an id unknown or out of scope, 422 for parameters or a body of the
+    wrong type; each with its JSON shape. Checked by the schemathesis test."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, ValidationErrorOut):
+        schemas.setdefault(model.__name__, model.model_json_schema())
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status, (description, schema_name) in COMMON_ERRORS.items():
+                if status in responses or int(status) in responses:
+                    continue
+                responses[status] = {
+                    "description": description,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{schema_name}"}
+                        }
+                    },
+                }
+    return document

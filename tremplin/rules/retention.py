@@ -1,0 +1,83 @@
+"""Retention of the personal data of the people supported: dated periods, read from
+``data/retention.toml`` (or the département's own file), and the day a file falls due.
+
+Pure Python: the command ``tremplin apply-retention`` asks ``due_on(last_contact, today)``
+for each file and anonymises those due. A period is in force from its ``valid_from`` until
+the next entry's; asking before the first is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .calendar import add_months
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "retention.toml"
+
+
+class RetentionError(ValueError):
+    """The file is malformed, or no period is in force at the day asked (French message)."""
+
+
+@dataclass(frozen=True)
+class RetentionPeriod:
+    valid_from: datetime.date
+    years_after_last_contact: int
+    source: str
+
+    def due_on(self, last_contact: datetime.date) -> datetime.date:
+        """The first day the file may no longer be kept identified."""
+        return add_months(last_contact, 12 * self.years_after_last_contact)
+
+
+def periods(path: Path | str | None = None) -> list[RetentionPeriod]:
+    """The periods of the file, oldest first."""
+    where = Path(path) if path else DATA_FILE
+    try:
+        data = tomllib.loads(where.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise RetentionError(
+            f"Le fichier des durées de conservation {where} est illisible : {error}."
+        ) from error
+    found = []
+    for number, entry in enumerate(data.get("active_file", []), start=1):
+        try:
+            valid_from = entry["valid_from"]
+            years = entry["years_after_last_contact"]
+            source = entry["source"]
+        except KeyError as missing:
+            raise RetentionError(
+                f"{where}, durée n° {number} : il manque {missing} (valid_from, "
+                "years_after_last_contact et source sont obligatoires)."
+            ) from None
+        if not isinstance(valid_from, datetime.date) or not isinstance(years, int) or years < 1:
+            raise RetentionError(
+                f"{where}, durée n° {number} : valid_from doit être une date et "
+                "years_after_last_contact un nombre entier d'années, au moins 1."
+            )
+        if not str(source).strip():
+            raise RetentionError(f"{where}, durée n° {number} : la source est vide.")
+        found.append(RetentionPeriod(valid_from, years, str(source)))
+    if not found:
+        raise RetentionError(f"{where} : aucune durée de conservation [[active_file]].")
+    return sorted(found, key=lambda period: period.valid_from)
+
+
+def period_at(day: datetime.date, path: Path | str | None = None) -> RetentionPeriod:
+    """The period in force on ``day``."""
+    in_force = [period for period in periods(path) if period.valid_from <= day]
+    if not in_force:
+        raise RetentionError(
+            f"Aucune durée de conservation n'est en vigueur le {day.strftime('%d/%m/%Y')}."
+        )
+    return in_force[-1]
+
+
+def is_due(
+    last_contact: datetime.date, today: datetime.date, path: Path | str | None = None
+) -> bool:
+    """True when the file's last contact is older than the period in force today."""
+    return period_at(today, path).due_on(last_contact) <= today
