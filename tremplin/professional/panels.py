@@ -6,10 +6,11 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from tremplin.support.models import Deadline
-from tremplin.web import panels
+from tremplin.web import panels, queues
 
 from .cadence import cadences
 from .models import Cer, awaiting_validation, professional_episodes
+from .queue import coordinator_count, coordinator_queue
 
 
 def on_file(request, beneficiary):
@@ -54,6 +55,14 @@ def home(request, _obj):
     return {"expiring": expiring, "below": below, "today": today}
 
 
+def coordination(request, _obj):
+    """The coordinator's queue (``queue.coordinator_queue``)."""
+    queue = coordinator_queue(request.user)
+    return {"queue": queue} if queue is not None else None
+
+
 def register():
+    panels.register(panels.HOME, "professional/_queue.html", coordination, order=6)
+    queues.register_counter("professional", coordinator_count)
     panels.register(panels.HOME, "professional/_home.html", home, order=40)
     panels.register(panels.BENEFICIARY_FILE, "professional/_on_file.html", on_file, order=20)

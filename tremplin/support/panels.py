@@ -1,23 +1,19 @@
 """The in-employment support's sections on pages of other apps (see ``web.panels``)."""
 
-from tremplin.accounts.access import scope_of
 from tremplin.rules.programmes import Programme
-from tremplin.web import panels
+from tremplin.web import panels, queues
 
 from .models import SupportEpisode
-from .views.my_day import my_day_context
+from .queue import referent_count, referent_queue
 
 
 def home(request, _obj):
-    """The referent's day: overdue / this week / later deadlines, the week's meetings, the
-    people without a meeting for too long — in-employment support only (the professional
-    programme has its own section, with its cadence)."""
-    if not scope_of(request.user).is_referent:
+    """The referent's queue: today, late, the next 7 days — both programmes, from the same
+    supports and deadlines as « Ma journée » (``queue.referent_queue``)."""
+    queue = referent_queue(request.user)
+    if queue is None:
         return None
-    day = my_day_context(request.user, programme=Programme.IN_EMPLOYMENT.value)
-    day["show"] = True
-    day["h"] = "h3"
-    return day
+    return {"queue": queue}
 
 
 def on_file(request, beneficiary):
@@ -36,3 +32,4 @@ def on_file(request, beneficiary):
 def register():
     panels.register(panels.HOME, "support/_home.html", home, order=20)
     panels.register(panels.BENEFICIARY_FILE, "support/_on_file.html", on_file, order=10)
+    queues.register_counter("support", referent_count)
