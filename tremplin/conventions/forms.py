@@ -328,6 +328,16 @@ class SignForm(BootstrapFormMixin, forms.Form):
         label="L'opérateur d'accompagnement est présent", required=False
     )
     rsa_adviser_present = forms.BooleanField(label="Le conseiller RSA est présent", required=False)
+    # An irreversible step: the number is given once (F2), asked for in so many words.
+    confirm = forms.BooleanField(
+        label="Je confirme la signature : la convention reçoit son numéro définitif et ne se "
+        "modifie plus que par avenant.",
+        required=True,
+        error_messages={
+            "required": "Cochez « Je confirme la signature » pour signer : la signature "
+            "attribue le numéro (règle F2) et ne s'annule pas."
+        },
+    )
 
     def clean_signed_on(self):
         day = self.cleaned_data["signed_on"]
