@@ -152,6 +152,7 @@ def coordinator_queue(user, today: dt.date | None = None) -> WorkQueue | None:
             _late_deliverables(operator_ids, today),
         ],
         key="file-coordination",
+        section_prefix="file-coordination",
         title="Ma file de travail — coordination",
         links=[
             ("Personnes sous la cadence", reverse("professional:below_cadence")),

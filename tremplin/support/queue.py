@@ -197,6 +197,7 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
             ),
         ],
         key="file-referent",
+        section_prefix="file-referent",
         title="Ma file de travail — mes accompagnements",
         links=[
             ("Toute ma journée", my_day),

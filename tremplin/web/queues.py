@@ -61,6 +61,7 @@ class WorkQueue:
     warnings: list[Warning] = field(default_factory=list)
     month_label: str = ""
     key: str = "file-de-travail"  # the id of its heading: unique on the page
+    section_prefix: str = "file"  # the ids of its sections' headings: "file-ruptures"
     title: str = "Ma file de travail"
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) under the title
 
