@@ -121,5 +121,7 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
 
     # 5. The referent's day on the home page: the support is there, and the page accessible.
     page.goto("/")
-    expect(page.get_by_role("heading", name=re.compile("Ma journée"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Ma file de travail — mes accompagnements")
+    ).to_be_visible()
     assert_accessible(page, "The home page with the referent's day")
