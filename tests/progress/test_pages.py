@@ -162,11 +162,26 @@ def test_an_evaluation_without_any_score_or_before_the_support_is_refused(
     assert not Evaluation.objects.exists()
 
 
+def test_the_grid_is_radio_buttons_beside_the_previous_score(client, referent_user, episode):
+    """P6, P10: each item scored 1 to 4 by a radio button (not 19 drop-downs), the previous
+    evaluation's score beside it."""
+    evaluate(episode, JAN, {"soft_punctuality": 2})
+    client.force_login(referent_user)
+    page = client.get(reverse("progress:evaluation_create", args=[episode.pk])).content.decode()
+    assert 'type="radio" class="form-check-input" name="score_soft_punctuality" value="4"' in page
+    assert "<select" not in page.split("<legend")[2]  # the grid has no drop-down
+    assert "Évaluation précédente (06/01/2025) : 2" in page
+    assert "Évaluation précédente (06/01/2025) : non évalué" in page
+
+
 def test_editing_an_evaluation_replaces_and_removes_scores(client, referent_user, episode):
     evaluation = evaluate(episode, JAN, {"soft_punctuality": 2, "soft_motivation": 3})
     client.force_login(referent_user)
     url = reverse("progress:evaluation_update", args=[episode.pk, evaluation.pk])
-    assert 'value="2" selected' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert (
+        'name="score_soft_punctuality" value="2" id="id_score_soft_punctuality_2" checked' in page
+    )
     response = client.post(url, {"evaluated_on": "2025-01-06", "score_soft_punctuality": "4"})
     assert response.status_code == 302
     assert list(EvaluationScore.objects.values_list("item_code", "score")) == [
