@@ -621,3 +621,26 @@ def test_employer_report_of_another_conventions_suspension_is_404(
     foreign = SuspensionFactory(convention__territory=territory)
     url = reverse("conventions:suspension_report", args=[my_signed_convention.pk, foreign.pk])
     assert referent_client.get(url).status_code == 404
+
+
+def test_the_employee_list_is_searched_without_javascript(
+    referent_client, territory, my_beneficiary
+):
+    """The wizard's « Salarié »: a GET search narrows the list (a person found alone is
+    chosen); the POST still accepts any person the user may see."""
+    operator = my_beneficiary.operator
+    other = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, referent=my_beneficiary.referent,
+        last_name="Zimmermann",
+    )  # fmt: skip
+    url = reverse("conventions:create")
+    page = page_text(referent_client.get(url, {"salarie": "zimmer"}))
+    assert 'role="search"' in page
+    assert "1 personne correspond à « zimmer »" in page
+    employees = page.split('name="beneficiary"')[1].split("</select>")[0]
+    assert f'<option value="{other.pk}" selected>' in employees
+    assert f'<option value="{my_beneficiary.pk}"' not in employees
+    page = page_text(referent_client.get(url))
+    employees = page.split('name="beneficiary"')[1].split("</select>")[0]
+    assert f'<option value="{my_beneficiary.pk}"' in employees
+    assert f'<option value="{other.pk}"' in employees
