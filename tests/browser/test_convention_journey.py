@@ -103,6 +103,7 @@ def test_referent_sees_live_checks_accepts_the_proposed_rate_and_signs(
         "L'employeur est présent",
         "L'opérateur d'accompagnement est présent",
         "Le conseiller RSA est présent",
+        "Je confirme la signature",
     ):
         page.get_by_label(label).check()
     page.get_by_role("button", name="Enregistrer").click()

@@ -51,7 +51,7 @@ def test_referent_opens_a_support_and_the_month_turns_compliant(
     page.get_by_role("link", name="Progression : évaluations, freins, Job Connexion").click()
     page.get_by_role("link", name="Première évaluation (accueil)").click()
     field(page, "Date de l'évaluation").fill(today.isoformat())
-    field(page, "Ponctualité, assiduité").select_option("3")
+    page.get_by_role("group", name="Ponctualité, assiduité").locator('input[value="3"]').check()
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("figure svg[role=img]")).to_be_visible()
     assert Evaluation.objects.filter(episode__beneficiary=person).count() == 1

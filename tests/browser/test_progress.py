@@ -31,9 +31,9 @@ def test_referent_fills_the_first_evaluation(page: Page, referent_user, operator
     page.get_by_role("link", name="Première évaluation (accueil)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Évaluation d'accueil")
     field(page, "Date de l'évaluation").fill("2025-01-06")
-    field(page, "Ponctualité, assiduité").select_option("2")
+    page.get_by_role("group", name="Ponctualité, assiduité").locator('input[value="2"]').check()
     field(page, "Commentaire — Ponctualité, assiduité").fill("Deux retards ce mois-ci.")
-    field(page, "Métier connu, testé").select_option("1")
+    page.get_by_role("group", name="Métier connu, testé").locator('input[value="1"]').check()
     assert_accessible(page, "La grille d'évaluation")
     page.get_by_role("button", name="Enregistrer").click()
 

@@ -71,7 +71,7 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
         "compte-rendu sont enregistrés"
     )
     expect(gauge).to_contain_text("1 h 30 sur 12 h")
-    expect(page.locator("#jauge-heures")).to_have_attribute("value", "5400")
+    expect(page.locator("#jauge-heures")).to_have_attribute("value", "90")
     expect(page.get_by_text(REPORT)).to_be_visible()
 
     # 3. A rupture known on 10/06/2025 at 14:00, with the resignation letter attached.
@@ -125,5 +125,7 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
 
     # 5. The referent's day on the home page: the support is there, and the page accessible.
     page.goto("/")
-    expect(page.get_by_role("heading", name=re.compile("Ma journée"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Ma file de travail — mes accompagnements")
+    ).to_be_visible()
     assert_accessible(page, "The home page with the referent's day")

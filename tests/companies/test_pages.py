@@ -242,7 +242,7 @@ def test_offer_page_ranks_my_people_with_reasons(
         )
         JobSearchProfileFactory(beneficiary=other, rome_codes="N1103")
     # session, user, memberships, offer, applications, profiles, applied, 2 savepoints
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # + the navigation's count
         response = logged.get(reverse("companies:offer_detail", args=[offer.pk]))
     page = text(response)
     # Weber: 50 + 30 + 20 = 100; Zimmer: 25 (K22) + 15 (67) + 0 (24 h > 20 h) = 40.
@@ -317,8 +317,9 @@ def test_application_once_per_offer(logged, operator, employer, person):
 def test_pool_list_and_export(logged, person, django_assert_max_num_queries):
     JobSearchProfileFactory(beneficiary=person, rome_codes="K2204 N1103")
     url = reverse("companies:pool_list")
-    # session, user, memberships, count, page (a page runs without a transaction)
-    with django_assert_max_num_queries(5):
+    # session, user, memberships, count, page (a page runs without a transaction), the
+    # navigation's count
+    with django_assert_max_num_queries(6):
         page = text(logged.get(url))
     assert "1 personne" in page
     assert "1 personne pour « n1103 »" in text(logged.get(url, {"q": "n1103"}))
@@ -427,7 +428,7 @@ def test_immersions_list_scope_and_queries(
     )
     hidden = ImmersionFactory(beneficiary=stranger, employer=employer)
     url = reverse("companies:immersion_list")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # + the navigation's count
         page = text(logged.get(url))
     assert "3 immersions" in page
     assert logged.get(hidden.get_absolute_url()).status_code == 404
@@ -518,11 +519,12 @@ def test_employer_and_profile_pages_do_not_grow_with_rows(
     JobSearchProfileFactory(beneficiary=person)
     # session, user, memberships, employer, tutors, may record, contacts, actions, offers,
     # 2 savepoints
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # + the navigation's count
         page = text(logged.get(reverse("registry:employer_detail", args=[employer.pk])))
     assert "Contact 5" in page
     # + the person, the audit entry, profile, offers, applications, immersions, events
-    with django_assert_max_num_queries(12):
+    # + the person at a glance (supports, last and next meeting, late, professional support)
+    with django_assert_max_num_queries(17):  # + the navigation's count
         page = text(logged.get(reverse("companies:profile", args=[person.pk])))
     assert "Offre 5" in page
 

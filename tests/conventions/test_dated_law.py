@@ -175,7 +175,7 @@ def test_a_referents_home_has_no_work_queue(client, referent_user):
     with at(2027, 6, 2):
         client.force_login(referent_user)
         home = text(client.get(reverse("home")))
-    assert "Ma file de travail" not in home and "SMIC horaire brut" not in home
+    assert 'id="file-de-travail"' not in home and "SMIC horaire brut" not in home
 
 
 # --- the wizard ---------------------------------------------------------------------------------

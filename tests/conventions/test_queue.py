@@ -181,7 +181,8 @@ def test_a_referent_neither_sees_the_queue_nor_acknowledges(client, referent_use
     )
     rupture = RuptureFactory(convention=convention)
     client.force_login(referent_user)
-    assert "Ma file de travail" not in text(client.get(reverse("home")))
+    home = text(client.get(reverse("home")))
+    assert 'id="file-de-travail"' not in home and "à signer" not in home
     assert "Prendre en compte" not in text(client.get(convention.get_absolute_url()))
     response = client.post(reverse("conventions:rupture_acknowledge", args=[rupture.pk]))
     assert response.status_code == 403
@@ -215,3 +216,15 @@ def test_counted_says_french_plurals():
     assert queue.counted(0, "%(count)d rupture", "%(count)d ruptures") == "0 rupture"
     assert queue.counted(1, "%(count)d rupture", "%(count)d ruptures") == "1 rupture"
     assert queue.counted(2, "%(count)d rupture", "%(count)d ruptures") == "2 ruptures"
+
+
+def test_the_navigation_counts_what_waits_for_the_agent(client, agent_user, territory):
+    """The badge beside « Accueil »: to sign, ruptures and suspensions to take into account
+    (A10, A14, C9) — 2 of each here, at the same queries whatever their number."""
+    from tremplin.web import queues
+
+    fill(territory, 2)
+    assert queues.work_count(agent_user) == 6
+    client.force_login(agent_user)
+    page = text(client.get(reverse("home")))
+    assert 'Accueil <span class="badge rounded-pill text-bg-warning">6' in page

@@ -292,6 +292,7 @@ ALL_PARTIES = {
     "employer_present": "on",
     "operator_present": "on",
     "rsa_adviser_present": "on",
+    "confirm": "on",
 }
 
 
@@ -305,6 +306,9 @@ def test_signing_gives_the_number_and_records_the_parties(referent_client, my_co
     assert my_convention.number == "067-25-00001-00-0"
     assert my_convention.signed_on == datetime.date(2025, 3, 10)
     assert my_convention.rsa_adviser_present
+    # The schedule's column says whose share it is (« État » alone read as a status).
+    detail = page_text(referent_client.get(my_convention.get_absolute_url()))
+    assert ">Part de l'État</th>" in detail
 
 
 def test_signing_refused_with_blocking_findings(referent_client, territory, my_beneficiary):
@@ -333,9 +337,31 @@ def test_signing_after_the_hire_is_refused_f8(referent_client, my_convention):
 def test_signing_without_the_four_parties_is_refused_a10(referent_client, my_convention):
     response = referent_client.post(
         reverse("conventions:sign", args=[my_convention.pk]),
-        {"signed_on": "2025-03-10", "employee_present": "on"},
+        {"signed_on": "2025-03-10", "employee_present": "on", "confirm": "on"},
     )
     assert "règle A10" in page_text(response)
+    my_convention.refresh_from_db()
+    assert not my_convention.is_signed
+
+
+def test_the_sign_page_shows_the_blocking_findings_before_the_submission(
+    referent_client, territory, my_beneficiary
+):
+    convention = ConventionFactory(territory=territory, beneficiary=my_beneficiary, weekly_hours=18)
+    page = page_text(referent_client.get(reverse("conventions:sign", args=[convention.pk])))
+    assert "Points bloquants : la signature sera refusée" in page and "règle C8" in page
+    assert "Je confirme la signature" in page
+
+
+def test_signing_asks_for_the_confirmation(referent_client, my_convention):
+    """An irreversible step (F2: the number is given once): the box « Je confirme… »."""
+    parties = {key: value for key, value in ALL_PARTIES.items() if key != "confirm"}
+    response = referent_client.post(
+        reverse("conventions:sign", args=[my_convention.pk]),
+        {"signed_on": "2025-03-10", **parties},
+    )
+    assert response.status_code == 200
+    assert "Cochez « Je confirme la signature » pour signer" in page_text(response)
     my_convention.refresh_from_db()
     assert not my_convention.is_signed
 
@@ -595,3 +621,26 @@ def test_employer_report_of_another_conventions_suspension_is_404(
     foreign = SuspensionFactory(convention__territory=territory)
     url = reverse("conventions:suspension_report", args=[my_signed_convention.pk, foreign.pk])
     assert referent_client.get(url).status_code == 404
+
+
+def test_the_employee_list_is_searched_without_javascript(
+    referent_client, territory, my_beneficiary
+):
+    """The wizard's « Salarié »: a GET search narrows the list (a person found alone is
+    chosen); the POST still accepts any person the user may see."""
+    operator = my_beneficiary.operator
+    other = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, referent=my_beneficiary.referent,
+        last_name="Zimmermann",
+    )  # fmt: skip
+    url = reverse("conventions:create")
+    page = page_text(referent_client.get(url, {"salarie": "zimmer"}))
+    assert 'role="search"' in page
+    assert "1 personne correspond à « zimmer »" in page
+    employees = page.split('name="beneficiary"')[1].split("</select>")[0]
+    assert f'<option value="{other.pk}" selected>' in employees
+    assert f'<option value="{my_beneficiary.pk}"' not in employees
+    page = page_text(referent_client.get(url))
+    employees = page.split('name="beneficiary"')[1].split("</select>")[0]
+    assert f'<option value="{my_beneficiary.pk}"' in employees
+    assert f'<option value="{other.pk}"' in employees

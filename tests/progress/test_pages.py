@@ -71,7 +71,7 @@ def test_overview_shows_chart_table_barriers_in_few_queries(
     WorkedItem.objects.create(episode=episode, item_code="soft_punctuality", worked_on=JAN)
     client.force_login(referent_user)
     url = reverse("progress:episode", args=[episode.pk])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):  # + the navigation's count
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -162,11 +162,26 @@ def test_an_evaluation_without_any_score_or_before_the_support_is_refused(
     assert not Evaluation.objects.exists()
 
 
+def test_the_grid_is_radio_buttons_beside_the_previous_score(client, referent_user, episode):
+    """P6, P10: each item scored 1 to 4 by a radio button (not 19 drop-downs), the previous
+    evaluation's score beside it."""
+    evaluate(episode, JAN, {"soft_punctuality": 2})
+    client.force_login(referent_user)
+    page = client.get(reverse("progress:evaluation_create", args=[episode.pk])).content.decode()
+    assert 'type="radio" class="form-check-input" name="score_soft_punctuality" value="4"' in page
+    assert "<select" not in page.split("<legend")[2]  # the grid has no drop-down
+    assert "Évaluation précédente (06/01/2025) : 2" in page
+    assert "Évaluation précédente (06/01/2025) : non évalué" in page
+
+
 def test_editing_an_evaluation_replaces_and_removes_scores(client, referent_user, episode):
     evaluation = evaluate(episode, JAN, {"soft_punctuality": 2, "soft_motivation": 3})
     client.force_login(referent_user)
     url = reverse("progress:evaluation_update", args=[episode.pk, evaluation.pk])
-    assert 'value="2" selected' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert (
+        'name="score_soft_punctuality" value="2" id="id_score_soft_punctuality_2" checked' in page
+    )
     response = client.post(url, {"evaluated_on": "2025-01-06", "score_soft_punctuality": "4"})
     assert response.status_code == 302
     assert list(EvaluationScore.objects.values_list("item_code", "score")) == [
@@ -221,7 +236,7 @@ def test_job_connexion_dates_and_the_missing_cv_list(
     ProgressRecord.objects.create(episode=not_ready)
 
     list_url = reverse("progress:job_connexion_missing")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):  # + the navigation's count
         response = client.get(list_url)
     assert [r.episode for r in response.context["object_list"]] == [episode]
     # Job-ready in the referent's scope, open: episode (no CV) and with_cv -> 1 / 2 = 50 %.

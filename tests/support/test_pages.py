@@ -436,17 +436,20 @@ def test_the_home_page_shows_the_referent_s_day_at_a_fixed_cost(
         response = client.get(reverse("home"))
     assert len(small) == len(large)
     page = html.unescape(response.content.decode())
-    assert "Ma journée — accompagnement dans l'emploi" in page
-    assert "Échéances des 7 prochains jours" in page
-    assert page.count("Bilan de fin de période d'essai") >= 15  # trial ends in 3 days
-    assert "Personnes sans rencontre depuis plus de 30 jours" in page
-    assert quiet.get_absolute_url() in page
+    assert "Ma file de travail — mes accompagnements" in page
+    # 15 supports: a meeting today each, the trial's end in 3 days each (5 listed, all
+    # counted), and the person never met.
+    assert "Aujourd'hui : 15 éléments" in page
+    assert "Les 7 prochains jours : 15 éléments" in page
+    assert page.count("Bilan de fin de période d'essai") >= 5
+    assert "1 personne sans rencontre depuis plus de 30 jours" in page
+    assert reverse("support:meeting_create", args=[quiet.pk]) in page
 
 
 def test_the_home_page_of_an_agent_has_no_referent_s_day(client, agent_user):
     client.force_login(agent_user)
     page = html.unescape(client.get(reverse("home")).content.decode())
-    assert "Ma journée — accompagnement dans l'emploi" not in page
+    assert "Ma file de travail — mes accompagnements" not in page
 
 
 # --- the iCalendar feed --------------------------------------------------------------------

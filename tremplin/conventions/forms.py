@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.forms.models import construct_instance
 from django.utils import timezone
 
@@ -195,10 +196,16 @@ class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
         fields = ALL_FIELDS
         widgets = {**dict.fromkeys(DATE_FIELDS, forms.DateInput), "rome_code": rome_code_input()}
 
-    def __init__(self, *args, user, step: int | None = None, **kwargs):
+    def __init__(
+        self, *args, user, step: int | None = None, beneficiary_search: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.step = step
+        # The « Salarié » list narrowed by a search typed in a GET form (no JavaScript): the
+        # list shows the people found (and the one chosen); a POST accepts any visible person.
+        self.beneficiary_search = (beneficiary_search or "").strip()
+        self.beneficiary_matches: int | None = None
         if step is not None:
             keep = set(CONVENTION_STEPS[step - 1][1]) | {VERSION_FIELD, BASE_FIELD}
             for name in list(self.fields):
@@ -217,7 +224,23 @@ class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
     def _limit_choices(self):
         user = self.user
         if "beneficiary" in self.fields:
-            self.fields["beneficiary"].queryset = Beneficiary.objects.visible_to(user)
+            people = Beneficiary.objects.visible_to(user)
+            if self.beneficiary_search and not self.is_bound:
+                chosen = self.initial.get("beneficiary") or self.instance.beneficiary_id
+                found = Q(pk__in=people.search(self.beneficiary_search).values("pk"))
+                people = people.filter(found | Q(pk=chosen) if chosen else found)
+                self.beneficiary_matches = people.filter(found).count()
+                if self.beneficiary_matches == 1 and not chosen:
+                    self.initial["beneficiary"] = people.filter(found).values_list("pk", flat=True)[
+                        0
+                    ]
+            field = self.fields["beneficiary"]
+            field.queryset = people.order_by("last_name", "first_names", "pk")
+            field.label_from_instance = lambda person: (
+                f"{person} — né·e le {person.birth_date:%d/%m/%Y}"
+                if person.birth_date
+                else str(person)
+            )
         if "employer" in self.fields:
             self.fields["employer"].queryset = Employer.objects.visible_to(user)
         if "tutor" in self.fields:
@@ -329,6 +352,16 @@ class SignForm(BootstrapFormMixin, forms.Form):
         label="L'opérateur d'accompagnement est présent", required=False
     )
     rsa_adviser_present = forms.BooleanField(label="Le conseiller RSA est présent", required=False)
+    # An irreversible step: the number is given once (F2), asked for in so many words.
+    confirm = forms.BooleanField(
+        label="Je confirme la signature : la convention reçoit son numéro définitif et ne se "
+        "modifie plus que par avenant.",
+        required=True,
+        error_messages={
+            "required": "Cochez « Je confirme la signature » pour signer : la signature "
+            "attribue le numéro (règle F2) et ne s'annule pas."
+        },
+    )
 
     def clean_signed_on(self):
         day = self.cleaned_data["signed_on"]

@@ -1,9 +1,9 @@
 """The conventions' section of the home page (see ``web.panels``): the département agent's
 work queue (``queue.work_queue``)."""
 
-from tremplin.web import panels
+from tremplin.web import panels, queues
 
-from .queue import work_queue
+from .queue import agent_count, work_queue
 
 
 def home(request, _obj):
@@ -15,3 +15,4 @@ def home(request, _obj):
 
 def register():
     panels.register(panels.HOME, "conventions/_queue.html", home, order=5)
+    queues.register_counter("conventions", agent_count)

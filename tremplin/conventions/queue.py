@@ -16,73 +16,26 @@ each list, and the month's payment list read as plain rows (``payments.payment_l
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Territory
 from tremplin.rules import staleness
 from tremplin.rules.aid import french_euros, french_month
+from tremplin.web.queues import SHOWN, QueueItem, QueueSection, Warning, WorkQueue, counted
 
 from . import payments, services
 from .models import AidOrder, Convention, Rupture, Suspension
-
-SHOWN = 5  # items listed per kind; the count says how many there are
 
 
 def may_acknowledge(user) -> bool:
     """Département agents and administrators take reported events into account."""
     scope = scope_of(user)
     return scope.is_admin or bool(scope.agent_territory_ids)
-
-
-def counted(count: int, singular: str, plural: str) -> str:
-    """« 1 convention à signer », « 3 conventions à signer » (French: 0 and 1 take the
-    singular)."""
-    return ngettext(singular, plural, count if count > 1 else 1) % {"count": count}
-
-
-@dataclass
-class QueueItem:
-    label: str
-    url: str
-    action: str  # the button's text: what the click does
-    detail: str = ""
-    flag: str = ""  # a rule to check, e.g. the repayment of F13
-
-
-@dataclass
-class QueueSection:
-    key: str
-    title: str  # with the count, in French
-    count: int
-    items: list[QueueItem] = field(default_factory=list)
-    more_url: str = ""
-    more_label: str = ""
-    note: str = ""
-
-
-@dataclass
-class Warning:
-    message: str
-    url: str
-    action: str
-
-
-@dataclass
-class WorkQueue:
-    sections: list[QueueSection]
-    warnings: list[Warning]
-    month_label: str
-
-    @property
-    def total(self) -> int:
-        return sum(section.count for section in self.sections if section.key != "payments")
 
 
 def _to_sign(conventions) -> QueueSection:
@@ -205,6 +158,7 @@ def _proofs_and_payments(conventions, month: str) -> tuple[QueueSection, QueueSe
         len(paid),
         more_url=payment_url,
         more_label="Ouvrir la liste des paiements du mois",
+        empty="",
     )
     return proofs, payments_section
 
@@ -253,4 +207,21 @@ def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
         ],
         warnings=stale_law(user, today),
         month_label=french_month(today.year, today.month),
+    )
+
+
+def agent_count(user) -> int:
+    """The navigation's badge for a département agent: conventions to sign, ruptures and
+    suspensions to take into account (three counts; the quarterly proofs and the payments,
+    read from the month's payment list, are on the home page only)."""
+    scope = scope_of(user)
+    if not scope.agent_territory_ids:
+        return 0
+    conventions = Convention.objects.visible_to(user).filter(
+        territory_id__in=scope.agent_territory_ids, signed_on__isnull=True
+    )
+    return (
+        conventions.count()
+        + Rupture.objects.visible_to(user).to_process().count()
+        + Suspension.objects.visible_to(user).to_process().count()
     )

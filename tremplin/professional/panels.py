@@ -6,10 +6,12 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from tremplin.support.models import Deadline
-from tremplin.web import panels
+from tremplin.web import panels, queues
+from tremplin.web.queues import counted
 
-from .cadence import cadences
+from .cadence import cadences, episode_cadence
 from .models import Cer, awaiting_validation, professional_episodes
+from .queue import coordinator_count, coordinator_queue
 
 
 def on_file(request, beneficiary):
@@ -54,6 +56,43 @@ def home(request, _obj):
     return {"expiring": expiring, "below": below, "today": today}
 
 
+def summary(request, beneficiary):
+    """The cadence of the month of the person's running professional support (P4), for the
+    person at a glance; three queries."""
+    episode = (
+        professional_episodes(request.user)
+        .filter(beneficiary=beneficiary, ended_on__isnull=True)
+        .select_related("beneficiary", "referent")
+        .order_by("-started_on")
+        .first()
+    )
+    if episode is None:
+        return None
+    cadence = episode_cadence(episode)
+    month = cadence.current if cadence else None
+    if month is None:
+        return {"episode": episode, "month": None}
+    held = counted(month.done, "%(count)d entretien tenu", "%(count)d entretiens tenus")
+    required = counted(month.required, "%(count)d exigé", "%(count)d exigés")
+    missing = counted(month.missing, "%(count)d manquant", "%(count)d manquants")
+    return {
+        "episode": episode,
+        "month": month,
+        "held": held,
+        "required": required,
+        "missing": missing,
+    }
+
+
+def coordination(request, _obj):
+    """The coordinator's queue (``queue.coordinator_queue``)."""
+    queue = coordinator_queue(request.user)
+    return {"queue": queue} if queue is not None else None
+
+
 def register():
+    panels.register(panels.HOME, "professional/_queue.html", coordination, order=6)
+    panels.register(panels.PERSON_SUMMARY, "professional/_person_summary.html", summary, order=20)
+    queues.register_counter("professional", coordinator_count)
     panels.register(panels.HOME, "professional/_home.html", home, order=40)
     panels.register(panels.BENEFICIARY_FILE, "professional/_on_file.html", on_file, order=20)

@@ -14,16 +14,23 @@ from tremplin.web.dates import french_date
 from .models import Barrier, BarrierAction, Evaluation, ProgressRecord
 
 
+class ScoreRadios(forms.RadioSelect):
+    """The scale as radio buttons in a row (1 to 4, or not evaluated): one click per item,
+    every value visible — not a drop-down per item."""
+
+    template_name = "forms/widgets/score_radios.html"
+
+
 class ScoreField(forms.CharField):
     """A score of the grid, or empty (item not evaluated); off the scale is a French error
-    citing P6 and P10 (a select cannot send it, the API and a tampered form can)."""
+    citing P6 and P10 (the radio buttons cannot send it, the API and a tampered form can)."""
 
     def __init__(self, **kwargs):
         choices = [
             ("", "— non évalué —"),
             *((str(v), label) for v, label in work_areas.scale().choices()),
         ]
-        super().__init__(required=False, widget=forms.Select(choices=choices), **kwargs)
+        super().__init__(required=False, widget=ScoreRadios(choices=choices), **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
@@ -52,12 +59,21 @@ class EvaluationForm(BootstrapFormMixin, forms.ModelForm):
             self.initial.setdefault("evaluated_on", on)
         self.grid = work_areas.grid(max(on, work_areas.grids()[0].valid_from))
         existing = {s.item_code: s for s in self.instance.scores.all()} if self.instance.pk else {}
+        previous = self.previous_evaluation(episode, on)
+        before = {s.item_code: s.score for s in previous.scores.all()} if previous else {}
         self.fieldsets = [("L'évaluation", ["evaluated_on", "comment"])]
         for area in self.grid.areas:
             names = []
             for item in area.items:
                 score_name, comment_name = f"score_{item.code}", f"comment_{item.code}"
                 self.fields[score_name] = ScoreField(label=item.label)
+                if previous is not None:
+                    # The previous score beside each item: the progression reads as it is typed.
+                    score = before.get(item.code)
+                    self.fields[score_name].help_text = (
+                        f"Évaluation précédente ({french_date(previous.evaluated_on)}) : "
+                        + (f"{score}" if score is not None else "non évalué")
+                    )
                 self.fields[comment_name] = forms.CharField(
                     label=f"Commentaire — {item.label}", required=False, max_length=500
                 )
@@ -67,9 +83,17 @@ class EvaluationForm(BootstrapFormMixin, forms.ModelForm):
                 names += [score_name, comment_name]
             self.fieldsets.append((f"{area.label} ({area.rule})", names))
         for name, field in self.fields.items():
-            if name.startswith(("score_", "comment_")):
-                css = "form-select" if name.startswith("score_") else "form-control"
-                field.widget.attrs.setdefault("class", css)
+            if name.startswith("comment_"):
+                field.widget.attrs.setdefault("class", "form-control")
+
+    def previous_evaluation(self, episode, on):
+        """The evaluation before this one (the latest for a new one), with its scores."""
+        evaluations = episode.evaluations.filter(evaluated_on__lte=on).prefetch_related("scores")
+        if self.instance.pk:
+            evaluations = evaluations.exclude(pk=self.instance.pk).filter(
+                evaluated_on__lte=self.instance.evaluated_on
+            )
+        return evaluations.order_by("-evaluated_on", "-id").first()
 
     def clean(self):
         cleaned = super().clean()

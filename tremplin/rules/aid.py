@@ -75,6 +75,8 @@ FRENCH_MONTHS = (
 FUNDER_STATE = "etat"
 FUNDER_DEPARTEMENT = "departement"
 FUNDER_LABELS = {FUNDER_STATE: "État", FUNDER_DEPARTEMENT: "Département"}
+# A column of the schedule: the funder's share, not a state (« État » alone read as a status).
+SHARE_LABELS = {FUNDER_STATE: "Part de l'État", FUNDER_DEPARTEMENT: "Part du Département"}
 
 
 class AidRuleError(ValueError):
@@ -162,6 +164,11 @@ class FunderShare:
     @property
     def label(self) -> str:
         return FUNDER_LABELS.get(self.funder, self.funder)
+
+    @property
+    def share_label(self) -> str:
+        """The schedule's column: « Part de l'État »."""
+        return SHARE_LABELS.get(self.funder, f"Part : {self.label}")
 
 
 # --- Outputs ---------------------------------------------------------------------------------

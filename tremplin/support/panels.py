@@ -1,23 +1,21 @@
 """The in-employment support's sections on pages of other apps (see ``web.panels``)."""
 
-from tremplin.accounts.access import scope_of
-from tremplin.rules.programmes import Programme
-from tremplin.web import panels
+from django.utils import timezone
 
-from .models import SupportEpisode
-from .views.my_day import my_day_context
+from tremplin.rules.programmes import Programme
+from tremplin.web import panels, queues
+
+from .models import Deadline, Meeting, SupportEpisode, french_hours
+from .queue import referent_count, referent_queue
 
 
 def home(request, _obj):
-    """The referent's day: overdue / this week / later deadlines, the week's meetings, the
-    people without a meeting for too long — in-employment support only (the professional
-    programme has its own section, with its cadence)."""
-    if not scope_of(request.user).is_referent:
+    """The referent's queue: today, late, the next 7 days — both programmes, from the same
+    supports and deadlines as « Ma journée » (``queue.referent_queue``)."""
+    queue = referent_queue(request.user)
+    if queue is None:
         return None
-    day = my_day_context(request.user, programme=Programme.IN_EMPLOYMENT.value)
-    day["show"] = True
-    day["h"] = "h3"
-    return day
+    return {"queue": queue}
 
 
 def on_file(request, beneficiary):
@@ -33,6 +31,57 @@ def on_file(request, beneficiary):
     return {"beneficiary": beneficiary, "episodes": episodes, "running": running}
 
 
+def summary(request, beneficiary):
+    """The person at a glance (every tab of the file): the supports running, the last meeting
+    held and the next one planned, the deliverables late (« en retard », A11–A14, P4), the
+    hour gauge of a running in-employment support (A5). Five queries whatever the file."""
+    now = timezone.now()
+    episodes = list(
+        SupportEpisode.objects.visible_to(request.user)
+        .filter(beneficiary=beneficiary)
+        .select_related("employer")
+        .order_by("-started_on", "-id")
+    )
+    ids = [episode.pk for episode in episodes]
+    running = [episode for episode in episodes if episode.ended_on is None]
+    meetings = Meeting.objects.filter(episode_id__in=ids).select_related("episode")
+    last = meetings.filter(status=Meeting.Status.HELD).order_by("-starts_at").first()
+    upcoming = (
+        meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now)
+        .order_by("starts_at")
+        .first()
+    )
+    late = [
+        deadline
+        for deadline in Deadline.objects.filter(
+            episode_id__in=[episode.pk for episode in running],
+            state__in=Deadline.OPEN_STATES,
+            due_on__lte=timezone.localdate(now),
+        ).select_related("episode")
+        if deadline.is_overdue(now)
+    ]
+    in_employment = next((episode for episode in running if episode.is_in_employment), None)
+    budget = (
+        in_employment.hours()
+        if in_employment and (in_employment.contract_start or in_employment.started_on)
+        else None
+    )
+    return {
+        "running": running,
+        "last_meeting": last,
+        "next_meeting": upcoming,
+        "late": late,
+        "late_shown": late[:3],
+        "budget_episode": in_employment,
+        "budget": budget,
+        "budget_used": french_hours(budget.used) if budget else "",
+        "budget_total": french_hours(budget.budget) if budget else "",
+        "gauge_suffix": "-en-bref",
+    }
+
+
 def register():
     panels.register(panels.HOME, "support/_home.html", home, order=20)
     panels.register(panels.BENEFICIARY_FILE, "support/_on_file.html", on_file, order=10)
+    panels.register(panels.PERSON_SUMMARY, "support/_person_summary.html", summary, order=10)
+    queues.register_counter("support", referent_count)

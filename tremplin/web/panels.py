@@ -22,7 +22,9 @@ HOME = "home"
 BENEFICIARY_FILE = "beneficiary_file"
 EMPLOYER_PAGE = "employer_page"
 COLLECTIVE_ACTION = "collective_action"
-PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE, COLLECTIVE_ACTION)
+# The person at a glance, at the top of every tab of the person's file (``<dt>``/``<dd>`` rows).
+PERSON_SUMMARY = "person_summary"
+PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE, COLLECTIVE_ACTION, PERSON_SUMMARY)
 
 # context(request, obj) -> the template's context, or None when the section is not shown
 ContextBuilder = Callable[[HttpRequest, object | None], dict | None]

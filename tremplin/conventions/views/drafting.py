@@ -24,6 +24,14 @@ AID_STEP = len(CONVENTION_STEPS)
 LIVE_CHECK_HEADER = "X-Tremplin-Verification"
 
 
+SEARCH = "salarie"  # the GET field that narrows the « Salarié » list
+
+
+def kept_params(request) -> list[tuple[str, str]]:
+    """The query's other parameters (step, person, employer), kept by the search form."""
+    return [(key, value) for key, value in request.GET.items() if key != SEARCH]
+
+
 def step_from(request) -> int | None:
     """The step of ``?etape=`` (1 to the last), None for the whole form."""
     raw = request.GET.get("etape") or request.POST.get("etape")
@@ -65,7 +73,13 @@ def save_new_draft(form, user):
 def convention_create(request):
     """Step 1: the parties, pre-filled from the registry; saving creates the draft."""
     initial = registry_initial(request) if request.method == "GET" else {}
-    form = ConventionForm(request.POST or None, user=request.user, step=1, initial=initial)
+    form = ConventionForm(
+        request.POST or None,
+        user=request.user,
+        step=1,
+        initial=initial,
+        beneficiary_search=request.GET.get(SEARCH, ""),
+    )
     if request.method == "POST":
         if form.is_valid():
             convention = save_new_draft(form, request.user)
@@ -75,7 +89,14 @@ def convention_create(request):
     return render(
         request,
         "conventions/convention_form.html",
-        {"form": form, "step": 1, "steps": CONVENTION_STEPS, "convention": None},
+        {
+            "form": form,
+            "step": 1,
+            "steps": CONVENTION_STEPS,
+            "convention": None,
+            "search_param": SEARCH,
+            "kept_params": kept_params(request),
+        },
     )
 
 
@@ -131,7 +152,12 @@ def convention_update(request, pk):
     proposal = services.propose_aid_box(convention) if step in (None, AID_STEP) else None
     initial = proposal.initial if proposal is not None and request.method == "GET" else {}
     form = ConventionForm(
-        request.POST or None, instance=convention, user=request.user, step=step, initial=initial
+        request.POST or None,
+        instance=convention,
+        user=request.user,
+        step=step,
+        initial=initial,
+        beneficiary_search=request.GET.get(SEARCH, ""),
     )
     # Rule F1: the situation step also asks what the person's file lacks for the cerfa.
     employee_form = (
@@ -167,5 +193,7 @@ def convention_update(request, pk):
             **summary,
             "aid_proposal": proposal,
             "live_check_header": LIVE_CHECK_HEADER,
+            "search_param": SEARCH,
+            "kept_params": kept_params(request),
         },
     )

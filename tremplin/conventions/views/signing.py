@@ -47,6 +47,10 @@ def convention_sign(request, pk):
             return redirect(convention)
     if request.method == "POST" and form.errors:
         messages.error(request, NOT_SIGNED)
+    if not blocking and not convention.is_signed:
+        # Shown before the submission: what would refuse the signature today.
+        findings = services.findings_of(convention, signature_date=timezone.localdate())
+        blocking = [finding for finding in findings if finding.blocking]
     return render(
         request,
         "conventions/convention_sign.html",

@@ -57,3 +57,20 @@ def naf_label(code: str) -> str:
 def panels(context, place, obj=None):
     """The sections other apps add to this page (``tremplin.web.panels``)."""
     return render_place(place, context["request"], obj)
+
+
+@register.filter
+def hour_meter(budget) -> dict:
+    """The bounds of the hour gauge (A5), in minutes, for a ``<meter>``: up to the budget it
+    reads well (green), from 80 % it warns (yellow), beyond the budget it alerts (red) — the
+    gauge reaches past the budget so that 110 % does not read as a full, green bar."""
+    total = budget.budget.total_seconds() / 60
+    used = budget.used.total_seconds() / 60
+    return {
+        "min": 0,
+        "max": round(max(total * 1.25, used)),
+        "low": round(total * 0.8),
+        "high": round(total),
+        "optimum": 0,
+        "value": round(used),
+    }

@@ -1,0 +1,113 @@
+"""The coordinator's work queue on the home page: supports below the cadence this month (P4),
+overloaded referents (P9), deliverables late across the team (A11–A14) — each item one click
+from its action, at a fixed number of queries; its count in the navigation."""
+
+import datetime as dt
+import html
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from tests.professional.factories import interview, professional_episode
+from tremplin.rules.calendar import PARIS
+from tremplin.support.models import Deadline
+from tremplin.web import queues
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.datetime(2025, 3, 20, 12, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode()).replace("\u202f", " ")
+
+
+def team(operator, size):
+    """``size`` supports below the cadence in March (1 interview of 2, P4), one compliant, an
+    overloaded referent (0.1 FTE: capacity 6, P9) and ``size`` late deliverables."""
+    busy = factories.referent(operator, full_time_equivalent=Decimal("0.1"))
+    for _ in range(7):
+        professional_episode(busy)
+    compliant = professional_episode(factories.referent(operator))
+    interview(compliant, 2025, 3, 3, 10)
+    interview(compliant, 2025, 3, 17, 10)
+    below = []
+    for _ in range(size):
+        episode = professional_episode(factories.referent(operator))
+        interview(episode, 2025, 3, 10, 10)
+        Deadline.objects.create(
+            episode=episode, code="bilan", label="Bilan intermédiaire", rule="P4",
+            due_on=dt.date(2025, 3, 1),
+        )  # fmt: skip
+        below.append(episode)
+    return busy, compliant, below
+
+
+def home_queries(client) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(queries), text(response)
+
+
+def test_the_coordinator_s_queue_lists_what_waits_one_click_from_its_action(
+    client, coordinator_user, operator
+):
+    busy, compliant, below = team(operator, 2)
+    client.force_login(coordinator_user)
+    _, page = home_queries(client)
+    assert "Ma file de travail — coordination" in page
+    # P4: the 7 supports of the busy referent had no interview in March either.
+    assert "9 accompagnements sous la cadence ce mois" in page
+    # The 5 furthest below first (no interview held), each one click from a new interview.
+    shown = [e.pk for e in busy.support_episodes.all() if f"/{e.pk}/entretiens/nouveau/" in page]
+    assert len(shown) == 5
+    assert reverse("professional:interview_create", args=[compliant.pk]) not in page
+    assert "1 référent·e surchargé·e" in page
+    assert reverse("professional:transfer", args=[busy.pk]) in page
+    assert "2 livrables en retard dans l'équipe" in page
+    assert reverse("support:deliverable", args=[below[0].pk, "bilan"]) in page
+
+
+def test_the_queue_costs_the_same_queries_for_2_and_8_late_supports(
+    client, coordinator_user, operator
+):
+    team(operator, 2)
+    client.force_login(coordinator_user)
+    client.get(reverse("home"))  # warm the session
+    small, _ = home_queries(client)
+    for _ in range(6):
+        episode = professional_episode(factories.referent(operator))
+        Deadline.objects.create(
+            episode=episode, code="bilan", label="Bilan", rule="P4", due_on=dt.date(2025, 3, 1)
+        )
+    large, page = home_queries(client)
+    assert small == large
+    assert "8 livrables en retard dans l'équipe" in page
+
+
+def test_the_navigation_counts_the_coordinator_s_items(client, coordinator_user, operator):
+    team(operator, 2)
+    # 9 below the cadence, 1 overloaded referent, 2 late deliverables
+    assert queues.work_count(coordinator_user) == 12
+    client.force_login(coordinator_user)
+    _, page = home_queries(client)
+    assert 'Accueil <span class="badge rounded-pill text-bg-warning">12' in page
+
+
+def test_a_referent_has_no_coordination_queue(client, referent_user, operator):
+    team(operator, 1)
+    client.force_login(referent_user)
+    _, page = home_queries(client)
+    assert "Ma file de travail — coordination" not in page

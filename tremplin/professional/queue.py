@@ -1,0 +1,169 @@
+"""The coordinator's work queue, on the home page (``panels``): what waits across the team of
+the operators they coordinate, each item one click from its action.
+
+- the open professional supports below the interview cadence this month (P4: the interviews
+  held in the month against the 2 of a full month, 1 of a partial one — only held ones count);
+- the referents whose active file is over 60 people per full-time equivalent, beyond the
+  tolerance (P9): transfer people;
+- the deliverables late across the team (A11–A14, P4: open, past due, support running).
+
+A fixed number of queries whatever the team's size: the cadences (2), the portfolios (2),
+the late deliverables (a count and the first few).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tremplin.accounts.access import scope_of
+from tremplin.rules.programmes import LoadStatus
+from tremplin.support.models import Deadline, SupportEpisode
+from tremplin.web.queues import SHOWN, QueueItem, QueueSection, WorkQueue, counted
+
+from .cadence import cadences
+from .models import professional_episodes
+from .views.portfolios import portfolio_rows
+
+
+def _team(operator_ids):
+    return Q(operator_id__in=operator_ids) | Q(beneficiary__operator_id__in=operator_ids)
+
+
+def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
+    """P4, the month in progress: fewer interviews held than the month requires."""
+    episodes = professional_episodes(user).open().filter(_team(operator_ids))
+    rows = [
+        row
+        for row in cadences(episodes, today)
+        if row.current is not None and row.current.done < row.current.required
+    ]
+    rows.sort(key=lambda row: (row.current.done - row.current.required, row.person))
+    items = [
+        QueueItem(
+            label=row.person,
+            url=reverse("professional:interview_create", args=[row.episode_id]),
+            action="Planifier un entretien",
+            detail=counted(
+                row.current.done, "%(count)d entretien tenu", "%(count)d entretiens tenus"
+            )
+            + f" ce mois sur {row.current.required} exigés (P4)"
+            + (f" — {row.referent}" if row.referent else " — sans référent·e"),
+        )
+        for row in rows[:SHOWN]
+    ]
+    return QueueSection(
+        "cadence",
+        counted(
+            len(rows),
+            "%(count)d accompagnement sous la cadence ce mois",
+            "%(count)d accompagnements sous la cadence ce mois",
+        ),
+        len(rows),
+        items,
+        more_url=reverse("professional:below_cadence"),
+        more_label="Toutes les personnes sous la cadence",
+        note="Règle P4 : au moins 2 entretiens tenus par mois complet, 1 par mois partiel.",
+    )
+
+
+def _overloaded(user) -> QueueSection:
+    """P9: the active files beyond 60 per full-time equivalent and the tolerance."""
+    rows = [row for row in portfolio_rows(user) if row["load"].status == LoadStatus.OVER]
+    rows.sort(key=lambda row: -row["load"].ratio)
+    items = [
+        QueueItem(
+            label=row["user"].get_full_name(),
+            url=reverse("professional:transfer", args=[row["user"].pk]),
+            action="Transférer des personnes",
+            detail=counted(
+                row["load"].active, "%(count)d personne suivie", "%(count)d personnes suivies"
+            )
+            + f" pour une capacité de {row['load'].capacity:.0f} "
+            f"({row['load'].ratio * 100:.0f} %), {row['membership'].organisation}",
+        )
+        for row in rows[:SHOWN]
+    ]
+    return QueueSection(
+        "portfolios",
+        counted(
+            len(rows), "%(count)d référent·e surchargé·e", "%(count)d référent·es surchargé·es"
+        ),
+        len(rows),
+        items,
+        more_url=reverse("professional:portfolio"),
+        more_label="Les portefeuilles des référents",
+        note="Règle P9 : 60 personnes en file active par équivalent temps plein.",
+    )
+
+
+def _late_deliverables(operator_ids, today: dt.date) -> QueueSection:
+    now = timezone.now()
+    running = SupportEpisode.objects.open().filter(_team(operator_ids))
+    late = Deadline.objects.filter(
+        episode__in=running.values("pk"), state__in=Deadline.OPEN_STATES
+    ).filter(Q(due_at__isnull=True, due_on__lt=today) | Q(due_at__lt=now))
+    count = late.count()
+    items = [
+        QueueItem(
+            label=f"{deadline.label} — {deadline.episode.beneficiary}",
+            url=deadline.get_absolute_url(),
+            action="Ouvrir le livrable",
+            detail=f"en retard, échéance {deadline.due_display}"
+            + (
+                f" — {deadline.episode.referent.get_full_name()}"
+                if deadline.episode.referent_id
+                else " — sans référent·e"
+            ),
+        )
+        for deadline in late.select_related("episode__beneficiary", "episode__referent").order_by(
+            "due_on", "id"
+        )[:SHOWN]
+    ]
+    return QueueSection(
+        "late",
+        counted(
+            count,
+            "%(count)d livrable en retard dans l'équipe",
+            "%(count)d livrables en retard dans l'équipe",
+        ),
+        count,
+        items,
+    )
+
+
+def coordinator_queue(user, today: dt.date | None = None) -> WorkQueue | None:
+    """The queue of a coordinator (None for the other roles); computed once per user object
+    (the home page and the navigation's badge read the same)."""
+    operator_ids = scope_of(user).coordinated_operator_ids
+    if not operator_ids:
+        return None
+    cached = getattr(user, "_tremplin_coordinator_queue", None)
+    if cached is not None and today is None:
+        return cached
+    today = today or timezone.localdate()
+    queue = WorkQueue(
+        sections=[
+            _below_cadence(user, operator_ids, today),
+            _overloaded(user),
+            _late_deliverables(operator_ids, today),
+        ],
+        key="file-coordination",
+        section_prefix="file-coordination",
+        title="Ma file de travail — coordination",
+        links=[
+            ("Personnes sous la cadence", reverse("professional:below_cadence")),
+            ("Portefeuilles", reverse("professional:portfolio")),
+        ],
+    )
+    user._tremplin_coordinator_queue = queue
+    return queue
+
+
+def coordinator_count(user) -> int:
+    """The navigation's badge for a coordinator: the items of the three sections."""
+    queue = coordinator_queue(user)
+    return queue.total if queue is not None else 0
