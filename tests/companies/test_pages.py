@@ -322,7 +322,7 @@ def test_pool_list_and_export(logged, person, django_assert_max_num_queries):
         page = text(logged.get(url))
     assert "1 personne" in page
     assert "1 personne pour « n1103 »" in text(logged.get(url, {"q": "n1103"}))
-    assert "0 personnes pour « Durand »" in text(logged.get(url, {"q": "Durand"}))
+    assert "0 personne pour « Durand »" in text(logged.get(url, {"q": "Durand"}))
     csv = b"".join(logged.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "Weber" in csv
 
