@@ -4,13 +4,13 @@
 (function () {
   "use strict";
   function mark() {
-    document.querySelectorAll("main .table-responsive, main table.table").forEach(function (box) {
+    document.querySelectorAll("main .table-responsive, main table.table, main .timeline-box").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "visible";
       if (scrolls && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("data-scroll-region", "");
         if (box.tagName !== "TABLE") {
-          var caption = box.querySelector("caption");
+          var caption = box.querySelector("caption, title");
           box.setAttribute("role", "region");
           box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau défilant");
         }
