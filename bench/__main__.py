@@ -1,9 +1,11 @@
 """``python -m bench`` (``make bench``): every benchmark on SQLite, then on PostgreSQL.
 
     python -m bench [--beneficiaries 100000] [--runs 7] [--only sqlite|postgresql] [--fresh]
+                    [--load-requests 600] [--load-concurrency 8]
 
-Each database is measured by ``bench.run`` in a subprocess with its own DATABASE_URL. The
-data is generated once and kept (``var/bench/``, database ``tremplin_bench``) for the next
+Each database is measured by ``bench.run`` in a subprocess with its own DATABASE_URL, then
+loaded through the project's gunicorn on loopback (``bench.load``). The data is generated
+once, analysed (``ANALYZE``) and kept (``var/bench/``, database ``tremplin_bench``) for the next
 run; ``--fresh`` recreates it. Prints one table per database and writes
 ``var/bench/results.json``.
 """
@@ -118,6 +120,10 @@ def measure(target, args) -> dict:
         str(args.runs),
         "--output",
         str(output),
+        "--load-requests",
+        str(args.load_requests),
+        "--load-concurrency",
+        str(args.load_concurrency),
     ]
     if args.fresh:
         target.recreate()
@@ -181,6 +187,42 @@ def print_table(label: str, result: dict) -> None:
     )
 
 
+def print_load(load: dict | None) -> None:
+    if not load:
+        return
+    print()
+    print(
+        f"Test de charge (gunicorn sur 127.0.0.1, {load['concurrency']} clients) : "
+        f"{load['requests']} requêtes en {french(load['seconds'])} s, soit "
+        f"{french(load['requests_per_second'])} requêtes/s ; {load['errors']} erreur(s) ; "
+        f"p50 {french(load['p50_ms'])} ms, p95 {french(load['p95_ms'])} ms, "
+        f"p99 {french(load['p99_ms'])} ms"
+    )
+    header = ("Page", "Rôle", "Requêtes", "Erreurs", "p50", "p95", "p99")
+    rows = [
+        (
+            page["page"],
+            page["role"],
+            str(page["requests"]),
+            str(page["errors"])
+            + (f" ({', '.join(page['error_kinds'])})" if page["errors"] else ""),
+            french(page["p50_ms"]),
+            french(page["p95_ms"]),
+            french(page["p99_ms"]),
+        )
+        for page in load["pages"]
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for index, row in enumerate((header, *rows)):
+        cells = [
+            cell.ljust(width) if column < 2 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description="Mesures de performance de Tremplin."
@@ -191,6 +233,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="recrée les bases au lieu de les réutiliser"
     )
+    parser.add_argument(
+        "--load-requests",
+        type=int,
+        default=600,
+        help="requêtes du test de charge sur gunicorn (0 : pas de test de charge)",
+    )
+    parser.add_argument("--load-concurrency", type=int, default=8, help="clients simultanés")
     args = parser.parse_args(argv)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -215,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     for target in targets:
         if target.name in results:
             print_table(target.label, results[target.name])
+            print_load(results[target.name].get("load"))
     summary = {
         "measured_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {

@@ -1,4 +1,4 @@
-"""Benchmarks of the outcomes (issue 6): the département's dashboard over every operator,
+"""Benchmarks of the outcomes: the département's dashboard over every operator,
 and the XLSX export of the people of a list.
 
 The generator (``tremplin generate-data``) makes people, not supports: this module adds,

@@ -16,10 +16,11 @@ import json
 import os
 import pkgutil
 import sys
+import time
 from pathlib import Path
 
 WRONG_SIZE_EXIT_CODE = 3
-INFRASTRUCTURE_MODULES = {"__main__", "core", "run"}
+INFRASTRUCTURE_MODULES = {"__main__", "core", "run", "load"}
 
 
 def import_benchmark_modules() -> None:
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument(
+        "--load-requests", type=int, default=600, help="requêtes du test de charge (0 : aucun)"
+    )
+    parser.add_argument("--load-concurrency", type=int, default=8)
     args = parser.parse_args(argv)
 
     # Settings read DATABASE_URL when Django starts: set it before anything imports them.
@@ -78,10 +83,12 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tremplin.settings")
     # The test client's host, without touching the real settings.
     os.environ["TREMPLIN_ALLOWED_HOSTS"] = "testserver"
-    # A development tool: the keys of var/ (issue 12 refuses them on a server), and pages
+    # A development tool: the keys of var/ (a server refuses them), and pages
     # timed with force_login, which skips the second factor.
     os.environ.setdefault("TREMPLIN_LOCAL_KEYS", "1")
     os.environ.setdefault("TREMPLIN_OTP_REQUIRED", "0")
+    # Jobs (large exports, PDFs) done at once in this process: their time is measured.
+    os.environ.setdefault("TREMPLIN_HUEY_IMMEDIATE", "1")
     import django
 
     django.setup()
@@ -94,12 +101,30 @@ def main(argv: list[str] | None = None) -> None:
     generation = prepare_data(
         args.beneficiaries, args.seed, args.output.with_name(f"generation-{args.output.stem}.json")
     )
+    # Fresh statistics for the query planner: without them, PostgreSQL chose plans 30 times
+    # slower on the dashboard right after the data was generated.
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    analyze_seconds = round(time.perf_counter() - started, 2)
     context = BenchContext(runs=args.runs, beneficiaries=args.beneficiaries)
     import_benchmark_modules()
     measurements = []
     for function in BENCHMARKS:
         print(f"Mesure : {function.__name__} ({connection.vendor})…", flush=True)
         measurements += [m.as_dict() for m in function(context)]
+    load = None
+    if args.load_requests:
+        from bench.load import load_test
+
+        print(f"Test de charge : gunicorn sur 127.0.0.1 ({connection.vendor})…", flush=True)
+        connection.close()
+        load = load_test(
+            args.database_url,
+            args.output.with_name(f"gunicorn-{args.output.stem}.log"),
+            requests_total=args.load_requests,
+            concurrency=args.load_concurrency,
+        )
     args.output.write_text(
         json.dumps(
             {
@@ -108,6 +133,8 @@ def main(argv: list[str] | None = None) -> None:
                 "beneficiaries": args.beneficiaries,
                 "runs": args.runs,
                 "generation": generation,
+                "analyze_seconds": analyze_seconds,
+                "load": load,
                 "facts": context.facts,
                 "measurements": measurements,
             },

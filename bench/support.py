@@ -1,4 +1,4 @@
-"""Benchmarks of the in-employment support (issue 4): the referent's home with a portfolio of
+"""Benchmarks of the in-employment support: the referent's home with a portfolio of
 60 people, and the daily deadline job (``tremplin deadlines``) over 20,000 open episodes.
 
 The support's data is generated here when the bench database has none (the registry's

@@ -11,8 +11,10 @@ hypothesis_settings.load_profile("tremplin")
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_local(settings):
+def _fast_and_local(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Uploads and the files jobs make, kept apart for each test.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Text messages kept in tremplin.web.sms.outbox, emptied for each test (as mail.outbox).
     settings.TREMPLIN_SMS_BACKEND = "tremplin.web.sms.backends.locmem.SmsBackend"
     sms.outbox.clear()

@@ -24,3 +24,6 @@ from tremplin.settings import *  # noqa: E402, F403
 
 TREMPLIN_OTP_REQUIRED = False
 TREMPLIN_AUDIT_PURGE_ALLOWED = True
+# Jobs run at once, in the request, unless a test starts a real worker
+# (TREMPLIN_HUEY_IMMEDIATE=0 in its subprocess, see tests/web/job_worker.py).
+HUEY = {**HUEY, "immediate": env_bool("TREMPLIN_HUEY_IMMEDIATE", True)}  # noqa: F405

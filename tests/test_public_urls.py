@@ -1,4 +1,4 @@
-"""Login required by default (issue 12): every URL pattern of the project, visited by an
+"""Login required by default: every URL pattern of the project, visited by an
 anonymous person, redirects to the login page or answers 401/404/405 — except the short
 list below. A new view is therefore never public by mistake: making one public means
 marking it ``login_not_required`` *and* adding it here."""

@@ -1,4 +1,4 @@
-"""Production settings (issue 12): keys required outside debug, ``check --deploy`` clean,
+"""Production settings: keys required outside debug, ``check --deploy`` clean,
 security headers, the SQLite file readable by its owner only."""
 
 import os

@@ -62,12 +62,33 @@ def css_class_for(widget) -> str:
     return "form-control"
 
 
+#: The empty choice of every drop-down: says what to do, instead of Django's « --------- ».
+EMPTY_CHOICE = "— Choisir —"
+DJANGO_EMPTY_CHOICE = "---------"
+
+
+def french_empty_choice(field) -> None:
+    """« — Choisir — » as the empty choice of a drop-down (a model's choices, a foreign key)."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_CHOICE:
+            field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)
+        if any(value == "" and label == DJANGO_EMPTY_CHOICE for value, label in choices):
+            field.choices = [
+                (value, EMPTY_CHOICE if value == "" and label == DJANGO_EMPTY_CHOICE else label)
+                for value, label in choices
+            ]
+
+
 class BootstrapFormMixin:
-    """Adds Bootstrap classes and ARIA attributes to every widget, marks invalid fields."""
+    """Adds Bootstrap classes and ARIA attributes to every widget, marks invalid fields, and
+    names the empty choice of a drop-down « — Choisir — »."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            french_empty_choice(field)
             widget = field.widget
             css = css_class_for(widget)
             if css:
@@ -83,14 +104,16 @@ class BootstrapFormMixin:
 
     def grouped_fields(self):
         """The bound fields by fieldset; fields named in no fieldset come last."""
+        # Hidden fields (the edit's version) are not shown: the templates write them apart.
+        shown = [name for name in self.fields if not self.fields[name].widget.is_hidden]
         if not self.fieldsets:
-            return [("", [self[name] for name in self.fields])]
+            return [("", [self[name] for name in shown])]
         named = {name for _, names in self.fieldsets for name in names}
         groups = [
             (legend, [self[name] for name in names if name in self.fields])
             for legend, names in self.fieldsets
         ]
-        rest = [self[name] for name in self.fields if name not in named]
+        rest = [self[name] for name in shown if name not in named]
         return groups + ([("Autres informations", rest)] if rest else [])
 
     def full_clean(self):

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "huey.contrib.djhuey",  # the job queue and its worker, ``tremplin run_huey``
     "tremplin.web",
     "tremplin.accounts",
     "tremplin.registry",
@@ -123,6 +124,8 @@ MIDDLEWARE = [
     # transaction (tremplin/web/once.py). Its process_view runs the view: after every other
     # process_view (login, CSRF).
     "tremplin.web.once.OneTimeFormMiddleware",
+    # The view of a writing request in one transaction, a page's without (web/transactions.py).
+    "tremplin.web.transactions.WriteTransactionMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page saying until when.
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,11 +163,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one writer writes; IMMEDIATE transactions avoid the
-    # "database is locked" upgrade deadlock under concurrent writes.
+    # WAL lets readers work while one writer writes (a page never waits for a writer);
+    # IMMEDIATE transactions avoid the "database is locked" upgrade deadlock under
+    # concurrent writes, and only writing requests open one (web/transactions.py). A
+    # writer waits for another at most TREMPLIN_SQLITE_BUSY_SECONDS (the busy timeout).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("TREMPLIN_SQLITE_BUSY_SECONDS", "20")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The database file is readable by the service's account only (issue 12): created 0600
@@ -176,8 +182,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             _sqlite_file.chmod(0o600)
         except OSError:  # not the file's owner: its mode is the owner's business
             pass
-# Every request is one transaction: a failing save writes nothing half-way.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Every writing request (POST, PUT, PATCH, DELETE) is one transaction: a failing save writes
+# nothing half-way. Pages (GET, HEAD) run without one, so that they never take SQLite's write
+# lock: see tremplin/web/transactions.py (not ATOMIC_REQUESTS, which wraps every view).
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -273,6 +281,26 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("TREMPLIN_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads and the files jobs make: the local file system (MEDIA_ROOT) by default; with
+# several application servers, an S3-compatible bucket shared by all (django-storages),
+# private: every file is served through Tremplin's checked, audited downloads, never by
+# a public link.
+TREMPLIN_S3_BUCKET = os.environ.get("TREMPLIN_S3_BUCKET", "")
+if TREMPLIN_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TREMPLIN_S3_BUCKET,
+            "endpoint_url": os.environ.get("TREMPLIN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TREMPLIN_S3_REGION") or None,
+            "access_key": os.environ.get("TREMPLIN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("TREMPLIN_S3_SECRET_KEY") or None,
+            "location": os.environ.get("TREMPLIN_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Uploads (issue 12): one file at most TREMPLIN_UPLOAD_MAX_MB megabytes (10 holds a scanned
 # contract); a larger request is refused before its body is read, a file cut at the limit
@@ -313,6 +341,41 @@ TREMPLIN_SMS_WEBHOOK_URL = os.environ.get("TREMPLIN_SMS_WEBHOOK_URL", "")
 # The shared secret the provider's delivery reports carry (bearer token or basic password).
 TREMPLIN_SMS_WEBHOOK_SECRET = os.environ.get("TREMPLIN_SMS_WEBHOOK_SECRET", "")
 TREMPLIN_SMS_TIMEOUT = float(os.environ.get("TREMPLIN_SMS_TIMEOUT", "10"))
+
+# The job queue (huey, docs/decisions.md 26): long work (large exports, the livret and report
+# PDFs, the month's payment list) runs in the worker ``tremplin run_huey``, out of the
+# request. Redis when TREMPLIN_HUEY_REDIS_URL (or REDIS_URL) is set — several servers, one
+# queue —, otherwise a SQLite file in var/ (one server). Without a worker, TREMPLIN_DEBUG
+# runs the jobs at once in the request (``make run`` is one command); TREMPLIN_HUEY_IMMEDIATE
+# says so explicitly either way.
+TREMPLIN_HUEY_REDIS_URL = os.environ.get("TREMPLIN_HUEY_REDIS_URL") or os.environ.get(
+    "REDIS_URL", ""
+)
+_huey_immediate = env_bool("TREMPLIN_HUEY_IMMEDIATE", DEBUG)
+if TREMPLIN_HUEY_REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "tremplin",
+        "url": TREMPLIN_HUEY_REDIS_URL,
+        "immediate": _huey_immediate,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "tremplin",
+        "filename": os.environ.get("TREMPLIN_HUEY_FILE", str(VAR_DIR / "huey.sqlite3")),
+        "immediate": _huey_immediate,
+    }
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("TREMPLIN_HUEY_WORKERS", "2")),
+    "worker_type": "thread",
+}
+# Exports above this many rows run as jobs; smaller ones answer at once.
+TREMPLIN_JOB_ROWS = int(os.environ.get("TREMPLIN_JOB_ROWS", "5000"))
+# A beneficiaries' import of more rows than this is confirmed by the worker (a job).
+TREMPLIN_IMPORT_JOB_ROWS = int(os.environ.get("TREMPLIN_IMPORT_JOB_ROWS", "1000"))
+# The files jobs made are deleted after this many days (the worker's nightly task).
+TREMPLIN_JOB_KEEP_DAYS = int(os.environ.get("TREMPLIN_JOB_KEEP_DAYS", "7"))
 
 # Lists: rows per page of every paginated list.
 TREMPLIN_PAGE_SIZE = 25

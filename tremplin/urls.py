@@ -20,6 +20,7 @@ urlpatterns = [
     # The person's personal link to answer an invitation: public (no account).
     path("rdv/", include("tremplin.invitations.public_urls")),
     path("api/v1/", include("tremplin.api.urls")),
+    path("taches/", include("tremplin.web.urls")),
     path("aide/glossaire/", web_views.help_glossary, name="help_glossary"),
     path("aide/regles/", web_views.help_rules, name="help_rules"),
     path("sante/", health.health, name="health"),

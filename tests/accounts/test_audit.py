@@ -80,7 +80,7 @@ def test_inverted_dates_are_explained(client, admin_user):
 
 
 def test_the_database_refuses_a_delete_behind_the_orm(entry, settings):
-    # PostgreSQL: migration 0002's trigger; SQLite: migration 0003's (issue 12).
+    # PostgreSQL: migration 0002's trigger; SQLite: migration 0003's.
     settings.TREMPLIN_AUDIT_PURGE_ALLOWED = False
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_auditentry WHERE id = %s", [entry.pk])

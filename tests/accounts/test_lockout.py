@@ -1,4 +1,4 @@
-"""Login throttling (issue 12): 5 failed attempts for one account lock it for 15 minutes,
+"""Login throttling: 5 failed attempts for one account lock it for 15 minutes,
 even with the right password and from another address; each failure and the lockout are
 in the audit log; the account opens again after the 15 minutes."""
 

@@ -1,4 +1,4 @@
-"""OpenID Connect login, ready for ProConnect (issue 12), against a provider stub started on
+"""OpenID Connect login, ready for ProConnect, against a provider stub started on
 127.0.0.1 by the test: a real HTTP server serving discovery, authorization, token (an RS256
 ID token), user info (a signed JWT, as ProConnect sends it) and its keys. The library
 (mozilla-django-oidc) is not mocked: it speaks HTTP to the stub."""

@@ -1,4 +1,4 @@
-"""Sessions (issue 12): closed after TREMPLIN_SESSION_IDLE_MINUTES without a request (30 by
+"""Sessions: closed after TREMPLIN_SESSION_IDLE_MINUTES without a request (30 by
 default) and TREMPLIN_SESSION_MAX_HOURS after the login whatever the activity; nothing shown
 to a signed-in person is cached."""
 

@@ -1,4 +1,4 @@
-"""Second factor (issue 12, django-otp): required of département agents and administrators,
+"""Second factor (django-otp): required of département agents and administrators,
 optional for the others; enrolment with a QR code, the code step after the password,
 recovery codes, an administrator's reset."""
 

@@ -39,7 +39,7 @@ def test_classify_with_a_token(client, referent_user):
 
 
 def test_classify_is_in_the_openapi_document(client, referent_user):
-    client.force_login(referent_user)  # the OpenAPI document needs a login (issue 12)
+    client.force_login(referent_user)  # the OpenAPI document needs a login
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/outcomes/classify" in paths
 
@@ -60,7 +60,7 @@ def test_programme_routes_are_mounted(client, referent_user, path):
 
 
 def test_aid_simulation_over_http(client, referent_user):
-    # Issue 3's example: 47 % × 11.88 € × 26 h × 52 / 12 = 629.0866 -> 629.09 € a full month;
+    # The aid simulator's worked example: 47 % × 11.88 € × 26 h × 52 / 12 = 629.0866 -> 629.09 € a full month;
     # March 2025 from the 15th: 17 of 31 days -> 629.0866 × 17 / 31 = 344.98 €.
     _, key = ApiToken.issue(referent_user, "test")
     response = client.post(

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client(client, referent_user):
-    """The documentation needs a login (issue 12): a signed-in referent reads it."""
+    """The documentation needs a login: a signed-in referent reads it."""
     client.force_login(referent_user)
     return client
 

@@ -1,4 +1,4 @@
-"""The first journey of issue 2, in a real browser: a referent creates a file, types a NIR
+"""The registry's first journey, in a real browser: a referent creates a file, types a NIR
 whose key is wrong, reads the French error, corrects it, saves, and finds the person again
 in the list."""
 

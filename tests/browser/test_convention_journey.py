@@ -1,4 +1,4 @@
-"""The convention of issue 3 in a real browser: a referent types the contract of a draft and
+"""A convention in a real browser: a referent types the contract of a draft and
 sees the checks change while typing (nothing saved), accepts the aid box proposed from the
 order in force, signs with the four parties present and reads the number and the schedule."""
 
@@ -118,7 +118,7 @@ def test_referent_sees_live_checks_accepts_the_proposed_rate_and_signs(
 
 def test_agent_enters_a_new_order_and_it_is_listed(page: Page, operator):
     agent = factories.department_agent(operator.territory)
-    # An agent: the password, then the authenticator's code (issue 12).
+    # An agent: the password, then the authenticator's code.
     log_in(page, agent, next_url="/conventions/arretes/nouveau/", heading=None)
     expect(page.get_by_role("heading", level=1)).to_have_text("Saisir un nouvel arrêté préfectoral")
     assert_accessible(page, "La saisie d'un arrêté")

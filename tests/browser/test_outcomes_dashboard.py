@@ -1,4 +1,4 @@
-"""Issue 6's journey in a real browser: a coordinator opens the dashboard, filters a period,
+"""The outcomes and indicators' journey in a real browser: a coordinator opens the dashboard, filters a period,
 clicks a rate and lands on the people behind it, exports them to XLSX and opens the file."""
 
 import datetime

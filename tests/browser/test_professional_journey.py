@@ -1,4 +1,4 @@
-"""Issue 5 in a real browser: a referent opens a professional support, fills the first
+"""The professional support in a real browser: a referent opens a professional support, fills the first
 evaluation, logs two interviews
 and sees the cadence of the month turn compliant (P4); a coordinator moves three people to
 another referent (P9)."""

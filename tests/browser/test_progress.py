@@ -1,4 +1,4 @@
-"""Issue 5 in a real browser: a referent fills the first evaluation of a professional
+"""Progress in a real browser: a referent fills the first evaluation of a professional
 support (P6, P10) and sees the person's progression as a chart with its table."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Issue 12 in a real Chromium: the first login of an agent sets up the second factor from
+"""Security in a real Chromium: the first login of an agent sets up the second factor from
 the page's QR code; the main pages run under the Content-Security-Policy without any
 violation reported by the browser."""
 

@@ -1,4 +1,4 @@
-"""The journey of issue 4, in a real browser: from a signed convention, a referent starts the
+"""The journey of the in-employment support, in a real browser: from a signed convention, a referent starts the
 in-employment support, logs a meeting with its report and sees the hours gauge move, declares
 a rupture with its supporting letter, sees the 48-hour deadline and the job-search phase,
 then downloads the livret d'accompagnement and finds its pages."""
@@ -104,8 +104,12 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
     assert_accessible(page, "The support page after a rupture")
 
     # 4. The livret: cover, contents and reports rendered, then the uploaded letter's page.
+    # Made by a job (done at once here): its page says when it is ready, then the download.
+    page.get_by_role("link", name="Livret complet en PDF").click()
+    expect(page.get_by_role("status")).to_contain_text("Le fichier est prêt")
+    assert_accessible(page, "The job's page, its file ready")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Livret complet en PDF").click()
+        page.get_by_role("link", name=re.compile("^Télécharger livret-")).click()
     pdf = PdfReader(download_info.value.path())
     text = "\n".join(p.extract_text() or "" for p in pdf.pages)
     assert "Livret d'accompagnement" in text

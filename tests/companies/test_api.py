@@ -162,7 +162,7 @@ def test_offer_matches_with_reasons(api_as, referent_user, operator, employer, p
 
 
 def test_routes_are_in_the_openapi_document(client, referent_user):
-    client.force_login(referent_user)  # the OpenAPI document needs a login (issue 12)
+    client.force_login(referent_user)  # the OpenAPI document needs a login
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {
         "/api/v1/offers",

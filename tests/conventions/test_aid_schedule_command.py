@@ -1,4 +1,4 @@
-"""``tremplin aid-schedule``: the simulator's command line and its JSON contract (issue 3)."""
+"""``tremplin aid-schedule``: the simulator's command line and its JSON contract."""
 
 import json
 import subprocess

@@ -1,4 +1,4 @@
-"""``tremplin convention-check`` and ``POST /api/v1/conventions/check`` (issue 10): the
+"""``tremplin convention-check`` and ``POST /api/v1/conventions/check``: the
 wizard's checks on a convention given as JSON, nothing saved, every rule the check can
 report through both paths, bad input in French naming its key (exit 2, HTTP 422), and the
 same findings as the wizard for the same convention."""

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 
 from tests.conventions.factories import ConventionFactory, RuptureFactory
+from tests.web.job_helpers import job_file
 from tremplin.conventions import payments
 from tremplin.conventions.models import Convention
+from tremplin.web.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,18 @@ def test_payment_page_and_exports(referent_client, my_signed_convention):
     assert b"629.09" in csv and my_signed_convention.number.encode() in csv
     xlsx = referent_client.get(url, {"mois": "2025-04", "format": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_payment_list_of_a_large_departement_is_a_job(
+    referent_client, my_signed_convention, settings
+):
+    settings.TREMPLIN_JOB_ROWS = 0  # more conventions than this: the lines are a job's work
+    url = reverse("conventions:payments")
+    response = referent_client.get(url, {"mois": "2025-04", "format": "csv"})
+    job = Job.objects.get()
+    assert job.title == "Liste des paiements 2025-04 (CSV)"
+    csv = job_file(referent_client, response).content
+    assert b"629.09" in csv and my_signed_convention.number.encode() in csv
 
 
 def test_forecast_covers_24_months(my_signed_convention):

@@ -1,4 +1,4 @@
-"""The convention's fields for the rules of issue 10, through the forms and services: E1 (an
+"""The convention's fields for the rules below, through the forms and services: E1 (an
 order outside its validity, demonstration data), E5 (the employee's ground), E6 (the contract
 continuing as a CDI), E11 (the training raise), C5 (yearly renewals beyond 24 months), F13
 (exonerated contributions of a CAE), and the orders page's validity period."""

@@ -134,7 +134,7 @@ def test_detail_shows_findings_with_rules_and_the_schedule(
     )
     page = page_text(referent_client.get(convention.get_absolute_url()))
     assert "Bloquant</strong> : " in page and cites("C8", page)
-    # The schedule of issue 3's example: March 2025, 17 days at 47 % of 11,88 € for 18 h.
+    # The schedule of the aid simulator's worked example: March 2025, 17 days at 47 % of 11,88 € for 18 h.
     assert "mars 2025" in page and "17/31" in page and "11,88 €" in page
     assert "Total" in page and "Département" in page
     assert "D1102 (Boulangerie - viennoiserie)" in page  # the factory's job, with its fiche
@@ -543,7 +543,7 @@ def test_immersion_refused_in_a_cie(referent_client, my_signed_convention):
 
 
 def test_simulator_page_gives_the_schedule(client, referent_user):
-    client.force_login(referent_user)  # every page needs a login (issue 12)
+    client.force_login(referent_user)  # every page needs a login
     response = client.get(
         reverse("conventions:simulator"),
         {"rate": "47", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},
@@ -553,7 +553,7 @@ def test_simulator_page_gives_the_schedule(client, referent_user):
 
 
 def test_simulator_page_refuses_a_rate_above_the_cap(client, referent_user):
-    client.force_login(referent_user)  # every page needs a login (issue 12)
+    client.force_login(referent_user)  # every page needs a login
     response = client.get(
         reverse("conventions:simulator"),
         {"rate": "60", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from tests import factories
 from tests.outcomes.factories import SituationFactory
 from tests.support.factories import InEmploymentEpisodeFactory, RuptureFactory, paris
+from tests.web.job_helpers import job_file
 from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.exits import classify_all
 from tremplin.outcomes.models import Indicator, SupportExit
@@ -301,9 +302,12 @@ def test_the_pdf_report_has_the_rates_targets_funnel_and_notes(
     page = get_page(client, coordinator_user, structure=operator.pk, **YEAR_2025)
     assert reverse("outcomes:indicator_report") in page.content.decode()
 
-    response = client.get(
-        reverse("outcomes:indicator_report"),
-        {"structure": operator.pk, **YEAR_2025, "notes": "Bonne dynamique au second semestre."},
+    response = job_file(  # the PDF is made by a job (web/jobs.py)
+        client,
+        client.get(
+            reverse("outcomes:indicator_report"),
+            {"structure": operator.pk, **YEAR_2025, "notes": "Bonne dynamique au second semestre."},
+        ),
     )
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -333,7 +337,7 @@ def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
     from tremplin.support.models import Deadline, Notification
 
     # Four contracts broken, each known on 20/03/2025 at 10:00: the notice is due 48 hours
-    # later, on 22/03/2025 at 10:00 (A14), counted in hours (issue 10), not on the due day:
+    # later, on 22/03/2025 at 10:00 (A14), counted in hours, not on the due day:
     # - e-mailed to the Cellule on 22/03 at 09:30: within 48 h;
     # - e-mailed on 22/03 at 10:30, late on its due day: not within 48 h (it counted before);
     # - recorded as sent on 21/03 (a day, no hour): the whole day is within 48 h;

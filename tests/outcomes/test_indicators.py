@@ -166,7 +166,7 @@ def test_the_agreement_rates_without_ended_supports_say_so_with_their_targets(
     client, coordinator_user, operator, people
 ):
     # The people have situations but no support ended in the period: no rate, a sentence
-    # saying why (issue 6, bad input: "a period filter with no data ... never a silent zero").
+    # saying why (bad input: "a period filter with no data ... never a silent zero").
     response = get_page(client, coordinator_user, structure=operator.pk, **FIRST_HALF_2025)
 
     rows = {row.indicator: row for row in response.context["agreement"]}

@@ -367,3 +367,22 @@ def test_closing_a_support_within_its_cers(client, referent_user):
     # Closed: out of the active file and of the people below cadence.
     page = client.get(reverse("professional:below_cadence")).content.decode()
     assert str(episode.beneficiary) not in page
+
+
+def test_a_professional_support_opens_its_own_page_never_the_contract_s(client, referent_user):
+    """« Échéances et livret », the breadcrumb from Progression and the support's address
+    lead to the professional support's page (cadence, CER), not to the in-employment page
+    (employer, 12-hour budget, rupture)."""
+    episode = professional_episode(referent_user)
+    client.force_login(referent_user)
+    own = reverse("professional:episode_detail", args=[episode.pk])
+    assert episode.get_absolute_url() == own
+    response = client.get(reverse("support:episode_detail", args=[episode.pk]))
+    assert response.status_code == 302 and response["Location"] == own
+    page = client.get(own).content.decode()
+    assert 'href="#echeances"' in page
+    deadline = episode.deadlines.get()
+    assert reverse("support:deliverable", args=[episode.pk, deadline.code]) in page
+    assert "Déclarer une rupture" not in page
+    progression = client.get(reverse("progress:episode", args=[episode.pk])).content.decode()
+    assert f'href="{own}"' in progression

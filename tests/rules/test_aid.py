@@ -103,7 +103,7 @@ def test_each_month_uses_the_smic_of_its_first_covered_day():
 
 
 def test_aid_months_since_june_2026_use_the_revalued_smic():
-    # Issue 10: the SMIC rose to 12,31 € on 1 June 2026 (arrêté du 22 mai 2026).
+    # The SMIC rose to 12,31 € on 1 June 2026 (arrêté du 22 mai 2026).
     schedule = aid_schedule(D(2026, 5, 1), D(2026, 6, 30), Decimal(47), Decimal(26))
     may, june = schedule.months
     assert (may.smic_hourly, june.smic_hourly) == (Decimal("12.02"), Decimal("12.31"))

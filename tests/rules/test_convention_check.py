@@ -1,5 +1,5 @@
 """The law checkable from outside: the JSON contract of ``tremplin convention-check`` and
-``POST /api/v1/conventions/check`` (issue 10), parsed and checked without Django."""
+``POST /api/v1/conventions/check``, parsed and checked without Django."""
 
 import copy
 import datetime

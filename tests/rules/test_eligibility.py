@@ -134,7 +134,7 @@ def test_economic_dismissal_within_six_months_blocks_a_cie():
 def test_c3_message_agrees_with_its_check_at_the_seeds_boundary():
     # Seed 001: no CIE « avec un établissement ayant procédé à un licenciement économique
     # dans les 6 mois précédant la date d'embauche ». The 6 months before a hire on
-    # 15/09/2025 start on 15/03/2025: a dismissal that day is within them (issue 10).
+    # 15/09/2025 start on 15/03/2025: a dismissal that day is within them.
     dismissal = D(2025, 3, 15)
     blocked = findings_of(
         last_economic_dismissal=dismissal,
@@ -430,7 +430,7 @@ def test_blocking_findings_filter():
     assert [f.rule for f in blocking_findings(findings)] == ["E6"]
 
 
-# E1: the order proposed must be in force at the hire (issue 10)
+# E1: the order proposed must be in force at the hire
 def test_an_order_past_its_validity_is_a_warning_that_names_it():
     # Seed 002's order as shipped (valid through 2017) proposed for a hire in 2025.
     draft = findings_of(order=SEED_ORDER)

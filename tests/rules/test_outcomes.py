@@ -178,7 +178,7 @@ def test_a_cdd_that_starts_after_the_evaluation_date_does_not_count():
 
 
 def test_back_to_back_cdds_are_one_stretch_of_time_worked():
-    # Issue 10, seed: « un ou plusieurs CDD … dont la durée totale est égale à au moins
+    # Seed 002 (A4 b): « un ou plusieurs CDD … dont la durée totale est égale à au moins
     # 6 mois ». 3 September 2025 to 2 March 2026 is 6 months, whether it is one CDD or two
     # back-to-back: 3 Sept.-30 Nov. (2 months and 28 days) + 1 Dec.-2 March (3 months and
     # 2 days), added contract by contract, made only « 5 mois et 30 jours ».
@@ -743,7 +743,7 @@ def cuts(draw, first: datetime.date, last: datetime.date):
 def test_any_cut_of_a_period_into_cdds_gives_the_same_classification(
     start, length, weekly_hours, data
 ):
-    # Rule A4 b (issue 10): the total is a property of the time worked, never of how it is
+    # Rule A4 b: the total is a property of the time worked, never of how it is
     # cut into contracts.
     last = start + datetime.timedelta(days=length)
     pieces = data.draw(cuts(start, last))

@@ -38,7 +38,7 @@ D = datetime.date
         # Décret n° 2025-1228 du 17 décembre 2025: 12,02 € from 1 January 2026.
         (D(2026, 1, 1), "12.02"),
         (D(2026, 5, 31), "12.02"),
-        # Arrêté du 22 mai 2026 (automatic revaluation, issue 10): 12,31 € from 1 June 2026.
+        # Arrêté du 22 mai 2026 (automatic revaluation): 12,31 € from 1 June 2026.
         (D(2026, 6, 1), "12.31"),
         (D(2026, 11, 23), "12.31"),
     ],
@@ -138,7 +138,7 @@ def test_the_order_applies_within_its_validity_only():
     assert (order.valid_from, order.valid_until) == (D(2017, 7, 28), D(2017, 12, 31))
     with pytest.raises(NoValueInForce, match="région 84"):
         aid_order_in_force("84", D(2017, 7, 27))
-    # Issue 10: it was returned for any later date; it is no longer in force in 2018.
+    # It was returned for any later date; it is no longer in force in 2018.
     with pytest.raises(NoValueInForce, match="valable du 28/07/2017 au 31/12/2017"):
         aid_order_in_force("84", D(2018, 1, 1))
     with pytest.raises(NoValueInForce):

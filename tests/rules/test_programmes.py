@@ -817,7 +817,7 @@ def test_first_cer_lasts_six_months():
     assert first_cer_term(D(2025, 1, 15)) == CerTerm(D(2025, 1, 15), D(2025, 7, 14))
 
 
-# --- A14: « signalée dans les 48 heures », counted in hours (issue 10) -----------------------
+# --- A14: « signalée dans les 48 heures », counted in hours -----------------------
 
 
 def test_a_rupture_notice_is_in_time_within_48_hours_not_on_the_due_day():

@@ -1,5 +1,5 @@
 """The shipped SMIC series against openfisca-france's ``smic_b_horaire`` (DESIGN.md, "Rules
-as data"; issue 10): the public, authoritative reference, copied as test data with the
+as data"): the public, authoritative reference, copied as test data with the
 commit it comes from (``data/openfisca_smic_b_horaire.json``), never a dependency.
 
 openfisca's copy stops at its last value (1 November 2024 at the commit read): the test
@@ -54,7 +54,7 @@ def test_the_value_in_force_agrees_on_the_first_of_every_month_of_the_overlap():
 def test_the_rows_after_openfisca_stops_are_listed_not_silently_trusted():
     # Beyond the reference's last value (01/11/2024) the series is checked only by its own
     # legal texts: the décret n° 2025-1228 (12,02 € on 01/01/2026) and the arrêté du
-    # 22 mai 2026 (12,31 € on 01/06/2026, issue 10). A newer copy of openfisca's file with
+    # 22 mai 2026 (12,31 € on 01/06/2026). A newer copy of openfisca's file with
     # these dates makes the first test cover them.
     after = [(e.valid_from, e.value) for e in SMIC.entries if e.valid_from > OVERLAP_END]
     assert after == [

@@ -1,4 +1,4 @@
-"""Dated law that cannot go stale silently (rule E1, DESIGN.md "Rules as data", issue 10)."""
+"""Dated law that cannot go stale silently (rule E1, DESIGN.md "Rules as data")."""
 
 import dataclasses
 import datetime

@@ -17,7 +17,7 @@ from tremplin.support.models import (
 
 
 class InEmploymentEpisodeFactory(DjangoModelFactory):
-    """A CDD of six months from 3 March 2025, trial period to 2 April (issue 4's example)."""
+    """A CDD of six months from 3 March 2025, trial period to 2 April (the in-employment support's worked example)."""
 
     class Meta:
         model = SupportEpisode

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.support.factories import MeetingFactory, episode_for
+from tests.web.job_helpers import job_file
 from tremplin.support import uploads
 from tremplin.support.models import Document
 
@@ -99,25 +100,31 @@ def test_the_whole_livret_as_one_pdf(referent_client, referent_user):
     episode = episode_for(referent_user)
     MeetingFactory(episode=episode, report="Premier point : intégration réussie.")
     upload(referent_client, episode, "photo.png", PNG_1PX)
-    before = PdfReader(io.BytesIO(referent_client.get(livret_url(episode)).content))
+    before = PdfReader(io.BytesIO(livret(referent_client, episode).content))
     upload(referent_client, episode, "attestation.pdf", one_page_pdf("ATTESTATION SIGNEE"))
-    response = referent_client.get(livret_url(episode))
+    response = livret(referent_client, episode)
     assert response.status_code == 200
-    livret = PdfReader(io.BytesIO(response.content))
-    text = "\n".join(page.extract_text() for page in livret.pages)
+    whole = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in whole.pages)
     assert "Premier point : intégration réussie." in text
+    assert any(page.images for page in whole.pages)  # the uploaded photo, read from storage
     # the uploaded PDF's single page is appended after the livret's own pages (A6)
-    assert "ATTESTATION SIGNEE" in livret.pages[-1].extract_text()
-    assert len(livret.pages) == len(before.pages) + 1
+    assert "ATTESTATION SIGNEE" in whole.pages[-1].extract_text()
+    assert len(whole.pages) == len(before.pages) + 1
 
 
 def test_an_unreadable_pdf_upload_does_not_break_the_livret(referent_client, referent_user):
     episode = episode_for(referent_user)
     upload(referent_client, episode, "cv.pdf", b"%PDF-1.4\n%%EOF")
-    response = referent_client.get(livret_url(episode))
+    response = livret(referent_client, episode)
     assert response.status_code == 200
     assert len(PdfReader(io.BytesIO(response.content)).pages) >= 1
 
 
 def livret_url(episode):
     return reverse("support:livret_pdf", args=[episode.pk])
+
+
+def livret(client, episode):
+    """The livret, made by a job (web/jobs.py) and downloaded from the job's page."""
+    return job_file(client, client.get(livret_url(episode)))

@@ -397,3 +397,52 @@ def test_the_rupture_of_a_contract_signed_outside_tremplin_has_no_convention(
     rupture.refresh_from_db()
     assert rupture.acknowledged_by == agent_user
     assert "0 rupture à traiter" in text(client.get(reverse("home")))
+
+
+# --- The contract is the convention's: an amendment reaches the support (C5, E6) ----------
+
+
+def test_a_renewal_moves_the_end_of_the_supports_contract(
+    client, referent_user, convention, episode
+):
+    """The factory's CDD ends on 14/09/2025; a renewal amendment carries it to 14/03/2026
+    (C5). The support reads its contract from the convention: its end moves, and with it the
+    plan's end (A13: « au terme du CDD »)."""
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("conventions:amendment_create", args=[convention.pk]),
+        {
+            "kind": "renewal",
+            "effective_from": "2025-09-15",
+            "new_aid_end": "2026-03-14",
+            "new_planned_end": "2026-03-14",
+            "employer_request_date": "2025-08-01",
+            "evaluation_done": "on",
+            "new_subsidised_weekly_minutes": "0",
+            "new_contract_weekly_minutes": "0",
+        },
+    )
+    assert response.status_code == 302, html.unescape(response.content.decode())
+    assert response.url == convention.get_absolute_url()
+    episode = SupportEpisode.objects.get(pk=episode.pk)
+    assert episode.contract_end == dt.date(2026, 3, 14)
+    assert episode.plan_facts().contract_end == dt.date(2026, 3, 14)
+
+
+def test_the_support_form_shows_the_conventions_contract_and_keeps_it(
+    client, referent_user, convention, episode
+):
+    """Typing another end on the support's form changes nothing: the field is the
+    convention's, disabled, and the saved support keeps the convention's date."""
+    client.force_login(referent_user)
+    page = client.get(reverse("support:episode_update", args=[episode.pk]))
+    assert "Repris de la convention" in page.content.decode()
+    form = page.context["form"]
+    data = {
+        name: ("" if value is None else value.pk if hasattr(value, "pk") else value)
+        for name, value in form.initial.items()
+        if name in form.fields and not form.fields[name].disabled
+    }
+    data["contract_end"] = "2030-01-01"
+    client.post(reverse("support:episode_update", args=[episode.pk]), data)
+    assert SupportEpisode.objects.get(pk=episode.pk).contract_end == END

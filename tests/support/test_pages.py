@@ -5,6 +5,7 @@ import datetime as dt
 import html
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -154,6 +155,35 @@ def meeting_data(**changes):
     return data
 
 
+def test_a_new_meeting_proposes_now_45_minutes_and_the_usual_place(client, referent_user):
+    """The defaults the product knows: now (to the quarter hour), 45 minutes, the place of
+    most of the support's meetings; the empty choice reads « — Choisir — »."""
+    episode = episode_for(referent_user)
+    MeetingFactory(episode=episode, place=Meeting.Place.PHONE)
+    MeetingFactory(episode=episode, place=Meeting.Place.PHONE)
+    MeetingFactory(episode=episode, place=Meeting.Place.COMPANY)
+    client.force_login(referent_user)
+    with time_machine.travel(paris(2025, 3, 10, 10, 52), tick=False):
+        page = client.get(reverse("support:meeting_create", args=[episode.pk])).content.decode()
+    assert 'value="2025-03-10T10:45"' in page
+    assert 'name="duration_minutes" value="45"' in page
+    assert '<option value="phone" selected>' in page
+    assert "— Choisir —" in page
+    assert "---------" not in page
+
+
+def test_a_meeting_of_600_minutes_is_refused_in_french(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("support:meeting_create", args=[episode.pk]),
+        meeting_data(duration_minutes="600"),
+    )
+    assert response.status_code == 200
+    assert "Une rencontre dure au plus 240 minutes" in html.unescape(response.content.decode())
+    assert not episode.meetings.exists()
+
+
 def test_a_meeting_with_its_report_moves_the_gauge(client, referent_user):
     episode = episode_for(referent_user)
     client.force_login(referent_user)
@@ -200,6 +230,7 @@ def test_a_deliverable_is_prefilled_from_reports_saved_then_sent(client, referen
     url = reverse("support:deliverable", args=[episode.pk, "trial_review"])
     page = client.get(url).content.decode()
     assert "Retards liés au bus de 7 h." in page
+    assert "Enregistrer et marquer comme envoyé" in page
     send_url = reverse("support:deliverable_send", args=[episode.pk, "trial_review"])
     response = client.post(
         send_url, {"envoi-sent_to": "Cellule contrats aidés", "envoi-sent_at": "2025-04-02"}
@@ -212,6 +243,7 @@ def test_a_deliverable_is_prefilled_from_reports_saved_then_sent(client, referen
     client.post(
         url,
         {
+            "action": "brouillon",
             "difficulties_met": "Transport",
             "answers_built": "Covoiturage avec un collègue",
             "training_needs": "CACES",
@@ -226,6 +258,66 @@ def test_a_deliverable_is_prefilled_from_reports_saved_then_sent(client, referen
     )
     deadline.refresh_from_db()
     assert (deadline.state, deadline.sent_to) == (Deadline.State.SENT, "Cellule contrats aidés")
+
+
+TRIAL_REVIEW = {
+    "difficulties_met": "Transport",
+    "answers_built": "Covoiturage avec un collègue",
+    "training_needs": "CACES",
+    "professional_behaviour": "Ponctuel depuis avril",
+}
+
+
+def test_typed_content_is_saved_and_sent_in_one_click(client, referent_user):
+    """A11–A14: the content typed and « Enregistrer et marquer comme envoyé » in one POST —
+    nothing typed is lost, the deliverable is sent."""
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    url = reverse("support:deliverable", args=[episode.pk, "trial_review"])
+    response = client.post(
+        url,
+        {
+            **TRIAL_REVIEW,
+            "action": "envoyer",
+            "envoi-sent_to": "Cellule contrats aidés",
+            "envoi-sent_at": "2025-04-02",
+        },
+    )
+    assert response.status_code == 302
+    deadline = episode.deadlines.get(code="trial_review")
+    assert (deadline.state, deadline.sent_to) == (Deadline.State.SENT, "Cellule contrats aidés")
+    assert DeliverableContent.objects.get(deadline=deadline).items == TRIAL_REVIEW
+
+
+def test_a_refused_sending_keeps_what_was_typed(client, referent_user):
+    """An item missing (A11–A14): not sent, but the typed items are saved as the draft and
+    shown again, with the reason."""
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    url = reverse("support:deliverable", args=[episode.pk, "trial_review"])
+    typed = {**TRIAL_REVIEW, "training_needs": ""}
+    response = client.post(
+        url,
+        {**typed, "action": "envoyer", "envoi-sent_to": "Cellule", "envoi-sent_at": "2025-04-02"},
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "ne peut pas être envoyé sans" in page
+    assert "Covoiturage avec un collègue" in page
+    deadline = episode.deadlines.get(code="trial_review")
+    assert deadline.state == Deadline.State.DRAFT
+    items = DeliverableContent.objects.get(deadline=deadline).items
+    assert items["answers_built"] == "Covoiturage avec un collègue"
+
+
+def test_a_draft_does_not_ask_for_the_sending(client, referent_user):
+    episode = episode_for(referent_user)
+    client.force_login(referent_user)
+    url = reverse("support:deliverable", args=[episode.pk, "trial_review"])
+    response = client.post(url, {**TRIAL_REVIEW, "action": "brouillon", "envoi-sent_to": ""})
+    assert response.status_code == 302
+    deadline = episode.deadlines.get(code="trial_review")
+    assert deadline.state == Deadline.State.DRAFT
 
 
 def test_the_deliverable_pdf(client, referent_user):
@@ -528,4 +620,15 @@ def test_the_person_s_file_lists_the_supports_and_starts_one_by_hand(client, ref
     page = html.unescape(client.get(episode.beneficiary.get_absolute_url()).content.decode())
     assert "Accompagnement dans l'emploi (CUI-CIE)" in page
     assert episode.get_absolute_url() in page
-    assert reverse("support:episode_create", args=[episode.beneficiary.pk]) in page
+    start_url = reverse("support:episode_create", args=[episode.beneficiary.pk])
+    # One is running: another is not offered, and refused if asked for.
+    assert start_url not in page
+    assert "Un accompagnement dans l'emploi est en cours" in page
+    response = client.post(start_url, {"contract_type": "CDD"})
+    assert "déjà un accompagnement dans l'emploi en cours" in html.unescape(
+        response.content.decode()
+    )
+    episode.ended_on = episode.contract_start
+    episode.save()
+    page = html.unescape(client.get(episode.beneficiary.get_absolute_url()).content.decode())
+    assert start_url in page

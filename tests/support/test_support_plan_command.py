@@ -1,4 +1,4 @@
-"""``tremplin support-plan``: the JSON contract of issue 4, the French table, bad input."""
+"""``tremplin support-plan``: the JSON contract of the in-employment support, the French table, bad input."""
 
 import io
 import json

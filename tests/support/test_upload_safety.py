@@ -1,4 +1,4 @@
-"""Uploads (issue 12): a zip bomb is refused reading a few kilobytes of it, a file over the
+"""Uploads: a zip bomb is refused reading a few kilobytes of it, a file over the
 limit is refused before its body is read, stored and download names are safe."""
 
 import io
@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.support.factories import episode_for
+from tests.web.job_helpers import job_file
 from tremplin.support import uploads
 from tremplin.support.models import Document
 
@@ -229,7 +230,9 @@ def test_a_last_name_with_quotes_and_a_newline_gives_a_valid_livret_header(
     episode = episode_for(referent_user)
     person = episode.beneficiary
     type(person).objects.filter(pk=person.pk).update(last_name='Dupont "dit"\nMartin')
-    response = referent_client.get(reverse("support:livret_pdf", args=[episode.pk]))
+    response = job_file(
+        referent_client, referent_client.get(reverse("support:livret_pdf", args=[episode.pk]))
+    )
     assert response.status_code == 200
     # Before: a 500 (a newline in a header) or a header cut at the quote.
     assert response["Content-Disposition"] == 'attachment; filename="livret-Dupont_ dit Martin.pdf"'

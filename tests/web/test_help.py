@@ -35,7 +35,8 @@ def test_the_rule_tag_hides_the_number_behind_a_help_marker():
 
 
 @pytest.mark.django_db
-def test_the_glossary_explains_the_menu_words(client):
+def test_the_glossary_explains_the_menu_words(client, referent_user):
+    client.force_login(referent_user)
     response = client.get(reverse("help_glossary"))
     text = response.content.decode()
     assert response.status_code == 200
@@ -46,6 +47,7 @@ def test_the_glossary_explains_the_menu_words(client):
 
 
 @pytest.mark.django_db
-def test_the_page_of_rules_has_an_anchor_per_rule(client):
+def test_the_page_of_rules_has_an_anchor_per_rule(client, referent_user):
+    client.force_login(referent_user)
     text = client.get(reverse("help_rules")).content.decode()
     assert 'id="regle-F8"' in text and 'id="regle-P10"' in text

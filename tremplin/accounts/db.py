@@ -1,4 +1,4 @@
-"""Per-connection setup of SQLite (issue 12): the function the audit log's no-DELETE trigger
+"""Per-connection setup of SQLite: the function the audit log's no-DELETE trigger
 asks (migration 0003). PostgreSQL needs nothing: its trigger refuses row deletions and
 TRUNCATE stays the owner's purge."""
 

@@ -1,4 +1,4 @@
-"""Login throttling (issue 12, django-axes): after 5 failed attempts for one account, each
+"""Login throttling (django-axes): after 5 failed attempts for one account, each
 within 15 minutes of the previous one, the account is locked for 15 minutes after the last
 one, whatever the address the attempts come from, and even with the right password.
 

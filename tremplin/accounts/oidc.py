@@ -1,4 +1,4 @@
-"""Login through an OpenID Connect provider, ready for ProConnect (issue 12).
+"""Login through an OpenID Connect provider, ready for ProConnect.
 
 Off unless ``TREMPLIN_OIDC_ENABLED=1``; then ``TREMPLIN_OIDC_ISSUER`` (its discovery
 document, ``/.well-known/openid-configuration``, gives the endpoints unless

@@ -1,4 +1,4 @@
-"""Session policy (issue 12): second factor, idle timeout, absolute lifetime; and
+"""Session policy: second factor, idle timeout, absolute lifetime; and
 ``Cache-Control: no-store`` on everything shown to a signed-in person.
 
 The login flow (``two_factor.py``) writes in the session whether the second factor was

@@ -1,5 +1,5 @@
 """Changes to an account's second factor and password: one function each, one transaction,
-written to the audit log (issue 12). Pages and the technical admin both call them."""
+written to the audit log. Pages and the technical admin both call them."""
 
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken

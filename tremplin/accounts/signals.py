@@ -1,4 +1,4 @@
-"""Logins in the audit log: each success, each failure (issue 12) and each lockout."""
+"""Logins in the audit log: each success, each failure and each lockout."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed

@@ -1,4 +1,4 @@
-"""The login in two steps and the second factor's pages (issue 12, django-otp).
+"""The login in two steps and the second factor's pages (django-otp).
 
 After the first factor (password, or the OpenID Connect provider), ``begin_login`` either
 logs the person in or, when a second factor is needed (``security.needs_second_factor``),

@@ -135,7 +135,7 @@ def simulate(request, payload: SimulateIn):
     return schedule_as_json(schedule)
 
 
-# --- The law checkable from outside (issue 10) -----------------------------------------------
+# --- The law checkable from outside -----------------------------------------------
 # Declared before the read endpoints: "/conventions/check" must not be read as
 # "/conventions/{id}".
 

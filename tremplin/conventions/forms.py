@@ -15,6 +15,7 @@ from tremplin.forms import BootstrapFormMixin, rome_code_input
 from tremplin.registry.forms import clean_identifier
 from tremplin.registry.models import IDENTITY_FOR_CONVENTION, Beneficiary, Employer, Tutor
 from tremplin.rules import aid, identifiers
+from tremplin.web.locking import BASE_FIELD, VERSION_FIELD, EditVersionMixin
 
 from .models import (
     LEGAL_MAX_WEEKLY_HOURS,
@@ -186,7 +187,7 @@ class EmployeeFileForm(BootstrapFormMixin, forms.ModelForm):
         return code
 
 
-class ConventionForm(BootstrapFormMixin, forms.ModelForm):
+class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
     """The convention; ``step`` (1…6) restricts it to one block of the cerfa."""
 
     class Meta:
@@ -199,7 +200,7 @@ class ConventionForm(BootstrapFormMixin, forms.ModelForm):
         self.user = user
         self.step = step
         if step is not None:
-            keep = set(CONVENTION_STEPS[step - 1][1])
+            keep = set(CONVENTION_STEPS[step - 1][1]) | {VERSION_FIELD, BASE_FIELD}
             for name in list(self.fields):
                 if name not in keep:
                     del self.fields[name]
@@ -530,7 +531,7 @@ class ImmersionForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class SimulatorForm(BootstrapFormMixin, forms.Form):
-    """The aid simulator (issue 3): the same inputs as ``tremplin aid-schedule``."""
+    """The aid simulator: the same inputs as ``tremplin aid-schedule``."""
 
     rate = forms.DecimalField(
         label="Taux de prise en charge (% du SMIC horaire brut)",

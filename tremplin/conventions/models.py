@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -362,6 +363,28 @@ class ConventionQuerySet(models.QuerySet):
 
     def signed(self):
         return self.filter(signed_on__isnull=False)
+
+    def in_status(self, status: str, day: datetime.date | None = None):
+        """The conventions whose ``status_on(day)`` is ``status``, as one filter (the same
+        reading of the dates as ``Convention.status_on``)."""
+        day = day or timezone.localdate()
+        Status = Convention.Status
+        if status == Status.DRAFT:
+            return self.filter(signed_on__isnull=True)
+        signed = self.filter(signed_on__isnull=False)
+        if status == Status.RUPTURED:
+            return signed.filter(rupture__isnull=False)
+        running = signed.filter(rupture__isnull=True).annotate(
+            _starts_on=Coalesce("aid_start", "hire_date")
+        )
+        if status == Status.SIGNED:
+            return running.filter(_starts_on__gt=day)
+        not_before_start = Q(_starts_on__isnull=True) | Q(_starts_on__lte=day)
+        if status == Status.ENDED:
+            return running.filter(not_before_start, aid_end__lt=day)
+        if status == Status.ACTIVE:
+            return running.filter(not_before_start).exclude(aid_end__lt=day)
+        raise ValueError(f"Unknown status {status!r}")
 
 
 class Initiative(models.TextChoices):

@@ -377,7 +377,7 @@ class ScheduleFacts:
 
     ``schedule_of`` builds it from a model instance (with its amendments, suspensions and
     rupture); the payment list builds it from a few ``values()`` queries over thousands of
-    conventions, without instantiating a model per row (issue 3's month at scale).
+    conventions, without instantiating a model per row (a month at département scale).
     """
 
     aid_start: datetime.date | None
@@ -685,7 +685,7 @@ def amend(convention: Convention, amendment: Amendment, *, user) -> Amendment:
             convention.weekly_hours = amendment.new_contract_weekly_hours
             convention.weekly_minutes = amendment.new_contract_weekly_minutes
         convention.modification_count += 1
-    # The checks see the whole convention as amended (issue 3: "checks re-run on the whole
+    # The checks see the whole convention as amended (the conventions and their aid: "checks re-run on the whole
     # duration"); the modified subsidised hours are checked against the contract hours.
     check_target = convention
     if amendment.kind == Amendment.Kind.MODIFICATION:
@@ -711,6 +711,7 @@ def amend(convention: Convention, amendment: Amendment, *, user) -> Amendment:
     with transaction.atomic():
         convention.save()
         amendment.save()
+        hooks.notify(hooks.CONVENTION_AMENDED, convention=convention)
     return amendment
 
 

@@ -1,4 +1,4 @@
-"""Demo data of the professional support for ``tremplin seed-demo`` (issue 5).
+"""Demo data of the professional support for ``tremplin seed-demo``.
 
 Five people of the demo referent, on RSA and without any other support, get a professional
 support started some months before the reference day, built with the rules (first CER of 6

@@ -2,7 +2,7 @@
 
 The rules (``tremplin.rules.outcomes.classify_exit``) decide; this module only builds their
 input from the stored support and the person's situations, and writes what comes back, so
-that the indicators are aggregates over stored rows (issue 6: computed by the database).
+that the indicators are aggregates over stored rows (computed by the database).
 
 When is an exit measured (the evaluation date)?
 - in-employment support (A3): from the support's last day up to 3 months after; Tremplin

@@ -7,7 +7,8 @@ class ProfessionalConfig(AppConfig):
     verbose_name = "Accompagnement professionnel"
 
     def ready(self):
-        from . import panels, timeline
+        from . import list_filters, panels, timeline
 
         panels.register()
+        list_filters.register()
         timeline.register()

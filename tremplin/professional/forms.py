@@ -12,7 +12,13 @@ from tremplin.forms import BootstrapFormMixin
 from tremplin.registry.models import Beneficiary
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import Programme, RuleError, interview_cadence
-from tremplin.support.forms import MeetingStatusFieldsMixin
+from tremplin.support.forms import (
+    MEETING_DEFAULT_MINUTES,
+    MeetingStatusFieldsMixin,
+    duration_error,
+    rounded_now,
+    usual_place,
+)
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.dates import french_date
 
@@ -156,8 +162,10 @@ class InterviewForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelFor
         self.instance.episode = episode
         self.instance.kind = Meeting.Kind.INDIVIDUAL
         self.episode = episode
-        self.initial.setdefault("duration_minutes", 45)
-        self.initial.setdefault("place", Meeting.Place.OPERATOR)
+        if not self.instance.pk:
+            self.initial.setdefault("starts_at", rounded_now())
+            self.initial.setdefault("duration_minutes", MEETING_DEFAULT_MINUTES)
+            self.initial.setdefault("place", usual_place(episode, Meeting.Place.OPERATOR))
         self.setup_status()
 
     def clean(self):
@@ -167,8 +175,9 @@ class InterviewForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelFor
 
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]
-        if minutes <= 0 or minutes > 24 * 60:
-            raise forms.ValidationError("La durée doit être comprise entre 1 minute et 24 heures.")
+        error = duration_error(minutes)
+        if error:
+            raise forms.ValidationError(error)
         return minutes
 
     def clean_starts_at(self):

@@ -25,7 +25,8 @@ def on_file(request, beneficiary):
     for episode in episodes:
         episode.cer_list = list(episode.cers.all())
         episode.pending = awaiting_validation(episode, episode.cer_list)
-    return {"beneficiary": beneficiary, "episodes": episodes}
+    running = any(episode.ended_on is None for episode in episodes)
+    return {"beneficiary": beneficiary, "episodes": episodes, "running": running}
 
 
 def home(request, _obj):

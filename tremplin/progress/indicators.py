@@ -5,7 +5,7 @@ valoriser avec des données objectives »), computed by the database.
 have at least two evaluations scoring the area, how many saw the area's mean score rise
 between their first and their latest evaluation, and the share. The first and latest
 evaluations, the area means and the counts are all SQL (subqueries and aggregates): one
-query whatever the number of people. Outcomes (issue 6) may call it with any queryset of
+query whatever the number of people. Outcomes may call it with any queryset of
 support episodes.
 """
 

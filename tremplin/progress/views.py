@@ -314,7 +314,9 @@ def skills_progression_page(request):
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         source = ExportSource.of_rows(rows, EvaluationScore)
-        return export_response(fmt, "progression-competences", SKILLS_COLUMNS, source)
+        return export_response(
+            fmt, "progression-competences", SKILLS_COLUMNS, source, request=request
+        )
     operators: dict = {}
     for row in rows:
         operators.setdefault((row["operator_id"], row["operator"]), []).append(row)

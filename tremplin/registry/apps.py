@@ -7,7 +7,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "Répertoire"
 
     def ready(self):
-        from . import panels, timeline
+        from . import jobs, panels, timeline
 
         panels.register()
         timeline.register()
+        jobs.register()

@@ -12,6 +12,7 @@ from tremplin.rules import identifiers
 from tremplin.rules.identifiers import IdentifierError
 from tremplin.rules.situation import duration_band, rsa_seniority_months
 from tremplin.web.dates import french_date
+from tremplin.web.locking import EditVersionMixin
 
 from .models import Beneficiary, ContactChannel, Employer, SmsConsent, Tutor, name_key
 
@@ -116,7 +117,7 @@ def homonym_message(existing, user) -> str:
 CONFIRM_HOMONYM_LABEL = "Il s'agit d'une autre personne, homonyme : créer un second dossier"
 
 
-class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
+class BeneficiaryForm(EditVersionMixin, BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
     # A list carries identity and contact; the cerfa's other fields wait for the convention.
     postal_code = lenient_code_field("Code postal", required=False)
     confirm_homonym = forms.BooleanField(
@@ -185,6 +186,9 @@ class BeneficiaryForm(BootstrapFormMixin, ScopedChoicesMixin, forms.ModelForm):
              "earlier_rmi_api_months", "minimum_income_for", "disabled_worker"],
         ),
     ]  # fmt: skip
+
+    # Never written in the message of a concurrent edit (EditVersionMixin).
+    secret_fields = frozenset({"nir", "rsa_number"})
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -547,7 +547,7 @@ def aid_schedule(
     """The schedule of a convention: initial rate and hours, then optional amendments.
 
     For example ``aid_schedule(date(2025, 3, 15), date(2025, 9, 14), Decimal(47), Decimal(26))``
-    is the simulator's example of issue 3.
+    is the simulator's worked example.
     """
     initial = AidTerms(start, Decimal(rate_percent), Decimal(weekly_hours))
     return compute_schedule(
@@ -749,7 +749,7 @@ class CategoryProposal:
 def propose_category(order: AidOrder, situation: PersonSituation) -> CategoryProposal | None:
     """The order's category that fits the person, the highest rate first; ``None`` if none.
 
-    A proposal only: the agent confirms it (issue 3, "Rate"). Criteria unknown to this module
+    A proposal only: the agent confirms it ("Rate"). Criteria unknown to this module
     (an order entered later with new criteria) are ignored rather than guessed.
     """
     best: CategoryProposal | None = None

@@ -1,4 +1,4 @@
-"""The law checkable from outside: a convention as plain JSON in, its findings out (issue 10).
+"""The law checkable from outside: a convention as plain JSON in, its findings out.
 
 ``tremplin convention-check`` and ``POST /api/v1/conventions/check`` run the wizard's checks
 (``eligibility.check_convention``) on a convention described in JSON, and save nothing. This

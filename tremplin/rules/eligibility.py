@@ -1,6 +1,6 @@
 """Checks of a CUI convention: plain values in, findings out, each citing its rule.
 
-``check_convention(draft)`` runs every check of issue 3 ("See every check at once") on a draft,
+``check_convention(draft)`` runs every check of a convention ("See every check at once") on a draft,
 complete or not, and returns a list of ``Finding``: the rule (``"C8"``), the severity
 (``"blocking"`` prevents signing, ``"warning"`` asks the agent to look), the field of the form
 concerned and a French sentence saying what is wrong and how to fix it. A field left empty

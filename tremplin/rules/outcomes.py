@@ -500,7 +500,7 @@ def merged_periods(
 def worked_duration(
     periods: Iterable[tuple[datetime.date, datetime.date]], days_per_month: int
 ) -> Duration:
-    """Rule A4 b: the total duration of the time worked under the periods (issue 10).
+    """Rule A4 b: the total duration of the time worked under the periods.
 
     « Un ou plusieurs CDD … dont la durée totale est égale à au moins 6 mois »: the total is a
     property of the time worked, never of how it is cut into contracts. The periods are
@@ -770,7 +770,7 @@ def _durable_cdds(
     # the supported contract, at least half time); the time they cover is then merged into
     # blocks, and a block counts when it had begun by the evaluation date and did not end
     # before the support began -- so that the total never depends on how a stretch of time
-    # worked is cut into contracts (issue 10).
+    # worked is cut into contracts.
     eligible: list[int] = []
     for index, situation in enumerate(case.situations):
         is_cdd = situation.kind == SituationKind.CDD or (

@@ -368,7 +368,7 @@ def _check_in_employment_facts(facts: InEmploymentFacts) -> None:
 def in_employment_plan(facts: InEmploymentFacts) -> SupportPlan:
     """Phases and deliverables of an in-employment support (rules A11–A14, C10, E6).
 
-    Due dates (issue 4, docs/rules-programmes.md); month k is ``calendar.support_month``:
+    Due dates (docs/rules-programmes.md); month k is ``calendar.support_month``:
     - trial_review: last day of the trial period (A11);
     - synthesis_m4 / pathway_review_m5: last day of month 4 / month 5 (A12);
     - non_renewal_review: 3 months after the day the CDD ended with no solution (A13);

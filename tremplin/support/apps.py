@@ -7,9 +7,10 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnements"
 
     def ready(self):
-        from . import merging, panels, services, timeline_events
+        from . import list_filters, merging, panels, services, timeline_events
 
         panels.register()
+        list_filters.register()
         merging.register()
         timeline_events.register()
         services.register_hooks()

@@ -69,7 +69,7 @@ ITEMS_BY_CODE: dict[str, tuple[Item, ...]] = {
 }
 
 # Items that a meeting's report may fill in advance: the reports of the period concerned,
-# joined, are a draft the referent edits (issue 4: "pre-filled from the meetings").
+# joined, are a draft the referent edits (the in-employment support: "pre-filled from the meetings").
 PREFILLED_FROM_REPORTS = frozenset(
     {"difficulties_met", "progression", "job_search_actions", "circumstances"}
 )

@@ -14,6 +14,7 @@ from tremplin.registry.models import Employer, Tutor
 from tremplin.rules.attendance import check_status, default_status
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import Programme, RuleError
+from tremplin.web.locking import EditVersionMixin
 
 from . import deliverables as deliverable_items
 from . import uploads
@@ -30,7 +31,7 @@ from .services import Upload
 __all__ = ["french_hours"]  # re-exported: the pages' gauge reads it from here
 
 
-class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
+class EpisodeForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
     """Start (or correct) an in-employment support by hand, with its contract's dates."""
 
     class Meta:
@@ -81,10 +82,77 @@ class EpisodeForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["rsa_adviser"].required = False
         self.fields["contract_type"].required = True
         self.fields["contract_start"].required = True
+        if self.instance.convention_id is not None:
+            # The contract is the convention's (one fact): shown, changed only by an amendment.
+            for name, value in self.instance.contract_terms().items():
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+                self.initial[name] = value
+                self.fields[name].help_text = "Repris de la convention ; un avenant le modifie."
         if not self.instance.pk:
             del self.fields["ended_on"]
             self.initial.setdefault("referent", beneficiary.referent_id or user.pk)
             self.initial.setdefault("operator", beneficiary.operator_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            running = SupportEpisode.objects.filter(
+                beneficiary=self.instance.beneficiary,
+                programme=Programme.IN_EMPLOYMENT.value,
+                ended_on__isnull=True,
+            )
+            if running.exists():
+                raise forms.ValidationError(
+                    "Cette personne a déjà un accompagnement dans l'emploi en cours : "
+                    "terminez-le (date de fin, sur sa page) avant d'en commencer un autre."
+                )
+        return cleaned
+
+
+def meeting_max_minutes() -> int:
+    # A product setting, not a rule: a meeting of more than 4 hours is a typing error (600
+    # typed for 60); a longer day is recorded as several meetings.
+    return getattr(settings, "TREMPLIN_MEETING_MAX_MINUTES", 240)
+
+
+MEETING_DEFAULT_MINUTES = 45
+ROUND_MINUTES = 15
+
+
+def rounded_now(now=None):
+    """Now, in Paris, to the quarter hour below (10:52 → 10:45): the default of a meeting."""
+    moment = timezone.localtime(now or timezone.now()).replace(second=0, microsecond=0)
+    return moment.replace(minute=moment.minute - moment.minute % ROUND_MINUTES)
+
+
+def usual_place(episode, default: str) -> str:
+    """The place of most of the support's meetings (the latest wins a tie); ``default``
+    for a support without meetings."""
+    places = list(
+        Meeting.objects.filter(episode=episode)
+        .order_by("-starts_at")
+        .values_list("place", flat=True)[:20]
+    )
+    if not places:
+        return default
+    return max(dict.fromkeys(places), key=places.count)
+
+
+def duration_error(minutes: int | None) -> str | None:
+    """The French error of a duration out of bounds (None when it is fine)."""
+    if minutes is None:
+        return None
+    if minutes <= 0:
+        return "La durée doit être d'au moins une minute (A5)."
+    longest = meeting_max_minutes()
+    if minutes > longest:
+        return (
+            f"Une rencontre dure au plus {longest} minutes ({longest // 60} heures) : "
+            f"{minutes} minutes est sans doute une erreur de saisie. Corrigez la durée ; pour "
+            "une journée entière, enregistrez plusieurs rencontres."
+        )
+    return None
 
 
 class MeetingStatusFieldsMixin:
@@ -164,6 +232,12 @@ class MeetingForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelForm)
         super().__init__(*args, **kwargs)
         self.instance.episode = episode
         self.episode = episode
+        if not self.instance.pk:
+            # What the product knows: now, 45 minutes, where the support usually meets (A5:
+            # at the company, by default).
+            self.initial.setdefault("starts_at", rounded_now())
+            self.initial.setdefault("duration_minutes", MEETING_DEFAULT_MINUTES)
+            self.initial.setdefault("place", usual_place(episode, Meeting.Place.COMPANY))
         self.setup_status()
 
     def clean(self):
@@ -172,8 +246,9 @@ class MeetingForm(MeetingStatusFieldsMixin, BootstrapFormMixin, forms.ModelForm)
         minutes = data.get("duration_minutes")
         if minutes is None:
             return data
-        if minutes <= 0:
-            self.add_error("duration_minutes", "La durée doit être d'au moins une minute (A5).")
+        error = duration_error(minutes)
+        if error:
+            self.add_error("duration_minutes", error)
             return data
         if status != Meeting.Status.HELD:
             return data  # A5: only a meeting held uses the budget

@@ -1,7 +1,7 @@
 """Support episodes of both programmes, their meetings, deadlines, deliverables, ruptures.
 
 In-employment support (seed 000, rules A1–A14) is built; the professional programme
-(seed 004, issue 5) will reuse ``SupportEpisode`` (programme ``professional``), ``Meeting``,
+(seed 004) reuses ``SupportEpisode`` (programme ``professional``), ``Meeting``,
 ``Deadline`` and ``Document``. Every decision (phases, due dates, the hour budget) is a call
 into ``tremplin.rules.programmes``; these models store what comes back.
 """
@@ -149,7 +149,7 @@ class SupportEpisode(models.Model):
         default=False,
         help_text="Ouvre 3 mois d'accompagnement à la recherche d'emploi (règle A13).",
     )
-    # Issue 4: started from a signed convention (or by hand for a person hired outside the
+    # Started from a signed convention (or by hand for a person hired outside the
     # product, then empty). One in-employment support per convention.
     convention = models.OneToOneField(
         "conventions.Convention",
@@ -232,6 +232,11 @@ class SupportEpisode(models.Model):
         return f"{self.get_programme_display()} {of(self.beneficiary)}"
 
     def get_absolute_url(self) -> str:
+        """The support's own page: the professional support's (cadence, CER) for that
+        programme, the in-employment page (employer, 12 hours, rupture) otherwise. By the
+        URL's name: the professional app sits above this one (``make lint``)."""
+        if self.programme == Programme.PROFESSIONAL.value:
+            return reverse("professional:episode_detail", args=[self.pk])
         return reverse("support:episode_detail", args=[self.pk])
 
     @classmethod
@@ -272,14 +277,32 @@ class SupportEpisode(models.Model):
         a ``conventions.Rupture`` (being recorded) replaces it."""
         if rupture is True:
             rupture = self.current_rupture()
+        contract = self.contract_terms()
         return InEmploymentFacts(
-            contract_start=self.contract_start,
-            contract_type=ContractType(self.contract_type),
-            contract_end=self.contract_end,
+            contract_start=contract["contract_start"],
+            contract_type=ContractType(contract["contract_type"]),
+            contract_end=contract["contract_end"],
             trial_end=self.trial_end,
             rupture=rupture.as_plan_rupture() if rupture else None,
             not_renewed=self.not_renewed,
         )
+
+    CONTRACT_FIELDS = ("contract_type", "contract_start", "contract_end")
+
+    def contract_terms(self) -> dict:
+        """The contract the support follows. A support of a convention reads it from the
+        convention, as amended (one fact: a renewal moves the CDD's end, C5; a CDD that goes on
+        as a CDI has no end any more, E6); a support of a contract signed outside Tremplin
+        has its own."""
+        if self.convention_id is None:
+            return {name: getattr(self, name) for name in self.CONTRACT_FIELDS}
+        convention = self.convention
+        open_ended = convention.contract_type == "CDI" or convention.continues_as_cdi
+        return {
+            "contract_type": "CDI" if open_ended else convention.contract_type,
+            "contract_start": convention.hire_date,
+            "contract_end": None if open_ended else convention.planned_end,
+        }
 
     def current_rupture(self):
         """The rupture of the support's contract (A14): the convention's when the support
@@ -292,7 +315,7 @@ class SupportEpisode(models.Model):
         return None
 
     def plan(self) -> SupportPlan | None:
-        """The plan from the rules; None for the professional programme (issue 5)."""
+        """The plan from the rules; None for the professional programme."""
         if not self.is_in_employment:
             return None
         return in_employment_plan(self.plan_facts())
@@ -392,7 +415,7 @@ class SupportEpisode(models.Model):
 
 
 class Deadline(models.Model):
-    """One deliverable of one episode with its due date, stored (issue 4: "everything due
+    """One deliverable of one episode with its due date, stored (the in-employment support: "everything due
     this week for these referents" is one indexed query)."""
 
     class State(models.TextChoices):

@@ -29,7 +29,8 @@ def on_file(request, beneficiary):
         .select_related("employer", "referent")
         .order_by("-started_on")
     )
-    return {"beneficiary": beneficiary, "episodes": episodes}
+    running = any(episode.ended_on is None for episode in episodes)
+    return {"beneficiary": beneficiary, "episodes": episodes, "running": running}
 
 
 def register():

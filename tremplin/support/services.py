@@ -91,6 +91,7 @@ def save_episode(episode: SupportEpisode) -> SupportEpisode:
     """Start or change a support (already validated by its form or the caller): written,
     its plan recomputed when a date it depends on changed (or it is new), and the apps above
     told (``hooks.EPISODE_CHANGED``: the exit is reclassified)."""
+    follow_the_convention(episode)
     plan_changed = episode.pk is None or episode.plan_changed
     episode.save()
     if plan_changed:
@@ -98,6 +99,25 @@ def save_episode(episode: SupportEpisode) -> SupportEpisode:
     episode.mark_plan_stored()
     hooks.notify(hooks.EPISODE_CHANGED, episode=episode)
     return episode
+
+
+def follow_the_convention(episode: SupportEpisode) -> None:
+    """A support of a convention keeps the convention's contract in its columns (lists and
+    filters read them), never another one: the convention, as amended, is the fact."""
+    if episode.convention_id is not None:
+        for name, value in episode.contract_terms().items():
+            setattr(episode, name, value)
+
+
+def on_convention_amended(convention) -> None:
+    """``hooks.CONVENTION_AMENDED``: the support of the convention follows its contract as
+    amended (C5: a renewal moves the CDD's end; E6: a CDD gone on as a CDI) and its plan's
+    deadlines are recomputed."""
+    for episode in SupportEpisode.objects.filter(
+        convention=convention, programme=Programme.IN_EMPLOYMENT.value
+    ):
+        episode.convention = convention
+        save_episode(episode)
 
 
 # --- The rupture of the contract (A14, E5, F12, F13) ------------------------------------------
@@ -317,6 +337,19 @@ def save_deliverable_draft(deadline: Deadline, items: dict, *, user) -> Delivera
     return draft
 
 
+def save_and_send_deliverable(
+    deadline: Deadline, items: dict | None, *, sent_to: str, sent_at: dt.date, user
+) -> None:
+    """What was typed is saved as the draft, then the deliverable is marked sent (A11–A14),
+    from one form: the typed content is never lost. When the sending is refused (an item
+    missing, A11–A14) the ``ValidationError`` comes back and the draft stays saved.
+    ``items`` is None for a deliverable without items (produced by the employer)."""
+    if items is not None:
+        deadline.content = save_deliverable_draft(deadline, items, user=user)
+    with transaction.atomic():
+        deadline.mark_sent(sent_to, sent_at)
+
+
 # --- Meetings (F8, P4, A5) -------------------------------------------------------------------
 
 # Fields whose change a calendar must see (RFC 5545 SEQUENCE).
@@ -506,3 +539,4 @@ def delete_meeting(meeting: Meeting) -> None:
 
 def register_hooks() -> None:
     hooks.after(hooks.RUPTURE_CHANGED, "support.deadlines", on_rupture_changed)
+    hooks.after(hooks.CONVENTION_AMENDED, "support.contract", on_convention_amended)

@@ -31,9 +31,12 @@ from openpyxl.styles import Font
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry
+from tremplin.web import jobs
 from tremplin.web.dates import french_date
+from tremplin.web.models import Job
 
 FORMATS = ("csv", "xlsx")
+PROGRESS_EVERY = 1000  # rows between two moves of a job's progress bar
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -107,12 +110,30 @@ class ExportSource:
         return cls(rows, model._meta.label_lower, len(rows))
 
 
-def export_response(fmt: str, basename: str, columns: list[Column], source):
+def _with_progress(objects, total: int | None):
+    """The rows, moving the job's progress bar every ``PROGRESS_EVERY`` rows (in a job)."""
+    if not jobs.in_job() or not total:
+        yield from objects
+        return
+    for done, obj in enumerate(objects):
+        if done % PROGRESS_EVERY == 0:
+            jobs.report_progress(done, total)
+        yield obj
+
+
+def export_response(fmt: str, basename: str, columns: list[Column], source, *, request=None):
     """The export of ``source`` (an ``ExportSource`` or a queryset) as ``basename.csv`` or
-    ``basename.xlsx``; audited."""
+    ``basename.xlsx``; audited. Given the ``request``, an export of more than
+    ``TREMPLIN_JOB_ROWS`` rows runs as a job (``web.jobs``): the answer sends the user to
+    the job's page, the worker makes the file."""
     if isinstance(source, QuerySet):
-        source = ExportSource.of_queryset(source)
-    objects = iter(source.rows)
+        count = source.count() if request is not None or jobs.in_job() else None
+        source = ExportSource(
+            source.iterator(chunk_size=2000), source.model._meta.label_lower, count
+        )
+    if request is not None and source.count is not None and jobs.above_threshold(source.count):
+        return jobs.start(request, kind=Job.Kind.EXPORT, title=f"Export {fmt.upper()} : {basename}")
+    objects = _with_progress(iter(source.rows), source.count)
     described = f"Export {fmt.upper()} : {basename}"
     if source.count is not None:
         described += f" ({source.count} ligne{'s' if source.count > 1 else ''})"
@@ -150,6 +171,10 @@ class ExportMixin:
         fmt = request.GET.get("format")
         if fmt in FORMATS:
             return export_response(
-                fmt, self.export_basename, self.export_columns, self.get_queryset()
+                fmt,
+                self.export_basename,
+                self.export_columns,
+                self.get_queryset(),
+                request=request,
             )
         return super().get(request, *args, **kwargs)

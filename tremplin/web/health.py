@@ -1,4 +1,4 @@
-"""``/sante/``: the health check a load balancer or a supervisor polls (issue 12).
+"""``/sante/``: the health check a load balancer or a supervisor polls.
 
 Public (no login), answers 200 when the database answers a query, 503 otherwise; it says
 nothing else about the installation.

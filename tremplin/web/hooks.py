@@ -21,6 +21,11 @@ The events, who announces them and who listens:
     (``tremplin.conventions.services.record_rupture`` and ``withdraw_rupture``).
     support: recomputes the deadlines of the supports of that contract (A14);
     outcomes: reclassifies their exits.
+``CONVENTION_AMENDED`` (``convention``)
+    A renewal or a modification was applied to a signed convention
+    (``tremplin.conventions.services.amend``): the contract's end may have moved, or the CDD
+    gone on as a CDI (C5, C7, E6). support: the support of that convention follows its
+    contract and recomputes its deadlines.
 ``EPISODE_CHANGED`` (``episode``)
     A support episode was started, changed or ended (``tremplin.support.services``).
     outcomes: reclassifies its exit.
@@ -31,8 +36,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 RUPTURE_CHANGED = "rupture_changed"
+CONVENTION_AMENDED = "convention_amended"
 EPISODE_CHANGED = "episode_changed"
-EVENTS = (RUPTURE_CHANGED, EPISODE_CHANGED)
+EVENTS = (RUPTURE_CHANGED, CONVENTION_AMENDED, EPISODE_CHANGED)
 
 Handler = Callable[..., None]
 

@@ -1,7 +1,47 @@
-"""Lists with search, sorting and pagination, shared by every list page."""
+"""Lists with search, filters, sorting and pagination, shared by every list page.
+
+A filter is a ``?key=value`` of the address, so the export links (``{% query_with %}``) and
+the pagination keep it. A list names its own filters (``list_filters``); an app above the
+list's app adds its own by name from its ``AppConfig.ready()`` (``register_filter``), as the
+page sections of ``web.panels`` do: the people's list of the registry filters by programme
+without the registry knowing the support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
+
+PEOPLE = "registry.beneficiaries"
+CONVENTIONS = "conventions.conventions"
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """One filter of a list: ``?key=value`` among ``choices(request)`` ((value, label)
+    pairs), applied by ``apply(queryset, value, request)``. A value not offered is ignored."""
+
+    key: str
+    label: str
+    choices: Callable[..., list[tuple[str, str]]]
+    apply: Callable[..., object]
+    order: int = 100
+
+
+_registered: dict[str, list[ListFilter]] = {}
+
+
+def register_filter(list_name: str, list_filter: ListFilter) -> None:
+    """Add ``list_filter`` to the list ``list_name`` (registering a key twice replaces it)."""
+    known = [f for f in _registered.get(list_name, []) if f.key != list_filter.key]
+    _registered[list_name] = sorted([*known, list_filter], key=lambda f: f.order)
+
+
+def registered_filters(list_name: str) -> list[ListFilter]:
+    return list(_registered.get(list_name, []))
 
 
 class SearchSortPaginateMixin:
@@ -13,6 +53,32 @@ class SearchSortPaginateMixin:
 
     sort_options: dict[str, tuple[str, tuple[str, ...]]] = {}
     default_sort = ""
+    list_name = ""
+    list_filters: tuple[ListFilter, ...] = ()
+
+    def filters(self) -> list[ListFilter]:
+        own = list(self.list_filters)
+        return sorted(own + registered_filters(self.list_name), key=lambda f: f.order)
+
+    def filter_state(self) -> list[dict]:
+        """Each filter with its choices and the value chosen ("" when none or not offered);
+        the choices are computed once per request."""
+        if not hasattr(self, "_filter_state"):
+            state = []
+            for list_filter in self.filters():
+                choices = list_filter.choices(self.request)
+                value = self.request.GET.get(list_filter.key, "")
+                if value not in {choice for choice, _ in choices}:
+                    value = ""
+                state.append({"filter": list_filter, "choices": choices, "value": value})
+            self._filter_state = state
+        return self._filter_state
+
+    def apply_filters(self, queryset):
+        for item in self.filter_state():
+            if item["value"]:
+                queryset = item["filter"].apply(queryset, item["value"], self.request)
+        return queryset
 
     def get_paginate_by(self, queryset):
         return settings.TREMPLIN_PAGE_SIZE
@@ -29,7 +95,7 @@ class SearchSortPaginateMixin:
         return self.request.GET.get("q", "").strip()
 
     def apply_search_and_sort(self, queryset):
-        return self.apply_sort(queryset.search(self.search_text()))
+        return self.apply_sort(self.apply_filters(queryset.search(self.search_text())))
 
     def apply_sort(self, queryset):
         """The ``?tri=`` ordering alone, for lists that search their own way."""
@@ -50,7 +116,18 @@ class SearchSortPaginateMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         key, descending = self.current_sort()
+        state = self.filter_state()
         context.update(
+            list_filters=[
+                {
+                    "key": item["filter"].key,
+                    "label": item["filter"].label,
+                    "choices": item["choices"],
+                    "value": item["value"],
+                }
+                for item in state
+            ],
+            filtered=any(item["value"] for item in state),
             search_text=self.search_text(),
             sort_key=key,
             sort_descending=descending,

@@ -18,7 +18,7 @@ and no success message) gives its token back in the same transaction, so that th
 corrected form can be sent. The token is signed (Django's signing, with the secret key), so
 a forged one is refused; a POST without a token (the API, the provider's webhook, a program)
 is not concerned. The view then runs inside the middleware's transaction, as
-``ATOMIC_REQUESTS`` would run it.
+``web.transactions.WriteTransactionMiddleware`` runs any other writing request's.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Uploads refused by size before their body is read (issue 12).
+"""Uploads refused by size before their body is read.
 
 Two guards, both set in ``settings.py``:
 

@@ -1,4 +1,4 @@
-"""Issue 12: the audit log's security actions (failed logins, lockouts, second factor,
+"""The audit log's security actions (failed logins, lockouts, second factor,
 password changes, expired sessions), and SQLite refusing deletions as PostgreSQL does.
 
 The SQLite trigger lets a deletion through only when the connection's

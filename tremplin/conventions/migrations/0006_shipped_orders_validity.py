@@ -1,4 +1,4 @@
-"""Rule E1 (issue 10): the shipped orders carry their validity period. Rows mirrored from
+"""Rule E1: the shipped orders carry their validity period. Rows mirrored from
 ``rules/data/aid_orders`` get the file's ``valid_until`` when they have none; real shipped
 orders not yet in the database are mirrored. Demonstration orders (the demo's Grand Est
 order) are never mirrored: they count from the file only, so that the département's real

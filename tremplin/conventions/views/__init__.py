@@ -1,7 +1,8 @@
 """Pages of the conventions, one module per workflow. Thin: access through ``visible_to``
 (a convention outside the user's scope is a 404), decisions in ``services`` and the rules.
 
-Every request is one transaction (ATOMIC_REQUESTS): a refused action writes nothing.
+Every writing request is one transaction (``web.transactions``): a refused action writes
+nothing.
 
 - ``browse``: the list, a convention's page, its checks;
 - ``drafting``: writing a convention, a step per block of the cerfa, with live checks;

@@ -12,7 +12,7 @@ from tremplin.accounts import audit
 from tremplin.rules import aid, eligibility
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.exports import Column, ExportMixin
-from tremplin.web.listing import SearchSortPaginateMixin
+from tremplin.web.listing import CONVENTIONS, ListFilter, SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
@@ -51,13 +51,34 @@ class ConventionList(LoginRequiredMixin, ExportMixin, SearchSortPaginateMixin, g
         "numero": ("N°", ("number_year", "number_order")),
     }
     default_sort = "creation"
+    list_name = CONVENTIONS
+    list_filters = (
+        ListFilter(
+            "statut",
+            "Statut",
+            lambda request: (
+                [("brouillon", "Brouillon")]
+                + [(s.value, s.label) for s in Convention.Status if s != Convention.Status.DRAFT]
+            ),
+            # "brouillon": the address the agent's work queue links to ("to sign").
+            lambda queryset, value, request: queryset.in_status(
+                Convention.Status.DRAFT if value == "brouillon" else value
+            ),
+            order=10,
+        ),
+        ListFilter(
+            "secteur",
+            "Secteur",
+            lambda request: list(Convention.Sector.choices),
+            lambda queryset, value, request: queryset.filter(sector=value),
+            order=20,
+        ),
+    )
 
     def get_queryset(self):
         queryset = Convention.objects.visible_to(self.request.user).select_related(
             "beneficiary", "employer", "rupture"
         )
-        if self.request.GET.get("statut") == "brouillon":  # the work queue's "to sign"
-            queryset = queryset.filter(signed_on__isnull=True)
         return self.apply_search_and_sort(queryset)
 
 

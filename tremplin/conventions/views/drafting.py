@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import eligibility
-from tremplin.web.form_pages import form_error
+from tremplin.web.form_pages import NOT_SAVED, form_error, save_in_savepoint
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
@@ -104,11 +104,15 @@ def findings_summary(findings, form=None) -> dict:
 
 
 def save_step(request, form, convention, step, employee_form=None):
-    """The draft saved; the next step when asked (« Enregistrer et continuer »)."""
+    """The draft saved; the next step when asked (« Enregistrer et continuer »). In a
+    savepoint: a save refused at the last moment (another agent's save took the version,
+    ``EditConflict``) lands on the form, nothing written. ``None`` when refused."""
     if employee_form is not None:
-        services.save_situation_step(form, employee_form)
+        saved = save_in_savepoint(form, lambda: services.save_situation_step(form, employee_form))
     else:
-        form.save()
+        saved = save_in_savepoint(form)
+    if saved is NOT_SAVED:
+        return None
     if step is not None and step < len(CONVENTION_STEPS) and "suivant" in request.POST:
         messages.success(request, "Étape enregistrée.")
         return redirect(step_url(convention, step + 1))
@@ -143,7 +147,9 @@ def convention_update(request, pk):
         if request.method == "POST":
             employee_valid = employee_form is None or employee_form.is_valid()
             if form.is_valid() and employee_valid:
-                return save_step(request, form, convention, step, employee_form)
+                response = save_step(request, form, convention, step, employee_form)
+                if response is not None:
+                    return response
             form_error(request)
         summary = findings_summary(
             services.findings_of(convention, signature_date=timezone.localdate())

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
+from tremplin.web import jobs
 from tremplin.web.exports import FORMATS, Column, ExportSource, export_response
+from tremplin.web.models import Job
 
 from .. import payments, services
 from ..forms import SimulatorForm
@@ -80,8 +82,14 @@ def payment_list(request):
     The page shows the totals over every line and the lines a page at a time (20,000
     conventions run in a month in a département); the exports hold every line."""
     key = month_from(request)
-    lines = payments.payment_lines(Convention.objects.visible_to(request.user), key)
+    conventions = Convention.objects.visible_to(request.user)
     fmt = request.GET.get("format")
+    if fmt in FORMATS and jobs.above_threshold(conventions.count()):
+        # Computing the lines is the long part (about 16 s for 20,000 conventions): a job.
+        return jobs.start(
+            request, kind=Job.Kind.EXPORT, title=f"Liste des paiements {key} ({fmt.upper()})"
+        )
+    lines = payments.payment_lines(conventions, key)
     if fmt in FORMATS:
         source = ExportSource.of_rows(lines, Convention)
         return export_response(fmt, f"paiements-{key}", payment_columns(key), source)

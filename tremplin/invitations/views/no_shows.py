@@ -82,7 +82,7 @@ def no_show_list(request):
     )
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
-        return export_response(export, "absences", EXPORT_COLUMNS, queryset)
+        return export_response(export, "absences", EXPORT_COLUMNS, queryset, request=request)
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     rows = list(queryset)
     for meeting in rows:

@@ -54,7 +54,9 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
         fmt = request.GET.get("format")
         if fmt in FORMATS and self.filter_form.is_valid():
             source = ExportSource.of_rows(self.export_rows(), Situation)
-            return export_response(fmt, "indicateurs", INDICATOR_EXPORT_COLUMNS, source)
+            return export_response(
+                fmt, "indicateurs", INDICATOR_EXPORT_COLUMNS, source, request=request
+            )
         return super().get(request, *args, **kwargs)
 
     def computed(self):

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry
+from tremplin.web import jobs
 from tremplin.web.dates import french_date
+from tremplin.web.models import Job
 from tremplin.web.pdf import pdf_response, render_pdf
 
 from ..forms import ReportNotesForm
@@ -24,6 +26,8 @@ class IndicatorReport(IndicatorPage):
         if not self.filter_form.is_valid() or not notes_form.is_valid():
             # The page says what is wrong with the filters, in French.
             return redirect(f"{reverse('outcomes:indicators')}?{request.GET.urlencode()}")
+        if not jobs.in_job():  # the indicators and the charts take a while: the worker's
+            return jobs.start(request, kind=Job.Kind.PDF, title="Rapport PDF des indicateurs")
         indicators = self.indicator_context()
         context = {
             **indicators,

@@ -63,7 +63,9 @@ def below_cadence(request):
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         source = ExportSource.of_rows(rows, SupportEpisode)
-        return export_response(fmt, "personnes-sous-la-cadence", CADENCE_COLUMNS, source)
+        return export_response(
+            fmt, "personnes-sous-la-cadence", CADENCE_COLUMNS, source, request=request
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

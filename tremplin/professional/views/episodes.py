@@ -86,6 +86,10 @@ def episode_detail(request, pk):
                 )
             ),
             "cadence": episode_cadence(episode),
+            # Its deadlines (the CERs' ends) and its documents, on its own page: never the
+            # in-employment page (employer, 12 hours, rupture).
+            "deadlines": list(episode.deadlines.select_related("episode")),
+            "documents": list(episode.documents.all()),
         },
     )
 

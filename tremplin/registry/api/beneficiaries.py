@@ -61,10 +61,12 @@ def create_beneficiary(request, payload: BeneficiaryIn):
 
 @router.patch(
     "/{id}",
-    response={200: BeneficiaryOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: BeneficiaryOut, 404: ErrorOut, 409: ValidationErrorOut, 422: ValidationErrorOut},
     summary="Modifier un bénéficiaire",
     description="Seuls les champs envoyés changent ; le dossier entier est ensuite contrôlé "
-    "comme sur la page de modification.",
+    "comme sur la page de modification. Avec la « version » lue (GET), une modification "
+    "faite entre-temps par quelqu'un d'autre est refusée : 409, rien n'est enregistré, les "
+    "champs concernés nommés avec la valeur enregistrée et la vôtre.",
 )
 def update_beneficiary(request, id: int, payload: BeneficiaryPatch):
     beneficiary = get_object_or_404(visible_beneficiaries(request), pk=id)

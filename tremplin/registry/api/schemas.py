@@ -10,6 +10,7 @@ from ninja import Field, Schema
 
 from tremplin.registry.forms import BeneficiaryForm, EmployerForm
 from tremplin.web.api.payloads import schema_from_form
+from tremplin.web.locking import version_of
 
 
 class PageParams(Schema):
@@ -81,6 +82,14 @@ class BeneficiaryOut(Schema):
     disabled_worker_label: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    version: str = Field(
+        description="À renvoyer avec une modification (PATCH) : elle est refusée (409) si le "
+        "dossier a changé depuis."
+    )
+
+    @staticmethod
+    def resolve_version(obj):
+        return version_of(obj)
 
     @staticmethod
     def resolve_territory(obj):
@@ -243,6 +252,16 @@ class TutorPage(Schema):
 
 
 BeneficiaryIn = schema_from_form(BeneficiaryForm, "BeneficiaryIn")
-BeneficiaryPatch = schema_from_form(BeneficiaryForm, "BeneficiaryPatch", partial=True)
+VERSION_DESCRIPTION = (
+    "La « version » du dossier lue avant la modification (GET). Envoyée, elle protège d'une "
+    "modification faite entre-temps par quelqu'un d'autre : le dossier a changé depuis, la "
+    "réponse est 409 et rien n'est enregistré. Absente, rien n'est vérifié."
+)
+
+
+class BeneficiaryPatch(schema_from_form(BeneficiaryForm, "BeneficiaryPatchFields", partial=True)):
+    version: str | None = Field(None, description=VERSION_DESCRIPTION, max_length=64)
+
+
 EmployerIn = schema_from_form(EmployerForm, "EmployerIn")
 EmployerPatch = schema_from_form(EmployerForm, "EmployerPatch", partial=True)

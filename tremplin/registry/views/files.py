@@ -1,6 +1,7 @@
 """Pages of the registry. Thin: access through ``visible_to``, rules in forms and rules/."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,7 +14,7 @@ from tremplin.accounts.access import scope_of
 from tremplin.web.dates import french_date
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.form_pages import FormPageMixin
-from tremplin.web.listing import SearchSortPaginateMixin
+from tremplin.web.listing import PEOPLE, ListFilter, SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
 from ..forms import BeneficiaryForm, EmployerForm, TutorForm
@@ -60,6 +61,27 @@ class AdminOnlyDeleteMixin:
 
 # --- Beneficiaries --------------------------------------------------------------------------
 
+WITHOUT_REFERENT = "aucun"
+
+
+def referent_choices(request) -> list[tuple[str, str]]:
+    """The referents of the people the user sees, by name; and "without a referent"."""
+    visible = Beneficiary.objects.visible_to(request.user)
+    referents = (
+        get_user_model()
+        .objects.filter(pk__in=visible.filter(referent__isnull=False).values("referent"))
+        .order_by("last_name", "first_name")
+    )
+    return [(str(user.pk), user.get_full_name() or user.username) for user in referents] + [
+        (WITHOUT_REFERENT, "Sans référent·e")
+    ]
+
+
+def by_referent(queryset, value, request):
+    if value == WITHOUT_REFERENT:
+        return queryset.filter(referent__isnull=True)
+    return queryset.filter(referent_id=int(value))
+
 
 class BeneficiaryList(VisibleObjectsMixin, ExportMixin, SearchSortPaginateMixin, generic.ListView):
     model = Beneficiary
@@ -90,6 +112,8 @@ class BeneficiaryList(VisibleObjectsMixin, ExportMixin, SearchSortPaginateMixin,
         "modification": ("Dernière modification", ("updated_at",)),
     }
     default_sort = "nom"
+    list_name = PEOPLE
+    list_filters = (ListFilter("referent", "Référent·e", referent_choices, by_referent, order=10),)
 
     def get_queryset(self):
         queryset = super().get_queryset().select_related("referent", "operator")

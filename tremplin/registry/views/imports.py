@@ -7,6 +7,7 @@ scope. Thin views: reading, matching, checking and writing are ``registry.servic
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,9 +19,11 @@ from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import AuditEntry, Membership, Organisation, Role, User
 from tremplin.forms import BootstrapFormMixin
+from tremplin.web import jobs
 from tremplin.web.exports import XLSX_TYPE
 from tremplin.web.form_pages import form_error
 
+from .. import jobs as registry_jobs
 from .. import services
 from ..imports import columns
 from ..imports.engine import REJECTED, STATUS_LABELS, plural
@@ -258,6 +261,17 @@ def import_preview(request, pk):
 @require_POST
 def import_confirm(request, pk):
     beneficiary_import = my_import(request, pk)
+    if (
+        beneficiary_import.state == BeneficiaryImport.State.PREVIEWED
+        and beneficiary_import.rows > settings.TREMPLIN_IMPORT_JOB_ROWS
+    ):
+        # A long list: imported by the job queue's worker, with a progress bar.
+        return jobs.start(
+            request,
+            kind=registry_jobs.KIND,
+            title=f"Import de « {beneficiary_import.original_name} »",
+            params={"import": beneficiary_import.pk},
+        )
     try:
         result = services.confirm_import(beneficiary_import)
     except services.ImportRefused as error:

@@ -13,7 +13,7 @@ from tremplin.accounts import audit
 from tremplin.conventions.forms import SuspensionForm
 from tremplin.conventions.models import Convention
 from tremplin.registry.models import Beneficiary
-from tremplin.rules.programmes import RuleError
+from tremplin.rules.programmes import Programme, RuleError
 from tremplin.web.dates import french_date
 from tremplin.web.form_pages import form_page
 from tremplin.web.french import of
@@ -97,11 +97,11 @@ def episode_from_convention(request, convention_pk):
     beneficiary = convention.beneficiary
     form = EpisodeForm(
         request.POST or None,
+        instance=SupportEpisode(convention=convention),
         initial=convention_initial(convention),
         user=request.user,
         beneficiary=beneficiary,
     )
-    form.instance.convention = convention
     return form_page(
         request,
         form,
@@ -140,6 +140,10 @@ def episode_update(request, pk):
 @login_required
 def episode_detail(request, pk):
     episode = visible_object_or_404(episodes(), request, pk)
+    if episode.programme == Programme.PROFESSIONAL.value:
+        # A professional support has its own page (cadence, CER): not this one, made for
+        # the contract (employer, 12 hours, rupture).
+        return redirect(episode.get_absolute_url())
     audit.record_view(episode)
     today = timezone.localdate()
     try:

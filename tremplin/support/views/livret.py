@@ -3,8 +3,8 @@ PDF."""
 
 from __future__ import annotations
 
+import base64
 import io
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -14,7 +14,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from tremplin.accounts import audit
+from tremplin.web import jobs
 from tremplin.web.form_pages import form_page
+from tremplin.web.models import Job
 from tremplin.web.pdf import pdf_response, render_pdf
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -69,6 +71,14 @@ def document_download(request, pk, document_pk):
     return response
 
 
+def image_data_uri(document) -> str:
+    """The uploaded image inlined as a ``data:`` URI: read through the storage (local
+    files or S3-compatible object storage alike), never from a path on this server."""
+    with document.file.open("rb") as handle:
+        content = base64.b64encode(handle.read()).decode()
+    return f"data:{document.content_type};base64,{content}"
+
+
 def livret_context(episode) -> dict:
     """Cover, contents, meeting reports, deliverables and the uploaded images."""
     deadlines = [
@@ -78,7 +88,7 @@ def livret_context(episode) -> dict:
     ]
     documents = list(episode.documents.all())
     for document in documents:
-        document.image_url = Path(document.file.path).as_uri() if document.is_image else ""
+        document.image_url = image_data_uri(document) if document.is_image else ""
     return {
         "episode": episode,
         "meetings": [m for m in episode.meetings.all() if m.report],
@@ -108,6 +118,10 @@ def livret_pdf(request, pk):
     """The whole livret as one PDF (A6): cover, contents, meeting reports, deliverables, the
     uploaded images, then the uploaded PDFs' pages; office files are listed by name."""
     episode = visible_object_or_404(episodes(), request, pk)
+    if not jobs.in_job():
+        # Tens of seconds for a thick livret: made by the worker, the person's file read
+        # (and audited) there, with the user's rights checked again (web/jobs.py).
+        return jobs.start(request, kind=Job.Kind.PDF, title=f"Livret de {episode.beneficiary}")
     audit.record_view(episode)
     context = livret_context(episode)
     pdf = render_pdf("support/livret_pdf.html", context)

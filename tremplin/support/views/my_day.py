@@ -16,7 +16,7 @@ from ..models import Deadline, Meeting, SupportEpisode
 
 def meeting_gap_days() -> int:
     # How long without a meeting before a person shows on the home page: a product setting
-    # (the seed gives no cadence for in-employment support; P4 gives 2 a month for issue 5).
+    # (the seed gives no cadence for in-employment support; P4 gives 2 a month for the professional support).
     return getattr(settings, "TREMPLIN_MEETING_GAP_DAYS", 30)
 
 

@@ -15,6 +15,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 NOTHING_SAVED = "Les données envoyées contiennent des erreurs : rien n'a été enregistré."
 INVALID_PARAMETERS = "Les paramètres de la requête contiennent des erreurs."
+EDIT_CONFLICT = (
+    "Le dossier a été modifié depuis votre lecture : rien n'a été enregistré. Relisez-le "
+    "(GET), puis renvoyez vos modifications avec sa nouvelle « version »."
+)
 NOT_FOUND = "Introuvable ou hors de votre périmètre."
 UNAUTHENTICATED = (
     "Authentification requise : envoyez l'en-tête « Authorization: Bearer <jeton> » avec un "
@@ -86,6 +90,15 @@ class FrenchHttpError(HttpError):
     """An HTTP error whose message is already a French sentence for the user."""
 
 
+class EditConflictError(Exception):
+    """Another save changed the record since the version the client sent: 409, nothing
+    saved, the fields concerned named with the recorded value and the value sent."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__(errors)
+
+
 class FormInvalid(Exception):
     """A page's form refused the data: the API answers 422 with the form's own messages."""
 
@@ -133,6 +146,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": NOTHING_SAVED, "errors": form_errors(exc.form)}, status=422
         )
+
+    @api.exception_handler(EditConflictError)
+    def edit_conflict(request, exc: EditConflictError):
+        errors = {
+            field: [plain_text(m) for m in messages] for field, messages in exc.errors.items()
+        }
+        return api.create_response(request, {"detail": EDIT_CONFLICT, "errors": errors}, status=409)
 
     @api.exception_handler(ValidationError)
     def payload_invalid(request, exc: ValidationError):

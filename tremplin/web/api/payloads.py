@@ -17,8 +17,9 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
 from tremplin.web.form_pages import NOT_SAVED, save_in_savepoint
+from tremplin.web.locking import EditConflict
 
-from .errors import FormInvalid
+from .errors import EditConflictError, FormInvalid
 
 
 class StrictInput(Schema):
@@ -103,12 +104,25 @@ def current_values(instance, form_class, extra: dict | None = None) -> dict:
     return values
 
 
+def _refuse(form):
+    """A form refused: 409 when another save changed the record since the version sent
+    (``EditVersionMixin``), 422 otherwise."""
+    conflict = getattr(form, "edit_conflict", None)
+    if conflict:
+        raise EditConflictError(conflict)
+    raise FormInvalid(form)
+
+
 def save_through_form(form):
-    """Validate with the page's form; write in one transaction, or raise FormInvalid."""
+    """Validate with the page's form; write in one transaction, or raise FormInvalid
+    (EditConflictError when the version sent is no longer the record's)."""
     if not form.is_valid():
-        raise FormInvalid(form)
-    with transaction.atomic():
-        return form.save()
+        _refuse(form)
+    try:
+        with transaction.atomic():
+            return form.save()
+    except EditConflict as conflict:
+        raise EditConflictError({"__all__": list(conflict.messages)}) from None
 
 
 def save_through_service(form, save):
@@ -116,8 +130,8 @@ def save_through_service(form, save):
     savepoint): a ``ValidationError`` of the service, or a database refusal, lands on the
     form and the API answers 422 with the page's own French messages (``FormInvalid``)."""
     if not form.is_valid():
-        raise FormInvalid(form)
+        _refuse(form)
     saved = save_in_savepoint(form, save)
     if saved is NOT_SAVED:
-        raise FormInvalid(form)
+        _refuse(form)
     return saved

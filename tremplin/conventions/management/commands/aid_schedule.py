@@ -77,7 +77,7 @@ def _parse_suspension(text: str) -> Suspension:
 
 
 def schedule_as_json(schedule: AidSchedule) -> dict[str, object]:
-    """The simulator's JSON contract (issue 3)."""
+    """The simulator's JSON contract."""
     return {
         "months": [
             {

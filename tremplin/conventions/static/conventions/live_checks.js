@@ -1,4 +1,4 @@
-// Live checks of the convention form (issue 3, "see every check at once, live").
+// Live checks of the convention form ("see every check at once, live").
 // While the agent types, the form is posted with "verifier" (nothing is saved) and the
 // server answers the findings panel only; the "Vérifier sans enregistrer" button does the
 // same without JavaScript, as a full page.

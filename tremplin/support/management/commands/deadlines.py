@@ -1,4 +1,4 @@
-"""``tremplin deadlines``: the daily e-mails of the support (issue 4).
+"""``tremplin deadlines``: the daily e-mails of the support.
 
     tremplin deadlines                      # dry run: prints what it would send
     tremplin deadlines --send               # sends

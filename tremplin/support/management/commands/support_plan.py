@@ -4,7 +4,7 @@
         --contract-type CDD --contract-end 2025-09-02 [--rupture 2025-06-10T14:00] \\
         [--not-renewed] [--format json]
 
-The JSON output is a contract (issue 4)::
+The JSON output is a contract::
 
     {"deliverables": [{"code": "trial_review", "due": "2025-04-02", "rule": "A11", …}, …],
      "phases": [...], "dropped": [...], "hour_budget_hours": 12}
@@ -78,7 +78,7 @@ def _french(value: dt.date | dt.datetime) -> str:
 
 
 def plan_as_json(plan: SupportPlan, contract_start: dt.date) -> dict[str, object]:
-    """The command's JSON contract (issue 4); also usable by the API."""
+    """The command's JSON contract; also usable by the API."""
     return {
         "deliverables": [
             {

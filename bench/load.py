@@ -1,0 +1,255 @@
+"""The load test of ``make bench``: the project's gunicorn on loopback, real logins, a mix.
+
+Run by ``bench.run`` once the data is there: starts ``gunicorn -c gunicorn.conf.py
+tremplin.wsgi`` on 127.0.0.1 (a free port) against the bench database, logs in through the
+login page as a référent, a coordinator and a département agent (the bench accounts' shared
+password), then sends a fixed number of requests (at most ``max_seconds``) from
+``concurrency`` threads, round-robin over a mix of pages: home, people list, search by name,
+a person's file (audited: each one writes the audit log), the indicators' dashboard.
+Reports req/s, p50/p95/p99 per page and the errors (status ≥ 400 or no answer).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+LOGIN = "/compte/connexion/"
+YEAR = {"du": "2025-01-01", "au": "2025-12-31"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def plan() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """The accounts (role → e-mail) and the mix (role, page name, path), from the data."""
+    from django.urls import reverse
+
+    from bench.registry import bench_users
+    from tremplin.accounts.models import Membership, Role
+    from tremplin.registry.models import Beneficiary
+
+    users = bench_users()
+    referent = users["référent·e"]
+    coordinator = (
+        Membership.objects.filter(role=Role.COORDINATOR)
+        .select_related("user")
+        .order_by("user__email")
+        .first()
+        .user
+    )
+    agent = users["agent du département"]
+    accounts = {
+        "référent·e": referent.email,
+        "coordinateur·rice": coordinator.email,
+        "agent du département": agent.email,
+    }
+    people = reverse("registry:beneficiary_list")
+    mix: list[tuple[str, str, str]] = []
+    for role, user in (
+        ("référent·e", referent),
+        ("coordinateur·rice", coordinator),
+        ("agent du département", agent),
+    ):
+        visible = Beneficiary.objects.visible_to(user).order_by("last_name")
+        person = visible.first()
+        mix += [
+            (role, "Accueil", "/"),
+            (role, "Liste des personnes", people),
+            (role, "Recherche par nom", f"{people}?{urlencode({'q': person.last_name})}"),
+            (
+                role,
+                "Dossier d'une personne",
+                reverse("registry:beneficiary_detail", args=[person.pk]),
+            ),
+        ]
+    mix.append(
+        (
+            "agent du département",
+            "Tableau de bord (année)",
+            f"{reverse('outcomes:indicators')}?{urlencode(YEAR)}",
+        )
+    )
+    return accounts, mix
+
+
+def _login(session, base: str, email: str, password: str) -> None:
+    page = session.get(base + LOGIN, timeout=30).text
+    fields = dict(re.findall(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]+)"', page))
+    answer = session.post(
+        base + LOGIN,
+        data={**fields, "username": email, "password": password, "next": "/"},
+        headers={"Referer": base + LOGIN},
+        timeout=30,
+        allow_redirects=False,
+    )
+    if answer.status_code != 302 or LOGIN in answer.headers.get("Location", ""):
+        raise RuntimeError(f"login of {email} refused ({answer.status_code})")
+
+
+def _wait_for(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    import requests
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn stopped before answering")
+        try:
+            if requests.get(base + "/sante/", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def load_test(
+    database_url: str,
+    log_path: Path,
+    *,
+    requests_total: int = 600,
+    concurrency: int = 8,
+    max_seconds: float = 120,
+    workers: int | None = None,
+) -> dict:
+    import requests
+
+    from tremplin.demo.management.commands.generate_data import BENCH_PASSWORD
+
+    accounts, mix = plan()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "tremplin.settings",
+        "TREMPLIN_LOCAL_KEYS": "1",
+        "TREMPLIN_OTP_REQUIRED": "0",
+        "TREMPLIN_ALLOWED_HOSTS": "127.0.0.1",
+        "TREMPLIN_SECURE_COOKIES": "0",
+        "TREMPLIN_GUNICORN_BIND": f"127.0.0.1:{port}",
+        "TREMPLIN_GUNICORN_ACCESS_LOG": "",
+    }
+    if workers:
+        env["TREMPLIN_GUNICORN_WORKERS"] = str(workers)
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "tremplin.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(base, server)
+        sessions = {}
+        for role, email in accounts.items():
+            session = requests.Session()
+            _login(session, base, email, BENCH_PASSWORD)
+            sessions[role] = session
+        # One connection pool per thread and role (requests' sessions are not thread-safe).
+        local = threading.local()
+
+        def session_of(role: str):
+            if not hasattr(local, "sessions"):
+                local.sessions = {}
+            if role not in local.sessions:
+                session = requests.Session()
+                session.cookies.update(sessions[role].cookies)
+                local.sessions[role] = session
+            return local.sessions[role]
+
+        work = itertools.islice(itertools.cycle(mix), requests_total)
+        lock = threading.Lock()
+        timings: dict[tuple[str, str], list[float]] = defaultdict(list)
+        errors: dict[tuple[str, str], list[str]] = defaultdict(list)
+        started = time.perf_counter()
+        deadline = started + max_seconds
+
+        def worker() -> None:
+            while time.perf_counter() < deadline:
+                with lock:
+                    item = next(work, None)
+                if item is None:
+                    return
+                role, name, path = item
+                begin = time.perf_counter()
+                try:
+                    answer = session_of(role).get(base + path, timeout=60, allow_redirects=False)
+                    problem = None if answer.status_code < 400 else str(answer.status_code)
+                    if answer.status_code in (301, 302):
+                        problem = f"{answer.status_code} → {answer.headers.get('Location')}"
+                except requests.RequestException as error:
+                    problem = type(error).__name__
+                elapsed = (time.perf_counter() - begin) * 1000
+                with lock:
+                    timings[(role, name)].append(elapsed)
+                    if problem:
+                        errors[(role, name)].append(problem)
+
+        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+    done = sum(len(values) for values in timings.values())
+    everything = [value for values in timings.values() for value in values]
+    pages = [
+        {
+            "role": role,
+            "page": name,
+            "requests": len(values),
+            "errors": len(errors[(role, name)]),
+            "error_kinds": sorted(set(errors[(role, name)])),
+            "p50_ms": round(statistics.median(values), 1),
+            "p95_ms": round(percentile(values, 0.95), 1),
+            "p99_ms": round(percentile(values, 0.99), 1),
+        }
+        for (role, name), values in timings.items()
+    ]
+    return {
+        "requests": done,
+        "planned": requests_total,
+        "concurrency": concurrency,
+        "gunicorn_workers": workers or "gunicorn.conf.py",
+        "seconds": round(wall, 2),
+        "requests_per_second": round(done / wall, 1) if wall else None,
+        "errors": sum(page["errors"] for page in pages),
+        "p50_ms": round(statistics.median(everything), 1) if everything else None,
+        "p95_ms": round(percentile(everything, 0.95), 1) if everything else None,
+        "p99_ms": round(percentile(everything, 0.99), 1) if everything else None,
+        "pages": pages,
+    }
