@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test test-fast test-browser lint format migrations-check bench demo clean
+.PHONY: install run test test-fast test-browser lint format migrations-check bench demo screenshots clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ migrations-check: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The home of each role at 1,366 px and 390 px, for review, into var/screenshots/ (a demo
+# database of its own; Chromium as the browser tests drive it). PAGES=1 adds a few pages.
+screenshots: install
+	TREMPLIN_CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/screenshots.py $(if $(PAGES),--pages)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,4 +1,5 @@
-"""axe-core on the main pages: no violation of impact "serious" or "critical".
+"""axe-core on the main pages: no violation of impact "serious" or "critical", on a desktop
+and on a phone (390 px; more phone pages in test_phone.py).
 
 A failure prints each violation with its rule, its help page and the offending elements:
 fix the template (or tremplin.css), not this test.
@@ -9,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 _axe = Axe()
@@ -87,13 +88,15 @@ def test_login_page_with_an_error(page: Page, referent_user):
         ("The account page", "/compte/"),
     ],
 )
-def test_referent_pages(page: Page, referent_user, files, what, path):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_referent_pages(new_page, referent_user, files, what, path, viewport):
+    page = new_page(viewport=viewport)
     log_in(page, referent_user)
     if path in files:
         path = files[path].get_absolute_url()
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    assert_accessible(page, what)
+    assert_accessible(page, f"{what} ({viewport['width']} px)")
 
 
 def test_beneficiary_form_with_errors(page: Page, referent_user, files):

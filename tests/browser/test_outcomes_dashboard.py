@@ -59,7 +59,7 @@ def test_a_coordinator_goes_from_a_rate_to_the_people_and_their_xlsx(
     expect(page.locator("p", has_text="du 01/01/2025 au 31/12/2025").first).to_be_visible()
     assert_accessible(page, "Le tableau de bord des indicateurs")
 
-    rate = page.get_by_role("link", name="50 %")
+    rate = page.get_by_role("link", name=re.compile(r"^50 % : voir"))
     expect(rate).to_be_visible()
     rate.click()
 

@@ -83,7 +83,7 @@ def test_employer_page_shows_the_operators_network_only(logged, operator, other_
     JobOfferFactory(employer=employer, operator=operator, title="Agent de propreté")
     response = logged.get(reverse("registry:employer_detail", args=[employer.pk]))
     page = text(response)
-    assert "Réseau de l'opérateur (P7)" in page
+    assert 'Réseau de l\'opérateur <a class="rule-ref" href="/aide/regles/#regle-P7"' in page
     assert "Sandrine Koenig" in page
     assert "Rappeler en mai" in page
     assert "Agent de propreté" in page

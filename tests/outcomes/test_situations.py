@@ -301,7 +301,8 @@ def test_the_list_shows_the_situations_in_order_and_records_the_view(referent_cl
     response = referent_client.get(reverse("outcomes:beneficiary_situations", args=[person.pk]))
 
     page = response.content.decode()
-    assert page.index("Recherche d&#x27;emploi") < page.index("CDI")
+    table = page[page.index("<table") :]
+    assert table.index("Recherche d&#x27;emploi") < table.index("CDI")
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.VIEW, object_id=str(person.pk)
     ).exists()

@@ -6,6 +6,7 @@ lifting of the barriers. 3 months from day D end on D + 3 months - 1 day.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -141,7 +142,10 @@ def test_the_support_page_says_the_date_comes_from_the_recorded_barriers(client,
     standing = barrier(episode)
     client.force_login(referent_user)
     page = detail(client, episode)
-    assert 'Période intensive (P4)</dt><dd class="col-sm-7">aucune' in page
+    assert re.search(
+        r'Période intensive <a class="rule-ref" href="/aide/regles/#regle-P4"[^\n]*</a></dt><dd class="col-sm-7">aucune',
+        page,
+    )
     assert "1 frein encore à lever d'après les freins enregistrés" in page
     assert "La date saisie sur l'accompagnement (01/12/2024) n'est pas utilisée" in page
     standing.lifted_on = D(2026, 3, 12)

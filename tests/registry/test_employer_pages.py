@@ -168,4 +168,4 @@ def test_employer_detail_lists_tutors(logged, territory):
     tutor = factories.TutorFactory(employer__territory=territory, experience_years=1)
     page = page_text(logged.get(tutor.employer.get_absolute_url()))
     assert tutor.function in page
-    assert "moins de 2 ans (C12)" in page
+    assert 'moins de 2 ans <a class="rule-ref" href="/aide/regles/#regle-C12"' in page

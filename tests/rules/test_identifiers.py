@@ -171,3 +171,10 @@ class TestOtherCodes:
         assert identifiers.normalize_rsa_number("123 4567") == "1234567"
         with pytest.raises(IdentifierError, match="5 à 13 chiffres"):
             identifiers.normalize_rsa_number("12A4")
+
+
+def test_a_masked_nir_keeps_its_bullets_and_its_groups():
+    from tremplin.rules.identifiers import mask_nir
+
+    assert mask_nir("186078612345678") == "1 86 07 •• ••• ••• ••"
+    assert mask_nir("") == ""

@@ -28,6 +28,7 @@ from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer, Tutor, search_key
 from tremplin.rules import companies as rules
 from tremplin.web.dates import french_date
+from tremplin.web.french import of
 
 #: Article L3121-20 of the Code du travail: 48 hours in a week at most.
 MAX_WEEKLY_HOURS = 48
@@ -313,7 +314,7 @@ class JobSearchProfile(models.Model):
         verbose_name_plural = "profils de recherche d'emploi"
 
     def __str__(self) -> str:
-        return f"Recherche d'emploi de {self.beneficiary}"
+        return f"Recherche d'emploi {of(self.beneficiary)}"
 
     def get_absolute_url(self) -> str:
         return reverse("companies:profile", args=[self.beneficiary_id])
@@ -380,7 +381,7 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Candidature de {self.beneficiary} — {self.offer.title}"
+        return f"Candidature {of(self.beneficiary)} — {self.offer.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("companies:profile", args=[self.beneficiary_id])
@@ -455,7 +456,7 @@ class Immersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"PMSMP de {self.beneficiary} chez {self.employer} ({french_date(self.starts_on)})"
+        return f"PMSMP {of(self.beneficiary)} chez {self.employer} ({french_date(self.starts_on)})"
 
     def get_absolute_url(self) -> str:
         return reverse("companies:immersion_detail", args=[self.pk])

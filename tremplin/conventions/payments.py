@@ -23,11 +23,11 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 from pygal import StackedBar
-from pygal.style import DefaultStyle
 
 from tremplin.registry.models import Beneficiary
 from tremplin.rules import aid
 from tremplin.rules.parameters import ParameterError
+from tremplin.web.charts import common_options, to_svg
 
 from . import services
 from .models import (
@@ -444,17 +444,18 @@ def forecast(queryset, start_key: str, months: int = FORECAST_MONTHS) -> list[Fo
 
 
 def forecast_chart_svg(rows: list[ForecastMonth]) -> str:
-    """A stacked bar chart per funder, rendered on the server (DESIGN.md: pygal)."""
+    """A stacked bar chart per funder, rendered on the server with the shared look of
+    ``tremplin.web.charts`` (the page's font, no script); the table under it gives the
+    amounts."""
+    title = "Engagements d'aide à l'employeur par mois (€)"
     chart = StackedBar(
-        style=DefaultStyle,
+        **common_options(title),
         height=360,
         x_label_rotation=45,
-        disable_xml_declaration=True,
-        title="Engagements d'aide à l'employeur par mois (€)",
-        legend_at_bottom=True,
+        value_formatter=lambda value: f"{value:,.0f} €".replace(",", "\u202f"),
     )
     chart.x_labels = [aid.french_month(*map(int, row.month.split("-"))) for row in rows]
     for funder, label in aid.FUNDER_LABELS.items():
         # pygal draws floats; the amounts people read stay Decimal in the table beside it.
         chart.add(label, [float(row.by_funder.get(funder, ZERO)) for row in rows])
-    return chart.render(is_unicode=True)
+    return to_svg(chart, title, name="prevision")

@@ -31,6 +31,7 @@ from tremplin.professional.models import CollectiveAction
 from tremplin.registry.models import Beneficiary, ContactChannel
 from tremplin.rules.attendance import link_expires_at
 from tremplin.support.models import Meeting, SupportEpisode
+from tremplin.web.french import of
 
 LINK_SALT = "tremplin.invitations.link"
 
@@ -121,7 +122,7 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Invitation de {self.beneficiary} — {self.what}"
+        return f"Invitation {of(self.beneficiary)} — {self.what}"
 
     def get_absolute_url(self) -> str:
         return reverse("invitations:detail", args=[self.pk])

@@ -34,6 +34,7 @@ from tremplin.rules.programmes import (
 )
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.dates import french_date
+from tremplin.web.french import of
 
 INTERVIEW_KIND = Meeting.Kind.INDIVIDUAL
 
@@ -85,7 +86,7 @@ class ProfessionalSupport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Accompagnement professionnel de {self.episode.beneficiary}"
+        return f"Accompagnement professionnel {of(self.episode.beneficiary)}"
 
     def recorded_barriers(self) -> list[tuple[dt.date, dt.date | None]]:
         """The episode's barriers (progress app) as (identified_on, lifted_on): one query, or

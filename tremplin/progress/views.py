@@ -22,6 +22,7 @@ from tremplin.support.models import SupportEpisode
 from tremplin.web.dates import french_date
 from tremplin.web.exports import FORMATS, Column, ExportMixin, ExportSource, export_response
 from tremplin.web.form_pages import NOT_SAVED, form_error, form_page, save_in_savepoint
+from tremplin.web.french import of
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -81,7 +82,7 @@ def chart_of(episode, rows):
         )
     return progression_chart(
         rows,
-        title=f"Progression de {episode.beneficiary} par domaine de travail",
+        title=f"Progression {of(episode.beneficiary)} par domaine de travail",
         description="Note moyenne de chaque domaine (de 1, à travailler, à 4, acquis) "
         + when
         + "Les valeurs figurent dans le tableau qui suit.",

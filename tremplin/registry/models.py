@@ -400,7 +400,7 @@ class Beneficiary(PostalAddress):
     @property
     def nir_masked(self) -> str:
         nir = self.nir
-        return identifiers.format_nir(nir[:5] + "•" * 8 + nir[13:]) if nir else ""
+        return identifiers.mask_nir(nir)
 
     @property
     def rsa_number(self) -> str:

@@ -807,7 +807,8 @@ def _tutor(draft: ConventionDraft, smic: DatedSeries) -> list[Finding]:
                 BLOCKING,
                 "tutor_experience_years",
                 f"Le tuteur doit justifier d'au moins 2 ans d'expérience professionnelle "
-                f"(saisi : {french_number(Decimal(draft.tutor_experience_years))} an(s)) "
+                f"(saisi : {french_number(Decimal(draft.tutor_experience_years))} "
+                f"an{'s' if draft.tutor_experience_years >= 2 else ''}) "
                 "(règle C12) : désignez un autre salarié qualifié et volontaire.",
             )
         )

@@ -125,6 +125,26 @@ def format_nir(number: str) -> str:
     return stdnum_nir.format(number) if number else ""
 
 
+# The NIR's groups as it is written: sex, year, month, département, commune, order, key.
+NIR_GROUPS = (1, 2, 2, 2, 3, 3, 2)
+NIR_VISIBLE = 5  # sex, year and month of birth stay readable
+
+
+def mask_nir(number: str) -> str:
+    """« 1 86 07 •• ••• ••• •• »: the NIR's groups kept, everything after the month of birth
+    masked (formatting a masked NIR with the digits-only formatter dropped the bullets)."""
+    if not number:
+        return ""
+    masked = number[:NIR_VISIBLE] + "•" * (len(number) - NIR_VISIBLE)
+    groups, start = [], 0
+    for size in NIR_GROUPS:
+        if start >= len(masked):
+            break
+        groups.append(masked[start : start + size])
+        start += size
+    return " ".join(groups)
+
+
 def nir_inconsistencies(
     number: str,
     *,

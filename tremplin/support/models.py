@@ -35,6 +35,7 @@ from tremplin.rules.programmes import (
     in_employment_plan,
 )
 from tremplin.web.dates import french_date, french_datetime
+from tremplin.web.french import of
 
 from . import deliverables as deliverable_items
 
@@ -228,7 +229,7 @@ class SupportEpisode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_programme_display()} de {self.beneficiary}"
+        return f"{self.get_programme_display()} {of(self.beneficiary)}"
 
     def get_absolute_url(self) -> str:
         """The support's own page: the professional support's (cadence, CER) for that

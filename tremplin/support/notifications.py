@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tremplin.accounts.models import Membership, Role
 from tremplin.web.dates import french_date, french_datetime
+from tremplin.web.french import of
 
 from .models import Deadline, Document, Notification, Refusal, SupportEpisode
 
@@ -145,7 +146,7 @@ def rupture_messages(
             attachments.append((name, handle.read(), evidence.content_type))
     body = (
         f"Bonjour,\n\nL'opérateur {episode.operator or ''} vous informe de la rupture du "
-        f"contrat de {episode.beneficiary} (employeur : {episode.employer or '—'}), connue le "
+        f"contrat {of(episode.beneficiary)} (employeur : {episode.employer or '—'}), connue le "
         f"{french_datetime(rupture.known_at)}, {rupture.initiative_phrase}.\n\nMotif : {rupture.reason}\n"
         f"Concertation préalable : {'oui' if rupture.concertation_held else 'non'}.\n"
         + (f"Pièce jointe : {evidence.title}.\n" if evidence is not None else "")

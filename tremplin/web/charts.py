@@ -103,11 +103,33 @@ def line_series(chart, series: list[tuple[str, list]]) -> None:
         chart.add(label, values, **LINE_LOOKS[index % len(LINE_LOOKS)])
 
 
+CHART_ID = re.compile(r'id="(chart-[0-9a-f-]+)"')
+
+
+def _line_widths(svg: str, chart) -> str:
+    """pygal gives each line the style's single ``stroke_width`` on the path itself, which
+    outranks a series' own width: the series' widths are restated for their paths."""
+    found = CHART_ID.search(svg)
+    widths = [
+        (index, options["stroke_style"]["width"])
+        for index, (_, options) in enumerate(chart.raw_series)
+        if options.get("stroke_style", {}).get("width")
+    ]
+    if found is None or not widths:
+        return svg
+    rules = "".join(
+        f"#{found.group(1)} .serie-{index} .line.reactive{{stroke-width:{width}}}"
+        for index, width in widths
+    )
+    return svg.replace("</style>", rules + "</style>", 1)
+
+
 def to_svg(chart, title: str, description: str = "", name: str = "graphique") -> SafeString:
     """The chart's SVG, without script, as an image with its title (and description) for
     screen readers. ``name`` makes the ids of the title and the description unique on the
     page."""
     svg = INLINE_SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = _line_widths(svg, chart)
     labelled_by = f"{name}-titre" + (f" {name}-desc" if description else "")
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{labelled_by}" ', 1)
     opening_end = svg.index(">") + 1

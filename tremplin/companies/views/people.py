@@ -14,6 +14,7 @@ from tremplin.rules import companies as rules
 from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.form_pages import form_page
+from tremplin.web.french import of
 from tremplin.web.listing import SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -125,8 +126,8 @@ def application_edit(request, beneficiary_pk, pk=None):
     return record_form_page(
         request,
         form,
-        title="Suite de la candidature" if application else f"Candidature de {beneficiary}",
+        title="Suite de la candidature" if application else f"Candidature {of(beneficiary)}",
         cancel_url=profile_url,
         success="La candidature est enregistrée.",
-        breadcrumb=[(profile_url, f"Recherche d'emploi de {beneficiary}")],
+        breadcrumb=[(profile_url, f"Recherche d'emploi {of(beneficiary)}")],
     )

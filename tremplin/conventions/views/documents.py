@@ -46,4 +46,8 @@ def repayment_notice(request, pk):
 def convention_pdf(request, pk):
     convention = visible_object_or_404(conventions(), request, pk)
     audit.record_view(convention)
-    return convention_pdf_response(pdf.convention_pdf(convention), convention, "convention")
+    in_full = pdf.may_print_identifiers(request.user, convention)
+    content = pdf.convention_pdf(convention, identifiers_in_full=in_full)
+    if in_full:
+        pdf.record_identifiers_printed(convention)
+    return convention_pdf_response(content, convention, "convention")

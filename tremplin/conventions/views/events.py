@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tremplin.accounts import audit
 from tremplin.web.dates import french_date, french_datetime
 from tremplin.web.form_pages import form_page
+from tremplin.web.french import of
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
@@ -256,7 +257,7 @@ def rupture_acknowledge(request, rupture_pk):
     services.acknowledge(rupture, user=request.user)
     messages.success(
         request,
-        f"{rupture} de {rupture.beneficiary} prise en compte le "
+        f"{rupture} {of(rupture.beneficiary)} prise en compte le "
         f"{french_datetime(rupture.acknowledged_at)}.",
     )
     return back_to(request, rupture.convention or rupture.get_absolute_url())

@@ -12,6 +12,7 @@ from tremplin.registry.models import Beneficiary
 from tremplin.rules.programmes import RuleError, propose_cer_renewal
 from tremplin.web.dates import french_date
 from tremplin.web.form_pages import form_page
+from tremplin.web.french import of
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
@@ -36,7 +37,7 @@ def open_support(request, beneficiary_pk):
         {"beneficiary": beneficiary, "cancel_url": beneficiary.get_absolute_url()},
         save=lambda: services.open_support(beneficiary, user=request.user, **form.cleaned_data),
         success=lambda cer: (
-            f"L'accompagnement professionnel de {beneficiary} commence, avec un premier CER "
+            f"L'accompagnement professionnel {of(beneficiary)} commence, avec un premier CER "
             f"du {french_date(cer.start)} au {french_date(cer.end)} (P4)."
         ),
         next_url=lambda cer: episode_url(cer.episode),

@@ -16,6 +16,7 @@ from tremplin.registry.models import Beneficiary
 from tremplin.rules.programmes import Programme, RuleError
 from tremplin.web.dates import french_date
 from tremplin.web.form_pages import form_page
+from tremplin.web.french import of
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
@@ -45,7 +46,7 @@ def episode_create(request, beneficiary_pk):
         EPISODE_FORM,
         {"beneficiary": beneficiary, "cancel_url": beneficiary.get_absolute_url()},
         save=lambda: save_episode(form),
-        success=f"L'accompagnement de {beneficiary} commence.",
+        success=f"L'accompagnement {of(beneficiary)} commence.",
     )
 
 
@@ -111,7 +112,7 @@ def episode_from_convention(request, convention_pk):
             "cancel_url": convention.get_absolute_url(),
         },
         save=lambda: save_episode(form),
-        success=f"L'accompagnement de {beneficiary} commence (convention {convention}).",
+        success=f"L'accompagnement {of(beneficiary)} commence (convention {convention}).",
     )
 
 

@@ -54,7 +54,7 @@ PYDANTIC_MESSAGES = {
     "bool_parsing": "Valeur booléenne attendue : true ou false.",
     "bool_type": "Valeur booléenne attendue : true ou false.",
     "string_type": "Texte attendu.",
-    "string_too_short": "Au moins {min_length} caractère(s) attendu(s).",
+    "string_too_short": "Texte trop court : au moins {min_length} caractères attendus.",
     "string_too_long": "Au plus {max_length} caractères.",
     "date_parsing": "Date attendue au format AAAA-MM-JJ.",
     "date_type": "Date attendue au format AAAA-MM-JJ.",

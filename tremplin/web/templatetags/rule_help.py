@@ -9,7 +9,8 @@ import re
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from tremplin.rules.sentences import sentence
 
@@ -23,7 +24,9 @@ def rule(code: str, label: str = ""):
         return ""
     first = code.replace(",", " ").split()[0]
     words = sentence(code)
-    text = f"Règle {code} : {words}" if words else f"Règle {code}"
+    several = len(re.findall(r"[ACEFP]\d", code)) > 1
+    name = f"{'Règles' if several else 'Règle'} {code}"
+    text = f"{name} : {words}" if words else name
     return format_html(
         '<a class="rule-ref" href="{}#regle-{}" title="{}">'
         '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></a>',
@@ -52,3 +55,29 @@ def rule_of(label) -> str:
     """The rule numbers a label ends with (« A3 »), or ""."""
     match = TRAILING_RULES.search(str(label))
     return match.group(1).removeprefix("règles ").removeprefix("règle ") if match else ""
+
+
+# « … (règle F8) », « … (règles P6, P10) » inside a sentence written by the code.
+CITED_RULES = re.compile(
+    r"\s*\((?:règles?|sortie)\s+([ACEFP]\d{1,2}(?:\s[a-e]\b)?(?:(?:,\s*|\s+et\s+)[ACEFP]\d{1,2}"
+    r"(?:\s[a-e]\b)?)*)\)"
+)
+
+
+@register.filter
+def rule_markers(text) -> str:
+    """A sentence whose « (règle F8) » become help markers (the text itself escaped)."""
+    parts, last = [], 0
+    text = str(text)
+    for match in CITED_RULES.finditer(text):
+        parts.append(conditional_escape(text[last : match.start()]))
+        parts.append(" " + rule(match.group(1)))
+        last = match.end()
+    parts.append(conditional_escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every piece is escaped or built by format_html)
+
+
+@register.filter
+def without_rules(text) -> str:
+    """A sentence without its « (règle F8) » (the PDFs: a page has no help marker)."""
+    return CITED_RULES.sub("", str(text))

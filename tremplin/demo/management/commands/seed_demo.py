@@ -32,6 +32,7 @@ from tremplin.demo.progress import seed_progress
 from tremplin.demo.support import seed_activity
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules.identifiers import departements
+from tremplin.web.french import plural
 
 DEFAULT_SEED = 67
 DEMO_DEPARTEMENT_CODE = "67"
@@ -87,17 +88,33 @@ def data_other_than_demo() -> list[str]:
     found = []
     other_users = User.objects.exclude(email__endswith=f"@{DEMO_MAIL_DOMAIN}").count()
     if other_users:
-        found.append(f"{other_users} compte(s) d'utilisateur hors démonstration")
+        found.append(
+            plural(
+                other_users,
+                "%(count)s compte d'utilisateur hors démonstration",
+                "%(count)s comptes d'utilisateur hors démonstration",
+            )
+        )
     other_organisations = (
         Organisation.objects.exclude(kind=Organisation.Kind.EMPLOYER)
         .exclude(name__in=DEMO_ORGANISATION_NAMES)
         .count()
     )
     if other_organisations:
-        found.append(f"{other_organisations} structure(s) hors démonstration")
+        found.append(
+            plural(
+                other_organisations,
+                "%(count)s structure hors démonstration",
+                "%(count)s structures hors démonstration",
+            )
+        )
     other_territories = Territory.objects.exclude(code=DEMO_DEPARTEMENT_CODE).count()
     if other_territories:
-        found.append(f"{other_territories} autre(s) département(s)")
+        found.append(
+            plural(
+                other_territories, "%(count)s autre département", "%(count)s autres départements"
+            )
+        )
     return found
 
 

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tremplin.support import notifications
+from tremplin.web.french import plural
 
 
 class Command(BaseCommand):
@@ -69,8 +70,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"À envoyer à {message.recipient} : {message.subject}")
                 self.stdout.write("    " + message.body.replace("\n", "\n    "))
         if options["send"]:
-            self.stdout.write(f"{sent} courriel(s) envoyé(s).")
+            self.stdout.write(
+                plural(sent, "%(count)s courriel envoyé.", "%(count)s courriels envoyés.")
+            )
         else:
             self.stdout.write(
-                f"Simulation : {len(messages)} courriel(s) à envoyer. Relancez avec --send."
+                plural(
+                    len(messages),
+                    "Simulation : %(count)s courriel à envoyer. Relancez avec --send.",
+                    "Simulation : %(count)s courriels à envoyer. Relancez avec --send.",
+                )
             )
