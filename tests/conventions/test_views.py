@@ -355,7 +355,9 @@ def test_the_sign_page_shows_the_blocking_findings_before_the_submission(
 ):
     convention = ConventionFactory(territory=territory, beneficiary=my_beneficiary, weekly_hours=18)
     page = page_text(referent_client.get(reverse("conventions:sign", args=[convention.pk])))
-    assert "Points bloquants : la signature sera refusée" in page and "règle C8" in page
+    assert (
+        "Points bloquants : la signature sera refusée" in page and "Règle C8" in page
+    )  # the finding, its rule behind a help marker
     assert "Je confirme la signature" in page
 
 
