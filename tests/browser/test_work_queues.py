@@ -99,3 +99,18 @@ def test_the_agent_takes_a_rupture_into_account_from_the_queue_and_comes_back(
     expect(page.get_by_role("status").filter(has_text="prise en compte le")).to_be_visible()
     page.get_by_role("link", name=re.compile("^Accueil")).click()
     expect(page.locator("#file-ruptures")).to_contain_text("0 rupture à traiter")
+
+
+def test_after_a_refused_submission_the_focus_is_on_the_error_summary(new_page, referent_user):
+    """A meeting of 600 minutes is refused in French; the focus leaves ``<body>`` for the
+    summary of the errors, which links to the field."""
+    episode = episode_for(referent_user, contract_start=dt.date(2025, 3, 3))
+    page = log_in(new_page(), referent_user)
+    page.goto(f"/accompagnements/{episode.pk}/rencontres/nouvelle/")
+    expect(page.get_by_label(re.compile("^Durée"))).to_have_value("45")
+    page.get_by_label(re.compile("^Durée")).fill("600")
+    page.get_by_role("button", name="Enregistrer").click()
+    summary = page.locator("#erreurs")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Une rencontre dure au plus 240 minutes")
+    assert_accessible(page, "The meeting form with its errors")
