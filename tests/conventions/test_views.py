@@ -335,7 +335,9 @@ def test_signing_after_the_hire_is_refused_f8(referent_client, my_convention):
         reverse("conventions:sign", args=[my_convention.pk]),
         {"signed_on": "2025-03-20", **ALL_PARTIES},
     )
-    assert "règle F8" in page_text(response) or "règles F8" in page_text(response)
+    page = page_text(response)
+    # The F8 finding (hire before the signature), with its rule behind a help marker.
+    assert "ne peut pas avoir lieu avant la signature" in page and "#regle-F8" in page
     my_convention.refresh_from_db()
     assert not my_convention.is_signed
 
@@ -355,9 +357,8 @@ def test_the_sign_page_shows_the_blocking_findings_before_the_submission(
 ):
     convention = ConventionFactory(territory=territory, beneficiary=my_beneficiary, weekly_hours=18)
     page = page_text(referent_client.get(reverse("conventions:sign", args=[convention.pk])))
-    assert (
-        "Points bloquants : la signature sera refusée" in page and "Règle C8" in page
-    )  # the finding, its rule behind a help marker
+    # The finding, its rule behind a help marker.
+    assert "Points bloquants : la signature sera refusée" in page and "#regle-C8" in page
     assert "Je confirme la signature" in page
 
 
