@@ -100,7 +100,9 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
     expect(phases).to_contain_text("Accompagnement actif à la recherche d'emploi (3 mois)")
     deadlines = page.get_by_role("table", name="Livrables et échéances")
     expect(deadlines).to_contain_text("12/06/2025 à 14:00")
-    expect(page.get_by_role("link", name=re.compile("Lettre de démission"))).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("^Pièce justificative.*Lettre de démission"))
+    ).to_be_visible()
     assert_accessible(page, "The support page after a rupture")
 
     # 4. The livret: cover, contents and reports rendered, then the uploaded letter's page.
