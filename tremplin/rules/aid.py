@@ -204,8 +204,22 @@ class MonthAid:
     weekly_hours: Decimal
     amount: Decimal
     segments: tuple[MonthSegment, ...]
-    explanation: str
     funder_amounts: tuple[FunderAmount, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        """The month's computation in French, built when shown (the schedule's page, its PDF,
+        the command): a payment list or a forecast over 20,000 conventions never reads it."""
+        year, month = (int(part) for part in self.month.split("-"))
+        return _explain(
+            year,
+            month,
+            self.segments,
+            self.smic_hourly,
+            self.days_in_month,
+            self.suspended_days,
+            self.amount,
+        )
 
 
 @dataclass(frozen=True)
@@ -511,9 +525,6 @@ def compute_schedule(
                 weekly_hours=shown_terms.weekly_hours,
                 amount=amount,
                 segments=tuple(segments),
-                explanation=_explain(
-                    year, month, segments, smic_entry.value, days_in_month, suspended_days, amount
-                ),
                 funder_amounts=_split_between_funders(amount, funder_shares)
                 if funder_shares
                 else (),
