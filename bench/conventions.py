@@ -277,9 +277,10 @@ def forecast_and_payment_list(context: BenchContext) -> list[Measurement]:
 
 
 def agent_work_queue(runs: int) -> Measurement:
-    """The département agent's home: its work queue computes the month's payment list (the
-    conventions paid without their quarterly proofs, the month's total) in a fixed number of
-    queries; measured on a day of PAYMENT_MONTH, when every bench convention pays."""
+    """The département agent's home: its work queue counts the conventions paid this month and
+    those without their quarterly proofs by plain queries, in a fixed number of them and
+    without any aid schedule (the amounts are on the payment list); measured on a day of
+    PAYMENT_MONTH, when every bench convention pays."""
     from tremplin.accounts.models import User
     from tremplin.conventions import queue
     from tremplin.demo.management.commands.generate_data import BENCH_MAIL_DOMAIN

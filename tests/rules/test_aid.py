@@ -444,3 +444,20 @@ def test_funder_shares_always_add_up_to_the_month(period, rate, weekly_hours, we
     schedule = aid_schedule(start, end, rate, weekly_hours, funder_shares=shares)
     for month in schedule.months:
         assert sum(part.amount for part in month.funder_amounts) == month.amount
+
+
+def test_explanations_are_built_only_when_shown(monkeypatch):
+    """A schedule computes no French sentence (a payment list over 20,000 conventions reads
+    none); each month's explanation is built when read, the same as before (rules E6, F12)."""
+    from tremplin.rules import aid
+
+    built = []
+    original = aid._explain
+    monkeypatch.setattr(aid, "_explain", lambda *args: built.append(args) or original(*args))
+    schedule = aid_schedule(
+        datetime.date(2025, 3, 15), datetime.date(2025, 9, 14), Decimal(47), Decimal(26)
+    )
+    assert built == []
+    explanation = schedule.months[0].explanation
+    assert "17/31" in explanation and "344,98 €" in explanation
+    assert len(built) == 1

@@ -111,6 +111,58 @@ def test_the_daily_job_costs_the_same_queries_whatever_the_past_ruptures(busy_re
     assert len(captured_sql(lambda: run("--today", "2025-06-11"))) == before
 
 
+def test_the_daily_job_sends_by_batches_not_per_mail(operator):
+    """The daily job's budget: a fixed number of queries for N e-mails (one read
+    of what was recorded and one insert per batch), here 2 then 6 referents, one mail each
+    (the deadlines coming, rules A10, E6)."""
+    from bench.core import captured_sql
+    from tests import factories
+
+    def referents(n):
+        for _ in range(n):
+            episode_for(factories.referent(operator))
+
+    referents(2)
+    two = len(captured_sql(lambda: run("--send", "--today", "2025-03-28")))
+    assert len(mail.outbox) == 2
+    referents(4)
+    # The first two are not sent again; the four new ones cost no more queries.
+    six = len(captured_sql(lambda: run("--send", "--today", "2025-03-28")))
+    assert len(mail.outbox) == 6
+    assert six == two
+
+
+def test_a_refused_mail_keeps_those_sent_and_is_retried(operator, monkeypatch):
+    """The rows of the mails that left stay, those of the refused one and after are removed:
+    the next run sends only what was not sent, once."""
+    from smtplib import SMTPRecipientsRefused
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from tests import factories
+
+    for _ in range(3):
+        episode_for(factories.referent(operator))
+    original = EmailBackend.send_messages
+    calls = []
+
+    def second_refused(self, messages):
+        calls.append(messages)
+        if len(calls) == 2:
+            raise SMTPRecipientsRefused({})
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", second_refused)
+    with pytest.raises(SMTPRecipientsRefused):
+        run("--send", "--today", "2025-03-28")
+    assert len(mail.outbox) == 1
+    recorded = set(Notification.objects.values_list("recipient", flat=True))
+    assert recorded == {mail.outbox[0].to[0]}
+    monkeypatch.setattr(EmailBackend, "send_messages", original)
+    assert "2 courriels envoyés." in run("--send", "--today", "2025-03-28")
+    assert len({m.to[0] for m in mail.outbox}) == len(mail.outbox) == 3
+
+
 def test_bad_days_before_is_a_french_error():
     from django.core.management.base import CommandError
 

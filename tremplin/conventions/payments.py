@@ -310,6 +310,51 @@ def _missing_proofs(row: dict, received: dict, today: datetime.date, plans: dict
     )
 
 
+def running_in_month(queryset, key: str):
+    """The signed conventions whose aid runs in the month ``key`` ("YYYY-MM"), ruptures
+    included up to their last day: those the payment list of the month reads (rule E6)."""
+    first, last = month_bounds(key)
+    return _overlapping(queryset, first, last)
+
+
+def missing_proofs_in_month(
+    queryset, key: str, today: datetime.date
+) -> tuple[int, list[tuple[int, str]]]:
+    """How many conventions run in the month ``key``, and those whose quarterly proofs of
+    activity are overdue on ``today`` as (pk, "T1, T2"), in the payment list's order
+    (rules E6, F10).
+
+    Two queries whatever the number of conventions (their rows, their proofs received) and
+    no aid schedule: the work queue on the agent's home reads this, the amounts stay on the
+    payment list (a background job for its export)."""
+    running = running_in_month(queryset, key)
+    proofs = _children_of(running, ActivityProof, "quarter", "received_on")
+    plans: dict = {}
+    flags: dict[tuple, str] = {}
+    count = 0
+    missing = []
+    rows = running.order_by("employer__name", "id").values(
+        "pk", "hire_date", "contract_type", "planned_end", "aid_end", "rupture__last_day"
+    )
+    for row in rows:
+        count += 1
+        receipts = tuple(proofs.get(row["pk"], ()))
+        proof_key = (
+            row["hire_date"],
+            row["contract_type"],
+            row["planned_end"],
+            row["aid_end"],
+            row["rupture__last_day"],
+            receipts,
+        )
+        flag = flags.get(proof_key)
+        if flag is None:
+            flag = flags[proof_key] = _missing_proofs(row, dict(receipts), today, plans)
+        if flag:
+            missing.append((row["pk"], flag))
+    return count, missing
+
+
 def payment_lines(queryset, key: str) -> list[PaymentLine]:
     """The aid of the month ``key`` ("YYYY-MM") per convention and funder (rules E6, F6, F10).
 

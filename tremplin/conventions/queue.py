@@ -5,18 +5,19 @@ agent, each item one click from its action.
 - ruptures and suspensions reported, not yet taken into account (A14, C9, F12), a rupture
   that opens the repayment check flagged (F13);
 - the quarterly proofs of activity missing for the conventions paid this month (E6, F10);
-- the payments of the month: how many conventions, how much (E6, F6);
+- the payments of the month: how many conventions, and a link to the payment list with
+  its amounts (E6, F6) — the home computes no aid schedule;
 - the SMIC and the aid-rate orders to review when the newest value is more than 12 months
   old (E1, ``rules.staleness``).
 
 A fixed number of queries whatever the territory's size: counts, the first few items of
-each list, and the month's payment list read as plain rows (``payments.payment_lines``).
+each list, and the conventions running this month read as plain rows with their proofs
+received (``payments.missing_proofs_in_month``), without their amounts.
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.utils import timezone
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Territory
 from tremplin.rules import staleness
-from tremplin.rules.aid import french_euros, french_month
+from tremplin.rules.aid import french_month
 from tremplin.web.queues import SHOWN, QueueItem, QueueSection, Warning, WorkQueue, counted
 
 from . import payments, services
@@ -117,15 +118,16 @@ def _suspensions(user) -> QueueSection:
     )
 
 
-def _proofs_and_payments(conventions, month: str) -> tuple[QueueSection, QueueSection]:
-    """The month's payment list, computed once: its missing proofs (E6, F10) and its total."""
-    lines = payments.payment_lines(conventions, month)
-    paid = {line.convention.pk for line in lines}
-    total = sum((line.amount for line in lines), Decimal("0.00"))
-    missing = {}
-    for line in lines:
-        if line.missing_proofs and line.convention.pk not in missing:
-            missing[line.convention.pk] = line
+def _proofs_and_payments(
+    conventions, month: str, today: datetime.date
+) -> tuple[QueueSection, QueueSection]:
+    """The conventions whose aid runs this month, those among them missing their quarterly
+    proofs (E6, F10), by plain queries: no aid schedule is computed on the home page. The
+    month's amounts are on the payment list, one click away (E6, F6)."""
+    count, missing = payments.missing_proofs_in_month(conventions, month, today)
+    shown = Convention.objects.select_related("beneficiary", "employer").in_bulk(
+        [pk for pk, _flag in missing[:SHOWN]]
+    )
     payment_url = reverse("conventions:payments") + f"?mois={month}"
     proofs = QueueSection(
         "proofs",
@@ -137,12 +139,13 @@ def _proofs_and_payments(conventions, month: str) -> tuple[QueueSection, QueueSe
         len(missing),
         [
             QueueItem(
-                label=f"{line.convention.beneficiary} — {line.convention.employer.name}",
-                url=reverse("conventions:proof_create", args=[line.convention.pk]),
+                label=f"{shown[pk].beneficiary} — {shown[pk].employer.name}",
+                url=reverse("conventions:proof_create", args=[pk]),
                 action="Enregistrer les justificatifs",
-                detail=f"convention {line.convention.number}, manquants : {line.missing_proofs}",
+                detail=f"convention {shown[pk].number}, manquants : {flag}",
             )
-            for line in list(missing.values())[:SHOWN]
+            for pk, flag in missing[:SHOWN]
+            if pk in shown
         ],
         more_url=payment_url,
         more_label="La liste des paiements, justificatifs manquants signalés",
@@ -153,11 +156,10 @@ def _proofs_and_payments(conventions, month: str) -> tuple[QueueSection, QueueSe
     payments_section = QueueSection(
         "payments",
         f"Paiements de {month_name} : "
-        + counted(len(paid), "%(count)d convention", "%(count)d conventions")
-        + f", {french_euros(total)}",
-        len(paid),
+        + counted(count, "%(count)d convention", "%(count)d conventions"),
+        count,
         more_url=payment_url,
-        more_label="Ouvrir la liste des paiements du mois",
+        more_label="Ouvrir la liste des paiements du mois (montants par employeur et financeur)",
         empty="",
     )
     return proofs, payments_section
@@ -196,7 +198,7 @@ def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
         Q(territory_id__in=scope.agent_territory_ids)
     )
     month = payments.month_key(today)
-    proofs, payments_section = _proofs_and_payments(conventions, month)
+    proofs, payments_section = _proofs_and_payments(conventions, month, today)
     return WorkQueue(
         sections=[
             _to_sign(conventions),

@@ -38,6 +38,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import decimal
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -211,8 +212,22 @@ class MonthAid:
     weekly_hours: Decimal
     amount: Decimal
     segments: tuple[MonthSegment, ...]
-    explanation: str
     funder_amounts: tuple[FunderAmount, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        """The month's computation in French, built when shown (the schedule's page, its PDF,
+        the command): a payment list or a forecast over 20,000 conventions never reads it."""
+        year, month = (int(part) for part in self.month.split("-"))
+        return _explain(
+            year,
+            month,
+            self.segments,
+            self.smic_hourly,
+            self.days_in_month,
+            self.suspended_days,
+            self.amount,
+        )
 
 
 @dataclass(frozen=True)
@@ -281,17 +296,20 @@ def _check_hours(weekly_hours: Decimal) -> None:
 def monthly_cap(smic_hourly: Decimal, cap_percent: Decimal = RATE_CAP_PERCENT) -> Decimal:
     """The most a full month can be: cap × SMIC × 35 h × 52 / 12, rounded half up (rule E6)."""
     return _month_amount(
-        [(cap_percent, WEEKLY_HOURS_MAX, 1)], smic_hourly=smic_hourly, days_in_month=1
+        ((cap_percent, WEEKLY_HOURS_MAX, 1),), smic_hourly=smic_hourly, days_in_month=1
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_amount(
-    parts: Iterable[tuple[Decimal, Decimal, int]], smic_hourly: Decimal, days_in_month: int
+    parts: tuple[tuple[Decimal, Decimal, int], ...], smic_hourly: Decimal, days_in_month: int
 ) -> Decimal:
     """Σ rate/100 × SMIC × hours × 52/12 × days/days_in_month, rounded once at the end.
 
     The numerator is a product of short decimals, hence exact; a single division follows, in a
-    context precise enough that the only rounding is the final half-up to the cent.
+    context precise enough that the only rounding is the final half-up to the cent. A pure
+    function of its (hashable) arguments: most months of most conventions share a few rates,
+    hours and SMIC values, each computed once per process.
     """
     with decimal.localcontext() as context:
         context.prec = 60
@@ -502,7 +520,7 @@ def compute_schedule(
         smic_entry = smic.entry_at(first_covered)
         shown_terms = next(t for t in reversed(terms) if t.effective_from <= first_covered)
         amount = _month_amount(
-            ((s.rate_percent, s.weekly_hours, s.days) for s in segments),
+            tuple((s.rate_percent, s.weekly_hours, s.days) for s in segments),
             smic_hourly=smic_entry.value,
             days_in_month=days_in_month,
         )
@@ -518,9 +536,6 @@ def compute_schedule(
                 weekly_hours=shown_terms.weekly_hours,
                 amount=amount,
                 segments=tuple(segments),
-                explanation=_explain(
-                    year, month, segments, smic_entry.value, days_in_month, suspended_days, amount
-                ),
                 funder_amounts=_split_between_funders(amount, funder_shares)
                 if funder_shares
                 else (),

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -38,6 +38,18 @@ class Message:
     refusal: Refusal | None = None
     # (file name, content, MIME type): the supporting documents of a rupture (A14).
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+    def email(self, connection=None) -> EmailMessage:
+        email = EmailMessage(
+            self.subject,
+            self.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [self.recipient],
+            connection=connection,
+        )
+        for name, content, mimetype in self.attachments:
+            email.attach(name, content, mimetype)
+        return email
 
     def rows(self) -> list[Notification]:
         if self.refusal is not None:
@@ -299,10 +311,66 @@ def deliver(message: Message) -> bool:
             if not rows:
                 return False
         Notification.objects.bulk_create(rows)
-        email = EmailMessage(
-            message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient]
-        )
-        for name, content, mimetype in message.attachments:
-            email.attach(name, content, mimetype)
-        email.send(fail_silently=False)
+        message.email().send(fail_silently=False)
     return True
+
+
+# Mails sent per transaction by the daily job: one read of what was already recorded and one
+# insert per batch, whatever the number of mails in it.
+BATCH = 200
+
+
+def deliver_all(messages: list[Message], batch: int = BATCH) -> list[Message]:
+    """Send and record ``messages`` by batches (the daily job); the messages sent.
+
+    Per batch, in one transaction: one query reads what was already recorded, one inserts
+    the rows of the mails to send, and the mails go through one connection to the mail
+    server. As with ``deliver``, the rows are written before the mails leave (a concurrent
+    sender of the same mail fails on the unique rows instead of sending it twice); if the
+    mail server refuses one, the rows of the mails not sent are removed, those sent are
+    kept, and the error is raised: the next run retries the rest."""
+    sent: list[Message] = []
+    for start in range(0, len(messages), batch):
+        sent += _deliver_batch(messages[start : start + batch])
+    return sent
+
+
+def _deliver_batch(messages: list[Message]) -> list[Message]:
+    deadline_ids = {d.pk for m in messages for d in m.deadlines}
+    refusal_ids = {m.refusal.pk for m in messages if m.refusal is not None}
+    failure: Exception | None = None
+    sent: list[Message] = []
+    with transaction.atomic():
+        done = set(
+            Notification.objects.filter(
+                Q(deadline_id__in=deadline_ids) | Q(refusal_id__in=refusal_ids),
+                recipient__in={m.recipient for m in messages},
+            ).values_list("deadline_id", "refusal_id", "kind", "recipient")
+        )
+        todo: list[tuple[Message, list[Notification]]] = []
+        for message in messages:
+            rows = [
+                row
+                for row in message.rows()
+                if (row.deadline_id, row.refusal_id, row.kind, row.recipient) not in done
+            ]
+            if rows:
+                todo.append((message, rows))
+                done.update((r.deadline_id, r.refusal_id, r.kind, r.recipient) for r in rows)
+        if not todo:
+            return []
+        Notification.objects.bulk_create([row for _message, rows in todo for row in rows])
+        connection = get_connection(fail_silently=False)
+        with connection:
+            for index, (message, _rows) in enumerate(todo):
+                try:
+                    message.email(connection).send(fail_silently=False)
+                except Exception as error:  # the mail server refused: keep what left
+                    failure = error
+                    unsent = [row.pk for _m, rows in todo[index:] for row in rows]
+                    Notification.objects.filter(pk__in=unsent).delete()
+                    break
+                sent.append(message)
+    if failure is not None:
+        raise failure
+    return sent

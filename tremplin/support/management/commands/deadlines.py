@@ -60,24 +60,22 @@ class Command(BaseCommand):
             *notifications.pending_refusal_messages(),
             *notifications.deadline_messages(today, days_before, now),
         ]
-        sent = 0
-        for message in messages:
-            if options["send"]:
-                if notifications.deliver(message):
-                    sent += 1
-                    self.stdout.write(f"Envoyé à {message.recipient} : {message.subject}")
-            else:
-                self.stdout.write(f"À envoyer à {message.recipient} : {message.subject}")
-                self.stdout.write("    " + message.body.replace("\n", "\n    "))
         if options["send"]:
+            # By batches: a constant number of queries per batch, not per mail.
+            sent = notifications.deliver_all(messages)
+            for message in sent:
+                self.stdout.write(f"Envoyé à {message.recipient} : {message.subject}")
             self.stdout.write(
-                plural(sent, "%(count)s courriel envoyé.", "%(count)s courriels envoyés.")
+                plural(len(sent), "%(count)s courriel envoyé.", "%(count)s courriels envoyés.")
             )
-        else:
-            self.stdout.write(
-                plural(
-                    len(messages),
-                    "Simulation : %(count)s courriel à envoyer. Relancez avec --send.",
-                    "Simulation : %(count)s courriels à envoyer. Relancez avec --send.",
-                )
+            return
+        for message in messages:
+            self.stdout.write(f"À envoyer à {message.recipient} : {message.subject}")
+            self.stdout.write("    " + message.body.replace("\n", "\n    "))
+        self.stdout.write(
+            plural(
+                len(messages),
+                "Simulation : %(count)s courriel à envoyer. Relancez avec --send.",
+                "Simulation : %(count)s courriels à envoyer. Relancez avec --send.",
             )
+        )
