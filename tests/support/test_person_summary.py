@@ -80,7 +80,7 @@ def test_the_cadence_of_the_month_of_a_professional_support(client, referent_use
     interview(episode, 2025, 3, 4, 10)
     client.force_login(referent_user)
     page = text(client.get(episode.beneficiary.get_absolute_url()))
-    assert "Cadence du mois (P4)" in page
+    assert "Cadence du mois" in page and "#regle-P4" in page
     assert "Mars 2025 : 1 entretien tenu sur 2 exigés" in page
     assert "1 manquant" in page
 

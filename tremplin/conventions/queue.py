@@ -149,8 +149,9 @@ def _proofs_and_payments(
         ],
         more_url=payment_url,
         more_label="La liste des paiements, justificatifs manquants signalés",
-        note="Règles E6 et F10 : l'employeur envoie ses justificatifs d'activité chaque "
-        "trimestre ; l'aide reste due, le manque est signalé.",
+        # Rules E6 and F10: the aid stays due; the missing proof is flagged.
+        note="L'employeur envoie ses justificatifs d'activité chaque trimestre ; l'aide reste "
+        "due, le manque est signalé.",
     )
     month_name = french_month(*map(int, month.split("-")))
     payments_section = QueueSection(
