@@ -7,6 +7,8 @@ every run), so that it runs in CI with the rest of the suite (marker ``schemathe
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as schemathesis_checks
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -34,6 +36,18 @@ schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
 schema.config.seed = SEED
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_tests_connection():
+    """As Django's test client does: at the start and the end of each request the WSGI
+    handler closes an old database connection, which on PostgreSQL is the test's, inside its
+    transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -135,6 +135,15 @@ def _filename(response, job: Job) -> str:
     return match.group(1) if match else f"tache-{job.pk}"
 
 
+def _release(response) -> None:
+    """Close what the response holds (an open file, a generator), without
+    ``HttpResponse.close()``: that one also announces the end of a request
+    (``request_finished``), on which Django closes the database connection — the worker's
+    own, in the middle of its job (and, under the tests, their transaction)."""
+    for closer in getattr(response, "_resource_closers", ()):
+        closer()
+
+
 def _replay(job: Job):
     request = RequestFactory().get(job.path, HTTP_HOST=_host())
     request.user = job.owner
@@ -196,8 +205,7 @@ def run(job_id: int) -> None:
             chunks = response.streaming_content if response.streaming else [response.content]
             for chunk in chunks:
                 spool.write(chunk)
-            if hasattr(response, "close"):
-                response.close()
+            _release(response)
             spool.seek(0)
             job.filename = _filename(response, job)[:255]
             job.content_type = response.get("Content-Type", "application/octet-stream")[:120]
