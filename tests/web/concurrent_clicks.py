@@ -14,7 +14,6 @@ outcome as JSON.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import time
@@ -86,26 +85,9 @@ def two_clicks(episode, user) -> dict:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-    from django.apps import apps
-    from django.conf import settings
+    from tests.web.on_a_sqlite_file import a_referent_with_a_support
 
-    django.setup()
-    settings.MIGRATION_MODULES = {config.label: None for config in apps.get_app_configs()}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from django.core.management import call_command
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
-
-    from tests import factories
-    from tests.support.factories import episode_for
-
-    territory = factories.TerritoryFactory()
-    referent = factories.referent(factories.OrganisationFactory(territory=territory))
-    episode = episode_for(referent)
+    episode, referent, _settings = a_referent_with_a_support()
     print(json.dumps(two_clicks(episode, referent)))
 
 
