@@ -190,6 +190,10 @@ class BeneficiaryForm(EditVersionMixin, BootstrapFormMixin, ScopedChoicesMixin, 
     # Never written in the message of a concurrent edit (EditVersionMixin).
     secret_fields = frozenset({"nir", "rsa_number"})
 
+    def today(self):
+        """The day the checks compare dates with (an import reads it once, not per row)."""
+        return timezone.localdate()
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -219,7 +223,7 @@ class BeneficiaryForm(EditVersionMixin, BootstrapFormMixin, ScopedChoicesMixin, 
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
-        today = timezone.localdate()
+        today = self.today()
         if birth_date > today:
             raise forms.ValidationError(
                 f"La date de naissance {french_date(birth_date)} est dans le futur : "
@@ -245,7 +249,7 @@ class BeneficiaryForm(EditVersionMixin, BootstrapFormMixin, ScopedChoicesMixin, 
 
     def clean_rsa_start_date(self):
         start = self.cleaned_data.get("rsa_start_date")
-        if start and start > timezone.localdate():
+        if start and start > self.today():
             raise forms.ValidationError(
                 "La date d'entrée au RSA est dans le futur : saisissez la date d'ouverture du droit."
             )
@@ -275,14 +279,14 @@ class BeneficiaryForm(EditVersionMixin, BootstrapFormMixin, ScopedChoicesMixin, 
         if preferred == ContactChannel.EMAIL and not data.get("email"):
             self.add_error("email", "Indiquez l'adresse électronique où écrire à la personne.")
         day = data.get("sms_consent_on")
-        if day and day > timezone.localdate():
+        if day and day > self.today():
             self.add_error("sms_consent_on", "Cette date est dans le futur : corrigez-la.")
         if not consent:
             data["sms_consent_on"] = None
         elif not day:  # recorded today, unless the same answer was recorded before
             unchanged = self.instance.pk and consent == self.instance.sms_consent
             earlier = self.instance.sms_consent_on if unchanged else None
-            data["sms_consent_on"] = earlier or timezone.localdate()
+            data["sms_consent_on"] = earlier or self.today()
 
     def _check_nir_matches_identity(self, data):
         nir = data.get("nir")
@@ -378,7 +382,7 @@ class BeneficiaryForm(EditVersionMixin, BootstrapFormMixin, ScopedChoicesMixin, 
             months = rsa_seniority_months(
                 data["rsa_start_date"],
                 data.get("earlier_rmi_api_months") or 0,
-                timezone.localdate(),
+                self.today(),
             )
             data["minimum_income_for"] = duration_band(months).value
         allowances = ("receives_ass", "receives_rsa", "receives_aah", "receives_ata")

@@ -19,6 +19,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import IdentifierError
@@ -116,6 +117,10 @@ class ImportRowForm(BeneficiaryForm):
                 del self.fields[name]
         self.user = None
         self.territory_code = ""
+        self._today = timezone.localdate()
+
+    def today(self):
+        return self._today
 
     def full_clean(self):
         # Not the pages' full_clean: it marks widgets for display, row after row.
