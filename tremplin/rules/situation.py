@@ -1,9 +1,8 @@
 """The employee's situation before the convention (seed 003, "SITUATION DU SALARIÉ")."""
 
+import calendar
 import datetime
 from enum import StrEnum
-
-from dateutil.relativedelta import relativedelta
 
 
 class DurationBand(StrEnum):
@@ -36,9 +35,16 @@ def duration_band(months: int) -> DurationBand:
 
 
 def whole_months_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole calendar months from ``start`` to ``end`` (June 1st to February 1st: 8)."""
-    delta = relativedelta(end, start)
-    return delta.years * 12 + delta.months
+    """Whole calendar months from ``start`` to ``end`` (June 1st to February 1st: 8), as
+    ``dateutil``'s ``relativedelta`` counts them: a month is complete on the same day of a
+    later month, or on its last day when it is shorter (31 January to 28 February: 1).
+    Written out because an import calls it for every row."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 0 and end.day < start.day:
+        last_day = calendar.monthrange(end.year, end.month)[1]
+        if end.day < last_day:
+            months -= 1
+    return months
 
 
 def rsa_seniority_months(
