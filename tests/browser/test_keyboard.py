@@ -70,6 +70,9 @@ def test_login_with_the_keyboard_only(page: Page, referent_user, live_server):
 
 def test_wrong_password_then_retry_with_the_keyboard(page: Page, referent_user, live_server):
     page.goto("/compte/connexion/")
+    # Chromium applies autofocus a moment after the page loads: keys typed before it are lost
+    # (as they would be for a person typing that fast), so wait for the focus as a user would.
+    expect(page.get_by_label("Adresse électronique")).to_be_focused()
     page.keyboard.type(referent_user.email)
     page.keyboard.press("Tab")
     page.keyboard.type("pas-le-bon-mot-de-passe")
