@@ -16,7 +16,15 @@ import datetime
 import random
 from decimal import Decimal
 
-from bench.core import BenchContext, Measurement, benchmark, captured_sql, median_ms, time_sql
+from bench.core import (
+    BenchContext,
+    Measurement,
+    benchmark,
+    captured_sql,
+    fresh_statistics,
+    median_ms,
+    time_sql,
+)
 
 CONVENTIONS = 20_000
 SCHEDULE_MONTHS = 24
@@ -118,6 +126,7 @@ def ensure_conventions(count: int = CONVENTIONS) -> int:
             ],
             batch_size=1000,
         )
+    fresh_statistics()
     return Convention.objects.filter(prescriber_code=BENCH_PRESCRIBER).count()
 
 

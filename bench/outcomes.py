@@ -32,6 +32,7 @@ from bench.core import (
     Measurement,
     benchmark,
     captured_sql,
+    fresh_statistics,
     median_ms,
     time_page,
     time_sql,
@@ -158,6 +159,7 @@ def ensure_supports(context: BenchContext) -> int:
                         deadlines.append(deadline)
             SupportExit.objects.bulk_create(exits, batch_size=BATCH)
             Deadline.objects.bulk_create(deadlines, batch_size=BATCH)
+    fresh_statistics()
     context.facts["outcomes_generation"] = {
         "supports": len(people),
         "seconds": round(time.perf_counter() - started, 2),
@@ -201,6 +203,7 @@ def ensure_interviews() -> int:
                 )
     with transaction.atomic():
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    fresh_statistics()
     return len(meetings)
 
 

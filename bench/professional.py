@@ -9,7 +9,15 @@ the coordinator and the administrator; the raw SQL is the three statements the v
 ``cadences()`` sends (episodes, CERs, interviews), captured and replayed.
 """
 
-from bench.core import BenchContext, Measurement, benchmark, captured_sql, time_page, time_sql
+from bench.core import (
+    BenchContext,
+    Measurement,
+    benchmark,
+    captured_sql,
+    fresh_statistics,
+    time_page,
+    time_sql,
+)
 
 ACTIVE_EPISODES = 2000
 SEED = 20261123
@@ -88,6 +96,7 @@ def ensure_professional_episodes(coordinator) -> int:
                 day += dt.timedelta(days=30)
         Cer.objects.bulk_create(cers)
         Meeting.objects.bulk_create(meetings, batch_size=2000)
+    fresh_statistics()
     return open_ones.count()
 
 

@@ -12,7 +12,15 @@ The data is kept with the rest of the bench database and reused by the next run.
 import datetime as dt
 import random
 
-from bench.core import BenchContext, Measurement, benchmark, captured_sql, time_page, time_sql
+from bench.core import (
+    BenchContext,
+    Measurement,
+    benchmark,
+    captured_sql,
+    fresh_statistics,
+    time_page,
+    time_sql,
+)
 
 OPEN_EPISODES = 20_000
 BATCH = 2_000
@@ -238,6 +246,7 @@ def generate_support_data(target: int, seed: int = 2026) -> dict:
         ruptures_made += len(contract_ruptures)
         meetings_made += len(meetings)
         print(f"  accompagnements : {existing + episodes_made}/{target}", flush=True)
+    fresh_statistics()
     return {
         "episodes": existing + episodes_made,
         "deadlines": deadlines_made,

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -350,7 +350,13 @@ class ConventionQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_admin:
             return self
-        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user).values("pk"))
+        # A correlated EXISTS, not ``IN (SELECT …)``: SQLite materialises an IN-subquery over
+        # every visible person (100,000 for a département's agent) before counting a handful
+        # of drafts; EXISTS looks each convention's person up by key (PostgreSQL plans both
+        # as the same semi-join).
+        return self.filter(
+            Exists(Beneficiary.objects.visible_to(user).filter(pk=OuterRef("beneficiary_id")))
+        )
 
     def search(self, text: str):
         text = (text or "").strip()
@@ -914,7 +920,9 @@ class ImmersionPeriod(models.Model):
 
 class ChildOfConventionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(convention__in=Convention.objects.visible_to(user).values("pk"))
+        return self.filter(
+            Exists(Convention.objects.visible_to(user).filter(pk=OuterRef("convention_id")))
+        )
 
 
 class Amendment(models.Model):
@@ -1165,7 +1173,13 @@ class RuptureQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_admin:
             return self
-        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user).values("pk"))
+        # A correlated EXISTS, not ``IN (SELECT …)``: SQLite materialises an IN-subquery over
+        # every visible person (100,000 for a département's agent) before counting a handful
+        # of drafts; EXISTS looks each convention's person up by key (PostgreSQL plans both
+        # as the same semi-join).
+        return self.filter(
+            Exists(Beneficiary.objects.visible_to(user).filter(pk=OuterRef("beneficiary_id")))
+        )
 
     def to_process(self):
         """Reported, not yet taken into account by the département (its work queue)."""

@@ -2,10 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from tremplin.support.models import Deadline
+from tremplin.rules.programmes import Programme
+from tremplin.support.models import Deadline, SupportEpisode
 from tremplin.web import panels, queues
 from tremplin.web.queues import counted
 
@@ -34,11 +35,11 @@ def on_file(request, beneficiary):
 def home(request, _obj):
     """For a referent: CERs ending within 60 days and the people below cadence (P4)."""
     user = request.user
-    mine = Q(episode__referent=user) | Q(episode__beneficiary__referent=user)
+    followed = SupportEpisode.objects.followed_by(user, Programme.PROFESSIONAL.value)
     today = timezone.localdate()
     expiring = list(
         Deadline.objects.filter(
-            mine,
+            episode_id__in=followed,
             code__startswith="cer_end_",
             state__in=Deadline.OPEN_STATES,
             episode__ended_on__isnull=True,
@@ -47,9 +48,9 @@ def home(request, _obj):
         .select_related("episode__beneficiary")
         .order_by("due_on", "id")
     )
-    queryset = professional_episodes(user).filter(
-        Q(referent=user) | Q(beneficiary__referent=user), ended_on__isnull=True
-    )
+    # What a referent runs or follows is within what they may see (``visible_to``'s own
+    # condition): the keys alone, without repeating its OR across the join to the person.
+    queryset = SupportEpisode.objects.filter(pk__in=followed)
     below = sorted(
         (row for row in cadences(queryset, today) if row.below), key=lambda r: -r.missing
     )

@@ -68,6 +68,19 @@ class SupportEpisodeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(ended_on__isnull=True)
 
+    def followed_by(self, user, programme: str | None = None) -> list[int]:
+        """The keys of the open supports ``user`` runs or whose person they follow: two
+        indexed lookups joined by UNION (an OR across the join to the person reads every
+        support of the département)."""
+        mine = self.filter(ended_on__isnull=True).order_by()
+        if programme:
+            mine = mine.filter(programme=programme)
+        return list(
+            mine.filter(referent=user)
+            .values_list("pk", flat=True)
+            .union(mine.filter(beneficiary__referent=user).values_list("pk", flat=True))
+        )
+
 
 class ProgrammeChoices(models.TextChoices):
     IN_EMPLOYMENT = Programme.IN_EMPLOYMENT.value, "Accompagnement dans l'emploi (CUI-CIE)"

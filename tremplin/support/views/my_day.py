@@ -21,16 +21,7 @@ def meeting_gap_days() -> int:
 
 
 def followed_episode_ids(user, programme: str | None = None) -> list[int]:
-    """The open supports the user runs or whose person they follow: two indexed lookups
-    joined by UNION (an OR across the join would scan every support at département scale)."""
-    mine = SupportEpisode.objects.filter(ended_on__isnull=True).order_by()
-    if programme:
-        mine = mine.filter(programme=programme)
-    return list(
-        mine.filter(referent=user)
-        .values_list("pk", flat=True)
-        .union(mine.filter(beneficiary__referent=user).values_list("pk", flat=True))
-    )
+    return SupportEpisode.objects.followed_by(user, programme)
 
 
 def deadlines_by_urgency(episode_ids, today: dt.date, now: dt.datetime) -> dict:
