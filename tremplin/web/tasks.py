@@ -1,7 +1,7 @@
 """The worker's tasks (huey, found by ``huey.contrib.djhuey`` in each app's ``tasks``)."""
 
-from huey import crontab
 from django.db import connection
+from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import jobs
