@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from tests import factories
@@ -18,6 +19,8 @@ def _fast_and_local(settings, tmp_path):
     # Text messages kept in tremplin.web.sms.outbox, emptied for each test (as mail.outbox).
     settings.TREMPLIN_SMS_BACKEND = "tremplin.web.sms.backends.locmem.SmsBackend"
     sms.outbox.clear()
+    # What pages keep in the cache (a filter's options per user) starts empty for each test.
+    cache.clear()
     # The production hasher is slow by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from pygal import StackedBar
 
@@ -34,6 +34,7 @@ from .models import (
     ActivityProof,
     Amendment,
     Convention,
+    Rupture,
     Suspension,
     format_convention_number,
     hours_and_minutes,
@@ -61,8 +62,13 @@ def month_bounds(key: str) -> tuple[datetime.date, datetime.date]:
 
 
 def _overlapping(queryset, first: datetime.date, last: datetime.date):
-    return queryset.filter(signed_on__isnull=False, aid_start__lte=last, aid_end__gte=first).filter(
-        Q(rupture__isnull=True) | Q(rupture__last_day__gte=first)
+    # "No rupture ended before the month" as NOT EXISTS, looked up by the rupture's convention:
+    # the LEFT JOIN with an OR that said the same let SQLite scan every rupture for each
+    # convention (1.8 s against 0.1 s over 20,000 conventions when most ruptures are those of
+    # supports without a convention, whose empty key misleads its statistics).
+    ended_before = Rupture.objects.filter(convention=OuterRef("pk"), last_day__lt=first)
+    return queryset.filter(
+        ~Exists(ended_before), signed_on__isnull=False, aid_start__lte=last, aid_end__gte=first
     )
 
 
@@ -176,8 +182,14 @@ def payment_rows(queryset, first: datetime.date, last: datetime.date):
 def _children_of(conventions, model, *fields: str) -> dict[int, list[tuple]]:
     """The rows of ``model`` per convention, in the model's order (one query)."""
     by_convention: dict[int, list[tuple]] = defaultdict(list)
-    rows = model.objects.filter(convention__in=conventions.values("pk")).values_list(
-        "convention_id", *fields
+    # The model's order with the convention by key: ordering by "convention" would follow the
+    # convention's own ordering (newest first), a join and a sort of every row (3 s over the
+    # proofs of 20,000 conventions on SQLite), for lists that are only grouped by convention.
+    order = ["convention_id" if name == "convention" else name for name in model._meta.ordering]
+    rows = (
+        model.objects.filter(convention__in=conventions.values("pk"))
+        .order_by(*order)
+        .values_list("convention_id", *fields)
     )
     for convention_id, *values in rows:
         by_convention[convention_id].append(tuple(values))

@@ -317,6 +317,11 @@ class Beneficiary(PostalAddress):
             models.Index(fields=["territory", "last_name"]),
             models.Index(fields=["operator", "last_name"]),
             models.Index(fields=["referent", "last_name"]),
+            # The agent's home: the last files changed in the territory, read backwards.
+            models.Index(fields=["territory", "updated_at"], name="beneficiary_territory_changed"),
+            # How many live files a territory holds (the list's count), from the index alone:
+            # SQLite 3.40 passed over a partial index (merged_into IS NULL) for a table scan.
+            models.Index(fields=["territory", "merged_into"], name="beneficiary_live_by_territory"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, ProtectedError, RestrictedError
@@ -89,11 +90,27 @@ class AdminOnlyDeleteMixin(BlockedDeleteMixin):
 WITHOUT_REFERENT = "aucun"
 
 
+REFERENT_CHOICES_SECONDS = 300
+
+
 def referent_choices(request) -> list[tuple[str, str]]:
-    """The referents of the people the user sees, by name; and "without a referent"."""
+    """The referents of the people the user sees, by name; and "without a referent".
+
+    Kept five minutes in the cache per user: a département's agent sees some 1,700
+    referents, 60–100 ms of lookups on every page of the list, for a filter's options that
+    change when a person changes referent (a new name shows within five minutes)."""
+    key = f"tremplin:referent-choices:{request.user.pk}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _referent_choices(request.user)
+        cache.set(key, choices, REFERENT_CHOICES_SECONDS)
+    return choices
+
+
+def _referent_choices(user) -> list[tuple[str, str]]:
     # A correlated EXISTS per user (a few hundred, each one index lookup on the referent)
     # rather than the referents of every visible person (100,000 rows read per page).
-    visible = Beneficiary.objects.visible_to(request.user)
+    visible = Beneficiary.objects.visible_to(user)
     referents = (
         get_user_model()
         .objects.filter(Exists(visible.filter(referent=OuterRef("pk"))))
