@@ -45,7 +45,7 @@ class ConventionFactory(DjangoModelFactory):
     tutor = factory.SubFactory(factories.TutorFactory, employer=factory.SelfAttribute("..employer"))
     referent = factory.SelfAttribute("beneficiary.referent")
     operator = factory.SelfAttribute("beneficiary.operator")
-    prescribed_for_departement = True
+    prescribed_for_department = True
     filing_date = datetime.date(2025, 3, 1)
     prescriber_code = "067RSA"
     education_level = "50"
@@ -67,7 +67,7 @@ class ConventionFactory(DjangoModelFactory):
     aid_end = END
     subsidised_weekly_hours = 26
     prefect_rate_percent = Decimal("47")
-    payer = Convention.Payer.DEPARTEMENT
+    payer = Convention.Payer.DEPARTMENT
 
     class Params:
         cae = factory.Trait(

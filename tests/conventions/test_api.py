@@ -99,3 +99,36 @@ def test_schedule_suspensions_and_rupture(referent_user, mine):
     assert (rupture["employee_ground"], rupture["exonerated_contributions"]) == ("cdi", None)
     convention = client.get(f"/conventions/{mine.pk}", user=referent_user).json()
     assert convention["continues_as_cdi"] is False
+
+
+# The département fields have English names in the code; what the API publishes keeps the keys
+# it was published with (a contract: extend, never rename).
+DEPARTMENT_KEYS = {
+    "prescribed_for_departement",
+    "departement_rate_percent",
+    "departement_funds_alone",
+}
+
+
+def test_a_convention_keeps_its_published_department_keys(referent_user, mine):
+    mine.department_rate_percent = Decimal("60")
+    mine.save()
+    read = client.get(f"/conventions/{mine.pk}", user=referent_user).json()
+    listed = client.get("/conventions", user=referent_user).json()["results"][0]
+    for body in (read, listed):
+        assert set(body) >= DEPARTMENT_KEYS
+        assert not any("department" in key for key in body)
+        assert (body["prescribed_for_departement"], body["departement_rate_percent"]) == (
+            True,
+            "60.00",
+        )
+        assert body["departement_funds_alone"] is False
+        assert body["payer"] == "departement"
+
+
+def test_the_openapi_document_keeps_the_published_department_keys():
+    schemas = tremplin_api.get_openapi_schema()["components"]["schemas"]
+    properties = set(schemas["ConventionOut"]["properties"])
+    assert properties >= DEPARTMENT_KEYS
+    assert not any("department" in name for name in properties)
+    assert set(schemas["ConventionOut"]["required"]) >= DEPARTMENT_KEYS

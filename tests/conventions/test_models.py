@@ -47,8 +47,29 @@ def test_prefect_rate_above_47_is_refused():
     refused(prefect_rate_percent=Decimal("47.01"))
 
 
-def test_departement_rate_above_100_is_refused():
-    refused(departement_rate_percent=Decimal("101"))
+def test_department_rate_above_100_is_refused():
+    refused(department_rate_percent=Decimal("101"))
+
+
+def test_the_department_fields_keep_their_columns_and_audit_keys():
+    # The Python names are English; the columns, the constraint and the audit log's keys keep
+    # the French spelling they were created with (no table rebuild, the log stays searchable).
+    names = ["prescribed_for_department", "department_rate_percent", "department_funds_alone"]
+    columns = [Convention._meta.get_field(name).column for name in names]
+    assert columns == [
+        "prescribed_for_departement",
+        "departement_rate_percent",
+        "departement_funds_alone",
+    ]
+    convention = ConventionFactory()
+    convention.department_rate_percent = Decimal("60")
+    convention.department_funds_alone = True
+    convention.save()
+    update = AuditEntry.objects.filter(
+        object_id=str(convention.pk), action=AuditEntry.Action.UPDATE
+    ).latest("pk")
+    assert update.changes["departement_rate_percent"] == [None, "60"]
+    assert update.changes["departement_funds_alone"] == [False, True]
 
 
 def test_minutes_below_60():

@@ -170,7 +170,7 @@ def test_a_referent_may_read_the_orders_but_not_enter_one(referent_client):
     )
 
 
-def test_an_agent_enters_orders_only_for_the_region_of_the_departement(agent_client):
+def test_an_agent_enters_orders_only_for_the_region_of_the_department(agent_client):
     response = agent_client.post(reverse("conventions:order_create"), order_data(region_code="84"))
     assert response.status_code == 200
     assert "region_code" in response.context["form"].errors

@@ -21,14 +21,14 @@ def test_payment_lines_of_a_month(territory, my_signed_convention):
     assert [(line.funder, line.amount) for line in lines] == [("etat", Decimal("629.09"))]
 
 
-def test_departement_above_the_prefect_splits_between_funders(territory, my_beneficiary):
+def test_department_above_the_prefect_splits_between_funders(territory, my_beneficiary):
     # Rule F6: the State funds the prefect's 33 %, the département the rest of its 47 %.
     ConventionFactory(
         territory=territory,
         beneficiary=my_beneficiary,
         signed=True,
         prefect_rate_percent=Decimal("33"),
-        departement_rate_percent=Decimal("47"),
+        department_rate_percent=Decimal("47"),
     )
     lines = payments.payment_lines(Convention.objects.all(), "2025-04")
     assert {line.funder for line in lines} == {"etat", "departement"}
@@ -52,7 +52,7 @@ def test_payment_page_and_exports(referent_client, my_signed_convention):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_the_payment_list_of_a_large_departement_is_a_job(
+def test_the_payment_list_of_a_large_department_is_a_job(
     referent_client, my_signed_convention, settings
 ):
     settings.TREMPLIN_JOB_ROWS = 0  # more conventions than this: the lines are a job's work
@@ -186,7 +186,7 @@ def test_payment_lines_match_each_conventions_own_schedule_and_proofs(territory,
     convention(signed=True)
     convention(signed=True)  # the same case as the first: computed once, the same lines
     shared = convention(
-        signed=True, prefect_rate_percent=Decimal("33"), departement_rate_percent=Decimal("47")
+        signed=True, prefect_rate_percent=Decimal("33"), department_rate_percent=Decimal("47")
     )
     suspended = convention(signed=True, subsidised_weekly_hours=20)
     SuspensionFactory(convention=suspended, end=datetime.date(2025, 5, 12), paid=False)
@@ -237,13 +237,13 @@ def _forecast_fixture(territory, beneficiary):
     convention(signed=True)  # 15/03/2025 to 14/09/2025: starts mid-month, ends in the window
     convention(signed=True)  # the same case: one schedule, counted twice
     convention(
-        signed=True, prefect_rate_percent=Decimal("33"), departement_rate_percent=Decimal("47")
+        signed=True, prefect_rate_percent=Decimal("33"), department_rate_percent=Decimal("47")
     )
     convention(
         signed=True,
-        prescribed_for_departement=True,
-        departement_rate_percent=Decimal("60"),
-        departement_funds_alone=True,
+        prescribed_for_department=True,
+        department_rate_percent=Decimal("60"),
+        department_funds_alone=True,
         aid_start=datetime.date(2025, 5, 10),
         aid_end=datetime.date(2026, 5, 9),
     )

@@ -68,7 +68,7 @@ def cerfa_text(client, user, convention) -> str:
 
 
 @pytest.mark.parametrize("who", ["referent_user", "coordinator_user", "agent_user", "admin_user"])
-def test_the_operators_staff_and_the_departement_print_the_full_identifiers(
+def test_the_operators_staff_and_the_department_print_the_full_identifiers(
     request, client, my_signed_convention, who
 ):
     from tremplin.rules.identifiers import format_nir

@@ -147,6 +147,24 @@ def test_detail_is_audited(referent_client, my_convention):
     assert AuditEntry.objects.filter(action="view", object_id=str(my_convention.pk)).exists()
 
 
+def test_detail_shows_the_department_box(referent_client, territory, my_beneficiary):
+    funded = ConventionFactory(
+        territory=territory,
+        beneficiary=my_beneficiary,
+        department_rate_percent=Decimal("60"),
+        department_funds_alone=True,
+    )
+    page = page_text(referent_client.get(funded.get_absolute_url()))
+    assert "le département, l'employeur et le salarié" in page
+    assert "60 %, financement exclusif" in page
+    for_the_state = ConventionFactory(
+        territory=territory, beneficiary=my_beneficiary, prescribed_for_department=False
+    )
+    page = page_text(referent_client.get(for_the_state.get_absolute_url()))
+    assert "l'État, l'employeur et le salarié" in page
+    assert "financement exclusif" not in page
+
+
 def test_check_page_lists_every_finding_at_once(referent_client, territory, my_beneficiary):
     convention = ConventionFactory(
         territory=territory,
@@ -184,7 +202,7 @@ def test_create_saves_a_draft_with_the_registry_situation(
         reverse("conventions:create"),
         {
             "sector": "CIE",
-            "prescribed_for_departement": "on",
+            "prescribed_for_department": "on",
             "beneficiary": my_beneficiary.pk,
             "employer": employer.pk,
         },

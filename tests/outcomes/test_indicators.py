@@ -286,7 +286,7 @@ def test_a_coordinator_cannot_choose_another_operator(
     assert listing.status_code == 404
 
 
-def test_the_departement_sees_every_operator_of_its_territory(
+def test_the_department_sees_every_operator_of_its_territory(
     client, agent_user, other_operator, people
 ):
     everyone = get_page(client, agent_user, **FIRST_HALF_2025)

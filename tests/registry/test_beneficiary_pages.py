@@ -122,7 +122,7 @@ def test_birth_date_in_the_future_is_refused(logged_referent, territory, operato
     assert Beneficiary.objects.count() == 0
 
 
-def test_postal_code_outside_the_departement_is_refused(
+def test_postal_code_outside_the_department_is_refused(
     logged_referent, territory, operator, referent_user
 ):
     response = logged_referent.post(

@@ -117,7 +117,7 @@ def test_the_shipped_period_is_two_years_after_the_last_contact_with_its_source(
         retention.period_at(dt.date(2020, 1, 1))
 
 
-def test_a_departement_file_replaces_the_period(tmp_path):
+def test_a_department_file_replaces_the_period(tmp_path):
     own = tmp_path / "retention.toml"
     own.write_text(
         "[[active_file]]\nvalid_from = 2024-01-01\nyears_after_last_contact = 3\n"

@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tremplin.rules.aid import (
-    FUNDER_DEPARTEMENT,
+    FUNDER_DEPARTMENT,
     FUNDER_STATE,
     AidRuleError,
     AidTerms,
@@ -181,15 +181,15 @@ def test_amendment_after_the_end_is_refused():
 
 def test_state_prescription_always_uses_the_prefect_rate():
     decision = decide_rate(
-        Decimal(33), prescribed_for_departement=False, departement_rate_percent=Decimal(47)
+        Decimal(33), prescribed_for_department=False, department_rate_percent=Decimal(47)
     )
     assert (decision.rate_percent, decision.applied) == (Decimal(33), "prefet")
     assert decision.funder_shares == (FunderShare(FUNDER_STATE, Decimal(1)),)
 
 
-def test_departement_rate_applies_when_higher_and_state_pays_the_prefect_part():
+def test_department_rate_applies_when_higher_and_state_pays_the_prefect_part():
     decision = decide_rate(
-        Decimal(33), prescribed_for_departement=True, departement_rate_percent=Decimal(47)
+        Decimal(33), prescribed_for_department=True, department_rate_percent=Decimal(47)
     )
     assert (decision.rate_percent, decision.applied) == (Decimal(47), "departement")
     schedule = aid_schedule(
@@ -198,29 +198,29 @@ def test_departement_rate_applies_when_higher_and_state_pays_the_prefect_part():
     april = {part.funder: part.amount for part in schedule.months[1].funder_amounts}
     # State: 629,09 × 33/47 = 20 759,97 / 47 = 441,7015 → 441,70 €; département: the rest,
     # 629,09 − 441,70 = 187,39 € (= 14 % × 11,88 × 26 × 52/12 = 187,3872 → 187,39 €).
-    assert april == {FUNDER_STATE: Decimal("441.70"), FUNDER_DEPARTEMENT: Decimal("187.39")}
+    assert april == {FUNDER_STATE: Decimal("441.70"), FUNDER_DEPARTMENT: Decimal("187.39")}
     totals = {part.funder: part.amount for part in schedule.funder_totals()}
     assert sum(totals.values()) == schedule.total
 
 
-def test_departement_rate_not_higher_gives_the_prefect_rate():
+def test_department_rate_not_higher_gives_the_prefect_rate():
     decision = decide_rate(
-        Decimal(47), prescribed_for_departement=True, departement_rate_percent=Decimal(40)
+        Decimal(47), prescribed_for_department=True, department_rate_percent=Decimal(40)
     )
     assert (decision.rate_percent, decision.applied) == (Decimal(47), "prefet")
 
 
-def test_departement_funding_alone_uses_its_rate_and_pays_everything():
+def test_department_funding_alone_uses_its_rate_and_pays_everything():
     decision = decide_rate(
         Decimal(33),
-        prescribed_for_departement=True,
-        departement_rate_percent=Decimal(30),
-        departement_funds_alone=True,
+        prescribed_for_department=True,
+        department_rate_percent=Decimal(30),
+        department_funds_alone=True,
     )
     assert decision.rate_percent == Decimal(30)
-    assert decision.funder_shares == (FunderShare(FUNDER_DEPARTEMENT, Decimal(1)),)
+    assert decision.funder_shares == (FunderShare(FUNDER_DEPARTMENT, Decimal(1)),)
     with pytest.raises(AidRuleError, match="F6"):
-        decide_rate(Decimal(33), prescribed_for_departement=True, departement_funds_alone=True)
+        decide_rate(Decimal(33), prescribed_for_department=True, department_funds_alone=True)
 
 
 # --- Category proposal (E12) -----------------------------------------------------------------

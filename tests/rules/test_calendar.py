@@ -41,17 +41,17 @@ def test_common_law_holidays_of_2025():
     assert set(public_holidays(2025)) == expected
 
 
-@pytest.mark.parametrize("departement", ["57", "67", "68"])
-def test_alsace_moselle_adds_good_friday_and_saint_stephen(departement):
+@pytest.mark.parametrize("department", ["57", "67", "68"])
+def test_alsace_moselle_adds_good_friday_and_saint_stephen(department):
     # Good Friday 2025 = Easter (20/04) - 2 days = 18/04.
-    extra = set(public_holidays(2025, departement)) - set(public_holidays(2025))
+    extra = set(public_holidays(2025, department)) - set(public_holidays(2025))
     assert extra == {D(2025, 4, 18), D(2025, 12, 26)}
 
 
-@pytest.mark.parametrize("departement", [None, "75", "13", "2A"])
-def test_other_departements_do_not_have_the_local_days(departement):
-    assert not is_public_holiday(D(2025, 12, 26), departement)
-    assert not is_public_holiday(D(2025, 4, 18), departement)
+@pytest.mark.parametrize("department", [None, "75", "13", "2A"])
+def test_other_departments_do_not_have_the_local_days(department):
+    assert not is_public_holiday(D(2025, 12, 26), department)
+    assert not is_public_holiday(D(2025, 4, 18), department)
 
 
 def test_holiday_names_are_in_french():

@@ -66,7 +66,7 @@ def test_rome_codes_list_deduplicates():
     assert parse_rome_codes("K2204, k2204; N1103") == ("K2204", "N1103")
 
 
-def test_areas_accept_postal_codes_and_departements():
+def test_areas_accept_postal_codes_and_departments():
     assert parse_areas("67000 67 2a 974") == ("67000", "67", "2A", "974")
     with pytest.raises(CompaniesRuleError, match="ni un code postal"):
         parse_areas("Strasbourg")
@@ -88,7 +88,7 @@ def test_perfect_match_scores_100_with_its_reasons():
     )
 
 
-def test_same_domain_same_departement_wrong_hours():
+def test_same_domain_same_department_wrong_hours():
     # K2202 is in domaine K22 like K2204: 25; 67100 is in the Bas-Rhin (67) like 67000: 15;
     # 35 h is above 30 h: 0. Total 40.
     result = match(PROFILE, OfferTerms("K2202", "67100", Decimal(35)))

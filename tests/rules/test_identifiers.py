@@ -129,13 +129,13 @@ class TestSiret:
 
 class TestPostalCodes:
     @pytest.mark.parametrize(
-        ("code", "departements"),
+        ("code", "departments"),
         [("67000", {"67"}), ("20000", {"2A"}), ("20200", {"2B"}), ("97400", {"974"})],
     )
-    def test_departement_of_postal_code(self, code, departements):
-        assert identifiers.departement_codes_of_postal_code(code) == departements
+    def test_department_of_postal_code(self, code, departments):
+        assert identifiers.department_codes_of_postal_code(code) == departments
 
-    def test_postal_code_outside_the_followed_departement(self):
+    def test_postal_code_outside_the_followed_department(self):
         message = identifiers.postal_code_outside("68100", "67")
         assert "68" in message and "Bas-Rhin (67)" in message
         assert identifiers.postal_code_outside("67000", "67") is None
@@ -145,7 +145,7 @@ class TestPostalCodes:
         with pytest.raises(IdentifierError, match="5 chiffres"):
             identifiers.normalize_postal_code(typed)
 
-    def test_unknown_departement(self):
+    def test_unknown_department(self):
         with pytest.raises(IdentifierError, match="aucun département"):
             identifiers.normalize_postal_code("00100")
 
@@ -161,11 +161,11 @@ class TestOtherCodes:
     def test_idcc_is_padded(self):
         assert identifiers.normalize_idcc("843") == "0843"
 
-    def test_departement_codes(self):
-        assert identifiers.normalize_departement("2a") == "2A"
-        assert identifiers.normalize_departement("99") == "99"
+    def test_department_codes(self):
+        assert identifiers.normalize_department("2a") == "2A"
+        assert identifiers.normalize_department("99") == "99"
         with pytest.raises(IdentifierError):
-            identifiers.normalize_departement("20")
+            identifiers.normalize_department("20")
 
     def test_rsa_number(self):
         assert identifiers.normalize_rsa_number("123 4567") == "1234567"

@@ -159,7 +159,7 @@ def test_the_newest_known_order_is_told_outside_its_validity():
 
 
 def test_the_demo_region_ships_a_demonstration_order_for_2026():
-    # Bas-Rhin (67) is in the Grand Est region, code 44 (data/departements.csv).
+    # Bas-Rhin (67) is in the Grand Est region, code 44 (data/departments.csv).
     order = aid_order_in_force("44", D(2026, 3, 2))
     assert order.demonstration
     assert "DÉMONSTRATION" in order.source and "démonstration" in order.reference

@@ -399,7 +399,7 @@ def six_month_chain(start: D, count: int, validated_from: int = 99) -> list[CerT
         CerTerm(
             start + relativedelta(months=6 * (n - 1)),
             start + relativedelta(months=6 * n) - H(days=1),
-            departement_validated=n >= validated_from,
+            department_validated=n >= validated_from,
         )
         for n in range(1, count + 1)
     ]
@@ -413,7 +413,7 @@ def test_initial_cer_and_one_renewal_need_nothing():
     assert check.last_day_allowed == D(2026, 7, 14)  # 15/01/2025 + 18 months - 1 day
 
 
-def test_third_cer_needs_the_departements_validation():
+def test_third_cer_needs_the_departments_validation():
     chain = six_month_chain(D(2025, 1, 15), 3)
     check = validate_cer_chain(chain)
     assert not check.ok and check.needs_validation == (3,)
@@ -488,7 +488,7 @@ def test_proposed_renewal_is_cut_at_eighteen_months():
     chain = [
         CerTerm(D(2025, 1, 15), D(2025, 5, 14)),
         CerTerm(D(2025, 5, 15), D(2025, 11, 14)),
-        CerTerm(D(2025, 11, 15), D(2026, 5, 14), departement_validated=True),
+        CerTerm(D(2025, 11, 15), D(2026, 5, 14), department_validated=True),
     ]
     proposal = propose_cer_renewal(chain)
     assert proposal.term == CerTerm(D(2026, 5, 15), D(2026, 7, 14))

@@ -40,7 +40,7 @@ def test_the_feed_shows_initials_by_default(client, referent_user, meeting):
     assert "Muller" not in body and "MULLER" not in body and "Léa" not in body
 
 
-def test_the_departement_may_show_full_names(client, referent_user, meeting, settings):
+def test_the_department_may_show_full_names(client, referent_user, meeting, settings):
     settings.TREMPLIN_ICAL_FULL_NAMES = True
     body = feed(client, referent_user).replace("\r\n ", "")
     assert "MULLER Léa Marie" in body

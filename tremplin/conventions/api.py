@@ -248,6 +248,8 @@ def check_convention(request):
 # --- Read endpoints --------------------------------------------------------------------------
 
 
+# The JSON keys of the département fields keep the French spelling they were published with;
+# the routes that return a convention serialize by alias (``by_alias=True``).
 class ConventionOut(Schema):
     id: int
     number: str
@@ -258,7 +260,7 @@ class ConventionOut(Schema):
     tutor_id: int | None
     referent_id: int | None
     operator_id: int | None
-    prescribed_for_departement: bool
+    prescribed_for_department: bool = Field(serialization_alias="prescribed_for_departement")
     filing_date: datetime.date | None
     prescriber_code: str
     contract_type: str
@@ -275,8 +277,8 @@ class ConventionOut(Schema):
     subsidised_weekly_hours: int | None
     subsidised_weekly_minutes: int
     prefect_rate_percent: Decimal | None
-    departement_rate_percent: Decimal | None
-    departement_funds_alone: bool
+    department_rate_percent: Decimal | None = Field(serialization_alias="departement_rate_percent")
+    department_funds_alone: bool = Field(serialization_alias="departement_funds_alone")
     continues_as_cdi: bool
     payer: str
     renewal_count: int
@@ -413,6 +415,7 @@ def _convention(request, id: int) -> Convention:
 @router.get(
     "/conventions",
     response=ConventionPage,
+    by_alias=True,
     summary="Lister les conventions",
     description="Les conventions des personnes de votre périmètre, les plus récentes d'abord.",
 )
@@ -423,6 +426,7 @@ def list_conventions(request, params: Query[ConventionParams]):
 @router.get(
     "/conventions/{id}",
     response={200: ConventionOut, 404: ErrorOut},
+    by_alias=True,
     summary="Lire une convention",
 )
 def read_convention(request, id: int):

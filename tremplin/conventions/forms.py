@@ -49,7 +49,7 @@ CONVENTION_STEPS = [
         "Cadre réservé au prescripteur",
         [
             "sector",
-            "prescribed_for_departement",
+            "prescribed_for_department",
             "objectives_agreement_number",
             "filing_date",
             "prescriber_code",
@@ -137,8 +137,8 @@ CONVENTION_STEPS = [
             "subsidised_weekly_minutes",
             "special_operation",
             "prefect_rate_percent",
-            "departement_rate_percent",
-            "departement_funds_alone",
+            "department_rate_percent",
+            "department_funds_alone",
             "payer",
             "payer_name",
             "payer_address",
@@ -177,7 +177,7 @@ class EmployeeFileForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_birth_department(self):
         return clean_identifier(
-            identifiers.normalize_departement, self.cleaned_data["birth_department"]
+            identifiers.normalize_department, self.cleaned_data["birth_department"]
         )
 
     def clean_postal_code(self):
@@ -327,9 +327,9 @@ class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
                 f"La fin de la prise en charge ({aid_end:%d/%m/%Y}) précède son début "
                 f"({start:%d/%m/%Y}) (règle C5) : corrigez l'une des deux dates.",
             )
-        if value("departement_funds_alone") and value("departement_rate_percent") is None:
+        if value("department_funds_alone") and value("department_rate_percent") is None:
             self._error(
-                "departement_rate_percent",
+                "department_rate_percent",
                 "Le département finance seul : indiquez son taux de prise en charge (règle F6).",
             )
         if value("payer") == Convention.Payer.OTHER and not value("payer_name"):

@@ -433,7 +433,7 @@ class Convention(models.Model):
         CDD = "CDD", "CDD"
 
     class Payer(models.TextChoices):
-        DEPARTEMENT = "departement", "Département"
+        DEPARTMENT = "departement", "Département"
         CAF = "CAF", "CAF"
         MSA = "MSA", "MSA"
         ASP = "ASP", "ASP"
@@ -455,11 +455,15 @@ class Convention(models.Model):
         Territory, models.PROTECT, related_name="conventions", verbose_name="département"
     )
     # Prescriber box.
-    prescribed_for_departement = models.BooleanField(
+    # The three département fields keep their column names (and the API keys, the audit log's
+    # keys) of the French spelling: only the Python names are English.
+    prescribed_for_department = models.BooleanField(
         "convention entre le département, l'employeur et le salarié",
         default=True,
         help_text="Bénéficiaire du RSA financé par le département ; sinon l'État (règle F6).",
+        db_column="prescribed_for_departement",
     )
+    prescribed_for_department.audit_name = "prescribed_for_departement"
     objectives_agreement_number = models.CharField(
         "n° de convention d'objectifs (si le département finance)", max_length=30, blank=True
     )
@@ -659,17 +663,22 @@ class Convention(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(PREFECT_RATE_CAP)],
     )
-    departement_rate_percent = models.DecimalField(
+    department_rate_percent = models.DecimalField(
         "taux du département s'il est supérieur ou s'il finance seul (%)",
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
+        db_column="departement_rate_percent",
     )
-    departement_funds_alone = models.BooleanField(
-        "financement exclusif du département", default=False
+    department_rate_percent.audit_name = "departement_rate_percent"
+    department_funds_alone = models.BooleanField(
+        "financement exclusif du département",
+        default=False,
+        db_column="departement_funds_alone",
     )
+    department_funds_alone.audit_name = "departement_funds_alone"
     # Rule E6: "plus at most 9 months by amendment if the contract continues as a CDI".
     continues_as_cdi = models.BooleanField(
         "le contrat se poursuit en CDI (prolongation dérogatoire de l'aide, E6)",
@@ -780,8 +789,8 @@ class Convention(models.Model):
                 name="convention_prefect_rate_within_e6",
             ),
             models.CheckConstraint(
-                condition=Q(departement_rate_percent__isnull=True)
-                | Q(departement_rate_percent__gt=0, departement_rate_percent__lte=100),
+                condition=Q(department_rate_percent__isnull=True)
+                | Q(department_rate_percent__gt=0, department_rate_percent__lte=100),
                 name="convention_departement_rate_at_most_100",
             ),
             models.CheckConstraint(

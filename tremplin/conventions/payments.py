@@ -145,9 +145,9 @@ SCHEDULE_ROW_FIELDS = (
     "subsidised_weekly_hours",
     "subsidised_weekly_minutes",
     "prefect_rate_percent",
-    "prescribed_for_departement",
-    "departement_rate_percent",
-    "departement_funds_alone",
+    "prescribed_for_department",
+    "department_rate_percent",
+    "department_funds_alone",
     "rupture__last_day",
 )
 
@@ -228,9 +228,9 @@ def row_facts(rows: Iterable[dict], conventions) -> Iterator[tuple[dict, service
                     row["subsidised_weekly_hours"], row["subsidised_weekly_minutes"]
                 ),
                 prefect_rate_percent=row["prefect_rate_percent"],
-                prescribed_for_departement=row["prescribed_for_departement"],
-                departement_rate_percent=row["departement_rate_percent"],
-                departement_funds_alone=row["departement_funds_alone"],
+                prescribed_for_department=row["prescribed_for_department"],
+                department_rate_percent=row["department_rate_percent"],
+                department_funds_alone=row["department_funds_alone"],
                 rupture_last_day=row["rupture__last_day"],
                 suspensions=tuple(
                     aid.Suspension(start, end, paid=paid, reason=str(reasons.get(reason, reason)))

@@ -343,9 +343,9 @@ def rate_decision(convention: Convention) -> aid.RateDecision | None:
         return None
     return aid.decide_rate(
         convention.prefect_rate_percent,
-        prescribed_for_departement=convention.prescribed_for_departement,
-        departement_rate_percent=convention.departement_rate_percent,
-        departement_funds_alone=convention.departement_funds_alone,
+        prescribed_for_department=convention.prescribed_for_department,
+        department_rate_percent=convention.department_rate_percent,
+        department_funds_alone=convention.department_funds_alone,
     )
 
 
@@ -385,9 +385,9 @@ class ScheduleFacts:
     subsidised_weekly_hours: int | None
     subsidised_hours: Decimal | None
     prefect_rate_percent: Decimal | None
-    prescribed_for_departement: bool
-    departement_rate_percent: Decimal | None
-    departement_funds_alone: bool
+    prescribed_for_department: bool
+    department_rate_percent: Decimal | None
+    department_funds_alone: bool
     rupture_last_day: datetime.date | None
     suspensions: tuple[aid.Suspension, ...]
     # (effective_from, new subsidised hours) of each modification with hours (rule F12), in
@@ -403,9 +403,9 @@ class ScheduleFacts:
             subsidised_weekly_hours=convention.subsidised_weekly_hours,
             subsidised_hours=convention.subsidised_hours,
             prefect_rate_percent=convention.prefect_rate_percent,
-            prescribed_for_departement=convention.prescribed_for_departement,
-            departement_rate_percent=convention.departement_rate_percent,
-            departement_funds_alone=convention.departement_funds_alone,
+            prescribed_for_department=convention.prescribed_for_department,
+            department_rate_percent=convention.department_rate_percent,
+            department_funds_alone=convention.department_funds_alone,
             rupture_last_day=rupture.last_day if rupture is not None else None,
             suspensions=tuple(
                 aid.Suspension(s.start, s.end, paid=s.paid, reason=s.get_reason_display())
@@ -466,18 +466,18 @@ def schedule_from_facts(
         )
     rate_inputs = (
         facts.prefect_rate_percent,
-        facts.prescribed_for_departement,
-        facts.departement_rate_percent,
-        facts.departement_funds_alone,
+        facts.prescribed_for_department,
+        facts.department_rate_percent,
+        facts.department_funds_alone,
     )
     rate_key = ("F6", *rate_inputs, str(facts.prefect_rate_percent), str(rate_inputs[2]))
     decision = memo.get(rate_key) if memo is not None else None
     if decision is None:
         decision = aid.decide_rate(
             facts.prefect_rate_percent,
-            prescribed_for_departement=facts.prescribed_for_departement,
-            departement_rate_percent=facts.departement_rate_percent,
-            departement_funds_alone=facts.departement_funds_alone,
+            prescribed_for_department=facts.prescribed_for_department,
+            department_rate_percent=facts.department_rate_percent,
+            department_funds_alone=facts.department_funds_alone,
         )
         if memo is not None:
             memo[rate_key] = decision
@@ -900,7 +900,7 @@ def initial_from_registry(beneficiary: Beneficiary | None, employer: Employer | 
         initial["france_travail_id"] = beneficiary.france_travail_id
         initial["referent"] = beneficiary.referent_id
         initial["operator"] = beneficiary.operator_id
-        initial["prescribed_for_departement"] = beneficiary.receives_rsa
+        initial["prescribed_for_department"] = beneficiary.receives_rsa
     if employer is not None:
         initial["employer"] = employer.pk
         initial["sector"] = (

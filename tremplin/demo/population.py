@@ -382,7 +382,7 @@ class Population:
         )
         if kind.is_aci:
             employer.aci_annex_number = synthetic_aci_annex_number(
-                rng, departement=self.territory.code, year=self.today.year
+                rng, department=self.territory.code, year=self.today.year
             )
         if kind.status == Employer.Status.OTHER_COMPANY and rng.random() < 0.15:
             # Head office elsewhere: the form's optional administrative address.

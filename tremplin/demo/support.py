@@ -85,7 +85,7 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
         convention = Convention.objects.create(
             sector=Convention.Sector.CIE,
             territory=territory,
-            prescribed_for_departement=True,
+            prescribed_for_department=True,
             filing_date=hire - dt.timedelta(days=21),
             prescriber_code=f"{territory.code}RSA",
             beneficiary=person,
@@ -115,7 +115,7 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
             aid_end=hire + relativedelta(months=6) - dt.timedelta(days=1),
             subsidised_weekly_hours=min(hours, 26),
             prefect_rate_percent=Decimal("47"),
-            payer=Convention.Payer.DEPARTEMENT,
+            payer=Convention.Payer.DEPARTMENT,
             created_by=signer,
         )
         counts["conventions"] += 1

@@ -238,7 +238,7 @@ class BeneficiaryForm(EditVersionMixin, BootstrapFormMixin, ScopedChoicesMixin, 
 
     def clean_birth_department(self):
         return clean_identifier(
-            identifiers.normalize_departement, self.cleaned_data["birth_department"]
+            identifiers.normalize_department, self.cleaned_data["birth_department"]
         )
 
     def clean_postal_code(self):

@@ -136,9 +136,9 @@ def synthetic_france_travail_id(rng: random.Random) -> str:
     return f"{rng.randint(0, 9_999_999):07d}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
 
 
-def synthetic_aci_annex_number(rng: random.Random, *, departement: str, year: int) -> str:
+def synthetic_aci_annex_number(rng: random.Random, *, department: str, year: int) -> str:
     """An ACI financial annex number: département, year and order number (067-25-00012)."""
-    return f"{departement.zfill(3)}-{year % 100:02d}-{rng.randint(1, 99_999):05d}"
+    return f"{department.zfill(3)}-{year % 100:02d}-{rng.randint(1, 99_999):05d}"
 
 
 def with_a_unique_value(draw, *, taken: set, key, attempts: int = 1000):

@@ -74,10 +74,10 @@ FRENCH_MONTHS = (
 )
 
 FUNDER_STATE = "etat"
-FUNDER_DEPARTEMENT = "departement"
-FUNDER_LABELS = {FUNDER_STATE: "État", FUNDER_DEPARTEMENT: "Département"}
+FUNDER_DEPARTMENT = "departement"
+FUNDER_LABELS = {FUNDER_STATE: "État", FUNDER_DEPARTMENT: "Département"}
 # A column of the schedule: the funder's share, not a state (« État » alone read as a status).
-SHARE_LABELS = {FUNDER_STATE: "Part de l'État", FUNDER_DEPARTEMENT: "Part du Département"}
+SHARE_LABELS = {FUNDER_STATE: "Part de l'État", FUNDER_DEPARTMENT: "Part du Département"}
 
 
 class AidRuleError(ValueError):
@@ -598,10 +598,10 @@ class RateDecision:
 def decide_rate(
     prefect_rate_percent: Decimal,
     *,
-    prescribed_for_departement: bool,
-    departement_rate_percent: Decimal | None = None,
-    departement_funds_alone: bool = False,
-    departement_cofinancing_fraction: Decimal = Decimal(0),
+    prescribed_for_department: bool,
+    department_rate_percent: Decimal | None = None,
+    department_funds_alone: bool = False,
+    department_cofinancing_fraction: Decimal = Decimal(0),
 ) -> RateDecision:
     """Rule F6: which rate applies, and who pays what share of each month.
 
@@ -609,15 +609,15 @@ def decide_rate(
     * Prescribed by or for the département: its rate when it funds alone (it pays everything),
       or when it is higher than the prefect's (the State pays the prefect's rate, the
       département the difference); otherwise the prefect's rate.
-    * ``departement_cofinancing_fraction`` is the share of the prefect's part that the
+    * ``department_cofinancing_fraction`` is the share of the prefect's part that the
       département pays under its agreement with the State (Cas 4 of seed 002's order is
       "sous réserve de la participation financière du conseil départemental"); 0 by default
       because the fraction is set by each agreement, not by the law.
     """
-    if not Decimal(0) <= departement_cofinancing_fraction <= 1:
+    if not Decimal(0) <= department_cofinancing_fraction <= 1:
         raise AidRuleError("La part de cofinancement du département doit être entre 0 et 1.")
     prefect = f"{french_number(prefect_rate_percent)} %"
-    if not prescribed_for_departement:
+    if not prescribed_for_department:
         return RateDecision(
             prefect_rate_percent,
             "prefet",
@@ -625,28 +625,28 @@ def decide_rate(
             f"Contrat prescrit pour le compte de l'État : le taux de l'arrêté du préfet "
             f"({prefect}) s'applique dans tous les cas (règle F6).",
         )
-    if departement_funds_alone:
-        if departement_rate_percent is None:
+    if department_funds_alone:
+        if department_rate_percent is None:
             raise AidRuleError(
                 "Le département finance seul : indiquez son taux de prise en charge (règle F6).",
                 rule="F6",
-                field="departement_rate",
+                field="department_rate",
             )
         return RateDecision(
-            departement_rate_percent,
+            department_rate_percent,
             "departement",
-            (FunderShare(FUNDER_DEPARTEMENT, Decimal(1)),),
+            (FunderShare(FUNDER_DEPARTMENT, Decimal(1)),),
             f"Financement exclusif du département : son taux "
-            f"({french_number(departement_rate_percent)} %) s'applique (règle F6).",
+            f"({french_number(department_rate_percent)} %) s'applique (règle F6).",
         )
-    cofinanced = departement_cofinancing_fraction
-    if departement_rate_percent is not None and departement_rate_percent > prefect_rate_percent:
-        state_fraction = prefect_rate_percent / departement_rate_percent * (1 - cofinanced)
+    cofinanced = department_cofinancing_fraction
+    if department_rate_percent is not None and department_rate_percent > prefect_rate_percent:
+        state_fraction = prefect_rate_percent / department_rate_percent * (1 - cofinanced)
         return RateDecision(
-            departement_rate_percent,
+            department_rate_percent,
             "departement",
             _shares(state_fraction),
-            f"Le taux du département ({french_number(departement_rate_percent)} %) est supérieur "
+            f"Le taux du département ({french_number(department_rate_percent)} %) est supérieur "
             f"à celui du préfet ({prefect}) : il s'applique (règle F6) ; l'État finance la part "
             "du taux préfectoral, le département le complément.",
         )
@@ -664,7 +664,7 @@ def _shares(state_fraction: Decimal) -> tuple[FunderShare, ...]:
     if state_fraction > 0:
         shares.append(FunderShare(FUNDER_STATE, state_fraction))
     if state_fraction < 1:
-        shares.append(FunderShare(FUNDER_DEPARTEMENT, 1 - state_fraction))
+        shares.append(FunderShare(FUNDER_DEPARTMENT, 1 - state_fraction))
     return tuple(shares)
 
 

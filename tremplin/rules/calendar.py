@@ -50,8 +50,8 @@ def day_in_bounds(day: dt.date) -> bool:
 # Local law of Alsace-Moselle (Code du travail, art. L3134-13): Good Friday and 26 December
 # are public holidays there. The `holidays` library names the subdivisions "57" (Moselle)
 # and "6AE" (Collectivité européenne d'Alsace, départements 67 and 68).
-ALSACE_MOSELLE_DEPARTEMENTS = frozenset({"57", "67", "68"})
-_HOLIDAY_SUBDIVISION_OF_DEPARTEMENT = {"57": "57", "67": "6AE", "68": "6AE"}
+ALSACE_MOSELLE_DEPARTMENTS = frozenset({"57", "67", "68"})
+_HOLIDAY_SUBDIVISION_OF_DEPARTMENT = {"57": "57", "67": "6AE", "68": "6AE"}
 
 
 @dataclass(frozen=True)
@@ -97,12 +97,12 @@ class CalendarMonthOverlap:
 # --- public holidays and business days --------------------------------------------------
 
 
-def _holiday_subdivision(departement: str | None) -> str | None:
-    if departement is None:
+def _holiday_subdivision(department: str | None) -> str | None:
+    if department is None:
         return None
-    code = departement.strip().upper()
-    if code in _HOLIDAY_SUBDIVISION_OF_DEPARTEMENT:
-        return _HOLIDAY_SUBDIVISION_OF_DEPARTEMENT[code]
+    code = department.strip().upper()
+    if code in _HOLIDAY_SUBDIVISION_OF_DEPARTMENT:
+        return _HOLIDAY_SUBDIVISION_OF_DEPARTMENT[code]
     # Overseas départements have their own days (abolition of slavery ...): the library
     # knows them under their INSEE code (971, 972, 973, 974, 976).
     if code in holidays.France.subdivisions:
@@ -116,14 +116,14 @@ def _holidays_of_year(year: int, subdivision: str | None) -> dict[dt.date, str]:
     return dict(calendar.items())
 
 
-def public_holidays(years: int | Iterable[int], departement: str | None = None) -> dict:
+def public_holidays(years: int | Iterable[int], department: str | None = None) -> dict:
     """French public holidays (date -> French name) of the given year(s) in a département.
 
-    ``departement`` is the INSEE code ("57", "67", "971" ...); None means metropolitan
+    ``department`` is the INSEE code ("57", "67", "971" ...); None means metropolitan
     common law. Pentecost Monday is listed: it is a legal public holiday even where it is
     worked as the "journée de solidarité".
     """
-    subdivision = _holiday_subdivision(departement)
+    subdivision = _holiday_subdivision(department)
     year_list = [years] if isinstance(years, int) else list(years)
     result: dict[dt.date, str] = {}
     for year in year_list:
@@ -131,16 +131,16 @@ def public_holidays(years: int | Iterable[int], departement: str | None = None) 
     return dict(sorted(result.items()))
 
 
-def is_public_holiday(day: dt.date, departement: str | None = None) -> bool:
-    return day in _holidays_of_year(day.year, _holiday_subdivision(departement))
+def is_public_holiday(day: dt.date, department: str | None = None) -> bool:
+    return day in _holidays_of_year(day.year, _holiday_subdivision(department))
 
 
-def is_business_day(day: dt.date, departement: str | None = None) -> bool:
+def is_business_day(day: dt.date, department: str | None = None) -> bool:
     """A "jour ouvré": Monday to Friday and not a public holiday of the département."""
-    return day.weekday() < 5 and not is_public_holiday(day, departement)
+    return day.weekday() < 5 and not is_public_holiday(day, department)
 
 
-def add_business_days(day: dt.date, count: int, departement: str | None = None) -> dt.date:
+def add_business_days(day: dt.date, count: int, department: str | None = None) -> dt.date:
     """The business day ``count`` business days after ``day`` (before it when negative).
 
     With ``count == 0`` the day itself when it is a business day, else the next one.
@@ -149,22 +149,22 @@ def add_business_days(day: dt.date, count: int, departement: str | None = None) 
     remaining = abs(count)
     current = day
     if remaining == 0:
-        while not is_business_day(current, departement):
+        while not is_business_day(current, department):
             current += dt.timedelta(days=1)
         return current
     while remaining:
         current += dt.timedelta(days=step)
-        if is_business_day(current, departement):
+        if is_business_day(current, department):
             remaining -= 1
     return current
 
 
-def business_days_between(first: dt.date, last: dt.date, departement: str | None = None) -> int:
+def business_days_between(first: dt.date, last: dt.date, department: str | None = None) -> int:
     """Business days in the inclusive range [first, last]; 0 when last precedes first."""
     count = 0
     current = first
     while current <= last:
-        if is_business_day(current, departement):
+        if is_business_day(current, department):
             count += 1
         current += dt.timedelta(days=1)
     return count

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tremplin.rules import referentials
 from tremplin.rules.calendar import add_months
-from tremplin.rules.identifiers import departement_codes_of_postal_code
+from tremplin.rules.identifiers import department_codes_of_postal_code
 from tremplin.rules.programmes import load_parameters
 
 PARAMETERS_FILE = Path(__file__).with_name("data") / "companies.toml"
@@ -82,9 +82,9 @@ def parse_areas(text: str) -> tuple[str, ...]:
     for part in re.split(r"[\s,;]+", (text or "").upper()):
         if not part:
             continue
-        is_postal_code = re.fullmatch(r"\d{5}", part) and departement_codes_of_postal_code(part)
-        is_departement = re.fullmatch(r"\d{2}|2A|2B|97\d", part)
-        if not (is_postal_code or is_departement):
+        is_postal_code = re.fullmatch(r"\d{5}", part) and department_codes_of_postal_code(part)
+        is_department = re.fullmatch(r"\d{2}|2A|2B|97\d", part)
+        if not (is_postal_code or is_department):
             raise CompaniesRuleError(
                 f"« {part} » n'est ni un code postal (5 chiffres, par exemple 67000) ni un "
                 "numéro de département (par exemple 67) : corrigez les lieux recherchés "
@@ -100,7 +100,7 @@ def parse_areas(text: str) -> tuple[str, ...]:
 ROME_EXACT_POINTS = 50
 ROME_DOMAIN_POINTS = 25
 PLACE_EXACT_POINTS = 30
-PLACE_DEPARTEMENT_POINTS = 15
+PLACE_DEPARTMENT_POINTS = 15
 HOURS_POINTS = 20
 MAX_SCORE = ROME_EXACT_POINTS + PLACE_EXACT_POINTS + HOURS_POINTS  # 100
 
@@ -133,8 +133,8 @@ def _hours(value: Decimal) -> str:
     return f"{text} h"
 
 
-def _departements_of(area: str) -> set[str]:
-    return departement_codes_of_postal_code(area) if len(area) == 5 else {area}
+def _departments_of(area: str) -> set[str]:
+    return department_codes_of_postal_code(area) if len(area) == 5 else {area}
 
 
 def match(profile: SearchProfile, offer: OfferTerms) -> Match:
@@ -153,13 +153,13 @@ def match(profile: SearchProfile, offer: OfferTerms) -> Match:
         wished = ", ".join(profile.rome_codes) or "aucun code saisi"
         reasons.append(f"Métier différent ({offer.rome_code} ; recherché : {wished})")
 
-    offer_departements = departement_codes_of_postal_code(offer.postal_code)
+    offer_departments = department_codes_of_postal_code(offer.postal_code)
     if offer.postal_code in profile.areas:
         score += PLACE_EXACT_POINTS
         reasons.append(f"Lieu recherché ({offer.postal_code})")
-    elif any(offer_departements & _departements_of(area) for area in profile.areas):
-        score += PLACE_DEPARTEMENT_POINTS
-        reasons.append(f"Même département ({', '.join(sorted(offer_departements))})")
+    elif any(offer_departments & _departments_of(area) for area in profile.areas):
+        score += PLACE_DEPARTMENT_POINTS
+        reasons.append(f"Même département ({', '.join(sorted(offer_departments))})")
     elif profile.areas:
         reasons.append(f"Hors des lieux recherchés ({offer.postal_code})")
     else:

@@ -43,7 +43,7 @@ from decimal import Decimal, InvalidOperation
 from dateutil.relativedelta import relativedelta
 
 from tremplin.rules import eligibility
-from tremplin.rules.identifiers import departements
+from tremplin.rules.identifiers import departments
 from tremplin.rules.parameters import AidOrder, DatedSeries, aid_order_at, aid_orders
 
 # Rule C5: « âgés de 50 ans minimum à l'échéance des 24 mois ».
@@ -252,7 +252,7 @@ def parse_input(data: object, orders: Orders = None) -> CheckInput:
                 f"pas {_json_kind(department)}.",
             )
             department = None
-        elif department.strip() not in departements():
+        elif department.strip() not in departments():
             read.error(
                 "department",
                 f"{_json_kind(department)} n'est pas un code de département connu (par exemple "
@@ -261,7 +261,7 @@ def parse_input(data: object, orders: Orders = None) -> CheckInput:
             department = None
         else:
             department = department.strip()
-            region_code = departements()[department].region_code
+            region_code = departments()[department].region_code
     signed_on = read.date(data, "signed_on", "signed_on")
     beneficiary = read.section(data, "beneficiary")
     employer = read.section(data, "employer")

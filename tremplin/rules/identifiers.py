@@ -27,7 +27,7 @@ class IdentifierError(ValueError):
 
 
 @dataclass(frozen=True)
-class Departement:
+class Department:
     code: str
     name: str
     region_code: str
@@ -41,10 +41,10 @@ def ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def departements() -> dict[str, Departement]:
+def departments() -> dict[str, Department]:
     """The départements (INSEE COG), keyed by code."""
-    with (DATA_DIR / "departements.csv").open(encoding="utf-8") as file:
-        return {row["code"]: Departement(**row) for row in csv.DictReader(file)}
+    with (DATA_DIR / "departments.csv").open(encoding="utf-8") as file:
+        return {row["code"]: Department(**row) for row in csv.DictReader(file)}
 
 
 def _compact(value: str) -> str:
@@ -249,7 +249,7 @@ def normalize_postal_code(value: str) -> str:
         raise IdentifierError(
             f"Le code postal « {value} » doit compter exactement 5 chiffres (par exemple 67000)."
         )
-    if departement_codes_of_postal_code(code) == set():
+    if department_codes_of_postal_code(code) == set():
         raise IdentifierError(
             f"Le code postal {code} ne correspond à aucun département français : vérifiez les "
             "deux premiers chiffres."
@@ -257,38 +257,38 @@ def normalize_postal_code(value: str) -> str:
     return code
 
 
-def departement_codes_of_postal_code(code: str) -> set[str]:
+def department_codes_of_postal_code(code: str) -> set[str]:
     """The départements a postal code may belong to (La Poste's first digits)."""
     prefix = code[:2]
     if prefix == "20":
         # Corsica: 200xx and 201xx are Corse-du-Sud, 202xx and 206xx Haute-Corse.
         return {"2A"} if code[2] in "01" else {"2B"}
     if prefix == "97":
-        return {code[:3]} if code[:3] in departements() else set()
+        return {code[:3]} if code[:3] in departments() else set()
     if prefix in {"00", "96", "98", "99"}:
         return set()
     return {prefix}
 
 
-def postal_code_outside(code: str, departement_code: str) -> str | None:
+def postal_code_outside(code: str, department_code: str) -> str | None:
     """A French message when the postal code is not in the département, else None."""
-    codes = departement_codes_of_postal_code(code)
-    if departement_code in codes:
+    codes = department_codes_of_postal_code(code)
+    if department_code in codes:
         return None
     found = ", ".join(sorted(codes))
-    name = departements().get(departement_code)
-    label = f"{name.name} ({departement_code})" if name else departement_code
+    name = departments().get(department_code)
+    label = f"{name.name} ({department_code})" if name else department_code
     return (
         f"Le code postal {code} appartient au département {found}, pas au département suivi "
         f"{label} : vérifiez l'adresse, ou confiez la personne au département de sa résidence."
     )
 
 
-def normalize_departement(value: str) -> str:
+def normalize_department(value: str) -> str:
     code = _compact(value)
     if len(code) == 1 and ascii_digits(code):
         code = "0" + code
-    if code != "99" and code not in departements():
+    if code != "99" and code not in departments():
         raise IdentifierError(
             f"« {value} » n'est pas un code de département : saisissez 2 chiffres (ex. 67), 2A "
             "ou 2B pour la Corse, 3 chiffres pour l'outre-mer (ex. 974), ou 99 pour l'étranger."

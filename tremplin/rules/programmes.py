@@ -673,7 +673,7 @@ class CerTerm:
 
     start: dt.date
     end: dt.date
-    departement_validated: bool = False
+    department_validated: bool = False
 
 
 @dataclass(frozen=True)
@@ -795,7 +795,7 @@ def validate_cer_chain(
         renewals = number - 1
         if renewals > free_renewals or term.end > free_last_day:
             needs_validation.append(number)
-            if not term.departement_validated:
+            if not term.department_validated:
                 why = (
                     f"va au-delà de {free_months} mois d'accompagnement (après le "
                     f"{_fr(free_last_day)})"

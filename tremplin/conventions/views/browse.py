@@ -40,7 +40,7 @@ class ConventionList(LoginRequiredMixin, ExportMixin, SearchSortPaginateMixin, g
         Column("Fin de l'aide", lambda c: c.aid_end),
         Column("Heures prises en charge", lambda c: c.subsidised_hours),
         Column("Taux du préfet (%)", lambda c: c.prefect_rate_percent),
-        Column("Taux du département (%)", lambda c: c.departement_rate_percent),
+        Column("Taux du département (%)", lambda c: c.department_rate_percent),
         Column("Signée le", lambda c: c.signed_on),
     ]
     sort_options = {

@@ -29,12 +29,12 @@ from tremplin.demo.bulk import insert_rows
 from tremplin.demo.management.commands.seed_demo import DEPARTMENT_SERVICE_NAME
 from tremplin.demo.population import Population
 from tremplin.registry.models import Beneficiary, Employer, Tutor
-from tremplin.rules.identifiers import departements
+from tremplin.rules.identifiers import departments
 
 BENCH_MAIL_DOMAIN = "tremplin.bench"
 BENCH_PASSWORD = "Tremplin-bench-67"
 DEFAULT_SEED = 2026
-DEFAULT_DEPARTEMENT_CODE = "67"
+DEFAULT_DEPARTMENT_CODE = "67"
 PEOPLE_PER_REFERENT = 60  # a full-time referent's portfolio (rule P9)
 BATCH_SIZE = 2_000
 PROGRESS_EVERY = 10_000
@@ -92,13 +92,13 @@ class Progress:
 
 
 def _get_or_create_territory(code: str) -> Territory:
-    departement = departements()[code]
+    department = departments()[code]
     territory, _ = Territory.objects.get_or_create(
         code=code,
         defaults={
-            "name": departement.name,
-            "region_code": departement.region_code,
-            "region_name": departement.region_name,
+            "name": department.name,
+            "region_code": department.region_code,
+            "region_name": department.region_name,
         },
     )
     return territory
@@ -164,7 +164,7 @@ def generate_data(
     operators: int | None = None,
     seed: int = DEFAULT_SEED,
     today: datetime.date | None = None,
-    departement_code: str = DEFAULT_DEPARTEMENT_CODE,
+    department_code: str = DEFAULT_DEPARTMENT_CODE,
     batch_size: int = BATCH_SIZE,
     write: Callable[[str], None] = print,
 ) -> GenerationResult:
@@ -173,7 +173,7 @@ def generate_data(
     today = today or timezone.localdate()
     employers = default_employer_count(beneficiaries) if employers is None else employers
     operators = default_operator_count(beneficiaries) if operators is None else operators
-    territory = _get_or_create_territory(departement_code)
+    territory = _get_or_create_territory(department_code)
     population = Population(
         seed=seed,
         territory=territory,

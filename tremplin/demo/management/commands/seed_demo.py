@@ -31,11 +31,11 @@ from tremplin.demo.professional import seed_professional
 from tremplin.demo.progress import seed_progress
 from tremplin.demo.support import seed_activity
 from tremplin.registry.models import Beneficiary, Employer, Tutor
-from tremplin.rules.identifiers import departements
+from tremplin.rules.identifiers import departments
 from tremplin.web.french import plural
 
 DEFAULT_SEED = 67
-DEMO_DEPARTEMENT_CODE = "67"
+DEMO_DEPARTMENT_CODE = "67"
 DEMO_MAIL_DOMAIN = "tremplin.demo"
 DEMO_PASSWORD = "Tremplin-demo-67"
 DEPARTMENT_SERVICE_NAME = "Collectivité européenne d'Alsace — Service insertion"
@@ -108,7 +108,7 @@ def data_other_than_demo() -> list[str]:
                 "%(count)s structures hors démonstration",
             )
         )
-    other_territories = Territory.objects.exclude(code=DEMO_DEPARTEMENT_CODE).count()
+    other_territories = Territory.objects.exclude(code=DEMO_DEPARTMENT_CODE).count()
     if other_territories:
         found.append(
             plural(
@@ -233,13 +233,13 @@ class Command(BaseCommand):
     # --- seeding ----------------------------------------------------------------------
 
     def seed(self, *, seed: int, today: datetime.date) -> dict:
-        departement = departements()[DEMO_DEPARTEMENT_CODE]
+        department = departments()[DEMO_DEPARTMENT_CODE]
         territory, _ = Territory.objects.get_or_create(
-            code=departement.code,
+            code=department.code,
             defaults={
-                "name": departement.name,
-                "region_code": departement.region_code,
-                "region_name": departement.region_name,
+                "name": department.name,
+                "region_code": department.region_code,
+                "region_name": department.region_name,
             },
         )
         population = Population(seed=seed, territory=territory, today=today)
