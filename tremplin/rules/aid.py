@@ -466,20 +466,16 @@ def _explain(
 
 
 @functools.lru_cache(maxsize=4096)
-def _calendar_month(
-    index: int,
-) -> tuple[int, int, str, datetime.date, datetime.date, int]:
-    """The month ``year × 12 + month − 1``: year, month, "YYYY-MM", first and last day, days."""
+def _calendar_month(index: int) -> tuple[str, datetime.date, datetime.date, int]:
+    """The month ``year × 12 + month − 1``: "YYYY-MM", its first and last day, its days."""
     year, month = divmod(index, 12)
     month += 1
     days = calendar.monthrange(year, month)[1]
     first, last = datetime.date(year, month, 1), datetime.date(year, month, days)
-    return year, month, f"{year:04d}-{month:02d}", first, last, days
+    return f"{year:04d}-{month:02d}", first, last, days
 
 
 def _month_aid(
-    year: int,
-    month: int,
     label: str,
     first: datetime.date,
     last: datetime.date,
@@ -532,6 +528,37 @@ def _month_aid(
     )
 
 
+def _month_under_one_term(
+    label: str,
+    first: datetime.date,
+    last: datetime.date,
+    days_in_month: int,
+    term: AidTerms,
+    smic_entry: DatedValue,
+    funder_shares: Sequence[FunderShare],
+) -> MonthAid:
+    """The aid of the days ``first`` to ``last`` of a month, all under ``term`` (in force on
+    ``first``) and none suspended without pay: ``_month_aid`` when the month is one segment,
+    with ``smic_entry`` the SMIC row in force on ``first``."""
+    days = (last - first).days + 1
+    amount = _month_amount(
+        ((term.rate_percent, term.weekly_hours, days),), smic_entry.value, days_in_month
+    )
+    return MonthAid(
+        month=label,
+        days_covered=days,
+        days_in_month=days_in_month,
+        suspended_days=0,
+        smic_hourly=smic_entry.value,
+        smic_source=smic_entry.source,
+        rate_percent=term.rate_percent,
+        weekly_hours=term.weekly_hours,
+        amount=amount,
+        segments=(MonthSegment(days, term.rate_percent, term.weekly_hours, first),),
+        funder_amounts=_split_between_funders(amount, funder_shares) if funder_shares else (),
+    )
+
+
 # The rows of full months: a full month's row is a pure function of its month, its terms, its
 # SMIC row and the funders' shares, which most months of most conventions share; each is built
 # once per process (rows are frozen). Keyed by those inputs (the rate, hours and SMIC written
@@ -574,9 +601,10 @@ def compute_schedule(
     order. Raises ``AidRuleError`` (French, citing the rule) on bad input and
     ``parameters.NoValueInForce`` when a month is before the first known SMIC.
 
-    A month fully inside the period, without an unpaid suspension nor an amendment taking
-    effect inside it (most months) is read from the full months' rows, each computed once; the
-    others (first and last months, suspensions, amendments) are computed in full.
+    A month without an unpaid suspension nor an amendment taking effect inside it is one
+    segment: when the period covers it fully (most months) its row is read from the full
+    months' rows, each built once; the first and last months are computed directly. The months
+    with an unpaid suspension or an amendment inside are computed in full (``_month_aid``).
     """
     terms = tuple(terms)
     suspensions = tuple(suspensions)
@@ -600,30 +628,44 @@ def compute_schedule(
     index = start.year * 12 + start.month - 1
     last_index = end.year * 12 + end.month - 1
     while index <= last_index:
-        year, month, label, first, last, days_in_month = _calendar_month(index)
+        label, first, last, days_in_month = _calendar_month(index)
         while term_until is not None and term_until <= first:
             term_index += 1
             term_until = (
                 terms[term_index + 1].effective_from if term_index + 1 < len(terms) else None
             )
             rows = None
-        if (
-            first < start
-            or last > end
-            or (term_until is not None and term_until <= last)
-            or (unpaid and _overlap_days(first, last, unpaid))
+        # The days of the period in this month.
+        covered_first = start if first < start else first
+        covered_last = end if last > end else last
+        if (term_until is not None and term_until <= covered_last) or (
+            unpaid and _overlap_days(covered_first, covered_last, unpaid)
         ):
+            # An amendment takes effect inside the month, or days are suspended without pay.
             months.append(
                 _month_aid(
-                    year,
-                    month,
                     label,
-                    max(start, first),
-                    min(end, last),
+                    covered_first,
+                    covered_last,
                     days_in_month,
                     terms,
                     unpaid,
                     smic,
+                    funder_shares,
+                )
+            )
+            index += 1
+            continue
+        if covered_first != first or covered_last != last:
+            # The first or last month, partly covered, under one term.
+            months.append(
+                _month_under_one_term(
+                    label,
+                    covered_first,
+                    covered_last,
+                    days_in_month,
+                    terms[term_index],
+                    smic.entry_at(covered_first),
                     funder_shares,
                 )
             )
@@ -637,17 +679,8 @@ def compute_schedule(
             rows = _full_months(terms[term_index], smic_entry, funder_shares)
         row = rows.get(index)
         if row is None:
-            row = rows[index] = _month_aid(
-                year,
-                month,
-                label,
-                first,
-                last,
-                days_in_month,
-                terms[term_index : term_index + 1],
-                (),
-                smic,
-                funder_shares,
+            row = rows[index] = _month_under_one_term(
+                label, first, last, days_in_month, terms[term_index], smic_entry, funder_shares
             )
         months.append(row)
         index += 1
