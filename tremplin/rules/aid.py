@@ -616,6 +616,12 @@ def compute_schedule(
         for s in suspensions
         if not s.paid and s.start <= end and s.end >= start
     )
+    # The months (``year × 12 + month − 1``) with days suspended without pay.
+    unpaid_months = {
+        index
+        for low, high in unpaid
+        for index in range(low.year * 12 + low.month - 1, high.year * 12 + high.month)
+    }
 
     months: list[MonthAid] = []
     # The terms in force (the next one takes effect on ``term_until``) and the SMIC row in
@@ -638,9 +644,7 @@ def compute_schedule(
         # The days of the period in this month.
         covered_first = start if first < start else first
         covered_last = end if last > end else last
-        if (term_until is not None and term_until <= covered_last) or (
-            unpaid and _overlap_days(covered_first, covered_last, unpaid)
-        ):
+        if (term_until is not None and term_until <= covered_last) or index in unpaid_months:
             # An amendment takes effect inside the month, or days are suspended without pay.
             months.append(
                 _month_aid(
