@@ -475,6 +475,11 @@ def _calendar_month(index: int) -> tuple[str, datetime.date, datetime.date, int]
     return f"{year:04d}-{month:02d}", first, last, days
 
 
+def _month_index(day: datetime.date) -> int:
+    """The index of the month of ``day``: ``year × 12 + month − 1`` (consecutive months follow)."""
+    return day.year * 12 + day.month - 1
+
+
 def _month_aid(
     label: str,
     first: datetime.date,
@@ -603,7 +608,8 @@ def compute_schedule(
 
     A month without an unpaid suspension nor an amendment taking effect inside it is one
     segment: when the period covers it fully (most months) its row is read from the full
-    months' rows, each built once; the first and last months are computed directly. The months
+    months' rows, each built once, together with the following full months under the same
+    terms and SMIC row; the first and last months are computed directly. The months
     with an unpaid suspension or an amendment inside are computed in full (``_month_aid``).
     """
     terms = tuple(terms)
@@ -618,21 +624,21 @@ def compute_schedule(
     )
     # The months (``year × 12 + month − 1``) with days suspended without pay.
     unpaid_months = {
-        index
-        for low, high in unpaid
-        for index in range(low.year * 12 + low.month - 1, high.year * 12 + high.month)
+        index for low, high in unpaid for index in range(_month_index(low), _month_index(high) + 1)
     }
 
     months: list[MonthAid] = []
     # The terms in force (the next one takes effect on ``term_until``) and the SMIC row in
-    # force (from ``smic_from`` until ``smic_until``) on the first day of the current month.
+    # force (until ``smic_until``) on the first day of the current month.
     term_index = 0
     term_until = terms[1].effective_from if len(terms) > 1 else None
     smic_entry: DatedValue | None = None
-    smic_from = smic_until = None
+    smic_until = None
     rows: dict[int, MonthAid] | None = None
-    index = start.year * 12 + start.month - 1
-    last_index = end.year * 12 + end.month - 1
+    index = _month_index(start)
+    last_index = _month_index(end)
+    # The first month not fully inside the period, at its end.
+    full_stop = last_index + 1 if end == _calendar_month(last_index)[2] else last_index
     while index <= last_index:
         label, first, last, days_in_month = _calendar_month(index)
         while term_until is not None and term_until <= first:
@@ -675,19 +681,30 @@ def compute_schedule(
             )
             index += 1
             continue
-        if smic_entry is None or first < smic_from or (smic_until and first >= smic_until):
+        if smic_entry is None or (smic_until is not None and first >= smic_until):
             smic_entry, smic_until = smic.entry_until(first)
-            smic_from = smic_entry.valid_from
             rows = None
         if rows is None:
             rows = _full_months(terms[term_index], smic_entry, funder_shares)
-        row = rows.get(index)
-        if row is None:
-            row = rows[index] = _month_under_one_term(
-                label, first, last, days_in_month, terms[term_index], smic_entry, funder_shares
-            )
-        months.append(row)
-        index += 1
+        # A full month: it and the following ones up to ``run_stop`` (excluded) are full, under
+        # the same terms and SMIC row, without unpaid days — read from the same rows.
+        run_stop = full_stop
+        if term_until is not None:
+            # The month in which the next terms take effect (on its 1st or inside it).
+            run_stop = min(run_stop, _month_index(term_until))
+        if smic_until is not None:
+            # The first month whose 1st is under the next SMIC row.
+            run_stop = min(run_stop, _month_index(smic_until) + (smic_until.day > 1))
+        run_stop = min([run_stop, *(i for i in unpaid_months if i > index)])
+        for run_index in range(index, run_stop):
+            row = rows.get(run_index)
+            if row is None:
+                label, first, last, days_in_month = _calendar_month(run_index)
+                row = rows[run_index] = _month_under_one_term(
+                    label, first, last, days_in_month, terms[term_index], smic_entry, funder_shares
+                )
+            months.append(row)
+        index = run_stop
 
     return AidSchedule(
         start=start,
