@@ -581,7 +581,7 @@ def _full_months(
         str(term.weekly_hours),
         str(smic_entry.value),
         smic_entry.source,
-        tuple((share.funder, share.fraction) for share in funder_shares),
+        tuple((share.funder, share.fraction) for share in funder_shares) if funder_shares else (),
     )
     rows = _FULL_MONTHS.get(key)
     if rows is None:
@@ -695,7 +695,8 @@ def compute_schedule(
         if smic_until is not None:
             # The first month whose 1st is under the next SMIC row.
             run_stop = min(run_stop, _month_index(smic_until) + (smic_until.day > 1))
-        run_stop = min([run_stop, *(i for i in unpaid_months if i > index)])
+        if unpaid_months:
+            run_stop = min([run_stop, *(i for i in unpaid_months if i > index)])
         for run_index in range(index, run_stop):
             row = rows.get(run_index)
             if row is None:
