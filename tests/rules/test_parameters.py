@@ -66,6 +66,20 @@ def test_entry_at_gives_the_source_of_the_value():
     assert entry.valid_from == D(2024, 11, 1)
 
 
+def test_entry_until_gives_the_row_and_the_day_the_next_one_takes_effect():
+    smic = series("smic_hourly")
+    # 11,88 € from 1 November 2024 until the 12,02 € of 1 January 2026.
+    assert smic.entry_until(D(2025, 3, 1)) == (smic.entry_at(D(2025, 3, 1)), D(2026, 1, 1))
+    assert smic.entry_until(D(2024, 11, 1))[1] == D(2026, 1, 1)
+    assert smic.entry_until(D(2025, 12, 31))[1] == D(2026, 1, 1)
+    assert smic.entry_until(D(2026, 1, 1))[0].value == Decimal("12.02")
+    # The last row holds with no end.
+    last = smic.entries[-1]
+    assert smic.entry_until(last.valid_from + datetime.timedelta(days=400)) == (last, None)
+    with pytest.raises(NoValueInForce, match="avant le 01/01/2010"):
+        smic.entry_until(D(2009, 12, 31))
+
+
 def test_changes_between_lists_the_rises_inside_a_period():
     changes = series("smic_hourly").changes_between(D(2025, 3, 15), D(2026, 3, 14))
     assert [c.valid_from for c in changes] == [D(2026, 1, 1)]

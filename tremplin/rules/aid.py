@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from tremplin.rules import ruptures
-from tremplin.rules.parameters import AidCategory, AidOrder, DatedSeries, series
+from tremplin.rules.parameters import AidCategory, AidOrder, DatedSeries, DatedValue, series
 
 # Rule E6: the aid never exceeds 47 % of the SMIC per hour worked. An order may be stricter
 # (AidOrder.rate_cap_percent), never looser.
@@ -465,6 +465,132 @@ def _explain(
     return sentence + "."
 
 
+@functools.lru_cache(maxsize=4096)
+def _calendar_month(index: int) -> tuple[str, datetime.date, datetime.date, int]:
+    """The month ``year × 12 + month − 1``: "YYYY-MM", its first and last day, its days."""
+    year, month = divmod(index, 12)
+    month += 1
+    days = calendar.monthrange(year, month)[1]
+    first, last = datetime.date(year, month, 1), datetime.date(year, month, days)
+    return f"{year:04d}-{month:02d}", first, last, days
+
+
+def _month_index(day: datetime.date) -> int:
+    """The index of the month of ``day``: ``year × 12 + month − 1`` (consecutive months follow)."""
+    return day.year * 12 + day.month - 1
+
+
+def _month_aid(
+    label: str,
+    first: datetime.date,
+    last: datetime.date,
+    days_in_month: int,
+    terms: Sequence[AidTerms],
+    unpaid: Sequence[tuple[datetime.date, datetime.date]],
+    smic: DatedSeries,
+    funder_shares: Sequence[FunderShare],
+) -> MonthAid:
+    """The aid of the days ``first`` to ``last`` of a month, computed in full (rules 1 to 5)."""
+    suspended_days = _overlap_days(first, last, unpaid)
+
+    # Split the month at each amendment taking effect inside it (rule 4).
+    segments: list[MonthSegment] = []
+    for index, current in enumerate(terms):
+        following = terms[index + 1].effective_from if index + 1 < len(terms) else None
+        segment_first = max(first, current.effective_from)
+        segment_last = last if following is None else min(last, following - _ONE_DAY)
+        if segment_first > segment_last:
+            continue
+        days = (segment_last - segment_first).days + 1
+        days -= _overlap_days(segment_first, segment_last, unpaid)
+        if days:
+            segments.append(
+                MonthSegment(days, current.rate_percent, current.weekly_hours, segment_first)
+            )
+
+    # Rule 5: the SMIC in force on the first covered day (or on the first day of the period
+    # in the month when nothing is covered, for display only: the amount is then zero).
+    first_covered = _first_uncovered_free_day(first, last, unpaid) or first
+    smic_entry = smic.entry_at(first_covered)
+    shown_terms = next(t for t in reversed(terms) if t.effective_from <= first_covered)
+    amount = _month_amount(
+        tuple((s.rate_percent, s.weekly_hours, s.days) for s in segments),
+        smic_entry.value,
+        days_in_month,
+    )
+    return MonthAid(
+        month=label,
+        days_covered=sum(s.days for s in segments),
+        days_in_month=days_in_month,
+        suspended_days=suspended_days,
+        smic_hourly=smic_entry.value,
+        smic_source=smic_entry.source,
+        rate_percent=shown_terms.rate_percent,
+        weekly_hours=shown_terms.weekly_hours,
+        amount=amount,
+        segments=tuple(segments),
+        funder_amounts=_split_between_funders(amount, funder_shares) if funder_shares else (),
+    )
+
+
+def _month_under_one_term(
+    label: str,
+    first: datetime.date,
+    last: datetime.date,
+    days_in_month: int,
+    term: AidTerms,
+    smic_entry: DatedValue,
+    funder_shares: Sequence[FunderShare],
+) -> MonthAid:
+    """The aid of the days ``first`` to ``last`` of a month, all under ``term`` (in force on
+    ``first``) and none suspended without pay: ``_month_aid`` when the month is one segment,
+    with ``smic_entry`` the SMIC row in force on ``first``."""
+    days = (last - first).days + 1
+    amount = _month_amount(
+        ((term.rate_percent, term.weekly_hours, days),), smic_entry.value, days_in_month
+    )
+    return MonthAid(
+        month=label,
+        days_covered=days,
+        days_in_month=days_in_month,
+        suspended_days=0,
+        smic_hourly=smic_entry.value,
+        smic_source=smic_entry.source,
+        rate_percent=term.rate_percent,
+        weekly_hours=term.weekly_hours,
+        amount=amount,
+        segments=(MonthSegment(days, term.rate_percent, term.weekly_hours, first),),
+        funder_amounts=_split_between_funders(amount, funder_shares) if funder_shares else (),
+    )
+
+
+# The rows of full months: a full month's row is a pure function of its month, its terms, its
+# SMIC row and the funders' shares, which most months of most conventions share; each is built
+# once per process (rows are frozen). Keyed by those inputs (the rate, hours and SMIC written
+# exactly as given: 47 and 47.0 are shown differently), then by the month's index.
+_FULL_MONTHS: dict[tuple, dict[int, MonthAid]] = {}
+_FULL_MONTHS_KEYS_MAX = 1024
+
+
+def _full_months(
+    term: AidTerms, smic_entry: DatedValue, funder_shares: Sequence[FunderShare]
+) -> dict[int, MonthAid]:
+    """The full months' rows under ``term``, the SMIC row and the shares, by month index."""
+    key = (
+        str(term.rate_percent),
+        str(term.weekly_hours),
+        str(smic_entry.value),
+        smic_entry.source,
+        tuple((share.funder, share.fraction) for share in funder_shares) if funder_shares else (),
+    )
+    rows = _FULL_MONTHS.get(key)
+    if rows is None:
+        if len(_FULL_MONTHS) >= _FULL_MONTHS_KEYS_MAX:
+            _FULL_MONTHS.clear()
+        rows = _FULL_MONTHS[key] = {}
+    return rows
+
+
 def compute_schedule(
     start: datetime.date,
     end: datetime.date,
@@ -479,6 +605,12 @@ def compute_schedule(
     ``terms`` are the initial terms (effective on ``start``) followed by each amendment in date
     order. Raises ``AidRuleError`` (French, citing the rule) on bad input and
     ``parameters.NoValueInForce`` when a month is before the first known SMIC.
+
+    A month without an unpaid suspension nor an amendment taking effect inside it is one
+    segment: when the period covers it fully (most months) its row is read from the full
+    months' rows, each built once, together with the following full months under the same
+    terms and SMIC row; the first and last months are computed directly. The months
+    with an unpaid suspension or an amendment inside are computed in full (``_month_aid``).
     """
     terms = tuple(terms)
     suspensions = tuple(suspensions)
@@ -490,58 +622,90 @@ def compute_schedule(
         for s in suspensions
         if not s.paid and s.start <= end and s.end >= start
     )
+    # The months (``year × 12 + month − 1``) with days suspended without pay.
+    unpaid_months = {
+        index for low, high in unpaid for index in range(_month_index(low), _month_index(high) + 1)
+    }
 
     months: list[MonthAid] = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        days_in_month = calendar.monthrange(year, month)[1]
-        first = max(start, datetime.date(year, month, 1))
-        last = min(end, datetime.date(year, month, days_in_month))
-        suspended_days = _overlap_days(first, last, unpaid)
-
-        # Split the month at each amendment taking effect inside it (rule 4).
-        segments: list[MonthSegment] = []
-        for index, current in enumerate(terms):
-            following = terms[index + 1].effective_from if index + 1 < len(terms) else None
-            segment_first = max(first, current.effective_from)
-            segment_last = last if following is None else min(last, following - _ONE_DAY)
-            if segment_first > segment_last:
-                continue
-            days = (segment_last - segment_first).days + 1
-            days -= _overlap_days(segment_first, segment_last, unpaid)
-            if days:
-                segments.append(
-                    MonthSegment(days, current.rate_percent, current.weekly_hours, segment_first)
-                )
-
-        # Rule 5: the SMIC in force on the first covered day (or on the first day of the period
-        # in the month when nothing is covered, for display only: the amount is then zero).
-        first_covered = _first_uncovered_free_day(first, last, unpaid) or first
-        smic_entry = smic.entry_at(first_covered)
-        shown_terms = next(t for t in reversed(terms) if t.effective_from <= first_covered)
-        amount = _month_amount(
-            tuple((s.rate_percent, s.weekly_hours, s.days) for s in segments),
-            smic_hourly=smic_entry.value,
-            days_in_month=days_in_month,
-        )
-        months.append(
-            MonthAid(
-                month=f"{year:04d}-{month:02d}",
-                days_covered=sum(s.days for s in segments),
-                days_in_month=days_in_month,
-                suspended_days=suspended_days,
-                smic_hourly=smic_entry.value,
-                smic_source=smic_entry.source,
-                rate_percent=shown_terms.rate_percent,
-                weekly_hours=shown_terms.weekly_hours,
-                amount=amount,
-                segments=tuple(segments),
-                funder_amounts=_split_between_funders(amount, funder_shares)
-                if funder_shares
-                else (),
+    # The terms in force (the next one takes effect on ``term_until``) and the SMIC row in
+    # force (until ``smic_until``) on the first day of the current month.
+    term_index = 0
+    term_until = terms[1].effective_from if len(terms) > 1 else None
+    smic_entry: DatedValue | None = None
+    smic_until = None
+    rows: dict[int, MonthAid] | None = None
+    index = _month_index(start)
+    last_index = _month_index(end)
+    # The first month not fully inside the period, at its end.
+    full_stop = last_index + 1 if end == _calendar_month(last_index)[2] else last_index
+    while index <= last_index:
+        label, first, last, days_in_month = _calendar_month(index)
+        while term_until is not None and term_until <= first:
+            term_index += 1
+            term_until = (
+                terms[term_index + 1].effective_from if term_index + 1 < len(terms) else None
             )
-        )
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            rows = None
+        # The days of the period in this month.
+        covered_first = start if first < start else first
+        covered_last = end if last > end else last
+        if (term_until is not None and term_until <= covered_last) or index in unpaid_months:
+            # An amendment takes effect inside the month, or days are suspended without pay.
+            months.append(
+                _month_aid(
+                    label,
+                    covered_first,
+                    covered_last,
+                    days_in_month,
+                    terms,
+                    unpaid,
+                    smic,
+                    funder_shares,
+                )
+            )
+            index += 1
+            continue
+        if covered_first != first or covered_last != last:
+            # The first or last month, partly covered, under one term.
+            months.append(
+                _month_under_one_term(
+                    label,
+                    covered_first,
+                    covered_last,
+                    days_in_month,
+                    terms[term_index],
+                    smic.entry_at(covered_first),
+                    funder_shares,
+                )
+            )
+            index += 1
+            continue
+        if smic_entry is None or (smic_until is not None and first >= smic_until):
+            smic_entry, smic_until = smic.entry_until(first)
+            rows = None
+        if rows is None:
+            rows = _full_months(terms[term_index], smic_entry, funder_shares)
+        # A full month: it and the following ones up to ``run_stop`` (excluded) are full, under
+        # the same terms and SMIC row, without unpaid days — read from the same rows.
+        run_stop = full_stop
+        if term_until is not None:
+            # The month in which the next terms take effect (on its 1st or inside it).
+            run_stop = min(run_stop, _month_index(term_until))
+        if smic_until is not None:
+            # The first month whose 1st is under the next SMIC row.
+            run_stop = min(run_stop, _month_index(smic_until) + (smic_until.day > 1))
+        if unpaid_months:
+            run_stop = min([run_stop, *(i for i in unpaid_months if i > index)])
+        for run_index in range(index, run_stop):
+            row = rows.get(run_index)
+            if row is None:
+                label, first, last, days_in_month = _calendar_month(run_index)
+                row = rows[run_index] = _month_under_one_term(
+                    label, first, last, days_in_month, terms[term_index], smic_entry, funder_shares
+                )
+            months.append(row)
+        index = run_stop
 
     return AidSchedule(
         start=start,

@@ -116,6 +116,15 @@ class DatedSeries:
             )
         return self.entries[bisect.bisect_right(self._dates, day) - 1]
 
+    def entry_until(self, day: datetime.date) -> tuple[DatedValue, datetime.date | None]:
+        """The row in force on ``day`` and the date the next row takes effect (``None`` after
+        the last row): the row holds from its ``valid_from`` until that date, excluded. A
+        month-by-month computation asks once per row in force over its period, not once per
+        month."""
+        entry = self.entry_at(day)
+        index = bisect.bisect_right(self._dates, day)
+        return entry, self._dates[index] if index < len(self._dates) else None
+
     def value_at(self, day: datetime.date) -> Decimal:
         """The value in force on ``day``."""
         return self.entry_at(day).value
