@@ -186,11 +186,11 @@ def conventions(draw):
                 (FunderShare(aid.FUNDER_STATE, Decimal(1)),),
                 (
                     FunderShare(aid.FUNDER_STATE, Decimal("0.5")),
-                    FunderShare(aid.FUNDER_DEPARTEMENT, Decimal("0.50")),
+                    FunderShare(aid.FUNDER_DEPARTMENT, Decimal("0.50")),
                 ),
                 (
                     FunderShare(aid.FUNDER_STATE, Decimal(25) / Decimal(47)),
-                    FunderShare(aid.FUNDER_DEPARTEMENT, 1 - Decimal(25) / Decimal(47)),
+                    FunderShare(aid.FUNDER_DEPARTMENT, 1 - Decimal(25) / Decimal(47)),
                 ),
             ]
         )
