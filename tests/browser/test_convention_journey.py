@@ -5,6 +5,7 @@ order in force, signs with the four parties present and reads the number and the
 import datetime
 import re
 from decimal import Decimal
+from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
@@ -150,3 +151,49 @@ def test_agent_enters_a_new_order_and_it_is_listed(page: Page, operator):
     )
     page.get_by_role("link", name="Arrêtés").click()
     expect(page.get_by_role("table")).to_contain_text("RSA socle : 47")
+
+
+def test_referent_finds_the_employer_without_javascript(
+    browser, live_server, page: Page, referent_user, operator
+):
+    """JavaScript off: the « Employeur » list of a new convention is narrowed by a search
+    (GET), the one found is chosen and the draft is saved with it; the page passes axe-core
+    (run with JavaScript on, the same page)."""
+    territory = operator.territory
+    person = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, referent=referent_user, last_name="Zimmermann"
+    )
+    wanted = factories.EmployerFactory(territory=territory, name="Menuiserie Kléber")
+    for n in range(30):
+        factories.EmployerFactory(territory=territory, name=f"Menuiserie du Rhin {n}")
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", java_script_enabled=False
+    )
+    try:
+        no_js = log_in(context.new_page(), referent_user)
+        no_js.goto("/conventions/nouvelle/")
+        employer = field(no_js, "Employeur")
+        expect(employer.locator("option")).to_have_count(32)  # 31 and « — Choisir — »
+        no_js.get_by_label("Nom, prénom ou NIR").fill("zimmer")
+        no_js.get_by_role("button", name="Filtrer la liste « Salarié »").click()
+        no_js.get_by_label("Dénomination ou SIRET").fill("menuiserie kleber")
+        no_js.get_by_role("button", name="Filtrer la liste « Employeur »").click()
+        expect(no_js.get_by_role("status").filter(has_text="1 employeur")).to_contain_text(
+            "1 employeur correspond à « menuiserie kleber »"
+        )
+        employer = field(no_js, "Employeur")
+        expect(employer.locator("option")).to_have_count(2)
+        expect(employer).to_have_value(str(wanted.pk))
+        # The person's search was kept by the employer's: she is still the one chosen.
+        expect(field(no_js, "Salarié")).to_have_value(str(person.pk))
+        url = no_js.url
+        field(no_js, "Secteur").select_option("CIE")
+        no_js.get_by_role("button", name="Enregistrer et continuer").click()
+        expect(no_js.get_by_role("status")).to_contain_text("brouillon de la convention")
+        convention = Convention.objects.get()
+        assert convention.employer == wanted and convention.beneficiary == person
+    finally:
+        context.close()
+    log_in(page, referent_user, next_url=quote(url.removeprefix(live_server.url)), heading=None)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle convention CUI")
+    assert_accessible(page, "Le choix de l'employeur d'une nouvelle convention, filtré")

@@ -108,3 +108,48 @@ def test_the_longest_menu_holds_on_one_line_and_its_focus_shows(new_page, operat
     )
     assert outline[0] == "solid" and float(outline[1].removesuffix("px")) >= 3, outline
     assert outline[2] == "rgb(255, 210, 63)", outline  # yellow on the bar's blue
+
+
+# Each visible label of the plan's timeline: its box, the box it must stay in (the drawing,
+# or on a phone the list), and its rendered text size in pixels.
+TIMELINE_LABELS = """() => {
+    const drawing = document.querySelector('svg.timeline');
+    const shown = drawing && drawing.getBoundingClientRect().width > 0;
+    const labels = shown ? [...drawing.querySelectorAll('text')]
+        : [...document.querySelectorAll('.timeline-rows li[data-phase]')];
+    const frame = (shown ? drawing : document.querySelector('.timeline-rows'))
+        .getBoundingClientRect();
+    const scale = shown ? frame.width / drawing.viewBox.baseVal.width : 1;
+    const bars = shown ? [...drawing.querySelectorAll('rect')].map(b => b.getBoundingClientRect())
+        : [];
+    return labels.map(label => {
+        const r = label.getBoundingClientRect();
+        const size = parseFloat(getComputedStyle(label).fontSize) * scale;
+        const overBar = bars.some(b => r.left < b.right && b.left < r.right
+            && r.top < b.bottom && b.top < r.bottom);
+        return {text: label.textContent.trim(), left: r.left, right: r.right,
+                top: r.top, bottom: r.bottom, frameLeft: frame.left,
+                frameRight: Math.min(frame.right, innerWidth), px: size, overBar: overBar};
+    });
+}"""
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
+def test_the_plan_timeline_labels_are_whole(new_page, referent_user, followed, viewport):
+    """No phase label runs out of the timeline, sits on a bar (where a short bar cut it) or
+    under another label, and each is drawn at a readable size."""
+    page = log_in(new_page(viewport=viewport), referent_user)
+    page.goto(followed["episode"].get_absolute_url())
+    expect(page.get_by_role("heading", name="Le plan")).to_be_visible()
+    labels = page.evaluate(TIMELINE_LABELS)
+    assert [label["text"].removesuffix(" (en cours)") for label in labels] == [
+        bar.label for bar in followed["episode"].plan().phases
+    ]
+    for label in labels:
+        assert label["frameLeft"] - 1 <= label["left"], label
+        assert label["right"] <= label["frameRight"] + 1, label
+        assert label["px"] >= 12, label
+        assert not label["overBar"], label
+    for above, below in zip(labels, labels[1:], strict=False):
+        assert above["bottom"] <= below["top"] + 1, (above, below)
+    assert_accessible(page, f"The support's plan at {viewport['width']} px")

@@ -671,3 +671,73 @@ def test_the_employee_list_is_searched_without_javascript(
     employees = page.split('name="beneficiary"')[1].split("</select>")[0]
     assert f'<option value="{my_beneficiary.pk}"' in employees
     assert f'<option value="{other.pk}"' in employees
+
+
+def employer_options(page: str) -> str:
+    return page.split('name="employer"')[1].split("</select>")[0]
+
+
+def test_the_employer_list_is_searched_without_javascript(
+    referent_client, territory, my_beneficiary
+):
+    """The wizard's « Employeur »: a GET search by name or SIRET narrows the list to the
+    employers the user may see (one found alone is chosen), the person's search is kept."""
+    bakery = factories.EmployerFactory(territory=territory, name="Boulangerie Kléber")
+    garage = factories.EmployerFactory(territory=territory, name="Garage de l'Ill")
+    elsewhere = factories.EmployerFactory(
+        name="Boulangerie Kléber", territory=factories.TerritoryFactory(code="68")
+    )  # another département: not visible to the referent
+    url = reverse("conventions:create")
+    page = page_text(referent_client.get(url, {"recherche_employeur": "kleber", "salarie": "x"}))
+    assert "1 employeur correspond à « kleber » : il est choisi" in page
+    options = employer_options(page)
+    assert f'<option value="{bakery.pk}" selected>Boulangerie Kléber — SIRET {bakery.siret}' in (
+        options
+    )
+    assert f'value="{garage.pk}"' not in options
+    assert f'value="{elsewhere.pk}"' not in options
+    # The other search box keeps this search (and this one keeps the person's).
+    assert '<input type="hidden" name="recherche_employeur" value="kleber">' in page
+    assert '<input type="hidden" name="salarie" value="x">' in page
+    # By SIRET; and « Toute la liste » again shows every employer of the département.
+    page = page_text(referent_client.get(url, {"recherche_employeur": garage.siret}))
+    assert "1 employeur correspond à" in page
+    assert f'<option value="{garage.pk}" selected>' in employer_options(page)
+    options = employer_options(page_text(referent_client.get(url)))
+    assert f'value="{bakery.pk}"' in options and f'value="{garage.pk}"' in options
+    assert f'value="{elsewhere.pk}"' not in options
+
+
+def test_the_employer_search_counts_and_survives_odd_input(referent_client, territory):
+    for name in ("Garage Nord", "Garage Sud"):
+        factories.EmployerFactory(territory=territory, name=name)
+    url = reverse("conventions:create")
+    page = page_text(referent_client.get(url, {"recherche_employeur": "garage"}))
+    assert "2 employeurs correspondent à « garage » : choisissez" in page
+    assert '" selected>' not in employer_options(page).replace('value="" selected>', "")
+    for odd in ("{count}", "zzz", "%", "'; --"):
+        response = referent_client.get(url, {"recherche_employeur": odd})
+        assert response.status_code == 200
+        assert f"Aucun employeur ne correspond à « {odd} »." in page_text(response)
+
+
+def test_an_employer_the_user_may_not_see_is_refused_in_french(
+    referent_client, territory, my_beneficiary
+):
+    """The narrowed list is only a help: the POST is checked against the visible employers,
+    whatever the search."""
+    elsewhere = factories.EmployerFactory(
+        name="Boulangerie Kléber", territory=factories.TerritoryFactory(code="68")
+    )
+    response = referent_client.post(
+        reverse("conventions:create") + "?recherche_employeur=kleber",
+        {
+            "sector": "CIE",
+            "prescribed_for_departement": "on",
+            "beneficiary": my_beneficiary.pk,
+            "employer": elsewhere.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in page_text(response)
+    assert not Convention.objects.exists()

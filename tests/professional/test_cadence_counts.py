@@ -1,7 +1,7 @@
 """``compliance_counts``: the dashboard's two cadence numbers (P4) without a report per
 support, always equal to counting ``cadences()``' reports — checked over hand-built supports
 (each a case of the rule) and seeded random ones, on several days — in two queries whatever
-the number of supports."""
+the number of supports. The same for ``below_cadence_count``, the coordinator's badge."""
 
 import datetime as dt
 import random
@@ -10,7 +10,7 @@ import pytest
 
 from tests.professional.factories import interview, professional_episode
 from tests.support.factories import paris
-from tremplin.professional.cadence import cadences, compliance_counts
+from tremplin.professional.cadence import below_cadence_count, cadences, compliance_counts
 from tremplin.professional.models import Cer
 from tremplin.support.models import Meeting, SupportEpisode
 
@@ -33,6 +33,15 @@ def old_counts(queryset, today):
     """What the dashboard computed before: one report per support, then a count."""
     reports = cadences(queryset, today)
     return len(reports), sum(1 for row in reports if row.report.compliant)
+
+
+def old_below(queryset, today):
+    """What the badge computed before: the coordinator's queue, one report per support."""
+    return sum(
+        1
+        for row in cadences(queryset, today)
+        if row.current is not None and row.current.done < row.current.required
+    )
 
 
 def new_counts(queryset, today):
@@ -144,6 +153,22 @@ def supports(referent_user):
 @pytest.mark.parametrize("today", DAYS, ids=str)
 def test_the_counts_are_those_of_the_reports(supports, today):
     assert new_counts(supports, today) == old_counts(supports, today)
+    assert below_cadence_count(supports, today) == old_below(supports, today)
+
+
+def test_the_below_cadence_cases_are_told_apart(supports):
+    march_15 = dt.date(2025, 3, 15)
+    below = below_cadence_count(supports, march_15)
+    assert 0 < below < supports.count()
+    # « full_first »: 1 interview of the 2 a full March requires.
+    assert below_cadence_count(supports.filter(started_on=dt.date(2025, 3, 1)), march_15) == 1
+    # The Paris day decides: on 28 February (a partial month from the 20th: 1 required),
+    # « paris_day »'s interview at 00:30 on 1 March in Paris (still 28 February in UTC) does
+    # not count, « paris_day_too »'s at 23:30 on 28 February does.
+    paris_day, paris_day_too = supports.filter(started_on=dt.date(2025, 2, 20)).order_by("pk")
+    february_28 = dt.date(2025, 2, 28)
+    assert below_cadence_count(supports.filter(pk=paris_day.pk), february_28) == 1
+    assert below_cadence_count(supports.filter(pk=paris_day_too.pk), february_28) == 0
 
 
 def test_the_cases_are_told_apart(supports):
@@ -174,6 +199,7 @@ def test_seeded_random_supports_give_the_same_counts(referent_user):
     supports = SupportEpisode.objects.filter(programme="professional")
     for today in DAYS + [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(0, 500, 37)]:
         assert new_counts(supports, today) == old_counts(supports, today), today
+        assert below_cadence_count(supports, today) == old_below(supports, today), today
 
 
 def test_two_queries_whatever_the_number_of_supports(referent_user, django_assert_num_queries):
@@ -190,3 +216,8 @@ def test_two_queries_whatever_the_number_of_supports(referent_user, django_asser
     with django_assert_num_queries(2):
         large = compliance_counts(SupportEpisode.objects.all(), today)
     assert (small.supports, large.supports) == (1, 7)
+    with django_assert_num_queries(2):
+        assert below_cadence_count(SupportEpisode.objects.all(), dt.date(2025, 3, 20)) == 0
+    add(1)
+    with django_assert_num_queries(2):
+        assert below_cadence_count(SupportEpisode.objects.all(), dt.date(2025, 3, 20)) == 0

@@ -111,3 +111,64 @@ def test_a_referent_has_no_coordination_queue(client, referent_user, operator):
     client.force_login(referent_user)
     _, page = home_queries(client)
     assert "Ma file de travail — coordination" not in page
+
+
+def page_queries(client, url) -> tuple[list[str], str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries.captured_queries], text(response)
+
+
+def test_another_page_counts_the_badge_from_this_month_s_interviews_only(
+    client, coordinator_user, operator
+):
+    """On any page but the home, the badge reads counts only: a fixed number of queries
+    whatever the team's size, and of the team's interviews only those of the month (not
+    every support's whole history)."""
+    busy, compliant, below = team(operator, 2)
+    for episode in [compliant, *below]:
+        for month in (1, 2):  # held in January and February: not read for March's badge
+            interview(episode, 2025, month, 6, 10)
+            interview(episode, 2025, month, 20, 10)
+    client.force_login(coordinator_user)
+    client.get(reverse("home"))  # warm the session
+    url = reverse("registry:beneficiary_list")
+    sqls, page = page_queries(client, url)
+    # 9 below the cadence, 1 overloaded referent, 2 late deliverables (as the home says).
+    assert 'Accueil <span class="badge rounded-pill text-bg-warning">12' in page
+    # The session, the user, their memberships, the list's referents (4); the list's count
+    # and rows (2); the badge (5: the team's supports, this month's interviews, the
+    # portfolios' two, the count of late deliverables).
+    assert len(sqls) == 11, "\n".join(sqls)
+    interviews = [sql for sql in sqls if '"support_meeting"' in sql and "starts_at" in sql]
+    assert len(interviews) == 1
+    with connection.cursor() as cursor:
+        cursor.execute(interviews[0])
+        read = cursor.fetchall()
+    # March's held interviews: the compliant support's 2 and one per support below.
+    assert len(read) == 2 + len(below)
+    for _ in range(5):
+        professional_episode(factories.referent(operator))
+    sqls, page = page_queries(client, url)
+    assert len(sqls) == 11
+    assert 'text-bg-warning">17' in page
+
+
+def test_the_home_counts_the_badge_from_its_queue(client, coordinator_user, operator):
+    """The home builds the queue before the page: the badge reads it, no count again."""
+    team(operator, 2)
+    client.force_login(coordinator_user)
+    client.get(reverse("home"))  # warm the session
+    sqls, page = page_queries(client, reverse("home"))
+    assert 'Accueil <span class="badge rounded-pill text-bg-warning">12' in page
+    # The queue's cadences and its count of late deliverables, once each: not the badge's
+    # count of the month's interviews, nor its count of late deliverables again.
+    meetings = [sql for sql in sqls if '"support_meeting"' in sql]
+    assert meetings and not [sql for sql in meetings if '"starts_at" >=' in sql]
+    late_counts = [
+        sql
+        for sql in sqls
+        if sql.startswith('SELECT COUNT(*) AS "__count" FROM "support_deadline"')
+    ]
+    assert len(late_counts) == 1

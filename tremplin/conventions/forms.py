@@ -197,15 +197,24 @@ class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
         widgets = {**dict.fromkeys(DATE_FIELDS, forms.DateInput), "rome_code": rome_code_input()}
 
     def __init__(
-        self, *args, user, step: int | None = None, beneficiary_search: str = "", **kwargs
+        self,
+        *args,
+        user,
+        step: int | None = None,
+        beneficiary_search: str = "",
+        employer_search: str = "",
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.step = step
-        # The « Salarié » list narrowed by a search typed in a GET form (no JavaScript): the
-        # list shows the people found (and the one chosen); a POST accepts any visible person.
+        # The « Salarié » and « Employeur » lists narrowed by a search typed in a GET form
+        # (no JavaScript): each list shows what was found (and the one chosen); a POST
+        # accepts anything the user may see.
         self.beneficiary_search = (beneficiary_search or "").strip()
         self.beneficiary_matches: int | None = None
+        self.employer_search = (employer_search or "").strip()
+        self.employer_matches: int | None = None
         if step is not None:
             keep = set(CONVENTION_STEPS[step - 1][1]) | {VERSION_FIELD, BASE_FIELD}
             for name in list(self.fields):
@@ -224,16 +233,9 @@ class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
     def _limit_choices(self):
         user = self.user
         if "beneficiary" in self.fields:
-            people = Beneficiary.objects.visible_to(user)
-            if self.beneficiary_search and not self.is_bound:
-                chosen = self.initial.get("beneficiary") or self.instance.beneficiary_id
-                found = Q(pk__in=people.search(self.beneficiary_search).values("pk"))
-                people = people.filter(found | Q(pk=chosen) if chosen else found)
-                self.beneficiary_matches = people.filter(found).count()
-                if self.beneficiary_matches == 1 and not chosen:
-                    self.initial["beneficiary"] = people.filter(found).values_list("pk", flat=True)[
-                        0
-                    ]
+            people, self.beneficiary_matches = self._narrowed(
+                "beneficiary", Beneficiary.objects.visible_to(user), self.beneficiary_search
+            )
             field = self.fields["beneficiary"]
             field.queryset = people.order_by("last_name", "first_names", "pk")
             field.label_from_instance = lambda person: (
@@ -242,7 +244,15 @@ class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
                 else str(person)
             )
         if "employer" in self.fields:
-            self.fields["employer"].queryset = Employer.objects.visible_to(user)
+            employers, self.employer_matches = self._narrowed(
+                "employer", Employer.objects.visible_to(user), self.employer_search
+            )
+            field = self.fields["employer"]
+            field.queryset = employers.order_by("name", "pk")
+            # Two employers may share a name: the SIRET and the town tell them apart.
+            field.label_from_instance = lambda employer: (
+                f"{employer} — SIRET {employer.siret} — {employer.city}"
+            )
         if "tutor" in self.fields:
             tutors = Tutor.objects.visible_to(user).select_related("employer")
             if self.instance.employer_id:
@@ -257,6 +267,19 @@ class ConventionForm(EditVersionMixin, BootstrapFormMixin, forms.ModelForm):
             self.fields["operator"].queryset = Organisation.objects.filter(
                 kind=Organisation.Kind.OPERATOR
             )
+
+    def _narrowed(self, name: str, visible, search: str):
+        """The choices of ``name`` narrowed to what ``search`` finds (the one already chosen
+        kept), with the count found; one found alone is chosen. Only on an unbound form: a
+        POST is checked against everything visible."""
+        if not search or self.is_bound:
+            return visible, None
+        chosen = self.initial.get(name) or getattr(self.instance, f"{name}_id")
+        found = Q(pk__in=visible.search(search).values("pk"))
+        matches = visible.filter(found).count()
+        if matches == 1 and not chosen:
+            self.initial[name] = visible.filter(found).values_list("pk", flat=True)[0]
+        return visible.filter(found | Q(pk=chosen) if chosen else found), matches
 
     def value(self, name):
         """The cleaned value, else the instance's (a step form sees the other steps' data)."""

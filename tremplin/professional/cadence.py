@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from tremplin.rules.calendar import PARIS, calendar_months_overlapping, to_paris
@@ -210,3 +210,74 @@ def _months_over(started_on, end, required, today) -> tuple[tuple[int, int, int]
             break  # the month in progress (or one to come): not judged, nor any after
         months.append((overlap.year, overlap.month, required[overlap.full, overlap.first]))
     return tuple(months)
+
+
+def _current_month(started_on, end, today):
+    """The month ``interview_cadence(..., as_of=today)`` reports last (``.current``): the
+    month in progress, or the support's last month once it is over; None before it starts.
+    """
+    current = None
+    for overlap in calendar_months_overlapping(started_on, end):
+        if overlap.first > today:
+            break
+        current = overlap
+    return current
+
+
+def below_cadence_count(queryset, today: dt.date | None = None) -> int:
+    """How many supports of ``queryset`` are below the cadence in their current month (P4):
+    ``sum(row.current.done < row.current.required for row in cadences(qs, today))``, for the
+    navigation's badge, in 2 light queries that read only the interviews of that month (the
+    month in progress; the last month of a support whose CER is over, a few).
+
+    The same definitions as ``cadences``: the support's last day (its end when closed before
+    its last CER's end, else that CER's end; no end: no report), no report before its start;
+    an interview counts on its Paris day, inside the support, up to ``today``; the month
+    requires 2 interviews when full, 1 when partial (dated parameters, on its first day
+    inside the support).
+    """
+    today = today or timezone.localdate()
+    episodes = (
+        queryset.order_by()
+        .annotate(last_cer_end=Max("cers__end"))
+        .values_list("pk", "started_on", "ended_on", "last_cer_end")
+    )
+    months: dict[tuple[dt.date, dt.date], object] = {}
+    windows: dict[int, tuple[dt.date, dt.date, int]] = {}  # pk: first, last day, required
+    required = _Required()
+    for pk, started_on, ended_on, last in episodes:
+        end = ended_on if ended_on and (last is None or ended_on < last) else last
+        if end is None or today < started_on:
+            continue
+        if (started_on, end) not in months:
+            months[started_on, end] = _current_month(started_on, end, today)
+        month = months[started_on, end]
+        windows[pk] = (
+            month.first,
+            min(month.last, today),
+            required[month.full, month.first],
+        )
+    if not windows:
+        return 0
+
+    def paris_midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=PARIS)
+
+    this_month = dt.date(today.year, today.month, 1)
+    stale = [pk for pk, (first, _, _) in windows.items() if first < this_month]
+    since = Q(starts_at__gte=paris_midnight(this_month))
+    if stale:
+        earliest = min(windows[pk][0] for pk in stale)
+        since |= Q(episode_id__in=stale, starts_at__gte=paris_midnight(earliest))
+    done: dict[int, int] = defaultdict(int)
+    meetings = (
+        Meeting.objects.counted()
+        .filter(since, episode__in=queryset.values("pk"), kind=INTERVIEW_KIND)
+        .filter(starts_at__lt=paris_midnight(today + dt.timedelta(days=1)))
+        .values_list("episode_id", "starts_at")
+    )
+    for pk, moment in meetings:
+        window = windows.get(pk)
+        if window is not None and window[0] <= to_paris(moment).date() <= window[1]:
+            done[pk] += 1
+    return sum(1 for pk, (_, _, need) in windows.items() if done[pk] < need)

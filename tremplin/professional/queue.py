@@ -8,7 +8,8 @@ the operators they coordinate, each item one click from its action.
 - the deliverables late across the team (A11–A14, P4: open, past due, support running).
 
 A fixed number of queries whatever the team's size: the cadences (2), the portfolios (2),
-the late deliverables (a count and the first few).
+the late deliverables (a count and the first few). The navigation's badge on the other pages
+reads only the counts (``coordinator_count``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tremplin.rules.programmes import LoadStatus
 from tremplin.support.models import Deadline, SupportEpisode
 from tremplin.web.queues import SHOWN, QueueItem, QueueSection, WorkQueue, counted
 
-from .cadence import cadences
+from .cadence import below_cadence_count, cadences
 from .models import professional_episodes
 from .views.portfolios import portfolio_rows
 
@@ -33,9 +34,13 @@ def _team(operator_ids):
     return Q(operator_id__in=operator_ids) | Q(beneficiary__operator_id__in=operator_ids)
 
 
+def _team_supports(user, operator_ids):
+    return professional_episodes(user).open().filter(_team(operator_ids))
+
+
 def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
     """P4, the month in progress: fewer interviews held than the month requires."""
-    episodes = professional_episodes(user).open().filter(_team(operator_ids))
+    episodes = _team_supports(user, operator_ids)
     rows = [
         row
         for row in cadences(episodes, today)
@@ -70,9 +75,13 @@ def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
     )
 
 
+def _overloaded_rows(user) -> list[dict]:
+    return [row for row in portfolio_rows(user) if row["load"].status == LoadStatus.OVER]
+
+
 def _overloaded(user) -> QueueSection:
     """P9: the active files beyond 60 per full-time equivalent and the tolerance."""
-    rows = [row for row in portfolio_rows(user) if row["load"].status == LoadStatus.OVER]
+    rows = _overloaded_rows(user)
     rows.sort(key=lambda row: -row["load"].ratio)
     items = [
         QueueItem(
@@ -100,12 +109,17 @@ def _overloaded(user) -> QueueSection:
     )
 
 
-def _late_deliverables(operator_ids, today: dt.date) -> QueueSection:
+def _late(operator_ids, today: dt.date):
+    """The deliverables late across the team: open, past due, support running."""
     now = timezone.now()
     running = SupportEpisode.objects.open().filter(_team(operator_ids))
-    late = Deadline.objects.filter(
+    return Deadline.objects.filter(
         episode__in=running.values("pk"), state__in=Deadline.OPEN_STATES
     ).filter(Q(due_at__isnull=True, due_on__lt=today) | Q(due_at__lt=now))
+
+
+def _late_deliverables(operator_ids, today: dt.date) -> QueueSection:
+    late = _late(operator_ids, today)
     count = late.count()
     items = [
         QueueItem(
@@ -164,6 +178,19 @@ def coordinator_queue(user, today: dt.date | None = None) -> WorkQueue | None:
 
 
 def coordinator_count(user) -> int:
-    """The navigation's badge for a coordinator: the items of the three sections."""
-    queue = coordinator_queue(user)
-    return queue.total if queue is not None else 0
+    """The navigation's badge for a coordinator: the items of the three sections, as the
+    queue counts them. On the home page the queue is already there; on every other page only
+    the counts are read (``below_cadence_count``: the interviews of the month, not of every
+    support's whole history; the portfolios; a count of the late deliverables)."""
+    operator_ids = scope_of(user).coordinated_operator_ids
+    if not operator_ids:
+        return 0
+    queue = getattr(user, "_tremplin_coordinator_queue", None)
+    if queue is not None:
+        return queue.total
+    today = timezone.localdate()
+    return (
+        below_cadence_count(_team_supports(user, operator_ids), today)
+        + len(_overloaded_rows(user))
+        + _late(operator_ids, today).count()
+    )

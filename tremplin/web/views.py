@@ -9,6 +9,7 @@ from tremplin.rules.sentences import FAMILIES, SENTENCES
 
 from .glossary import GLOSSARY
 from .models import Job
+from .panels import HOME, render_place
 from .shortcuts import visible_object_or_404
 
 REFRESH_SECONDS = 2
@@ -16,8 +17,17 @@ REFRESH_SECONDS = 2
 
 @login_required
 def home(request):
-    """The greeting, then the sections the apps register for the home (``web.panels``)."""
-    return render(request, "web/home.html", {"has_no_role": scope_of(request.user).is_empty})
+    """The greeting, then the sections the apps register for the home (``web.panels``).
+    They are built before the page, so that the navigation's badge, drawn above them, reads
+    the work queues they computed rather than counting again."""
+    return render(
+        request,
+        "web/home.html",
+        {
+            "has_no_role": scope_of(request.user).is_empty,
+            "home_panels": render_place(HOME, request),
+        },
+    )
 
 
 @login_required

@@ -25,11 +25,76 @@ LIVE_CHECK_HEADER = "X-Tremplin-Verification"
 
 
 SEARCH = "salarie"  # the GET field that narrows the « Salarié » list
+EMPLOYER_SEARCH = "recherche_employeur"  # the one that narrows the « Employeur » list
 
 
-def kept_params(request) -> list[tuple[str, str]]:
-    """The query's other parameters (step, person, employer), kept by the search form."""
-    return [(key, value) for key, value in request.GET.items() if key != SEARCH]
+def kept_params(request, leave_out: str) -> list[tuple[str, str]]:
+    """The query's other parameters (step, person, employer, the other search), kept by a
+    search form."""
+    return [(key, value) for key, value in request.GET.items() if key != leave_out]
+
+
+def found_sentence(matches: int | None, nobody: str, alone: str, several) -> str | None:
+    """What a search found, in French (``several`` is given the count: the typed text is
+    never used as a format string); None when nothing was searched."""
+    if matches is None:
+        return None
+    if matches == 0:
+        return nobody
+    if matches == 1:
+        return alone
+    return several(matches)
+
+
+def search_boxes(request, form) -> list[dict]:
+    """The GET search forms above the first step, one per list the form shows (« Salarié »,
+    « Employeur »), each keeping the query's other parameters and saying what it found."""
+    boxes = []
+    if "beneficiary" in form.fields:
+        typed = f"« {form.beneficiary_search} »"
+        found = found_sentence(
+            form.beneficiary_matches,
+            f"Aucune personne ne correspond à {typed}.",
+            f"1 personne correspond à {typed} : elle est choisie dans la liste ci-dessous.",
+            lambda count: (
+                f"{count} personnes correspondent à {typed} : choisissez dans la liste ci-dessous."
+            ),
+        )
+        boxes.append(
+            {
+                "id": "chercher-salarie",
+                "title": "Trouver le salarié dans la liste",
+                "label": "Nom, prénom ou NIR",
+                "button": "Filtrer la liste « Salarié »",
+                "param": SEARCH,
+                "search": form.beneficiary_search,
+                "kept_params": kept_params(request, SEARCH),
+                "found": found,
+            }
+        )
+    if "employer" in form.fields:
+        typed = f"« {form.employer_search} »"
+        found = found_sentence(
+            form.employer_matches,
+            f"Aucun employeur ne correspond à {typed}.",
+            f"1 employeur correspond à {typed} : il est choisi dans la liste ci-dessous.",
+            lambda count: (
+                f"{count} employeurs correspondent à {typed} : choisissez dans la liste ci-dessous."
+            ),
+        )
+        boxes.append(
+            {
+                "id": "chercher-employeur",
+                "title": "Trouver l'employeur dans la liste",
+                "label": "Dénomination ou SIRET",
+                "button": "Filtrer la liste « Employeur »",
+                "param": EMPLOYER_SEARCH,
+                "search": form.employer_search,
+                "kept_params": kept_params(request, EMPLOYER_SEARCH),
+                "found": found,
+            }
+        )
+    return boxes
 
 
 def step_from(request) -> int | None:
@@ -79,6 +144,7 @@ def convention_create(request):
         step=1,
         initial=initial,
         beneficiary_search=request.GET.get(SEARCH, ""),
+        employer_search=request.GET.get(EMPLOYER_SEARCH, ""),
     )
     if request.method == "POST":
         if form.is_valid():
@@ -94,8 +160,7 @@ def convention_create(request):
             "step": 1,
             "steps": CONVENTION_STEPS,
             "convention": None,
-            "search_param": SEARCH,
-            "kept_params": kept_params(request),
+            "search_boxes": search_boxes(request, form),
         },
     )
 
@@ -158,6 +223,7 @@ def convention_update(request, pk):
         step=step,
         initial=initial,
         beneficiary_search=request.GET.get(SEARCH, ""),
+        employer_search=request.GET.get(EMPLOYER_SEARCH, ""),
     )
     # Rule F1: the situation step also asks what the person's file lacks for the cerfa.
     employee_form = (
@@ -193,7 +259,6 @@ def convention_update(request, pk):
             **summary,
             "aid_proposal": proposal,
             "live_check_header": LIVE_CHECK_HEADER,
-            "search_param": SEARCH,
-            "kept_params": kept_params(request),
+            "search_boxes": search_boxes(request, form),
         },
     )
