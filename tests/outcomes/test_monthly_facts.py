@@ -150,6 +150,24 @@ def test_summed_facts_give_the_figures_of_the_rows_for_any_period(departement):
     facts_equal_rows()
 
 
+def test_mixed_roles_and_a_chosen_referent_count_the_rows(departement):
+    operators, territories, users = departement
+    random_population(random.Random(11), operators, territories, size=12)
+    # An agent who is also a referent of an operator of the other territory sees that
+    # referent's people too, which the facts' keys do not carry: the page counts the rows.
+    agent_and_referent = users["agent"]
+    factories.MembershipFactory(user=agent_and_referent, organisation=operators[2])
+    referent = factories.referent(operators[0])
+    cases = [
+        (agent_and_referent, {}),
+        (users["administrateur"], {"structure": operators[0].pk, "referent": referent.pk}),
+    ]
+    for user, params in cases:
+        view = page_for(user, **YEAR_2025, **params)
+        assert view.dashboard_counts is None
+        assert view.exit_counts() == count_exits(view.exits(), view.period)
+
+
 def test_a_period_splits_into_whole_months_and_the_days_at_its_edges():
     whole, partial = split_period(Period(day(1, 15), day(4, 10)))
     assert whole == [day(2, 1), day(3, 1)]
