@@ -13,6 +13,9 @@ Each professional support also gets, once, 0 to 3 individual interviews per cale
 it covers (``ensure_interviews``), so that the dashboard's interview cadence (P4) has
 compliant supports and others below cadence, as in real files.
 
+The dashboard's monthly facts (``tremplin.outcomes.facts``) are rebuilt from those rows
+before the measures (``fill_monthly_facts``), as ``tremplin rebuild-facts --apply`` would.
+
 Measured: the dashboard page for the département's agent and for a coordinator, a year
 wide (page time next to the replayed SQL of the page), the cadence figure of the agent's
 dashboard alone (``IndicatorPage.cadence_summary``), and the XLSX export of the
@@ -207,6 +210,20 @@ def ensure_interviews() -> int:
     return len(meetings)
 
 
+def fill_monthly_facts(context: BenchContext) -> None:
+    """The dashboard's monthly facts, rebuilt from the rows: the rows above went in with
+    ``bulk_create``, which no service sees (``tremplin rebuild-facts --apply`` does the same)."""
+    from tremplin.outcomes.facts import rebuild_facts
+
+    started = time.perf_counter()
+    result = rebuild_facts()
+    context.facts["outcomes_monthly_facts"] = {
+        "facts": result.after,
+        "changed": result.changed,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
 def _replayed_sql_ms(statements, runs: int) -> float:
     """The page's reads replayed (its SAVEPOINTs and session writes are not the indicators')."""
     return sum(
@@ -258,6 +275,7 @@ def outcomes_dashboard_and_export(context: BenchContext) -> list[Measurement]:
 
     supports = ensure_supports(context)
     interviews = ensure_interviews()
+    fill_monthly_facts(context)
     users = bench_users()
     coordinator_membership = (
         Membership.objects.filter(role=Role.COORDINATOR).select_related("user").first()

@@ -26,6 +26,7 @@ from tremplin.rules import outcomes as rules
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import SupportEpisode
 
+from .facts import rebuild_facts, refresh_months
 from .models import Situation, SupportExit
 
 MEASURE_WINDOW_PARAMETER = "in_employment_measure_window_months"
@@ -130,15 +131,26 @@ def exit_values(episode: SupportEpisode, situations, today: datetime.date) -> di
 
 
 @transaction.atomic
-def classify_episode(episode: SupportEpisode, today: datetime.date | None = None):
-    """Write (or remove) the episode's classified exit; returns the ``SupportExit`` or None."""
+def classify_episode(
+    episode: SupportEpisode, today: datetime.date | None = None, *, refresh_facts: bool = True
+):
+    """Write (or remove) the episode's classified exit; returns the ``SupportExit`` or None.
+
+    The monthly facts of the month the support ended, and of the month it ended before this
+    change, are recomputed (``facts.refresh_months``), unless ``refresh_facts`` is False:
+    the caller rebuilds them all once (``classify_all``)."""
     today = today or timezone.localdate()
     situations = Situation.objects.filter(beneficiary_id=episode.beneficiary_id).chronological()
     values = exit_values(episode, situations, today)
+    months = set(SupportExit.objects.filter(episode=episode).values_list("support_end", flat=True))
     if values is None:
         SupportExit.objects.filter(episode=episode).delete()
-        return None
-    support_exit, _ = SupportExit.objects.update_or_create(episode=episode, defaults=values)
+        support_exit = None
+    else:
+        support_exit, _ = SupportExit.objects.update_or_create(episode=episode, defaults=values)
+        months.add(support_exit.support_end)
+    if refresh_facts and months:
+        refresh_months(months)
     return support_exit
 
 
@@ -158,6 +170,7 @@ def classify_all(today: datetime.date | None = None, *, only_provisional: bool =
         )
     count = 0
     for episode in episodes.order_by("pk").iterator(chunk_size=500):
-        classify_episode(episode, today)
+        classify_episode(episode, today, refresh_facts=False)
         count += 1
+    rebuild_facts()  # once, and it also follows the people who changed operator or territory
     return count

@@ -184,13 +184,26 @@ class StartedSituations:
 
 
 def count_started_situations(people, period: Period) -> StartedSituations:
-    """One query: the population and, for each count, how many of it started one."""
-    aggregates = {
-        count.code: Count("pk", filter=Q(started_in_period(period, count)))
-        for count in STARTED_SITUATION_COUNTS
-    }
-    totals = people.order_by().aggregate(population=Count("pk"), **aggregates)
-    population = totals["population"]
+    """Two queries: the population, then, for each count, how many of it started one. The
+    second reads the situations started in the period (index on the start) and counts their
+    distinct people, rather than asking each person of the population whether they started
+    one (a year of the bench's département on SQLite: 0.9 s -> 0.4 s for both)."""
+    conditions = {count.code: count.condition(period) for count in STARTED_SITUATION_COUNTS}
+    any_condition = Q()
+    for condition in conditions.values():
+        any_condition |= condition
+    population = people.order_by().count()
+    totals = (
+        situations_started(period, any_condition)
+        .filter(Exists(people.order_by().filter(pk=OuterRef("beneficiary_id"))))
+        .order_by()
+        .aggregate(
+            **{
+                code: Count("beneficiary", filter=condition, distinct=True)
+                for code, condition in conditions.items()
+            }
+        )
+    )
     rows = [
         CountRow(
             count.code,

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from tremplin.accounts import audit
-from tremplin.accounts.models import Organisation
+from tremplin.accounts.models import Organisation, Territory
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import outcomes as rules
 from tremplin.support.models import SupportEpisode
@@ -456,6 +456,43 @@ class SupportExit(models.Model):
     @property
     def is_classified(self) -> bool:
         return bool(self.category)
+
+
+class MonthlyFact(models.Model):
+    """A count the dashboard sums over a period, for one month, one operator, the people's
+    territory and one programme: derived data, never written by hand.
+
+    Written only by ``tremplin.outcomes.facts`` from the rows (``SupportExit``,
+    ``Situation``), the single source of truth: the months a write touches are recomputed in
+    the writing service's transaction, every fact is rebuilt by the nightly
+    ``tremplin classify-exits`` and on demand by ``tremplin rebuild-facts``. ``measure``
+    is the code of a count of ``tremplin.outcomes.indicators`` (docs/decisions.md,
+    "Monthly facts for the dashboard").
+    """
+
+    month = models.DateField("mois", help_text="Premier jour du mois.")
+    operator = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="+", verbose_name="structure"
+    )
+    territory = models.ForeignKey(
+        Territory, models.CASCADE, related_name="+", verbose_name="département des personnes"
+    )
+    programme = models.CharField("programme", max_length=20, blank=True)
+    measure = models.CharField("mesure", max_length=40)
+    value = models.PositiveIntegerField("valeur")
+
+    class Meta:
+        verbose_name = "chiffre mensuel"
+        verbose_name_plural = "chiffres mensuels"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "operator", "territory", "programme", "measure"],
+                name="monthly_fact_one_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m} : {self.value}"
 
 
 audit.register(Situation)

@@ -17,23 +17,35 @@ from tremplin.support.services import episodes_of
 from tremplin.web import hooks
 
 from .exits import classify_episode, classify_person
+from .facts import refresh_months
 from .models import Situation
+
+
+def _stored_start(situation: Situation):
+    if situation.pk is None:
+        return None
+    return Situation.objects.filter(pk=situation.pk).values_list("start", flat=True).first()
 
 
 @transaction.atomic
 def save_situation(situation: Situation) -> Situation:
     """A situation recorded or corrected (validated by its form): the person's exits are
-    classified again."""
+    classified again, and the monthly facts of the months it started in (before and after
+    the change) recomputed."""
+    months = {_stored_start(situation)}
     situation.save()
     classify_person(situation.beneficiary_id)
+    refresh_months(months | {situation.start})
     return situation
 
 
 @transaction.atomic
 def delete_situation(situation: Situation) -> None:
     beneficiary_id = situation.beneficiary_id
+    months = {_stored_start(situation)}
     situation.delete()
     classify_person(beneficiary_id)
+    refresh_months(months)
 
 
 def on_episode_changed(episode) -> None:

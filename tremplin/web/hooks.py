@@ -28,7 +28,8 @@ The events, who announces them and who listens:
     contract and recomputes its deadlines.
 ``EPISODE_CHANGED`` (``episode``)
     A support episode was started, changed or ended (``tremplin.support.services``).
-    outcomes: reclassifies its exit.
+    outcomes: reclassifies its exit and recomputes the dashboard's monthly facts of the
+    months it ended in.
 """
 
 from __future__ import annotations

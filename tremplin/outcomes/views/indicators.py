@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import generic
 
 from tremplin.accounts.models import Organisation
@@ -16,6 +17,7 @@ from tremplin.rules.programmes import Programme
 from tremplin.web.exports import FORMATS, ExportSource, export_response
 
 from ..charts import funnel_chart, monthly_rates_chart, monthly_starts_chart
+from ..facts import DashboardCounts
 from ..forms import ReportNotesForm
 from ..indicators import (
     EXIT_COUNTS,
@@ -27,7 +29,7 @@ from ..indicators import (
     monthly_exit_rates,
     monthly_starts,
 )
-from ..models import Situation
+from ..models import MonthlyFact, Situation
 from .indicator_export import (
     INDICATOR_EXPORT_COLUMNS,
     agreement_rows,
@@ -59,10 +61,42 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
             )
         return super().get(request, *args, **kwargs)
 
+    def visible_facts(self):
+        """The monthly facts the page may sum (``tremplin.outcomes.facts``), or None when it
+        counts the rows: a referent chosen (facts have no referent), or a scope whose
+        visibility the facts' keys (operator, the people's territory) do not carry exactly
+        (an agent who is also a referent or a coordinator)."""
+        if self.referent is not None:
+            return None
+        scope = self.scope
+        facts = MonthlyFact.objects.filter(operator__in=self.operators_in_view())
+        if scope.is_admin:
+            return facts
+        if scope.coordinated_operator_ids and not scope.agent_territory_ids:
+            # Every support and person of a coordinated operator is visible to them.
+            return facts
+        if scope.agent_territory_ids and not scope.coordinated_operator_ids:
+            if scope.is_referent:
+                return None
+            return facts.filter(territory_id__in=scope.agent_territory_ids)
+        return None
+
+    @cached_property
+    def dashboard_counts(self) -> DashboardCounts | None:
+        facts = self.visible_facts()
+        if facts is None:
+            return None
+        return DashboardCounts(facts, self.exits(), self.people(), self.period, self.programme)
+
+    def exit_counts(self) -> dict[str, int]:
+        if self.dashboard_counts is None:
+            return count_exits(self.exits(), self.period)
+        return self.dashboard_counts.exit_counts()
+
     def computed(self):
         people = self.people()
         started = count_started_situations(people, self.period)
-        exit_counts = count_exits(self.exits(), self.period)
+        exit_counts = self.exit_counts()
         agreement = agreement_indicators(
             people,
             self.operators_in_view(),
@@ -150,8 +184,12 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
 
     def indicator_context(self) -> dict:
         started, agreement, exit_counts = self.computed()
-        months = monthly_starts(self.people(), self.period)
-        month_rates = monthly_exit_rates(self.exits(), self.period)
+        if self.dashboard_counts is None:
+            months = monthly_starts(self.people(), self.period)
+            month_rates = monthly_exit_rates(self.exits(), self.period)
+        else:
+            months = self.dashboard_counts.months()
+            month_rates = self.dashboard_counts.month_rates()
         steps = self.funnel_steps()
         today = timezone.localdate()
         return {

@@ -2,7 +2,9 @@
 
 Run every night (cron, or ``make``): an in-employment exit is measured up to 3 months after
 the support's end (rule A3), so a provisional classification must be redone as the days go.
-The pages keep the stored exits in step on every change of a support or a situation.
+The pages keep the stored exits in step on every change of a support or a situation. The
+run ends by rebuilding the dashboard's monthly facts from the rows (``facts.rebuild_facts``:
+they also follow, then, the people moved to another operator or territory during the day).
 """
 
 from django.core.management.base import BaseCommand
