@@ -34,3 +34,23 @@ def test_several_servers_share_redis_and_an_s3_bucket(tmp_path):
         TREMPLIN_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
     )
     assert shown(env) == "S3Storage RedisHuey False"
+
+
+CACHE = "from django.core.cache import caches; print(type(caches['default']).__name__)"
+
+
+def cache_of(env) -> str:
+    result = manage(env, "shell", "-c", CACHE)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_cache_is_each_process_s_memory_by_default(tmp_path):
+    assert cache_of(production_env(tmp_path)) == "LocMemCache"
+
+
+def test_several_servers_share_a_redis_cache(tmp_path):
+    env = production_env(tmp_path, REDIS_URL="redis://cache.internal:6379/1")
+    assert cache_of(env) == "RedisCache"
+    env = production_env(tmp_path, TREMPLIN_CACHE_REDIS_URL="redis://cache.internal:6379/2")
+    assert cache_of(env) == "RedisCache"

@@ -370,6 +370,23 @@ HUEY["consumer"] = {
     "workers": int(os.environ.get("TREMPLIN_HUEY_WORKERS", "2")),
     "worker_type": "thread",
 }
+# The cache (a list filter's options per user, kept a few minutes): Redis shared by every
+# server when TREMPLIN_CACHE_REDIS_URL (or REDIS_URL) is set, otherwise each process's memory —
+# nothing cached is a fact, only a copy that may be a few minutes old.
+TREMPLIN_CACHE_REDIS_URL = os.environ.get("TREMPLIN_CACHE_REDIS_URL") or os.environ.get(
+    "REDIS_URL", ""
+)
+if TREMPLIN_CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TREMPLIN_CACHE_REDIS_URL,
+            "KEY_PREFIX": "tremplin",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Exports above this many rows run as jobs; smaller ones answer at once.
 TREMPLIN_JOB_ROWS = int(os.environ.get("TREMPLIN_JOB_ROWS", "5000"))
 # A beneficiaries' import of more rows than this is confirmed by the worker (a job).
