@@ -10,7 +10,6 @@ import csv
 import datetime
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from stdnum.fr import nir as stdnum_nir
@@ -34,10 +33,11 @@ class Department:
     region_name: str
 
 
-@cache
 def ascii_digits(text: str) -> bool:
     """True for a non-empty text of ASCII digits only. ``str.isdigit`` also accepts « ² »
-    or « ٣ », which ``int()`` then refuses or reads: an identifier or an id is 0-9 only."""
+    or « ٣ », which ``int()`` then refuses or reads: an identifier or an id is 0-9 only.
+    Not cached: the texts are the identifiers themselves (every NIR's tail, every phone
+    number of an import): a cache would keep them all, for a lookup that costs as much."""
     return text.isascii() and text.isdigit()
 
 
