@@ -204,7 +204,9 @@ def _interviews_per_month(queryset, spans, today) -> dict[tuple[int, int, int], 
     first = min(started_on for started_on, _ in spans.values())
     days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
     midnights = [_utc_text(dt.datetime.combine(day, dt.time(), tzinfo=PARIS)) for day in days]
-    done: dict[tuple[int, int, int], int] = defaultdict(int)
+    months = [(day.year, day.month) for day in days]
+    # Each support's first and last day as indexes into ``days`` (its end may be after today).
+    windows = {pk: ((start - first).days, (end - first).days) for pk, (start, end) in spans.items()}
     meetings = (
         Meeting.objects.counted()
         .filter(
@@ -216,13 +218,16 @@ def _interviews_per_month(queryset, spans, today) -> dict[tuple[int, int, int], 
         .annotate(moment=Cast("starts_at", CharField()))
         .values_list("episode_id", "moment")
     )
+    done: dict[tuple[int, int, int], int] = defaultdict(int)
     for pk, moment in meetings:
-        span = spans.get(pk)
-        if span is None:
+        window = windows.get(pk)
+        if window is None:
             continue
-        day = days[bisect_right(midnights, moment[:19]) - 1]
-        if span[0] <= day <= span[1]:
-            done[pk, day.year, day.month] += 1
+        # The text after the 19th character (fractions of a second, PostgreSQL's "+00")
+        # only sorts it after a midnight it equals: the same day.
+        index = bisect_right(midnights, moment) - 1
+        if window[0] <= index <= window[1]:
+            done[(pk, *months[index])] += 1
     return done
 
 
