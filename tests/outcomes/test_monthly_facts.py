@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("outcomes:indicators")
 YEAR_2025 = {"du": "2025-01-01", "au": "2025-12-31"}
+QUERIES_OF_THE_AGENTS_DASHBOARD = 25
 SITUATION_TRAITS = [
     {"cdi": True},
     {"cdd": True},
@@ -268,3 +269,19 @@ def test_the_agents_dashboard_sums_facts_in_a_constant_number_of_queries(
         assert not [q for q in queries if 'FROM "outcomes_supportexit"' in q["sql"]]
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_agents_dashboard_makes_a_known_number_of_queries(
+    client, territory, operator, agent_user, django_assert_num_queries
+):
+    """The page's queries, counted once warm (session, user): a fixed number whatever the
+    population, each part in one or two queries (the exits summed from the facts, the
+    deadlines, the cadence's supports and interviews, the skills, the funnel, the
+    navigation's counters)."""
+    client.force_login(agent_user)
+    random_population(random.Random(11), [operator], [territory], 12)
+    client.get(URL, YEAR_2025)
+    with django_assert_num_queries(QUERIES_OF_THE_AGENTS_DASHBOARD):
+        response = client.get(URL, YEAR_2025)
+    assert response.status_code == 200
+    assert response.context["cadence"]["supports"] > 0

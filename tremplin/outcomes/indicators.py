@@ -703,8 +703,10 @@ def deadlines_due(episodes, period: Period, today: datetime.date):
     """The deliverables of ``episodes`` due in the period and already due today, not
     dropped ("sans objet" is not late)."""
 
+    # A correlated EXISTS: SQLite reads the period's deadlines by their date and checks
+    # each one's support by its key (``episode__in`` read every person of the département).
     return (
-        Deadline.objects.filter(episode__in=episodes.values("pk"))
+        Deadline.objects.filter(Exists(episodes.filter(pk=OuterRef("episode_id"))))
         .filter(due_on__gte=period.first_day, due_on__lte=min(period.last_day, today))
         .exclude(state=Deadline.State.DROPPED)
     )

@@ -16,10 +16,12 @@ over.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import CharField, Max, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from tremplin.rules.calendar import PARIS, calendar_months_overlapping, to_paris
@@ -168,25 +170,7 @@ def compliance_counts(queryset, today: dt.date | None = None) -> CadenceCounts:
         end = ended_on if ended_on and (last is None or ended_on < last) else last
         if end is not None and started_on <= today:
             spans[pk] = (started_on, end)
-    # The Paris day of an interview is converted here, as ``cadences`` does: on SQLite the
-    # database's time-zone conversion is a Python function called per row and per use,
-    # several times slower than this loop.
-    # Only the months over are judged, and their days inside the support are before today:
-    # interviews from today on (planned ones) are not read.
-    today_starts = dt.datetime.combine(today, dt.time(), tzinfo=PARIS)
-    done: dict[tuple[int, int, int], int] = defaultdict(int)
-    meetings = (
-        Meeting.objects.counted()
-        .filter(episode__in=queryset.values("pk"), kind=INTERVIEW_KIND, starts_at__lt=today_starts)
-        .values_list("episode_id", "starts_at")
-    )
-    for pk, moment in meetings:
-        span = spans.get(pk)
-        if span is None:
-            continue
-        day = to_paris(moment).date()
-        if span[0] <= day <= span[1]:
-            done[pk, day.year, day.month] += 1
+    done = _interviews_per_month(queryset, spans, today) if spans else {}
     required = _Required()
     # Supports share their (start, last day) pairs by the hundred (a CER lasts 6 months):
     # the months over and what each requires are worked out once per pair.
@@ -198,6 +182,53 @@ def compliance_counts(queryset, today: dt.date | None = None) -> CadenceCounts:
             months = months_over[started_on, end] = _months_over(started_on, end, required, today)
         compliant += all(done.get((pk, year, month), 0) >= need for year, month, need in months)
     return CadenceCounts(len(spans), compliant)
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _interviews_per_month(queryset, spans, today) -> dict[tuple[int, int, int], int]:
+    """The interviews held of the supports of ``spans`` (pk: first, last day) on a Paris day
+    inside the support, per calendar month: {(pk, year, month): count}, in one query.
+
+    Only the months over are judged, and their days inside the support are before today:
+    interviews from today on (planned ones) are not read. Tens of thousands of interviews
+    are read, so each is told its Paris day without building a datetime: the database gives
+    the moment as text, in UTC on both backends (SQLite stores it so, PostgreSQL writes it
+    in the connection's UTC zone), whose first 19 characters sort as the moments do; the
+    day is found by bisection among the UTC instants of each Paris midnight since the first
+    support's start (the time zone's rules, summer time included, applied once per day, not
+    once per interview; on SQLite the database's conversion is a Python function per row).
+    """
+    first = min(started_on for started_on, _ in spans.values())
+    days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
+    midnights = [_utc_text(dt.datetime.combine(day, dt.time(), tzinfo=PARIS)) for day in days]
+    months = [(day.year, day.month) for day in days]
+    # Each support's first and last day as indexes into ``days`` (its end may be after today).
+    windows = {pk: ((start - first).days, (end - first).days) for pk, (start, end) in spans.items()}
+    meetings = (
+        Meeting.objects.counted()
+        .filter(
+            episode__in=queryset.values("pk"),
+            kind=INTERVIEW_KIND,
+            starts_at__gte=dt.datetime.combine(first, dt.time(), tzinfo=PARIS),
+            starts_at__lt=dt.datetime.combine(today, dt.time(), tzinfo=PARIS),
+        )
+        .annotate(moment=Cast("starts_at", CharField()))
+        .values_list("episode_id", "moment")
+    )
+    done: dict[tuple[int, int, int], int] = defaultdict(int)
+    for pk, moment in meetings:
+        window = windows.get(pk)
+        if window is None:
+            continue
+        # The text after the 19th character (fractions of a second, PostgreSQL's "+00")
+        # only sorts it after a midnight it equals: the same day.
+        index = bisect_right(midnights, moment) - 1
+        if window[0] <= index <= window[1]:
+            done[(pk, *months[index])] += 1
+    return done
 
 
 def _months_over(started_on, end, required, today) -> tuple[tuple[int, int, int], ...]:

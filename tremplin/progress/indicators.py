@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
 
 from tremplin.rules import work_areas
 
@@ -45,9 +45,16 @@ def skills_progression(episodes) -> list[dict]:
     to one decimal, None when ``people`` is 0). Operators without any evaluated person
     are left out; the rows are sorted by operator name then area in the grid's order."""
     areas = list(work_areas.area_labels())
-    queryset = episodes.order_by().alias(
-        first_evaluation=_evaluation(("evaluated_on", "id")),
-        latest_evaluation=_evaluation(("-evaluated_on", "-id")),
+    # Only the episodes with an evaluation can count (an operator without any is left
+    # out): the others are not given the per-area subqueries.
+    evaluated = Exists(Evaluation.objects.filter(episode_id=OuterRef("pk")))
+    queryset = (
+        episodes.order_by()
+        .filter(evaluated)
+        .alias(
+            first_evaluation=_evaluation(("evaluated_on", "id")),
+            latest_evaluation=_evaluation(("-evaluated_on", "-id")),
+        )
     )
     two_evaluations = Q(first_evaluation__isnull=False) & ~Q(
         first_evaluation=F("latest_evaluation")
