@@ -1,7 +1,7 @@
 """CSV and XLSX exports of lists, streamed, with the list's filters applied.
 
 CSV uses the semicolon and a UTF-8 byte-order mark so that a French spreadsheet opens it
-with accents and columns right; XLSX is written by openpyxl in write-only mode (constant
+with accents and columns right; XLSX is written row after row by ``web.xlsx`` (constant
 memory whatever the number of rows).
 
 Every text cell that a spreadsheet would read as a formula (OWASP "CSV injection": a first
@@ -25,13 +25,10 @@ from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry
-from tremplin.web import jobs
+from tremplin.web import jobs, xlsx
 from tremplin.web.dates import french_date
 from tremplin.web.models import Job
 
@@ -145,18 +142,13 @@ def export_response(fmt: str, basename: str, columns: list[Column], source, *, r
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(basename[:31])
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(column.header))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for obj in objects:
-        sheet.append([_xlsx_value(column.value(obj)) for column in columns])
     spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(spool)
+    xlsx.write(
+        spool,
+        basename[:31],
+        [_xlsx_value(column.header) for column in columns],
+        ([_xlsx_value(column.value(obj)) for column in columns] for obj in objects),
+    )
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
