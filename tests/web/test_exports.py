@@ -147,3 +147,74 @@ def test_a_queryset_is_read_in_chunks_and_never_counted(
     with django_assert_num_queries(1):  # one SELECT, streamed; no COUNT
         body = b"".join(response.streaming_content).decode("utf-8")
     assert body.split("\r\n")[1:4] == ["Hérault", "Martin", "Petit"]
+
+
+# --- Columns that name their fields: the rows read as plain values ---------------------------
+
+
+def test_columns_naming_their_fields_read_plain_values_and_build_no_instance(
+    territory, operator, referent_user, people, django_assert_num_queries
+):
+    from django.db.models.signals import post_init
+
+    from tremplin.accounts.models import full_name
+    from tremplin.web.exports import choice_label
+
+    alone = factories.BeneficiaryFactory(
+        territory=territory, operator=None, referent=None, last_name="Seul", first_names="Ali"
+    )
+    columns = [
+        Column.of_field("Nom", "last_name"),
+        Column("Civilité", choice_label(Beneficiary._meta.get_field("civility")), ("civility",)),
+        Column("Structure", lambda name: name or "", ("operator__name",)),
+        Column("Référent·e", full_name, ("referent__first_name", "referent__last_name")),
+    ]
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    post_init.connect(count)
+    try:
+        queryset = Beneficiary.objects.select_related("referent").order_by("last_name")
+        response = export_response("csv", "beneficiaires", columns, queryset)
+        with django_assert_num_queries(1):  # one SELECT of the values, streamed
+            body = b"".join(response.streaming_content).decode("utf-8")
+    finally:
+        post_init.disconnect(count)
+    assert [model for model in built if model is not AuditEntry] == []  # the export's entry
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    first = people[0]
+    assert rows[1] == [
+        "Hérault",
+        first.get_civility_display(),
+        str(first.operator),
+        first.referent.get_full_name(),
+    ]
+    assert rows[4] == ["Seul", alone.get_civility_display(), "", ""]
+
+
+def test_a_column_naming_its_fields_reads_them_from_computed_rows_too():
+    @dataclass(frozen=True)
+    class Referent:
+        first_name: str
+        last_name: str
+
+    @dataclass(frozen=True)
+    class Row:
+        name: str
+        referent: Referent | None
+
+    from tremplin.accounts.models import full_name
+
+    columns = [
+        Column.of_field("Nom", "name"),
+        Column("Référent·e", full_name, ("referent__first_name", "referent__last_name")),
+    ]
+    rows = [Row("Martin", Referent("Claude", "Petit")), Row("Seul", None)]
+    response = export_response("csv", "lignes", columns, ExportSource.of_rows(rows, Convention))
+    body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    assert list(csv.reader(io.StringIO(body), delimiter=";"))[1:] == [
+        ["Martin", "Claude Petit"],
+        ["Seul", ""],
+    ]

@@ -81,6 +81,12 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+def full_name(first_name: str | None, last_name: str | None) -> str:
+    """A user's full name from its parts ("" for no user: both None, as a list's
+    ``values_list`` gives them for a person without référent)."""
+    return f"{first_name or ''} {last_name or ''}".strip()
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an e-mail address and a password."""
 
@@ -105,7 +111,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name() or self.email
 
     def get_full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     def get_short_name(self) -> str:
         return self.first_name

@@ -39,8 +39,34 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class Column:
+    """A column of an export: its ``header`` and its ``value``.
+
+    Without ``fields``, ``value`` is given the row (a model instance, or a row computed
+    outside the database). With ``fields`` (paths as ``values_list`` takes them, each ending
+    on a value, not a relation: ``"last_name"``, ``"referent__last_name"``), ``value`` is
+    given those fields' values, in that order. An export of a queryset whose columns all
+    name their fields reads the rows with ``values_list``: no model instance is built,
+    which is most of the time of a long export."""
+
     header: str
-    value: Callable[[object], object]
+    value: Callable[..., object]
+    fields: tuple[str, ...] = ()
+
+    @classmethod
+    def of_field(cls, header: str, path: str) -> Column:
+        """The column of one field's value as it is (``path`` as in ``fields``)."""
+        return cls(header, _as_it_is, (path,))
+
+
+def _as_it_is(value):
+    return value
+
+
+def choice_label(field) -> Callable[[object], object]:
+    """For a column with ``fields``: a choice field's stored value → its label, as the model's
+    ``get_FOO_display()`` gives it (the value itself when it is not among the choices)."""
+    labels = {value: str(label) for value, label in field.flatchoices}
+    return lambda value: labels.get(value, value)
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,11 +95,11 @@ def _csv_cell(value) -> str:
     return neutralise(str(value))
 
 
-def _csv_rows(columns: list[Column], objects: Iterable):
+def _csv_rows(columns: list[Column], cells: Callable[[object], list], objects: Iterable):
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow([_csv_cell(column.header) for column in columns])
     for obj in objects:
-        yield writer.writerow([_csv_cell(column.value(obj)) for column in columns])
+        yield writer.writerow([_csv_cell(value) for value in cells(obj)])
 
 
 def _xlsx_value(value):
@@ -95,16 +121,70 @@ class ExportSource:
     rows: Iterable
     model_label: str
     count: int | None = None
+    queryset: QuerySet | None = None  # what ``rows`` reads, when it is a queryset
+    chunk_size: int = 2000
 
     @classmethod
-    def of_queryset(cls, queryset: QuerySet, chunk_size: int = 2000) -> ExportSource:
-        """The queryset read in chunks (constant memory), never counted."""
-        return cls(queryset.iterator(chunk_size=chunk_size), queryset.model._meta.label_lower)
+    def of_queryset(
+        cls, queryset: QuerySet, chunk_size: int = 2000, count: int | None = None
+    ) -> ExportSource:
+        """The queryset read in chunks (constant memory), never counted (``count`` if known):
+        as model instances, or as ``values_list`` when every column names its fields."""
+        return cls(
+            queryset.iterator(chunk_size=chunk_size),
+            queryset.model._meta.label_lower,
+            count,
+            queryset,
+            chunk_size,
+        )
 
     @classmethod
     def of_rows(cls, rows: list | tuple, model: type[Model]) -> ExportSource:
         """A table already computed (plain rows), about records of ``model``."""
         return cls(rows, model._meta.label_lower, len(rows))
+
+
+def _path_value(obj, path: str):
+    """The value at ``path`` (``"referent__last_name"``) from ``obj``; None past a None."""
+    for name in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, name)
+    return obj
+
+
+def _object_cells(columns: list[Column]) -> Callable[[object], list]:
+    """A row (a model instance or a computed row) → its columns' values."""
+
+    def cells(obj) -> list:
+        return [
+            column.value(*[_path_value(obj, path) for path in column.fields])
+            if column.fields
+            else column.value(obj)
+            for column in columns
+        ]
+
+    return cells
+
+
+def _values_cells(columns: list[Column], paths: list[str]) -> Callable[[tuple], list]:
+    """A tuple of ``values_list(*paths)`` → its columns' values."""
+    where = [(column.value, [paths.index(path) for path in column.fields]) for column in columns]
+
+    def cells(values: tuple) -> list:
+        return [value(*[values[index] for index in indexes]) for value, indexes in where]
+
+    return cells
+
+
+def _read(source: ExportSource, columns: list[Column]) -> tuple[Iterable, Callable]:
+    """The rows of ``source`` and the function giving a row's columns' values: a queryset
+    whose columns all name their fields is read as plain values."""
+    if source.queryset is not None and columns and all(column.fields for column in columns):
+        paths = list(dict.fromkeys(path for column in columns for path in column.fields))
+        rows = source.queryset.values_list(*paths).iterator(chunk_size=source.chunk_size)
+        return rows, _values_cells(columns, paths)
+    return source.rows, _object_cells(columns)
 
 
 def _with_progress(objects, total: int | None):
@@ -125,12 +205,11 @@ def export_response(fmt: str, basename: str, columns: list[Column], source, *, r
     the job's page, the worker makes the file."""
     if isinstance(source, QuerySet):
         count = source.count() if request is not None or jobs.in_job() else None
-        source = ExportSource(
-            source.iterator(chunk_size=2000), source.model._meta.label_lower, count
-        )
+        source = ExportSource.of_queryset(source, count=count)
     if request is not None and source.count is not None and jobs.above_threshold(source.count):
         return jobs.start(request, kind=Job.Kind.EXPORT, title=f"Export {fmt.upper()} : {basename}")
-    objects = _with_progress(iter(source.rows), source.count)
+    rows, cells = _read(source, columns)
+    objects = _with_progress(iter(rows), source.count)
     described = f"Export {fmt.upper()} : {basename}"
     if source.count is not None:
         described += f" ({source.count} ligne{'s' if source.count > 1 else ''})"
@@ -138,7 +217,7 @@ def export_response(fmt: str, basename: str, columns: list[Column], source, *, r
     filename = f"{basename}-{datetime.date.today():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(
-            _csv_rows(columns, objects), content_type="text/csv; charset=utf-8"
+            _csv_rows(columns, cells, objects), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
@@ -147,7 +226,7 @@ def export_response(fmt: str, basename: str, columns: list[Column], source, *, r
         spool,
         basename[:31],
         [_xlsx_value(column.header) for column in columns],
-        ([_xlsx_value(column.value(obj)) for column in columns] for obj in objects),
+        ([_xlsx_value(value) for value in cells(obj)] for obj in objects),
     )
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import generic
 
+from tremplin.accounts.models import full_name
 from tremplin.registry.models import Beneficiary
 from tremplin.web.exports import Column, ExportMixin
 from tremplin.web.listing import SearchSortPaginateMixin
@@ -42,11 +43,11 @@ class IndicatorPeople(IndicatorAccessMixin, ExportMixin, SearchSortPaginateMixin
     template_name = "outcomes/indicator_people.html"
     export_basename = "indicateur-personnes"
     export_columns = [
-        Column("Dossier", lambda b: b.pk),
-        Column("Nom", lambda b: b.last_name),
-        Column("Prénoms", lambda b: b.first_names),
-        Column("Structure", lambda b: str(b.operator or "")),
-        Column("Référent·e", lambda b: b.referent.get_full_name() if b.referent else ""),
+        Column.of_field("Dossier", "pk"),
+        Column.of_field("Nom", "last_name"),
+        Column.of_field("Prénoms", "first_names"),
+        Column("Structure", lambda name: name or "", ("operator__name",)),
+        Column("Référent·e", full_name, ("referent__first_name", "referent__last_name")),
     ]
     sort_options = {
         "nom": ("Nom", ("last_name", "first_names")),

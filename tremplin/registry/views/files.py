@@ -17,9 +17,10 @@ from django.views import generic
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
+from tremplin.accounts.models import full_name
 from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.dates import french_date
-from tremplin.web.exports import Column, ExportMixin
+from tremplin.web.exports import Column, ExportMixin, choice_label
 from tremplin.web.form_pages import FormPageMixin
 from tremplin.web.listing import PEOPLE, ListFilter, SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
@@ -133,20 +134,28 @@ class BeneficiaryList(VisibleObjectsMixin, ExportMixin, SearchSortPaginateMixin,
     export_basename = "beneficiaires"
     # The NIR and the allocation number are never exported (DESIGN.md, personal data).
     export_columns = [
-        Column("Dossier", lambda b: b.pk),
-        Column("Civilité", lambda b: b.get_civility_display()),
-        Column("Nom", lambda b: b.last_name),
-        Column("Prénoms", lambda b: b.first_names),
-        Column("Date de naissance", lambda b: b.birth_date),
-        Column("Code postal", lambda b: b.postal_code),
-        Column("Commune", lambda b: b.city),
-        Column("Structure", lambda b: str(b.operator or "")),
-        Column("Référent·e", lambda b: b.referent.get_full_name() if b.referent else ""),
-        Column("Niveau de formation", lambda b: b.education_level),
-        Column("Sans emploi depuis", lambda b: b.get_unemployed_for_display()),
-        Column("RSA", lambda b: b.receives_rsa),
-        Column("Travailleur handicapé", lambda b: b.get_disabled_worker_display()),
-        Column("Modifié le", lambda b: b.updated_at),
+        Column.of_field("Dossier", "pk"),
+        Column("Civilité", choice_label(Beneficiary._meta.get_field("civility")), ("civility",)),
+        Column.of_field("Nom", "last_name"),
+        Column.of_field("Prénoms", "first_names"),
+        Column.of_field("Date de naissance", "birth_date"),
+        Column.of_field("Code postal", "postal_code"),
+        Column.of_field("Commune", "city"),
+        Column("Structure", lambda name: name or "", ("operator__name",)),
+        Column("Référent·e", full_name, ("referent__first_name", "referent__last_name")),
+        Column.of_field("Niveau de formation", "education_level"),
+        Column(
+            "Sans emploi depuis",
+            choice_label(Beneficiary._meta.get_field("unemployed_for")),
+            ("unemployed_for",),
+        ),
+        Column.of_field("RSA", "receives_rsa"),
+        Column(
+            "Travailleur handicapé",
+            choice_label(Beneficiary._meta.get_field("disabled_worker")),
+            ("disabled_worker",),
+        ),
+        Column.of_field("Modifié le", "updated_at"),
     ]
     sort_options = {
         "nom": ("Nom", ("last_name", "first_names")),
