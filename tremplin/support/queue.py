@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,7 +210,56 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     return queue
 
 
+def waiting_now_count(user, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    """``referent_queue(user).waiting_now`` — what is due today and what is late — counted by
+    the database (3 queries: the supports followed, then a COUNT of their deadlines and one of
+    their meetings), without loading a row: the navigation's badge on every page but the home.
+
+    The same definitions as the queue: the open deadlines due within 60 days (« Ma journée »)
+    that are overdue (``Deadline.is_overdue``: past their hour when they have one, else their
+    day before today) or due today; the meetings neither cancelled nor rescheduled (F8) of
+    today, or of the ``LOOK_BACK_DAYS`` before whose status is still to give (planned and
+    begun, ``Meeting.awaits_status``)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    episode_ids = followed_episode_ids(user)
+    if not episode_ids:
+        return 0
+    overdue = Q(due_at__isnull=False, due_at__lt=now) | Q(
+        due_at__isnull=True, due_on__lt=timezone.localdate(now)
+    )
+    deadlines = Deadline.objects.filter(
+        episode_id__in=episode_ids,
+        state__in=Deadline.OPEN_STATES,
+        due_on__lte=today + dt.timedelta(days=60),
+    ).filter(overdue | Q(due_on=today))
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    day_start = midnight(today)
+    meetings = (
+        Meeting.objects.filter(
+            episode_id__in=episode_ids,
+            starts_at__gte=midnight(today - dt.timedelta(days=LOOK_BACK_DAYS)),
+            starts_at__lt=midnight(today + dt.timedelta(days=1)),
+        )
+        .exclude(status__in=[status.value for status in CLOSED])
+        .filter(
+            Q(starts_at__gte=day_start)
+            | Q(starts_at__lt=day_start, status=Meeting.Status.PLANNED, starts_at__lte=now)
+        )
+    )
+    return deadlines.order_by().count() + meetings.order_by().count()
+
+
 def referent_count(user) -> int:
-    """The navigation's badge for a referent: what is due today and what is late."""
-    queue = referent_queue(user)
-    return queue.waiting_now if queue is not None else 0
+    """The navigation's badge for a referent: what is due today and what is late. On the
+    home page the queue is already built (its panels come before the page): its count is
+    read; on every other page the database counts (``waiting_now_count``)."""
+    if not scope_of(user).is_referent:
+        return 0
+    queue = getattr(user, "_tremplin_referent_queue", None)
+    if queue is not None:
+        return queue.waiting_now
+    return waiting_now_count(user)
