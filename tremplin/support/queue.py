@@ -16,6 +16,7 @@ size (the supports, their deadlines, their meetings, the people without a recent
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db.models import Q
 from django.urls import reverse
@@ -84,9 +85,23 @@ def _deadline_item(deadline: Deadline, late: bool) -> QueueItem:
     )
 
 
+# What the queue reads of a meeting, its support and its person (``_meeting_item``): the
+# rows of two months of meetings, not every column of three tables.
+MEETING_COLUMNS = (
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "kind",
+    "status",
+    "episode__programme",
+    "episode__beneficiary__last_name",
+    "episode__beneficiary__first_names",
+)
+
+
 def _meetings(episode_ids, today: dt.date) -> list[Meeting]:
     """The meetings from ``LOOK_BACK_DAYS`` ago to the end of the week to come, not cancelled
-    nor rescheduled."""
+    nor rescheduled (only the columns the queue shows)."""
     start = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=LOOK_BACK_DAYS), dt.time.min)
     )
@@ -97,16 +112,32 @@ def _meetings(episode_ids, today: dt.date) -> list[Meeting]:
         Meeting.objects.filter(episode_id__in=episode_ids, starts_at__gte=start, starts_at__lt=end)
         .exclude(status__in=[status.value for status in CLOSED])
         .select_related("episode__beneficiary")
+        .only(*MEETING_COLUMNS)
         .order_by("starts_at", "id")
     )
 
 
+def _quiet_item(episode) -> QueueItem:
+    return QueueItem(
+        label=str(episode.beneficiary),
+        url=_new_meeting_url(episode),
+        action="Planifier une rencontre",
+        detail=(
+            f"dernière rencontre tenue le {french_date(timezone.localtime(episode.last_meeting))}"
+            if episode.last_meeting
+            else "aucune rencontre tenue"
+        ),
+    )
+
+
 def _section(key, title, entries, more_url="", more_label="", empty="Rien à traiter."):
+    """``entries``: how to build each item (``functools.partial``); only the ``SHOWN`` first
+    are built, the others are counted."""
     return QueueSection(
         key,
         title,
         len(entries),
-        entries[:SHOWN],
+        [build() for build in entries[:SHOWN]],
         more_url=more_url if len(entries) > SHOWN or more_url else "",
         more_label=more_label,
         empty=empty,
@@ -134,29 +165,17 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     due_today = [d for d in deadlines["this_week"] if d.due_on == today]
     due_week = [d for d in deadlines["this_week"] if d.due_on > today]
     my_day = reverse("support:my_day")
-    today_items = [_meeting_item(m, False) for m in day] + [
-        _deadline_item(d, False) for d in due_today
+    today_items = [partial(_meeting_item, m, False) for m in day] + [
+        partial(_deadline_item, d, False) for d in due_today
     ]
-    late_items = [_deadline_item(d, True) for d in deadlines["overdue"]] + [
-        _meeting_item(m, True) for m in late_meetings
+    late_items = [partial(_deadline_item, d, True) for d in deadlines["overdue"]] + [
+        partial(_meeting_item, m, True) for m in late_meetings
     ]
-    week_items = [_meeting_item(m, True) for m in week_meetings] + [
-        _deadline_item(d, False) for d in due_week
+    week_items = [partial(_meeting_item, m, True) for m in week_meetings] + [
+        partial(_deadline_item, d, False) for d in due_week
     ]
     quiet = quiet_episodes(episode_ids, now - dt.timedelta(days=meeting_gap_days()))
-    quiet_items = [
-        QueueItem(
-            label=str(episode.beneficiary),
-            url=_new_meeting_url(episode),
-            action="Planifier une rencontre",
-            detail=(
-                f"dernière rencontre tenue le {french_date(timezone.localtime(episode.last_meeting))}"
-                if episode.last_meeting
-                else "aucune rencontre tenue"
-            ),
-        )
-        for episode in quiet
-    ]
+    quiet_items = [partial(_quiet_item, episode) for episode in quiet]
     queue = WorkQueue(
         sections=[
             _section(
