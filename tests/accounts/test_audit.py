@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from tests import factories
 from tremplin.accounts import audit
 from tremplin.accounts.models import AuditEntry
+from tremplin.registry.models import Employer
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,17 @@ def test_the_audit_log_records_the_trusted_address(client, settings, referent_us
         HTTP_X_FORWARDED_FOR="10.6.6.6, 198.51.100.23",
     )
     assert AuditEntry.objects.get(action="login").ip_address == "198.51.100.23"
+
+
+def test_a_row_read_then_changed_records_only_what_changed():
+    """The values remembered when a row is read are those compared at its save."""
+    pk = factories.EmployerFactory(name="Boulangerie Martin").pk
+    employer = Employer.objects.get(pk=pk)
+    before = AuditEntry.objects.count()
+    employer.save()  # read, saved unchanged: nothing to record
+    assert AuditEntry.objects.count() == before
+    employer = Employer.objects.get(pk=pk)
+    employer.name = "Boulangerie Martin et fils"
+    employer.save()
+    entry = AuditEntry.objects.get(action="update", object_id=str(pk))
+    assert entry.changes == {"name": ["Boulangerie Martin", "Boulangerie Martin et fils"]}

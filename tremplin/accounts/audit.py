@@ -103,11 +103,18 @@ def _json_value(value):
     return value
 
 
+# model class -> the attribute names of its columns (computed once per model)
+_attnames: dict[type, tuple[str, ...]] = {}
+
+
 def _snapshot(instance) -> dict:
-    return {
-        field.attname: instance.__dict__.get(field.attname)
-        for field in instance._meta.concrete_fields
-    }
+    """The values of the row's columns (None for a column not loaded)."""
+    model = type(instance)
+    names = _attnames.get(model)
+    if names is None:
+        names = _attnames[model] = tuple(f.attname for f in model._meta.concrete_fields)
+    values = instance.__dict__
+    return {name: values.get(name) for name in names}
 
 
 def record(
@@ -139,7 +146,10 @@ def record_view(instance):
 
 
 def _remember_loaded_values(sender, instance, **kwargs):
-    instance._audit_loaded = _snapshot(instance)
+    # Every row of an audited model loaded by any page comes here, most of them only read:
+    # a copy of the instance's attributes (its columns, as loaded) is the cheapest snapshot;
+    # ``_changes`` looks the columns up in it.
+    instance._audit_loaded = instance.__dict__.copy()
 
 
 def _label(model, attname: str) -> str:

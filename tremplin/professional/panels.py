@@ -16,16 +16,19 @@ from .queue import coordinator_count, coordinator_queue
 
 
 def on_file(request, beneficiary):
-    """The person's professional supports and their CER chains (P4, P5)."""
+    """The person's professional supports and their CER chains (P4, P5), with their referent
+    (one query for them all)."""
     episodes = list(
         professional_episodes(request.user)
         .filter(beneficiary=beneficiary)
+        .select_related("referent")
         .prefetch_related(
             Prefetch("cers", queryset=Cer.objects.select_related("validated_by").order_by("number"))
         )
         .order_by("-started_on")
     )
     for episode in episodes:
+        episode.beneficiary = beneficiary  # the file's person, already read
         episode.cer_list = list(episode.cers.all())
         episode.pending = awaiting_validation(episode, episode.cer_list)
     running = any(episode.ended_on is None for episode in episodes)

@@ -16,7 +16,9 @@ size (the supports, their deadlines, their meetings, the people without a recent
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,9 +85,23 @@ def _deadline_item(deadline: Deadline, late: bool) -> QueueItem:
     )
 
 
+# What the queue reads of a meeting, its support and its person (``_meeting_item``): the
+# rows of two months of meetings, not every column of three tables.
+MEETING_COLUMNS = (
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "kind",
+    "status",
+    "episode__programme",
+    "episode__beneficiary__last_name",
+    "episode__beneficiary__first_names",
+)
+
+
 def _meetings(episode_ids, today: dt.date) -> list[Meeting]:
     """The meetings from ``LOOK_BACK_DAYS`` ago to the end of the week to come, not cancelled
-    nor rescheduled."""
+    nor rescheduled (only the columns the queue shows)."""
     start = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=LOOK_BACK_DAYS), dt.time.min)
     )
@@ -96,16 +112,32 @@ def _meetings(episode_ids, today: dt.date) -> list[Meeting]:
         Meeting.objects.filter(episode_id__in=episode_ids, starts_at__gte=start, starts_at__lt=end)
         .exclude(status__in=[status.value for status in CLOSED])
         .select_related("episode__beneficiary")
+        .only(*MEETING_COLUMNS)
         .order_by("starts_at", "id")
     )
 
 
+def _quiet_item(episode) -> QueueItem:
+    return QueueItem(
+        label=str(episode.beneficiary),
+        url=_new_meeting_url(episode),
+        action="Planifier une rencontre",
+        detail=(
+            f"dernière rencontre tenue le {french_date(timezone.localtime(episode.last_meeting))}"
+            if episode.last_meeting
+            else "aucune rencontre tenue"
+        ),
+    )
+
+
 def _section(key, title, entries, more_url="", more_label="", empty="Rien à traiter."):
+    """``entries``: how to build each item (``functools.partial``); only the ``SHOWN`` first
+    are built, the others are counted."""
     return QueueSection(
         key,
         title,
         len(entries),
-        entries[:SHOWN],
+        [build() for build in entries[:SHOWN]],
         more_url=more_url if len(entries) > SHOWN or more_url else "",
         more_label=more_label,
         empty=empty,
@@ -133,29 +165,17 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     due_today = [d for d in deadlines["this_week"] if d.due_on == today]
     due_week = [d for d in deadlines["this_week"] if d.due_on > today]
     my_day = reverse("support:my_day")
-    today_items = [_meeting_item(m, False) for m in day] + [
-        _deadline_item(d, False) for d in due_today
+    today_items = [partial(_meeting_item, m, False) for m in day] + [
+        partial(_deadline_item, d, False) for d in due_today
     ]
-    late_items = [_deadline_item(d, True) for d in deadlines["overdue"]] + [
-        _meeting_item(m, True) for m in late_meetings
+    late_items = [partial(_deadline_item, d, True) for d in deadlines["overdue"]] + [
+        partial(_meeting_item, m, True) for m in late_meetings
     ]
-    week_items = [_meeting_item(m, True) for m in week_meetings] + [
-        _deadline_item(d, False) for d in due_week
+    week_items = [partial(_meeting_item, m, True) for m in week_meetings] + [
+        partial(_deadline_item, d, False) for d in due_week
     ]
     quiet = quiet_episodes(episode_ids, now - dt.timedelta(days=meeting_gap_days()))
-    quiet_items = [
-        QueueItem(
-            label=str(episode.beneficiary),
-            url=_new_meeting_url(episode),
-            action="Planifier une rencontre",
-            detail=(
-                f"dernière rencontre tenue le {french_date(timezone.localtime(episode.last_meeting))}"
-                if episode.last_meeting
-                else "aucune rencontre tenue"
-            ),
-        )
-        for episode in quiet
-    ]
+    quiet_items = [partial(_quiet_item, episode) for episode in quiet]
     queue = WorkQueue(
         sections=[
             _section(
@@ -209,7 +229,56 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     return queue
 
 
+def waiting_now_count(user, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    """``referent_queue(user).waiting_now`` — what is due today and what is late — counted by
+    the database (3 queries: the supports followed, then a COUNT of their deadlines and one of
+    their meetings), without loading a row: the navigation's badge on every page but the home.
+
+    The same definitions as the queue: the open deadlines due within 60 days (« Ma journée »)
+    that are overdue (``Deadline.is_overdue``: past their hour when they have one, else their
+    day before today) or due today; the meetings neither cancelled nor rescheduled (F8) of
+    today, or of the ``LOOK_BACK_DAYS`` before whose status is still to give (planned and
+    begun, ``Meeting.awaits_status``)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    episode_ids = followed_episode_ids(user)
+    if not episode_ids:
+        return 0
+    overdue = Q(due_at__isnull=False, due_at__lt=now) | Q(
+        due_at__isnull=True, due_on__lt=timezone.localdate(now)
+    )
+    deadlines = Deadline.objects.filter(
+        episode_id__in=episode_ids,
+        state__in=Deadline.OPEN_STATES,
+        due_on__lte=today + dt.timedelta(days=60),
+    ).filter(overdue | Q(due_on=today))
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    day_start = midnight(today)
+    meetings = (
+        Meeting.objects.filter(
+            episode_id__in=episode_ids,
+            starts_at__gte=midnight(today - dt.timedelta(days=LOOK_BACK_DAYS)),
+            starts_at__lt=midnight(today + dt.timedelta(days=1)),
+        )
+        .exclude(status__in=[status.value for status in CLOSED])
+        .filter(
+            Q(starts_at__gte=day_start)
+            | Q(starts_at__lt=day_start, status=Meeting.Status.PLANNED, starts_at__lte=now)
+        )
+    )
+    return deadlines.order_by().count() + meetings.order_by().count()
+
+
 def referent_count(user) -> int:
-    """The navigation's badge for a referent: what is due today and what is late."""
-    queue = referent_queue(user)
-    return queue.waiting_now if queue is not None else 0
+    """The navigation's badge for a referent: what is due today and what is late. On the
+    home page the queue is already built (its panels come before the page): its count is
+    read; on every other page the database counts (``waiting_now_count``)."""
+    if not scope_of(user).is_referent:
+        return 0
+    queue = getattr(user, "_tremplin_referent_queue", None)
+    if queue is not None:
+        return queue.waiting_now
+    return waiting_now_count(user)
