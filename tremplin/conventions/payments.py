@@ -331,6 +331,25 @@ def running_in_month(queryset, key: str):
     return _overlapping(queryset, first, last)
 
 
+def _proof_flag(row: dict, received, today, flags: dict, plans: dict) -> str:
+    """The overdue quarterly proofs of the convention of ``row`` ("T1, T2", rules E6, F10).
+    Conventions hired the same day on the same terms with the same proofs received share
+    their flags: each case is planned once (``flags`` and ``plans``: a per-call memo)."""
+    receipts = tuple(received)
+    key = (
+        row["hire_date"],
+        row["contract_type"],
+        row["planned_end"],
+        row["aid_end"],
+        row["rupture_last_day"],
+        receipts,
+    )
+    flag = flags.get(key)
+    if flag is None:
+        flag = flags[key] = _missing_proofs(row, dict(receipts), today, plans)
+    return flag
+
+
 def missing_proofs_in_month(
     queryset, key: str, today: datetime.date
 ) -> tuple[int, list[tuple[int, str]]]:
@@ -352,18 +371,7 @@ def missing_proofs_in_month(
     )
     for row in rows:
         count += 1
-        receipts = tuple(proofs.get(row["pk"], ()))
-        proof_key = (
-            row["hire_date"],
-            row["contract_type"],
-            row["planned_end"],
-            row["aid_end"],
-            row["rupture_last_day"],
-            receipts,
-        )
-        flag = flags.get(proof_key)
-        if flag is None:
-            flag = flags[proof_key] = _missing_proofs(row, dict(receipts), today, plans)
+        flag = _proof_flag(row, proofs.get(row["pk"], ()), today, flags, plans)
         if flag:
             missing.append((row["pk"], flag))
     return count, missing
@@ -395,20 +403,7 @@ def payment_lines(queryset, key: str) -> list[PaymentLine]:
         months = [month for month in schedule.months if month.month == key]
         if not months:
             continue
-        # Conventions hired the same day on the same terms with the same proofs received
-        # share their flags: each case is planned once (a per-call memo).
-        receipts = tuple(proofs.get(pk, ()))
-        proof_key = (
-            row["hire_date"],
-            row["contract_type"],
-            row["planned_end"],
-            row["aid_end"],
-            row["rupture_last_day"],
-            receipts,
-        )
-        missing = flags.get(proof_key)
-        if missing is None:
-            missing = flags[proof_key] = _missing_proofs(row, dict(receipts), today, plans)
+        missing = _proof_flag(row, proofs.get(pk, ()), today, flags, plans)
         employer_key = (row["employer__name"], row["employer__siret"])
         employer = employers.get(employer_key)
         if employer is None:
