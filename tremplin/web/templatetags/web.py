@@ -1,5 +1,7 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from tremplin.rules import referentials
 from tremplin.web.panels import render_place
@@ -22,6 +24,38 @@ def field_with_aria(bound_field):
         described_by.append(f"{bound_field.auto_id}_erreur")
     attrs = {"aria-describedby": " ".join(described_by)} if described_by else {}
     return bound_field.as_widget(attrs=attrs)
+
+
+def _option_attrs(attrs) -> str:
+    # As Django's "attrs.html": False leaves the attribute out, True writes it bare.
+    return "".join(
+        format_html(' {}="{}"', name, value) if value is not True else format_html(" {}", name)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _option(option) -> str:
+    return format_html(
+        '\n  <option value="{}"{}>{}</option>\n',
+        option["value"],
+        _option_attrs(option["attrs"]),
+        option["label"],
+    )
+
+
+@register.simple_tag
+def select_options(widget):
+    """The options of a drop-down, the markup of Django's "select_option.html" written in
+    Python: a list of 1,700 référents took 2 s through one template include per option."""
+    parts = []
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        parts.append(format_html_join("", "{}", ((_option(option),) for option in group_choices)))
+        if group_name:
+            parts.append(mark_safe("\n  </optgroup>"))
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,43 @@
+"""Drop-downs are rendered by ``select_options`` (tremplin/web/templatetags/web.py), not by
+one template include per option: the markup must stay the one of Django's own templates."""
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+from tremplin.forms import BootstrapFormRenderer
+
+CHOICES = [
+    ("", "— Choisir —"),
+    ("Bas-Rhin", [("67", "Strasbourg & <Nord>"), ("68", 'Sélestat "centre"')]),
+    ("1", "Un"),
+    (2, "Deux"),
+]
+
+
+class Sample(forms.Form):
+    one = forms.ChoiceField(choices=CHOICES, required=False)
+    many = forms.MultipleChoiceField(choices=CHOICES, required=False)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"one": "68", "many": ["67", "2"]},
+        {"one": "1"},
+    ],
+)
+@pytest.mark.parametrize("name", ["one", "many"])
+def test_the_markup_is_the_one_of_django_templates(data, name):
+    form = Sample(data or None)
+    ours = form[name].as_widget(attrs={"aria-describedby": "aide", "disabled": True})
+    form.renderer = DjangoTemplates()
+    django = form[name].as_widget(attrs={"aria-describedby": "aide", "disabled": True})
+    assert "<option" in ours
+    assert ours == django
+
+
+def test_our_renderer_uses_the_fast_template():
+    template = BootstrapFormRenderer().get_template("django/forms/widgets/select.html")
+    assert "select_options" in template.template.source
