@@ -10,7 +10,12 @@ import pytest
 
 from tests.professional.factories import interview, professional_episode
 from tests.support.factories import paris
-from tremplin.professional.cadence import below_cadence_count, cadences, compliance_counts
+from tremplin.professional.cadence import (
+    below_cadence_count,
+    below_cadence_now,
+    cadences,
+    compliance_counts,
+)
 from tremplin.professional.models import Cer
 from tremplin.support.models import Meeting, SupportEpisode
 
@@ -37,11 +42,16 @@ def old_counts(queryset, today):
 
 def old_below(queryset, today):
     """What the badge computed before: the coordinator's queue, one report per support."""
-    return sum(
-        1
+    return len(reports_below(queryset, today))
+
+
+def reports_below(queryset, today) -> dict[int, tuple[int, int]]:
+    """The supports below the cadence this month by their whole reports (``cadences``)."""
+    return {
+        row.episode_id: (row.current.done, row.current.required)
         for row in cadences(queryset, today)
         if row.current is not None and row.current.done < row.current.required
-    )
+    }
 
 
 def new_counts(queryset, today):
@@ -154,6 +164,8 @@ def supports(referent_user):
 def test_the_counts_are_those_of_the_reports(supports, today):
     assert new_counts(supports, today) == old_counts(supports, today)
     assert below_cadence_count(supports, today) == old_below(supports, today)
+    # The queue's list: the same supports, with the same interviews held and required.
+    assert below_cadence_now(supports, today) == reports_below(supports, today)
 
 
 def test_the_below_cadence_cases_are_told_apart(supports):
@@ -200,6 +212,7 @@ def test_seeded_random_supports_give_the_same_counts(referent_user):
     for today in DAYS + [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(0, 500, 37)]:
         assert new_counts(supports, today) == old_counts(supports, today), today
         assert below_cadence_count(supports, today) == old_below(supports, today), today
+        assert below_cadence_now(supports, today) == reports_below(supports, today), today
 
 
 def test_two_queries_whatever_the_number_of_supports(referent_user, django_assert_num_queries):

@@ -258,8 +258,16 @@ def _current_month(started_on, end, today):
 def below_cadence_count(queryset, today: dt.date | None = None) -> int:
     """How many supports of ``queryset`` are below the cadence in their current month (P4):
     ``sum(row.current.done < row.current.required for row in cadences(qs, today))``, for the
-    navigation's badge, in 2 light queries that read only the interviews of that month (the
-    month in progress; the last month of a support whose CER is over, a few).
+    navigation's badge, in 2 light queries (``below_cadence_now``)."""
+    return len(below_cadence_now(queryset, today))
+
+
+def below_cadence_now(queryset, today: dt.date | None = None) -> dict[int, tuple[int, int]]:
+    """The supports of ``queryset`` below the cadence in their current month (P4), as
+    {pk: (interviews held, interviews required)}: the rows of ``cadences(qs, today)`` whose
+    ``current.done < current.required``, in 2 light queries that read only the interviews
+    of that month (the month in progress; the last month of a support whose CER is over, a
+    few), with no report built per support.
 
     The same definitions as ``cadences``: the support's last day (its end when closed before
     its last CER's end, else that CER's end; no end: no report), no report before its start;
@@ -289,7 +297,7 @@ def below_cadence_count(queryset, today: dt.date | None = None) -> int:
             required[month.full, month.first],
         )
     if not windows:
-        return 0
+        return {}
 
     def paris_midnight(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), tzinfo=PARIS)
@@ -311,4 +319,4 @@ def below_cadence_count(queryset, today: dt.date | None = None) -> int:
         window = windows.get(pk)
         if window is not None and window[0] <= to_paris(moment).date() <= window[1]:
             done[pk] += 1
-    return sum(1 for pk, (_, _, need) in windows.items() if done[pk] < need)
+    return {pk: (done[pk], need) for pk, (_, _, need) in windows.items() if done[pk] < need}

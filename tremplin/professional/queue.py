@@ -15,6 +15,7 @@ reads only the counts (``coordinator_count``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.urls import reverse
@@ -25,7 +26,7 @@ from tremplin.rules.programmes import LoadStatus
 from tremplin.support.models import Deadline, SupportEpisode
 from tremplin.web.queues import SHOWN, QueueItem, QueueSection, WorkQueue, counted
 
-from .cadence import below_cadence_count, cadences
+from .cadence import below_cadence_count, below_cadence_now
 from .models import professional_episodes
 from .views.portfolios import portfolio_rows
 
@@ -38,24 +39,51 @@ def _team_supports(user, operator_ids):
     return professional_episodes(user).open().filter(_team(operator_ids))
 
 
-def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
-    """P4, the month in progress: fewer interviews held than the month requires."""
-    episodes = _team_supports(user, operator_ids)
-    rows = [
-        row
-        for row in cadences(episodes, today)
-        if row.current is not None and row.current.done < row.current.required
+@dataclass(frozen=True)
+class _BelowRow:
+    episode_id: int
+    done: int
+    required: int
+    person: str  # as Beneficiary.__str__: "LAST First names"
+    referent: str
+
+
+def _names(episodes, below: dict) -> list[tuple[int, str, str, str]]:
+    """(pk, last name, first names, referent's full name) of the supports of ``below``."""
+    if not below:
+        return []
+    rows = episodes.order_by().values_list(
+        "pk",
+        "beneficiary__last_name",
+        "beneficiary__first_names",
+        "referent__first_name",
+        "referent__last_name",
+    )
+    return [
+        (pk, last_name, first_names, f"{r_first} {r_last}".strip() if r_last else "")
+        for pk, last_name, first_names, r_first, r_last in rows
+        if pk in below
     ]
-    rows.sort(key=lambda row: (row.current.done - row.current.required, row.person))
+
+
+def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
+    """P4, the month in progress: fewer interviews held than the month requires. The team's
+    supports below it are found from the month's interviews only (``below_cadence_now``);
+    names are read for those alone."""
+    episodes = _team_supports(user, operator_ids)
+    below = below_cadence_now(episodes, today)
+    rows = [
+        _BelowRow(pk, *below[pk], f"{last_name.upper()} {first_names}", referent)
+        for pk, last_name, first_names, referent in _names(episodes, below)
+    ]
+    rows.sort(key=lambda row: (row.done - row.required, row.person))
     items = [
         QueueItem(
             label=row.person,
             url=reverse("professional:interview_create", args=[row.episode_id]),
             action="Planifier un entretien",
-            detail=counted(
-                row.current.done, "%(count)d entretien tenu", "%(count)d entretiens tenus"
-            )
-            + f" ce mois sur {row.current.required} exigés (P4)"
+            detail=counted(row.done, "%(count)d entretien tenu", "%(count)d entretiens tenus")
+            + f" ce mois sur {row.required} exigés (P4)"
             + (f" — {row.referent}" if row.referent else " — sans référent·e"),
         )
         for row in rows[:SHOWN]
