@@ -27,3 +27,6 @@ TREMPLIN_AUDIT_PURGE_ALLOWED = True
 # Jobs run at once, in the request, unless a test starts a real worker
 # (TREMPLIN_HUEY_IMMEDIATE=0 in its subprocess, see tests/web/job_worker.py).
 HUEY = {**HUEY, "immediate": env_bool("TREMPLIN_HUEY_IMMEDIATE", True)}  # noqa: F405
+# Each test reads the dashboard's numbers as its rows stand (tests/outcomes/test_indicator_cache.py
+# turns the cache on).
+TREMPLIN_INDICATORS_CACHE_SECONDS = 0

@@ -387,6 +387,10 @@ if TREMPLIN_CACHE_REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The dashboard's numbers are kept this long for the same scope and filters (« Recalculer »
+# counts again); 0 counts them on every load.
+TREMPLIN_INDICATORS_CACHE_SECONDS = int(os.environ.get("TREMPLIN_INDICATORS_CACHE_SECONDS", "300"))
+
 # Exports above this many rows run as jobs; smaller ones answer at once.
 TREMPLIN_JOB_ROWS = int(os.environ.get("TREMPLIN_JOB_ROWS", "5000"))
 # A beneficiaries' import of more rows than this is confirmed by the worker (a job).

@@ -3,8 +3,12 @@ CSV/XLSX export."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -182,7 +186,75 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
             ],
         }
 
+    # What ``indicator_context`` computes from the rows; the rest of the page is the filters.
+    COMPUTED_KEYS = (
+        "follow_up",
+        "cadence",
+        "skills",
+        "exit_counts",
+        "month_rates",
+        "rates_chart",
+        "funnel",
+        "funnel_chart",
+        "started",
+        "agreement",
+        "months",
+        "chart",
+    )
+
+    def figures_cache_key(self) -> str:
+        """The same numbers for the same scope, filters and day: two agents of one
+        territory share them, a référent filter or another day does not."""
+        data = self.filter_form.cleaned_data
+        parts = [
+            repr(sorted(self.scope.roles)),
+            repr(sorted(self.scope.coordinated_operator_ids)),
+            repr(sorted(self.scope.agent_territory_ids)),
+            repr(sorted(self.scope.territory_ids)),
+            repr(self.scope.is_admin),
+            repr(self.scope.is_referent),
+            *(repr(getattr(data.get(name), "pk", data.get(name))) for name in sorted(data)),
+            timezone.localdate().isoformat(),
+        ]
+        if self.scope.is_referent:
+            parts.append(str(self.request.user.pk))  # their own people widen the scope
+        digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+        return f"indicateurs:{digest}"
+
+    def cached_figures(self) -> tuple[dict, datetime.datetime]:
+        """The page's numbers and when they were computed. A département's year takes a
+        second or more to count: they are kept ``TREMPLIN_INDICATORS_CACHE_SECONDS`` (a copy,
+        never a fact: « Recalculer » counts again at once)."""
+        seconds = settings.TREMPLIN_INDICATORS_CACHE_SECONDS
+        key = self.figures_cache_key()
+        if seconds and not self.request.GET.get("recalculer"):
+            kept = cache.get(key)
+            if kept is not None:
+                return kept
+        figures = self.computed_figures()
+        kept = ({name: figures[name] for name in self.COMPUTED_KEYS}, timezone.now())
+        if seconds:
+            cache.set(key, kept, seconds)
+        return kept
+
     def indicator_context(self) -> dict:
+        figures, computed_at = self.cached_figures()
+        return {
+            **figures,
+            "computed_at": computed_at,
+            "cache_minutes": settings.TREMPLIN_INDICATORS_CACHE_SECONDS // 60,
+            "rates_chart_title": RATES_CHART_TITLE,
+            "funnel_chart_title": FUNNEL_CHART_TITLE,
+            "programme_label": dict(self.filter_form.fields["programme"].choices).get(
+                self.programme, ""
+            ),
+            "period": self.period,
+            "operator": self.operator,
+            "referent": self.referent,
+            "chart_title": MONTHLY_CHART_TITLE,
+        }
+
+    def computed_figures(self) -> dict:
         started, agreement, exit_counts = self.computed()
         if self.dashboard_counts is None:
             months = monthly_starts(self.people(), self.period)
@@ -199,21 +271,12 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
             "exit_counts": exit_counts,
             "month_rates": month_rates,
             "rates_chart": monthly_rates_chart(month_rates, RATES_CHART_TITLE),
-            "rates_chart_title": RATES_CHART_TITLE,
             "funnel": steps,
             "funnel_chart": funnel_chart(steps, FUNNEL_CHART_TITLE),
-            "funnel_chart_title": FUNNEL_CHART_TITLE,
-            "programme_label": dict(self.filter_form.fields["programme"].choices).get(
-                self.programme, ""
-            ),
-            "period": self.period,
-            "operator": self.operator,
-            "referent": self.referent,
             "started": started,
             "agreement": agreement,
             "months": months,
             "chart": monthly_starts_chart(months, MONTHLY_CHART_TITLE),
-            "chart_title": MONTHLY_CHART_TITLE,
         }
 
     def export_rows(self) -> list[dict]:
