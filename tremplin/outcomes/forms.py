@@ -162,6 +162,8 @@ class ExitFrameForm(BootstrapFormMixin, forms.Form):
 
 # The chart shows one bar pair per month: beyond 5 years it is no longer readable.
 MAXIMUM_INDICATOR_PERIOD_MONTHS = 60
+# Beyond this many référents in the scope, the référent filter asks for a structure first.
+MAXIMUM_REFERENT_CHOICES = 150
 
 
 class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
@@ -219,6 +221,29 @@ class IndicatorFilterForm(BootstrapFormMixin, forms.Form):
             pk__in=self._referent_memberships(operators).values("user_id")
         ).order_by("last_name", "first_name", "id")
         self.fields["referent"].label_from_instance = lambda user: user.get_full_name()
+        self._narrow_referent_choices(operators)
+
+    def _narrow_referent_choices(self, operators):
+        """The drop-down lists the référents of the chosen structure; without one, a
+        département's 1,700 référents would make a list nobody scrolls (and a slow page), so
+        beyond ``MAXIMUM_REFERENT_CHOICES`` it asks for a structure first. What is accepted
+        stays the field's queryset: a référent chosen by link is still checked."""
+        field = self.fields["referent"]
+        structure = self.data.get("structure")
+        if structure and str(structure).isdigit():
+            shown = field.queryset.filter(
+                pk__in=self._referent_memberships(operators.filter(pk=structure)).values("user_id")
+            )
+        elif field.queryset.count() > MAXIMUM_REFERENT_CHOICES:
+            chosen = self.data.get("referent")
+            shown = field.queryset.filter(pk=chosen) if str(chosen).isdigit() else []
+            field.help_text = "Choisissez d'abord une structure pour y choisir un·e référent·e."
+        else:
+            return
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((user.pk, user.get_full_name()) for user in shown),
+        ]
 
     @staticmethod
     def _referent_memberships(operators):
