@@ -41,3 +41,15 @@ def test_the_markup_is_the_one_of_django_templates(data, name):
 def test_our_renderer_uses_the_fast_template():
     template = BootstrapFormRenderer().get_template("django/forms/widgets/select.html")
     assert "select_options" in template.template.source
+
+
+def test_a_list_filter_s_options_are_escaped_and_the_chosen_one_selected():
+    from django.template import Context, Template
+
+    template = Template("{% load web %}{% filter_options choices chosen %}")
+    choices = [("12", "DUPONT <Jean>"), ("aucun", "Sans référent·e")]
+    html = template.render(Context({"choices": choices, "chosen": "aucun"}))
+    assert html == (
+        '<option value="12">DUPONT &lt;Jean&gt;</option>'
+        '<option value="aucun" selected>Sans référent·e</option>'
+    )
