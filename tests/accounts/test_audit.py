@@ -139,3 +139,18 @@ def test_a_row_read_then_changed_records_only_what_changed():
     employer.save()
     entry = AuditEntry.objects.get(action="update", object_id=str(pk))
     assert entry.changes == {"name": ["Boulangerie Martin", "Boulangerie Martin et fils"]}
+
+
+def test_a_search_by_nir_is_logged_without_its_number(client, referent_user):
+    """A NIR (here the seed-like 2 95 01 67 773 973, key 38) typed in the search box, with
+    spaces or without, is masked in the log's path; a name stays readable."""
+    client.force_login(referent_user)
+    for typed in ("295016777397338", "2 95 01 67 773 973 38"):
+        response = client.get("/repertoire/beneficiaires/", {"q": typed, "format": "csv"})
+        assert response.status_code == 200
+    client.get("/repertoire/beneficiaires/", {"q": "Dupont", "format": "csv"})
+    paths = list(AuditEntry.objects.exclude(path="").values_list("path", flat=True))
+    assert paths
+    assert not [path for path in paths if "7739" in path or "773+973" in path]
+    assert any("num%C3%A9ro+masqu%C3%A9" in path and "format=csv" in path for path in paths)
+    assert any("q=Dupont" in path for path in paths)

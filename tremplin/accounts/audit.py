@@ -10,7 +10,9 @@ import contextvars
 import datetime
 import decimal
 import ipaddress
+import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_init, post_save
@@ -69,13 +71,32 @@ def client_ip(request) -> str | None:
     return _valid_ip(hops[-proxies]) or remote
 
 
+# A value of the query string with this many digits may be a NIR (15) or an allocation
+# number (7): searching by it must not write it in clear in the log.
+_IDENTIFIER_DIGITS = 7
+MASKED = "[numéro masqué]"
+
+
+def loggable_path(request) -> str:
+    """The path as the log keeps it: the query string's values that hold an identifier's
+    digits masked (a search by NIR stays a search, its number does not)."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return request.path
+    pairs = [
+        (key, MASKED if len(re.findall(r"\d", value)) >= _IDENTIFIER_DIGITS else value)
+        for key, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{request.path}?{urlencode(pairs)}"
+
+
 def context_from_request(request, source: str = "web") -> AuditContext:
     ip_address = client_ip(request)
     return AuditContext(
         user=getattr(request, "user", None),
         ip_address=ip_address or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        path=request.get_full_path()[:300],
+        path=loggable_path(request)[:300],
         source=source,
     )
 
