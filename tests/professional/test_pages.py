@@ -254,10 +254,9 @@ def test_portfolio_and_bulk_transfer_with_confirmation(client, coordinator_user,
         episodes[0].beneficiary.__class__.objects.get(pk=episodes[0].beneficiary_id).referent
         == target
     )
-    moves = AuditEntry.objects.filter(
-        object_type="support.supportepisode", changes__has_key="transfert (P9)"
-    )
+    moves = AuditEntry.objects.filter(object_type="support.supportepisode", action="transfer")
     assert moves.count() == 3
+    assert moves.first().changes["référent·e"][1] == target.get_full_name()
 
 
 def test_transfer_requires_a_selection(client, coordinator_user, operator):

@@ -174,10 +174,11 @@ def transfer(episodes, source, target) -> int:
         if beneficiary.referent_id in (None, source.pk):
             beneficiary.referent = target
             beneficiary.save()
+        # A transfer of its own in the log (rule P9), the référent before and after.
         audit.record(
-            AuditEntry.Action.UPDATE,
+            AuditEntry.Action.TRANSFER,
             episode,
-            changes={"transfert (P9)": [source.get_full_name(), target.get_full_name()]},
+            changes={"référent·e": [source.get_full_name(), target.get_full_name()]},
         )
         moved += 1
     return moved
