@@ -29,7 +29,7 @@ def test_a_delete_blocked_by_related_records_lists_them(
     assert response.status_code == 409
     page = response.content.decode()
     assert "Suppression impossible : rien n'a été supprimé." in page
-    assert "1 × convention" in page
+    assert "1 convention CUI" in page
     if attribute != "beneficiary":
         assert str(convention.beneficiary) not in page  # counted, never named
     assert model._base_manager.filter(pk=record.pk).exists()
@@ -43,3 +43,14 @@ def test_a_file_without_related_records_is_deleted(client, admin_user, referent_
     response = client.post(reverse("registry:beneficiary_delete", args=[person.pk]))
     assert response.status_code == 302
     assert not Beneficiary.objects.filter(pk=person.pk).exists()
+
+
+def test_several_attached_records_are_counted_in_the_plural(client, admin_user, territory):
+    first = ConventionFactory(territory=territory)
+    ConventionFactory(territory=territory, employer=first.employer)
+    ConventionFactory(territory=territory, employer=first.employer)
+    client.force_login(admin_user)
+    response = client.post(reverse("registry:employer_delete", args=[first.employer.pk]))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "3 conventions CUI" in page

@@ -727,6 +727,7 @@ class Convention(models.Model):
 
     class Meta:
         verbose_name = "convention CUI"
+        verbose_name_plural = "conventions CUI"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["territory", "aid_start"]),

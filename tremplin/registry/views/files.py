@@ -67,10 +67,11 @@ class BlockedDeleteMixin:
                 response = super().form_valid(form)
         except (ProtectedError, RestrictedError) as error:
             attached = getattr(error, "protected_objects", None) or error.restricted_objects
-            counts = Counter(str(item._meta.verbose_name) for item in attached)
-            blocking = [
-                f"{count} × {kind}" for kind, count in sorted(counts.items(), key=lambda c: c[0])
-            ]
+            counts = Counter(item._meta for item in attached)
+            blocking = sorted(
+                f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+                for meta, count in counts.items()
+            )
             context = self.get_context_data(blocking=blocking)
             return self.render_to_response(context, status=409)
         messages.success(self.request, f"« {name} » a été supprimé.")
