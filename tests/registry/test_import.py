@@ -149,6 +149,11 @@ BORN = datetime.date(1986, 4, 17)
         ({"Numéro allocataire": "12AB"}, "Numéro allocataire", "de 5 à 13 chiffres"),
         ({"Date d'entrée RSA": "01/01/2099"}, "Date d'entrée RSA", "dans le futur"),
         ({"Nom": ""}, "Nom", ""),
+        (
+            {"Organisme payeur": "XYZ"},
+            "Organisme payeur",
+            "L'organisme payeur « XYZ » n'est pas reconnu : écrivez CAF ou MSA.",
+        ),
     ],
 )
 def test_each_wrong_cell_rejects_the_row_with_a_french_message_on_its_column(
@@ -160,7 +165,15 @@ def test_each_wrong_cell_rejects_the_row_with_a_french_message_on_its_column(
     messages = errors_of(result, 1)
     assert column in messages, messages
     assert fragment in messages[column]
+    # One message per cell: never a generic one followed by a second saying the same.
+    assert [e["column"] for e in result["rejected"][0]["errors"]].count(column) == 1
     assert Beneficiary.objects.count() == 0
+
+
+def test_the_payer_is_read_whatever_its_case(tmp_path, referent_user):
+    path = write_list(tmp_path / "liste.csv", [{**person_row(), "Organisme payeur": " msa "}])
+    assert run(path, referent_user)["created"] == 1
+    assert Beneficiary.objects.get().rsa_payer == "MSA"
 
 
 def test_a_row_without_a_sex_or_nir_cannot_create_a_file(tmp_path, referent_user):
