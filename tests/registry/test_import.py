@@ -10,14 +10,15 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from openpyxl import Workbook
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from tests import factories
 from tremplin.accounts.models import AuditEntry
 from tremplin.registry import services
 from tremplin.registry.imports import columns
 from tremplin.registry.imports.engine import ImportOptions
-from tremplin.registry.models import Beneficiary
+from tremplin.registry.models import Beneficiary, BeneficiaryImport, ImportMapping
 
 from .import_helpers import nir_of, person_row, write_list
 
@@ -149,6 +150,11 @@ BORN = datetime.date(1986, 4, 17)
         ({"Numéro allocataire": "12AB"}, "Numéro allocataire", "de 5 à 13 chiffres"),
         ({"Date d'entrée RSA": "01/01/2099"}, "Date d'entrée RSA", "dans le futur"),
         ({"Nom": ""}, "Nom", ""),
+        (
+            {"Organisme payeur": "XYZ"},
+            "Organisme payeur",
+            "L'organisme payeur « XYZ » n'est pas reconnu : écrivez CAF ou MSA.",
+        ),
     ],
 )
 def test_each_wrong_cell_rejects_the_row_with_a_french_message_on_its_column(
@@ -160,7 +166,15 @@ def test_each_wrong_cell_rejects_the_row_with_a_french_message_on_its_column(
     messages = errors_of(result, 1)
     assert column in messages, messages
     assert fragment in messages[column]
+    # One message per cell: never a generic one followed by a second saying the same.
+    assert [e["column"] for e in result["rejected"][0]["errors"]].count(column) == 1
     assert Beneficiary.objects.count() == 0
+
+
+def test_the_payer_is_read_whatever_its_case(tmp_path, referent_user):
+    path = write_list(tmp_path / "liste.csv", [{**person_row(), "Organisme payeur": " msa "}])
+    assert run(path, referent_user)["created"] == 1
+    assert Beneficiary.objects.get().rsa_payer == "MSA"
 
 
 def test_a_row_without_a_sex_or_nir_cannot_create_a_file(tmp_path, referent_user):
@@ -374,6 +388,140 @@ def test_the_console_command_exits_2_with_a_french_message(tmp_path):
         or "valeur non autorisée" in completed.stderr
     )
     assert "Traceback" not in completed.stderr
+
+
+# --- The pages: columns, the operator's saved mapping, the rejected rows -------------------
+
+OWN_HEADERS = ["Patronyme", "Prénom", "Né(e) le", "Sexe", "Commune", "Observations"]
+CHOSEN = {
+    "Patronyme": "last_name",
+    "Prénom": "first_names",
+    "Né(e) le": "birth_date",
+    "Sexe": "civility",
+    "Commune": None,  # recognised (« commune »), ignored on purpose
+    "Observations": None,
+}
+
+
+def own_list(path, headers=OWN_HEADERS, name="Schmitt"):
+    values = [name, "Léa", "17/04/1986", "F", "Strasbourg", "à rappeler"]
+    return write_list(path, [dict(zip(headers, values, strict=True))], headers=headers)
+
+
+def upload(client, path, operator, referent) -> BeneficiaryImport:
+    with path.open("rb") as handle:
+        response = client.post(
+            reverse("registry:import_start"),
+            {"file": handle, "operator": operator.pk, "referent": referent.pk, "rsa_payer": "CAF"},
+        )
+    beneficiary_import = BeneficiaryImport.objects.latest("pk")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registry:import_mapping", args=[beneficiary_import.pk])
+    return beneficiary_import
+
+
+def mapping_post(mapping: dict, *, remember: bool) -> dict:
+    data = {f"col_{i}": mapping.get(header) or "" for i, header in enumerate(OWN_HEADERS)}
+    return {**data, "remember": "on"} if remember else data
+
+
+def test_the_columns_page_maps_and_remembers_the_operators_columns_for_its_next_list(
+    tmp_path, client, coordinator_user, referent_user, operator
+):
+    client.force_login(coordinator_user)
+    first = upload(client, own_list(tmp_path / "a.csv"), operator, referent_user)
+    # Recognised headers only: « Patronyme » and « Né(e) le » are not.
+    assert first.mapping["Patronyme"] is None and first.mapping["Commune"] == "city"
+    url = reverse("registry:import_mapping", args=[first.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Patronyme" in page.content.decode() and "Strasbourg" in page.content.decode()
+
+    response = client.post(url, mapping_post(CHOSEN, remember=True))
+    assert response.status_code == 302 and response["Location"] == first.get_absolute_url()
+    first.refresh_from_db()
+    assert first.mapping == CHOSEN
+    assert first.state == BeneficiaryImport.State.PREVIEWED
+    assert (first.rows, first.created, first.rejected) == (1, 1, 0)
+    saved = ImportMapping.objects.get(operator=operator)
+    assert saved.columns == CHOSEN and saved.updated_by == coordinator_user
+    assert Beneficiary.objects.count() == 0  # a preview writes no file
+
+    # The next list of the operator, headers in other cases and without accents: the saved
+    # columns are proposed, the ignored « Commune » stays ignored.
+    headers = ["PATRONYME", "prenom", "ne(e) le", "sexe", "COMMUNE", "observations"]
+    second = upload(client, own_list(tmp_path / "b.csv", headers, "Weber"), operator, referent_user)
+    assert second.mapping == dict(zip(headers, CHOSEN.values(), strict=True))
+    page = client.get(reverse("registry:import_mapping", args=[second.pk]))
+    assert "colonnes retenues pour Association Passerelle" in page.content.decode()
+    assert page.context["form"]["col_0"].initial == "last_name"
+    assert page.context["form"]["col_4"].initial == ""
+
+
+def test_without_remembering_the_operators_columns_are_not_saved(
+    tmp_path, client, coordinator_user, referent_user, operator
+):
+    client.force_login(coordinator_user)
+    first = upload(client, own_list(tmp_path / "a.csv"), operator, referent_user)
+    url = reverse("registry:import_mapping", args=[first.pk])
+    assert client.post(url, mapping_post(CHOSEN, remember=False)).status_code == 302
+    assert not ImportMapping.objects.exists()
+    second = upload(client, own_list(tmp_path / "b.csv"), operator, referent_user)
+    assert second.mapping["Patronyme"] is None and second.mapping["Commune"] == "city"
+
+
+def test_the_columns_page_refuses_a_mapping_without_the_name_in_french(
+    tmp_path, client, coordinator_user, referent_user, operator
+):
+    client.force_login(coordinator_user)
+    beneficiary_import = upload(client, own_list(tmp_path / "a.csv"), operator, referent_user)
+    url = reverse("registry:import_mapping", args=[beneficiary_import.pk])
+    response = client.post(url, mapping_post({**CHOSEN, "Patronyme": None}, remember=True))
+    assert response.status_code == 200
+    assert "Indiquez la colonne de chacun de ces champs" in response.content.decode()
+    assert "« nom »" in response.content.decode()
+    beneficiary_import.refresh_from_db()
+    assert beneficiary_import.state == BeneficiaryImport.State.UPLOADED
+    assert not ImportMapping.objects.exists()
+
+
+def test_the_rejected_rows_download_as_xlsx_with_row_column_and_message(
+    tmp_path, client, coordinator_user, referent_user, operator, other_operator
+):
+    rows = [
+        person_row(),
+        person_row(
+            Nom="Weber", NIR=nir_of("femme", BORN)[:13] + "00", Téléphone="12",
+            **{"Numéro allocataire": "7654321"},
+        ),
+        person_row(Nom="Muller", Sexe="X", NIR="", **{"Numéro allocataire": "7654322"}),
+    ]  # fmt: skip
+    client.force_login(coordinator_user)
+    path = write_list(tmp_path / "liste.csv", rows)
+    beneficiary_import = upload(client, path, operator, referent_user)
+    url = reverse("registry:import_mapping", args=[beneficiary_import.pk])
+    data = {f"col_{i}": key or "" for i, key in enumerate(beneficiary_import.mapping.values())}
+    assert client.post(url, data).status_code == 302
+    report = reverse("registry:import_rejected_report", args=[beneficiary_import.pk])
+    response = client.get(report)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(
+        f'filename="lignes-rejetees-import-{beneficiary_import.pk}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    lines = [tuple(cells) for cells in sheet.iter_rows(values_only=True)]
+    assert lines[0] == ("Ligne", "Personne", "Colonne", "Message")
+    found = {(number, column): message for number, _person, column, message in lines[1:]}
+    assert set(found) == {(2, "NIR"), (2, "Téléphone"), (3, "Sexe")}  # row 1 is not rejected
+    assert found[(2, "NIR")].startswith("La clé du NIR")
+    assert "n'est pas valide" in found[(2, "Téléphone")]
+    assert found[(3, "Sexe")].startswith("Le sexe « X » n'est pas reconnu")
+    assert lines[1][1].startswith("WEBER Léa")
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.EXPORT, object_id=str(beneficiary_import.pk)
+    ).exists()
+    client.force_login(factories.coordinator(other_operator))
+    assert client.get(report).status_code == 404
 
 
 # --- The API ---------------------------------------------------------------------------------

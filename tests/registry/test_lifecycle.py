@@ -18,7 +18,7 @@ from tests.outcomes.factories import SituationFactory
 from tests.support.factories import InEmploymentEpisodeFactory, MeetingFactory, paris
 from tremplin.accounts.models import AuditEntry
 from tremplin.outcomes.indicators import Period, count_started_situations
-from tremplin.registry import lifecycle
+from tremplin.registry import lifecycle, services
 from tremplin.registry.models import Beneficiary
 from tremplin.rules import retention
 from tremplin.support.models import Meeting
@@ -103,6 +103,44 @@ def test_the_dpo_permission_allows_the_export(client, coordinator_user, person):
     coordinator_user.user_permissions.add(Permission.objects.get(codename="export_personal_data"))
     client.force_login(coordinator_user)
     assert export(client, person).status_code == 200
+
+
+def test_the_export_reads_the_journal_of_the_files_merged_into_this_one(
+    client, admin_user, person, territory, operator
+):
+    absorbed = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, identifiers=False
+    )
+    absorbed.phone = "03 88 00 00 01"
+    absorbed.save()  # a change audited on the absorbed file's number
+    services.merge_beneficiaries(person, absorbed)
+    client.force_login(admin_user)
+    archive = zipfile.ZipFile(io.BytesIO(export(client, person).content))
+    journal = json.loads(archive.read("donnees.json"))["journal"]
+    on_absorbed = [entry for entry in journal if entry["dossier"] == absorbed.pk]
+    assert {entry["action"] for entry in on_absorbed} >= {"Création", "Modification"}
+    assert any(entry["dossier"] == person.pk for entry in journal)
+    assert [entry["date"] for entry in journal] == sorted(entry["date"] for entry in journal)
+
+
+def test_the_export_holds_the_pathway_as_csv(client, admin_user, person, territory, operator):
+    closed_support(person)
+    absorbed = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, identifiers=False
+    )
+    services.merge_beneficiaries(person, absorbed)
+    client.force_login(admin_user)
+    archive = zipfile.ZipFile(io.BytesIO(export(client, person).content))
+    data = json.loads(archive.read("donnees.json"))
+    titles = [event["evenement"] for event in data["parcours"]]
+    assert titles.count("Dossier créé") == 2  # the kept file and the absorbed one
+    assert "Fusion de dossiers" in titles
+    assert any(title.startswith("Fin : ") for title in titles)  # the support closed
+    assert any(title.startswith("Situation : ") for title in titles)
+    lines = archive.read("parcours.csv").decode("utf-8-sig").splitlines()
+    assert lines[0] == "Date;Type;Événement;Détail"
+    assert len(lines) == len(titles) + 1
+    assert "02/09/2025;Accompagnements;Fin : " in "\n".join(lines)
 
 
 # --- The retention period ---------------------------------------------------------------

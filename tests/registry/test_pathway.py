@@ -2,15 +2,23 @@
 exported, each provider with a bounded number of queries."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests import factories
-from tests.conventions.factories import ConventionFactory, SuspensionFactory
+from tests.conventions.factories import (
+    AmendmentFactory,
+    ConventionFactory,
+    RuptureFactory,
+    SuspensionFactory,
+)
 from tests.outcomes.factories import SituationFactory
 from tests.professional.factories import contact, professional_episode
 from tests.support.factories import InEmploymentEpisodeFactory, MeetingFactory
+from tremplin.outcomes.models import SupportExit
 from tremplin.web import timeline
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +65,60 @@ def test_the_timeline_is_filtered_by_kind_and_exported(person, client, admin_use
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0] == "Bénéficiaire;Date;Type;Événement;Détail"
     assert "Situation" in body and "Convention" not in body
+
+
+def test_amendments_ruptures_closed_supports_deliverables_and_classified_exits(
+    client, admin_user, territory, operator, referent_user
+):
+    person = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, referent=referent_user
+    )
+    signed = ConventionFactory(beneficiary=person, territory=territory, signed=True)
+    amendment = AmendmentFactory(convention=signed, effective_from=datetime.date(2025, 6, 1))
+    # The supported CUI from 03/03/2025 to 02/09/2025, then a CDD of 6 months (A4 b).
+    episode = InEmploymentEpisodeFactory(
+        beneficiary=person, convention=signed, ended_on=datetime.date(2025, 9, 2)
+    )
+    SituationFactory(
+        beneficiary=person, kind="subsidised_contract", start=datetime.date(2025, 3, 3),
+        end=datetime.date(2025, 9, 2), weekly_hours=Decimal(26), supported_contract=True,
+    )  # fmt: skip
+    SituationFactory(
+        beneficiary=person, cdd=True, start=datetime.date(2025, 9, 3),
+        end=datetime.date(2026, 3, 2),
+    )  # fmt: skip
+    deliverable = episode.deadlines.order_by("due_on").first()
+    deliverable.state, deliverable.sent_to = "sent", "Cellule RSA"
+    deliverable.sent_at = datetime.date(2025, 4, 3)
+    deliverable.save()
+    # An earlier convention, broken (A14): the rupture is shown on its last day.
+    rupture = RuptureFactory(
+        convention=ConventionFactory(beneficiary=person, territory=territory, signed=True),
+        last_day=datetime.date(2025, 2, 14),
+    )
+    exit_ = SupportExit.objects.get(episode=episode)
+    assert exit_.category  # classified (A4 b)
+
+    events = timeline.events_for(admin_user, [person.pk])
+    found = {(event.kind, event.title, event.day): event for event in events}
+    assert ("convention", amendment.get_kind_display(), datetime.date(2025, 6, 1)) in found
+    assert ("suspension_rupture", "Rupture du contrat", rupture.last_day) in found
+    label = episode.get_programme_display()
+    closed = found[("accompagnement", f"Fin : {label}", episode.ended_on)]
+    assert closed.url == reverse("support:episode_detail", args=[episode.pk])
+    sent = found[("livrable", f"Envoyé : {deliverable.label}", datetime.date(2025, 4, 3))]
+    assert sent.url == deliverable.get_absolute_url()
+    classified = found[
+        ("sortie", f"Sortie classée : {exit_.get_category_display()}", exit_.support_end)
+    ]
+    assert classified.detail == "positive" and classified.url
+    assert all(event.url for event in found.values() if event.kind != "dossier")
+
+    client.force_login(admin_user)
+    url = reverse("registry:pathway", args=[person.pk])
+    page = client.get(url, {"type": ["livrable", "sortie"]}).content.decode()
+    assert escape(f"Envoyé : {deliverable.label}") in page and "Sortie classée" in page
+    assert "Rupture du contrat" not in page and "Fin : " not in page
 
 
 def test_cers_and_contacts_of_the_professional_support(referent_user):

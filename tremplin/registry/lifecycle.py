@@ -29,7 +29,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from tremplin.accounts import audit
+from tremplin.accounts.access import Scope
 from tremplin.accounts.models import AuditEntry
+from tremplin.web import timeline
+from tremplin.web.exports import Column, csv_text
 from tremplin.web.pdf import render_pdf
 
 from .models import Beneficiary
@@ -111,6 +114,40 @@ def identity(beneficiary: Beneficiary) -> dict:
     return data
 
 
+class _WholeFileReader:
+    """Who reads the person's timeline for their data export: every event, whatever the
+    scope of who exports it (the right of access gives the person everything held on them;
+    the export itself is the admins' and the DPO's, ``views.files.beneficiary_export``)."""
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    _tremplin_scope = Scope(is_admin=True)  # what ``accounts.access.scope_of`` gives
+
+
+def pathway(beneficiary: Beneficiary) -> list[dict]:
+    """The person's whole timeline (``web.timeline``), merged files included, oldest first."""
+    labels = dict(timeline.kinds())
+    return [
+        {
+            "date": event.day,
+            "type": labels.get(event.kind, event.kind),
+            "evenement": event.title,
+            "detail": event.detail,
+        }
+        for event in timeline.events_for(_WholeFileReader(), beneficiary.person_ids())
+    ]
+
+
+PATHWAY_COLUMNS = [
+    Column("Date", lambda row: row["date"]),
+    Column("Type", lambda row: row["type"]),
+    Column("Événement", lambda row: row["evenement"]),
+    Column("Détail", lambda row: row["detail"]),
+]
+
+
 def everything_held(beneficiary: Beneficiary) -> dict:
     """The JSON of the right of access: the file and every record about the person."""
     sections: dict[str, list[dict]] = {}
@@ -119,18 +156,22 @@ def everything_held(beneficiary: Beneficiary) -> dict:
         sections.setdefault(name, []).append(
             {"type": record._meta.label_lower, **_record_as_dict(record)}
         )
+    # The files merged into this one keep their own audit entries (their number).
     views = AuditEntry.objects.filter(
-        object_type=beneficiary._meta.label_lower, object_id=str(beneficiary.pk)
+        object_type=beneficiary._meta.label_lower,
+        object_id__in=[str(pk) for pk in beneficiary.person_ids()],
     )
     return {
         "produit_le": timezone.now(),
         "dossier": identity(beneficiary),
         "donnees": sections,
+        "parcours": pathway(beneficiary),
         "journal": [
             {
                 "date": entry.at,
                 "action": entry.get_action_display(),
                 "auteur": entry.actor_email,
+                "dossier": int(entry.object_id),
             }
             for entry in views.order_by("at")
         ],
@@ -146,8 +187,9 @@ def _plain(value):
 
 
 def export_zip(beneficiary: Beneficiary) -> bytes:
-    """« Exporter toutes les données »: a ZIP of the JSON, a readable PDF of the same, and
-    the uploaded documents."""
+    """« Exporter toutes les données »: a ZIP of the JSON, a readable PDF of the same, the
+    timeline as CSV (parcours.csv, the columns of the pathway page's export) and the
+    uploaded documents."""
     data = everything_held(beneficiary)
     readable = {
         "dossier": [(key, _plain(value)) for key, value in data["dossier"].items()],
@@ -155,6 +197,7 @@ def export_zip(beneficiary: Beneficiary) -> bytes:
             (name, [[(key, _plain(value)) for key, value in item.items()] for item in items])
             for name, items in data["donnees"].items()
         ],
+        "parcours": data["parcours"],
         "journal": data["journal"],
     }
     buffer = io.BytesIO()
@@ -163,6 +206,7 @@ def export_zip(beneficiary: Beneficiary) -> bytes:
             "donnees.json",
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         )
+        archive.writestr("parcours.csv", csv_text(PATHWAY_COLUMNS, data["parcours"]))
         archive.writestr(
             "donnees.pdf",
             render_pdf(
@@ -237,15 +281,7 @@ def anonymise(beneficiary: Beneficiary) -> int:
     one audit entry says it happened. Gives the number of records changed."""
     changed = sum(_anonymise_record(record) for record in related_records(beneficiary))
     # The files merged into this one are pointers that still hold the identity.
-    ids, frontier = {beneficiary.pk}, [beneficiary.pk]
-    while frontier:
-        frontier = list(
-            Beneficiary.with_merged.filter(merged_into__in=frontier)
-            .exclude(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        ids.update(frontier)
-    Beneficiary.with_merged.filter(pk__in=ids).update(
+    Beneficiary.with_merged.filter(pk__in=beneficiary.person_ids()).update(
         last_name=ANONYMISED_NAME,
         first_names="",
         birth_name="",

@@ -393,6 +393,22 @@ class Beneficiary(PostalAddress):
         self.nir_digest = personal_data.digest(value)
         self.nir_birth_digest = self.nir_birth_digest_of(value)
 
+    def person_ids(self) -> list[int]:
+        """The file's number and those of the files merged into it (a merge points the
+        files merged into the absorbed one at the kept one; a longer chain is followed too):
+        the person's timeline, their data export and their anonymisation read all of them,
+        the audit entries of an absorbed file staying on its number."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(
+                Beneficiary.with_merged.filter(merged_into__in=frontier)
+                .exclude(pk__in=ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            ids.extend(frontier)
+        return ids
+
     @property
     def missing_for_convention(self) -> list[str]:
         """The labels of the cerfa's fields that the file still lacks (rule F1)."""

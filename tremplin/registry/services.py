@@ -126,9 +126,10 @@ def set_mapping(beneficiary_import: BeneficiaryImport, mapping: dict, *, remembe
     beneficiary_import.state = BeneficiaryImport.State.UPLOADED
     beneficiary_import.save(update_fields=["mapping", "state"])
     if remember:
+        # The ignored columns too (None): the next list of the operator ignores them again.
         ImportMapping.objects.update_or_create(
             operator=beneficiary_import.operator,
-            defaults={"columns": used, "updated_by": user},
+            defaults={"columns": beneficiary_import.mapping, "updated_by": user},
         )
     return used
 

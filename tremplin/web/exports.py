@@ -102,6 +102,12 @@ def _csv_rows(columns: list[Column], cells: Callable[[object], list], objects: I
         yield writer.writerow([_csv_cell(value) for value in cells(obj)])
 
 
+def csv_text(columns: list[Column], rows: Iterable) -> str:
+    """The CSV of ``rows`` (objects given to each column's ``value``) as the exports write it:
+    ``;``, a BOM for the spreadsheets, French dates, formulas neutralised."""
+    return "".join(_csv_rows(columns, _object_cells(columns), rows))
+
+
 def _xlsx_value(value):
     if isinstance(value, bool):
         return "oui" if value else "non"

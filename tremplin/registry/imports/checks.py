@@ -76,6 +76,15 @@ def parse_civility(text: str) -> str:
     return code
 
 
+def parse_payer(text: str) -> str:
+    """The RSA's payer, CAF or MSA, whatever the case (one message, not the form's generic
+    choice error followed by its « which payer? »)."""
+    payer = text.strip().upper()
+    if payer not in Beneficiary.RsaPayer.values:
+        raise CellError(f"L'organisme payeur « {text} » n'est pas reconnu : écrivez CAF ou MSA.")
+    return payer
+
+
 def parse_date(value: object, label: str) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -154,7 +163,8 @@ class ImportRowForm(BeneficiaryForm):
                 self.add_error("postal_code", message)
 
     def _check_rsa_number(self, data):
-        if data.get("rsa_number") and not data.get("rsa_payer"):
+        # A payer the form refused already has its message: no second one on the cell.
+        if data.get("rsa_number") and not data.get("rsa_payer") and "rsa_payer" not in self._errors:
             self.add_error("rsa_payer", "Indiquez si le RSA est versé par la CAF ou par la MSA.")
 
     def _post_clean(self):

@@ -98,13 +98,16 @@ class MappingError(ValueError):
 
 def guess_mapping(headers: list[str], saved: dict[str, str] | None = None) -> dict[str, str | None]:
     """Each header of the file → the field it fills: the saved mapping first (by the
-    normalised header), then the recognised headers; a field is filled by one column only."""
+    normalised header; a column it ignores stays ignored, even with a recognised header),
+    then the recognised headers; a field is filled by one column only."""
     saved_by_header = {normalise_header(h): key for h, key in (saved or {}).items()}
     mapping: dict[str, str | None] = {}
     taken: set[str] = set()
     for header in headers:
-        key = saved_by_header.get(normalise_header(header))
-        if key is None:
+        normalised = normalise_header(header)
+        if normalised in saved_by_header:
+            key = saved_by_header[normalised]
+        else:
             target = target_for(header)
             key = target.key if target else None
         if key in taken:

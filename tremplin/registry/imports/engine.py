@@ -43,6 +43,7 @@ from .checks import (
     field_label,
     parse_civility,
     parse_date,
+    parse_payer,
 )
 from .columns import TARGETS_BY_KEY
 from .reading import Row, cell_text
@@ -201,7 +202,7 @@ class Importer:
                 elif key == "referent":
                     values[key] = self._referent(text)
                 elif key == "rsa_payer":
-                    values[key] = text.upper()
+                    values[key] = parse_payer(text)
                 else:
                     values[key] = text
             except CellError as error:

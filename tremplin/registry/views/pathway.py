@@ -13,18 +13,12 @@ from tremplin.web.shortcuts import visible_object_or_404
 from ..models import Beneficiary
 
 
-def person_ids(beneficiary) -> list[int]:
-    """The file and the files merged into it (their events are the person's too)."""
-    merged = Beneficiary.with_merged.filter(merged_into=beneficiary).values_list("pk", flat=True)
-    return [beneficiary.pk, *merged]
-
-
 def pathway(request, pk):
     beneficiary = visible_object_or_404(Beneficiary, request, pk)
     kinds = timeline.kinds()
     known = {key for key, _ in kinds}
     chosen = {key for key in request.GET.getlist("type") if key in known}
-    events = timeline.events_for(request.user, person_ids(beneficiary), chosen or None)
+    events = timeline.events_for(request.user, beneficiary.person_ids(), chosen or None)
     labels = dict(kinds)
     fmt = request.GET.get("format")
     if fmt in FORMATS:
