@@ -347,10 +347,11 @@ def respond(
     invitation: Invitation, answer: str, note: str = "", *, now: dt.datetime | None = None
 ) -> Invitation:
     """The person's answer through their personal link: confirmed, or another slot asked
-    (the referent is told by e-mail). Once only."""
+    (the referent is told by e-mail). Once for each date of the appointment: a meeting
+    moved since the last answer (F8) is answered again, the new answer replacing it."""
     now = now or timezone.now()
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.answer:
+    if invitation.answer_stands:
         raise ValidationError("Vous avez déjà répondu à cette invitation.")
     if answer not in (Invitation.Answer.CONFIRMED, Invitation.Answer.OTHER_SLOT):
         raise ValidationError("Réponse inconnue.")
@@ -362,7 +363,8 @@ def respond(
         )
     invitation.answer, invitation.answered_at = answer, now
     invitation.answer_note = (note or "").strip()
-    invitation.save(update_fields=["answer", "answered_at", "answer_note"])
+    invitation.answered_for = invitation.starts_at
+    invitation.save(update_fields=["answer", "answered_at", "answer_note", "answered_for"])
     referent = invitation.referent
     if answer == Invitation.Answer.OTHER_SLOT and referent is not None and referent.email:
         EmailMessage(
@@ -477,7 +479,12 @@ def due_messages(today: dt.date, now: dt.datetime) -> list[DueMessage]:
             number = reminder_number(invitation, days)
             due.append(DueMessage(invitation, Kind.REMINDER, number, instant))
         if not sent[Kind.CONVOCATION] and convocation_due(
-            day, today, invited_on=invited_on, answered=bool(invitation.answer)
+            # Any answer, even about an earlier date: the person did answer (F8), the
+            # meeting was moved since (often at their request); no convocation for that.
+            day,
+            today,
+            invited_on=invited_on,
+            answered=bool(invitation.answer),
         ):
             due.append(DueMessage(invitation, Kind.CONVOCATION, 0, invitation.channels))
     return due
