@@ -316,8 +316,10 @@ class SentMessage(models.Model):
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     provider_id = models.CharField("identifiant chez le fournisseur", max_length=100, blank=True)
     delivery_report = models.JSONField("rapport de remise", null=True, blank=True)
-    # The run that claimed the row for sending (two runs at once never send it twice).
+    # The run that claimed the row for sending (two runs at once never send it twice), and
+    # when: a retry claims a row whose claim is old, in the same UPDATE that claims it.
     batch = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("préparé le", default=timezone.now)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     status_at = models.DateTimeField("statut reçu le", null=True, blank=True)
@@ -332,6 +334,7 @@ class SentMessage(models.Model):
             models.Index(fields=["provider_id"], name="sent_message_provider_id"),
             models.Index(fields=["status", "created_at"], name="sent_message_status"),
             models.Index(fields=["batch"], name="sent_message_batch"),
+            models.Index(fields=["status", "claimed_at"], name="sent_message_claimed"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -40,6 +40,9 @@ Kind = SentMessage.Kind
 Status = SentMessage.Status
 MAX_ATTEMPTS = 3
 RETRY_DAYS = 2  # a failed message is retried for two days, no longer
+# A message still "pending" this long after its claim was left by a run that stopped on the
+# way (a crash between the claim and the statuses' update): the next run sends it.
+STALE_CLAIM = dt.timedelta(hours=1)
 
 
 # --- channels ------------------------------------------------------------------------------
@@ -207,7 +210,7 @@ def send(items: list[tuple[Invitation, str, int, list[str]]], now: dt.datetime):
         return []
     batch = uuid.uuid4().hex
     for row in rows:
-        row.batch = batch
+        row.batch, row.claimed_at = batch, now
     SentMessage.objects.bulk_create(rows, ignore_conflicts=True)
     claimed = list(SentMessage.objects.filter(batch=batch).order_by("pk"))
     deliver(claimed, now)
@@ -216,17 +219,22 @@ def send(items: list[tuple[Invitation, str, int, list[str]]], now: dt.datetime):
 
 def retry_failed(now: dt.datetime) -> list[SentMessage]:
     """Send again the e-mails and SMS that failed in the last days (a mail server or a
-    provider down), each at most ``MAX_ATTEMPTS`` times."""
+    provider down), each at most ``MAX_ATTEMPTS`` times, and those left "pending" by a run
+    that stopped on the way (claimed over ``STALE_CLAIM`` ago).
+
+    The claim is one UPDATE whose WHERE reads the claim's time and whose SET moves it to
+    now: a second run at the same time finds the rows claimed a moment ago and leaves them
+    (PostgreSQL re-reads the WHERE on the row the first UPDATE wrote; SQLite runs the two
+    one after the other), so a message is never sent twice by overlapping runs."""
     batch = uuid.uuid4().hex
-    stale = now - dt.timedelta(hours=1)
     SentMessage.objects.filter(
-        # Not this run's own failures (``created_at`` is the batch's time): the next run's.
-        Q(status=Status.FAILED, created_at__lt=now)
-        | Q(status=Status.PENDING, created_at__lt=stale),
+        # Not this run's own failures (claimed at this run's time): the next run's.
+        Q(status=Status.FAILED, claimed_at__lt=now)
+        | Q(status=Status.PENDING, claimed_at__lt=now - STALE_CLAIM),
         channel__in=[Channel.EMAIL, Channel.SMS],
         attempts__lt=MAX_ATTEMPTS,
         created_at__gte=now - dt.timedelta(days=RETRY_DAYS),
-    ).update(batch=batch, status=Status.PENDING)
+    ).update(batch=batch, status=Status.PENDING, claimed_at=now)
     claimed = list(SentMessage.objects.filter(batch=batch).order_by("pk"))
     deliver(claimed, now)
     return claimed
