@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -111,3 +112,70 @@ def test_a_forged_or_revoked_link_is_refused(invitation):
     invitation.link_nonce = "nouveau"
     invitation.save()
     assert Client().get(url).status_code == 404  # a new nonce voids the earlier links
+
+
+def _link_in(message) -> str:
+    return re.search(r"(/rdv/\d+/[^/\s]+/)", message.body).group(1)
+
+
+def test_a_meeting_moved_after_the_answer_is_answered_again_through_the_link(invitation):
+    """F8: the person asked for another slot; the référent moves the meeting; the « nouvelle
+    date » message asks them to confirm: their link serves again, once, for the new date."""
+    from tests.invitations.factories import in_days
+    from tremplin.rules.calendar import to_paris
+    from tremplin.support import services as meetings
+
+    first = Client().post(link(invitation), {"answer": "other_slot", "note": "Mardi matin"})
+    assert first.status_code == 200
+    assert Client().get(link(invitation)).status_code == 410  # answered for this date
+    new_date = in_days(12)
+    meetings.reschedule_meeting(invitation.meeting, new_date, reason="À la demande")
+    mail.outbox.clear()
+    run = services.run_daily(to_paris(timezone.now()).date(), timezone.now(), send_them=True)
+    assert [message.kind for message in run.sent] == ["update"]
+    [update] = mail.outbox
+    assert "Merci de confirmer votre présence" in update.body
+    path = _link_in(update)
+
+    opened = Client().get(path)
+    assert opened.status_code == 200
+    assert "Je confirme ma présence" in page(opened)
+    moved = Invitation.objects.get(pk=invitation.pk)
+    assert moved.answer == "other_slot" and not moved.answer_stands
+    assert "déplacé depuis" in moved.answer_display()
+
+    done = Client().post(path, {"answer": "confirmed", "note": ""})
+    assert done.status_code == 200
+    assert "Votre présence est confirmée" in page(done)
+    moved.refresh_from_db()
+    assert moved.answer == "confirmed" and moved.answer_stands
+    assert moved.answered_for == new_date
+    again = Client().post(path, {"answer": "other_slot", "note": "Jeudi"})
+    assert again.status_code == 410
+    assert "Vous avez déjà répondu" in page(again)
+    moved.refresh_from_db()
+    assert moved.answer == "confirmed"
+
+
+def test_the_answer_records_the_date_it_was_given_about(invitation):
+    services.respond(invitation, "confirmed")
+    invitation.refresh_from_db()
+    assert invitation.answered_for == invitation.meeting.starts_at
+    with pytest.raises(ValidationError):
+        services.respond(invitation, "other_slot", "lundi")
+
+
+def test_the_invitations_awaiting_an_answer_include_those_answered_before_a_move(
+    invitation, referent_user
+):
+    from tests.invitations.factories import in_days
+    from tremplin.support import services as meetings
+
+    kept = services.invite_to_meeting(planned(running_support(referent_user), days=9), ["email"])
+    services.respond(kept, "confirmed")
+    services.respond(invitation, "confirmed")
+    assert set(Invitation.objects.awaiting_answer()) == set()
+    meetings.reschedule_meeting(invitation.meeting, in_days(14), reason="Salle prise")
+    assert list(Invitation.objects.awaiting_answer()) == [invitation]
+    services.respond(Invitation.objects.get(pk=invitation.pk), "confirmed")
+    assert list(Invitation.objects.awaiting_answer()) == []

@@ -275,3 +275,81 @@ def test_the_collective_action_page_invites_from_there(client, referent_user, op
     bulk = reverse("invitations:bulk") + f"?action={action.pk}"
     assert bulk.replace("&", "&amp;") in page
     assert re.search(rf'<option value="{action.pk}" selected>', text(client.get(bulk)))
+
+
+# --- inviting to a meeting already planned --------------------------------------------------
+
+
+def test_a_planned_interview_s_row_invites_to_it(client, referent_user):
+    episode = running_support(referent_user)
+    meeting = planned(episode, days=6)
+    held = planned(episode, days=-2)
+    Meeting.objects.filter(pk=held.pk).update(status=Meeting.Status.HELD)
+    client.force_login(referent_user)
+    back = reverse("professional:episode_detail", args=[episode.pk])
+    page = text(client.get(back))
+    url = reverse("invitations:invite_meeting", args=[meeting.pk])
+    assert f'href="{url}?next=' in page  # « Inviter » on the planned interview's row
+    assert reverse("invitations:invite_meeting", args=[held.pk]) not in page  # not a held one
+
+    form = client.get(url, {"next": back})
+    assert form.status_code == 200
+    assert "Inviter" in text(form) and "au rendez-vous du" in text(form)
+    assert re.search(r'value="sms"[^>]*checked', text(form))  # the preferred channel
+    response = client.post(f"{url}?next={back}", {"channels": ["email", "sms"]})
+    assert response.status_code == 302 and response["Location"] == back
+    invitation = Invitation.objects.get()
+    assert invitation.meeting == meeting and invitation.channels == ["email", "sms"]
+    assert invitation.sent_by == referent_user
+    assert Meeting.objects.filter(episode=episode).count() == 2  # no new meeting
+    assert len(mail.outbox) == 1 and len(sms.outbox) == 1
+    followed = client.get(back)
+    assert "Invitation envoyée (courriel, sms) pour le" in text(followed)
+
+
+def test_inviting_to_a_planned_meeting_keeps_the_consent_rules(client, referent_user):
+    episode = running_support(referent_user, sms_consent="refused", preferred_channel="email")
+    meeting = planned(episode, days=6)
+    client.force_login(referent_user)
+    url = reverse("invitations:invite_meeting", args=[meeting.pk])
+    assert re.search(r'value="email"[^>]*checked', text(client.get(url)))
+    refused = client.post(url, {"channels": ["sms"]})
+    assert refused.status_code == 200
+    assert "La personne a refusé les SMS" in text(refused)
+    assert not Invitation.objects.exists() and sms.outbox == []
+    empty = client.post(url, {})
+    assert "Choisissez au moins un moyen" in text(empty)
+    assert not Invitation.objects.exists()
+
+
+def test_only_a_planned_meeting_to_come_is_invited_to(client, referent_user):
+    episode = running_support(referent_user)
+    past = planned(episode, days=-1)
+    client.force_login(referent_user)
+    response = client.post(
+        reverse("invitations:invite_meeting", args=[past.pk]), {"channels": ["email"]}
+    )
+    assert response.status_code == 302
+    assert not Invitation.objects.exists()
+    page = text(client.get(response["Location"]))
+    assert "On n&#x27;invite qu&#x27;à une rencontre prévue et à venir" in page
+
+
+def test_inviting_to_another_s_meeting_is_a_404(client, referent_user, operator):
+    meeting = planned(running_support(referent_user), days=6)
+    client.force_login(factories.referent(operator))
+    url = reverse("invitations:invite_meeting", args=[meeting.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"channels": ["email"]}).status_code == 404
+    assert not Invitation.objects.exists() and mail.outbox == []
+
+
+def test_the_in_employment_support_s_meetings_invite_too(client, referent_user):
+    from tests.support.factories import episode_for
+
+    episode = episode_for(referent_user, cdi=True)
+    meeting = planned(episode, days=4)
+    client.force_login(referent_user)
+    page = text(client.get(reverse("support:episode_detail", args=[episode.pk])))
+    url = reverse("invitations:invite_meeting", args=[meeting.pk])
+    assert f'href="{url}?next=' in page and ">Inviter</a>" in page

@@ -172,3 +172,39 @@ def test_queries_per_batch_not_per_message(referent_user, django_assert_max_num_
     with django_assert_max_num_queries(12) as eight:
         assert len(run(7).sent) == 32
     assert len(two.captured_queries) == len(eight.captured_queries)
+
+
+def test_a_message_claimed_a_moment_ago_is_not_claimed_again(invitation):
+    """Two runs at once: a message another run claimed (still "pending") a moment ago is
+    its own, even when it was prepared long ago; one left pending for over an hour by a
+    run that stopped on the way is sent by the next."""
+    prepared = NOW - dt.timedelta(hours=5)
+    message = SentMessage.objects.get(kind="invitation", channel="email")
+    SentMessage.objects.filter(pk=message.pk).update(
+        status="pending", created_at=prepared, claimed_at=NOW - dt.timedelta(minutes=10)
+    )
+    mail.outbox.clear()
+    assert services.retry_failed(NOW) == []
+    assert mail.outbox == []
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 1)
+
+    SentMessage.objects.filter(pk=message.pk).update(claimed_at=NOW - dt.timedelta(minutes=61))
+    [retried] = services.retry_failed(NOW)
+    assert retried.pk == message.pk and len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.claimed_at) == ("sent", 2, NOW)
+    assert services.retry_failed(NOW + dt.timedelta(minutes=1)) == []  # sent: done
+
+
+def test_overlapping_retries_claim_each_failure_once(invitation):
+    message = SentMessage.objects.get(kind="invitation", channel="email")
+    SentMessage.objects.filter(pk=message.pk).update(
+        status="failed", claimed_at=NOW - dt.timedelta(hours=3)
+    )
+    first = SentMessage.objects.filter(status="failed", claimed_at__lt=NOW)
+    # The first run's claim, as retry_failed writes it, then a second run a moment later.
+    assert first.update(status="pending", batch="premier", claimed_at=NOW) == 1
+    assert services.retry_failed(NOW + dt.timedelta(minutes=2)) == []
+    message.refresh_from_db()
+    assert (message.batch, message.status) == ("premier", "pending")

@@ -70,6 +70,10 @@ class InvitationOut(Schema):
     sent_at: dt.datetime
     answer: str = Field(description="'' sans réponse, confirmed, other_slot")
     answered_at: dt.datetime | None
+    answered_for: dt.datetime | None = Field(
+        description="la date du rendez-vous à laquelle la réponse se rapporte (un entretien "
+        "déplacé depuis attend une nouvelle réponse)"
+    )
     answer_note: str
     appointment_status: str = Field(description="le statut de la rencontre (F8)")
     messages: list[MessageOut]

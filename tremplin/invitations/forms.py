@@ -112,6 +112,23 @@ class InviteForm(AppointmentFieldsMixin, BootstrapFormMixin, forms.Form):
         return data
 
 
+class MeetingInviteForm(BootstrapFormMixin, forms.Form):
+    """From a planned meeting's row: the person invited to it, by the channels that reach
+    them (the preferred one checked; no SMS without consent)."""
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.beneficiary = meeting.episode.beneficiary
+        self.fields["channels"] = channel_field(services.default_channels(self.beneficiary))
+
+    def clean(self):
+        data = super().clean()
+        check = services.check_channels(self.beneficiary, data.get("channels") or [])
+        for channel, reason in check.refused.items():
+            self.add_error("channels", f"{ContactChannel(channel).label} : {reason}")
+        return data
+
+
 class BulkSelectForm(BootstrapFormMixin, forms.Form):
     """In bulk, from a list: the people chosen, a collective action, the channels (each
     person's preferred one by default)."""

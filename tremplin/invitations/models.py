@@ -22,7 +22,8 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +54,19 @@ class InvitationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The invitations of the people ``user`` may see."""
         return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user).values("pk"))
+
+    def awaiting_answer(self):
+        """No answer about the appointment as it stands: none at all, or one given about an
+        earlier date of a meeting moved since (``Invitation.answer_stands``, followed here
+        through two reschedulings, as the daily job's candidates)."""
+        current = Coalesce(
+            "meeting__replaced_by__replaced_by__starts_at",
+            "meeting__replaced_by__starts_at",
+            "meeting__starts_at",
+        )
+        return self.alias(current_starts_at=current).filter(
+            Q(answer="") | (Q(meeting__isnull=False) & ~Q(answered_for=F("current_starts_at")))
+        )
 
 
 class Invitation(models.Model):
@@ -88,6 +102,13 @@ class Invitation(models.Model):
     )
     answered_at = models.DateTimeField("répondu le", null=True, blank=True)
     answer_note = models.TextField("disponibilités indiquées par la personne", blank=True)
+    # The appointment's date and time the answer was given about: when the meeting moves
+    # (rescheduled, F8), the answer no longer stands for the new date and the link serves
+    # again for it (``answer_stands``); the answer itself is kept until the person answers
+    # again (the audit log keeps the earlier one).
+    answered_for = models.DateTimeField(
+        "réponse donnée pour le rendez-vous du", null=True, blank=True
+    )
     # Part of the personal link: a new nonce makes every earlier link of the invitation void.
     link_nonce = models.CharField(max_length=24, default=_nonce, editable=False)
     sent_at = models.DateTimeField("envoyée le", default=timezone.now)
@@ -114,6 +135,10 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=Q(answer="") | Q(answered_at__isnull=False),
                 name="invitation_answer_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answered_for__isnull=False),
+                name="invitation_answer_has_appointment",
             ),
             models.CheckConstraint(
                 condition=Q(by_email=True) | Q(by_sms=True) | Q(by_letter=True),
@@ -195,6 +220,25 @@ class Invitation(models.Model):
         )
 
     @property
+    def answer_stands(self) -> bool:
+        """The person answered about the appointment as it stands (its date and time): a
+        meeting moved since calls for a new answer, through the same link (F8)."""
+        return bool(self.answer) and self.answered_for == self.starts_at
+
+    @property
+    def answer_is_earlier(self) -> bool:
+        """An answer given about an earlier date of the appointment (moved since)."""
+        return bool(self.answer) and not self.answer_stands
+
+    def answer_display(self) -> str:
+        """The answer as the référent reads it; one given about an earlier date says so."""
+        label = self.get_answer_display()
+        if self.answer_is_earlier and self.answered_for is not None:
+            earlier = timezone.localtime(self.answered_for)
+            return f"{label} (pour le rendez-vous du {earlier:%d/%m/%Y à %H:%M}, déplacé depuis)"
+        return label
+
+    @property
     def channels(self) -> list[str]:
         return [
             channel
@@ -272,8 +316,10 @@ class SentMessage(models.Model):
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     provider_id = models.CharField("identifiant chez le fournisseur", max_length=100, blank=True)
     delivery_report = models.JSONField("rapport de remise", null=True, blank=True)
-    # The run that claimed the row for sending (two runs at once never send it twice).
+    # The run that claimed the row for sending (two runs at once never send it twice), and
+    # when: a retry claims a row whose claim is old, in the same UPDATE that claims it.
     batch = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("préparé le", default=timezone.now)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     status_at = models.DateTimeField("statut reçu le", null=True, blank=True)
@@ -288,6 +334,7 @@ class SentMessage(models.Model):
             models.Index(fields=["provider_id"], name="sent_message_provider_id"),
             models.Index(fields=["status", "created_at"], name="sent_message_status"),
             models.Index(fields=["batch"], name="sent_message_batch"),
+            models.Index(fields=["status", "claimed_at"], name="sent_message_claimed"),
         ]
         constraints = [
             models.UniqueConstraint(

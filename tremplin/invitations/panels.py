@@ -1,5 +1,8 @@
 """The invitations' section on the person's file (see ``web.panels``)."""
 
+from django.utils import timezone
+
+from tremplin.support.models import Meeting
 from tremplin.web import panels
 
 from .models import Invitation, open_episodes_of
@@ -25,6 +28,14 @@ def on_action(request, action):
     return {"action": action, "sent": sent.count(), "answered": sent.exclude(answer="").count()}
 
 
+def on_meeting(request, meeting):
+    """« Inviter » on a meeting's row, while it is planned and to come (F8)."""
+    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= timezone.now():
+        return None
+    return {"meeting": meeting, "next": request.get_full_path()}
+
+
 def register():
     panels.register(panels.BENEFICIARY_FILE, "invitations/_on_file.html", on_file, order=30)
     panels.register(panels.COLLECTIVE_ACTION, "invitations/_on_action.html", on_action)
+    panels.register(panels.MEETING_ACTIONS, "invitations/_on_meeting.html", on_meeting)

@@ -40,6 +40,9 @@ Kind = SentMessage.Kind
 Status = SentMessage.Status
 MAX_ATTEMPTS = 3
 RETRY_DAYS = 2  # a failed message is retried for two days, no longer
+# A message still "pending" this long after its claim was left by a run that stopped on the
+# way (a crash between the claim and the statuses' update): the next run sends it.
+STALE_CLAIM = dt.timedelta(hours=1)
 
 
 # --- channels ------------------------------------------------------------------------------
@@ -207,7 +210,7 @@ def send(items: list[tuple[Invitation, str, int, list[str]]], now: dt.datetime):
         return []
     batch = uuid.uuid4().hex
     for row in rows:
-        row.batch = batch
+        row.batch, row.claimed_at = batch, now
     SentMessage.objects.bulk_create(rows, ignore_conflicts=True)
     claimed = list(SentMessage.objects.filter(batch=batch).order_by("pk"))
     deliver(claimed, now)
@@ -216,17 +219,22 @@ def send(items: list[tuple[Invitation, str, int, list[str]]], now: dt.datetime):
 
 def retry_failed(now: dt.datetime) -> list[SentMessage]:
     """Send again the e-mails and SMS that failed in the last days (a mail server or a
-    provider down), each at most ``MAX_ATTEMPTS`` times."""
+    provider down), each at most ``MAX_ATTEMPTS`` times, and those left "pending" by a run
+    that stopped on the way (claimed over ``STALE_CLAIM`` ago).
+
+    The claim is one UPDATE whose WHERE reads the claim's time and whose SET moves it to
+    now: a second run at the same time finds the rows claimed a moment ago and leaves them
+    (PostgreSQL re-reads the WHERE on the row the first UPDATE wrote; SQLite runs the two
+    one after the other), so a message is never sent twice by overlapping runs."""
     batch = uuid.uuid4().hex
-    stale = now - dt.timedelta(hours=1)
     SentMessage.objects.filter(
-        # Not this run's own failures (``created_at`` is the batch's time): the next run's.
-        Q(status=Status.FAILED, created_at__lt=now)
-        | Q(status=Status.PENDING, created_at__lt=stale),
+        # Not this run's own failures (claimed at this run's time): the next run's.
+        Q(status=Status.FAILED, claimed_at__lt=now)
+        | Q(status=Status.PENDING, claimed_at__lt=now - STALE_CLAIM),
         channel__in=[Channel.EMAIL, Channel.SMS],
         attempts__lt=MAX_ATTEMPTS,
         created_at__gte=now - dt.timedelta(days=RETRY_DAYS),
-    ).update(batch=batch, status=Status.PENDING)
+    ).update(batch=batch, status=Status.PENDING, claimed_at=now)
     claimed = list(SentMessage.objects.filter(batch=batch).order_by("pk"))
     deliver(claimed, now)
     return claimed
@@ -347,10 +355,11 @@ def respond(
     invitation: Invitation, answer: str, note: str = "", *, now: dt.datetime | None = None
 ) -> Invitation:
     """The person's answer through their personal link: confirmed, or another slot asked
-    (the referent is told by e-mail). Once only."""
+    (the referent is told by e-mail). Once for each date of the appointment: a meeting
+    moved since the last answer (F8) is answered again, the new answer replacing it."""
     now = now or timezone.now()
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.answer:
+    if invitation.answer_stands:
         raise ValidationError("Vous avez déjà répondu à cette invitation.")
     if answer not in (Invitation.Answer.CONFIRMED, Invitation.Answer.OTHER_SLOT):
         raise ValidationError("Réponse inconnue.")
@@ -362,7 +371,8 @@ def respond(
         )
     invitation.answer, invitation.answered_at = answer, now
     invitation.answer_note = (note or "").strip()
-    invitation.save(update_fields=["answer", "answered_at", "answer_note"])
+    invitation.answered_for = invitation.starts_at
+    invitation.save(update_fields=["answer", "answered_at", "answer_note", "answered_for"])
     referent = invitation.referent
     if answer == Invitation.Answer.OTHER_SLOT and referent is not None and referent.email:
         EmailMessage(
@@ -477,7 +487,12 @@ def due_messages(today: dt.date, now: dt.datetime) -> list[DueMessage]:
             number = reminder_number(invitation, days)
             due.append(DueMessage(invitation, Kind.REMINDER, number, instant))
         if not sent[Kind.CONVOCATION] and convocation_due(
-            day, today, invited_on=invited_on, answered=bool(invitation.answer)
+            # Any answer, even about an earlier date: the person did answer (F8), the
+            # meeting was moved since (often at their request); no convocation for that.
+            day,
+            today,
+            invited_on=invited_on,
+            answered=bool(invitation.answer),
         ):
             due.append(DueMessage(invitation, Kind.CONVOCATION, 0, invitation.channels))
     return due

@@ -151,7 +151,7 @@ def email_text(invitation: Invitation, kind: str, number: int, link: str) -> Tex
             "accompagnement."
             if kind != Kind.CONVOCATION
             else "",
-            answer if invitation.answer == "" else "",
+            "" if invitation.answer_stands else answer,
             contact_line(invitation),
             "",
             signature(invitation),

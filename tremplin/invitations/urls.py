@@ -7,6 +7,7 @@ app_name = "invitations"
 urlpatterns = [
     path("", tracking.invitation_list, name="list"),
     path("inviter/<int:beneficiary_pk>/", inviting.invite, name="invite"),
+    path("rencontre/<int:meeting_pk>/inviter/", inviting.invite_to_meeting, name="invite_meeting"),
     path("groupees/", inviting.bulk, name="bulk"),
     path("<int:pk>/", tracking.invitation_detail, name="detail"),
     path("<int:pk>/courrier/<slug:kind>.pdf", tracking.letter_pdf, name="letter"),

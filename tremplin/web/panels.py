@@ -24,7 +24,9 @@ EMPLOYER_PAGE = "employer_page"
 COLLECTIVE_ACTION = "collective_action"
 # The person at a glance, at the top of every tab of the person's file (``<dt>``/``<dd>`` rows).
 PERSON_SUMMARY = "person_summary"
-PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE, COLLECTIVE_ACTION, PERSON_SUMMARY)
+# The actions of the apps above on a meeting's row (support): e.g. invite the person to it.
+MEETING_ACTIONS = "meeting_actions"
+PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE, COLLECTIVE_ACTION, PERSON_SUMMARY, MEETING_ACTIONS)
 
 # context(request, obj) -> the template's context, or None when the section is not shown
 ContextBuilder = Callable[[HttpRequest, object | None], dict | None]

@@ -1,5 +1,6 @@
 """Inviting a person to an individual interview or a collective action (F8, P2, P4): from
-the person's file, or in bulk from a list (a selection, shown again for confirmation)."""
+the person's file, from a planned meeting's row (the support's meetings, the professional
+support's interviews), or in bulk from a list (a selection, shown again for confirmation)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from tremplin.registry.models import Beneficiary, ContactChannel
 from tremplin.rules.identifiers import ascii_digits
-from tremplin.support.models import SupportEpisode
+from tremplin.support.models import Meeting, SupportEpisode
+from tremplin.web.dates import french_datetime
 from tremplin.web.form_pages import NOT_SAVED, form_error, save_in_savepoint
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
-from ..forms import BulkSelectForm, InviteForm
+from ..forms import BulkSelectForm, InviteForm, MeetingInviteForm
 from ..texts import plural
 
 
@@ -35,6 +39,67 @@ def invite(request, beneficiary_pk):
                 return redirect(saved)
         form_error(request)
     return render(request, "invitations/invite.html", {"form": form, "beneficiary": beneficiary})
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@login_required
+def invite_to_meeting(request, meeting_pk):
+    """Invite the person to a meeting already planned (F8): the same service and channel
+    rules as from the file; only a planned meeting still to come (else a French message)."""
+    meeting = visible_object_or_404(
+        Meeting.objects.select_related("episode__beneficiary", "episode__operator"),
+        request,
+        meeting_pk,
+    )
+    beneficiary = meeting.episode.beneficiary
+    back = _safe_next(request) or meeting.episode.get_absolute_url()
+    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= timezone.now():
+        messages.error(
+            request,
+            f"On n'invite qu'à une rencontre prévue et à venir : celle du "
+            f"{french_datetime(meeting.starts_at)} est "
+            f"« {meeting.get_status_display().lower()} »"
+            + (" et passée." if meeting.starts_at <= timezone.now() else "."),
+        )
+        return redirect(back)
+    data = request.POST if request.method == "POST" else None  # nothing checked: refused
+    form = MeetingInviteForm(data, meeting=meeting)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = save_in_savepoint(
+                form,
+                lambda: services.invite_to_meeting(
+                    meeting, form.cleaned_data["channels"], user=request.user
+                ),
+            )
+            if saved is not NOT_SAVED:
+                messages.success(
+                    request,
+                    f"Invitation envoyée ({saved.channels_display()}) pour le "
+                    f"{french_datetime(meeting.starts_at)}.",
+                )
+                return redirect(_safe_next(request) or saved.get_absolute_url())
+        form_error(request)
+    return render(
+        request,
+        "invitations/invite_meeting.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "beneficiary": beneficiary,
+            "when": french_datetime(meeting.starts_at, " "),
+            "next": _safe_next(request),
+            "cancel_url": back,
+        },
+    )
 
 
 def _invite(request, form, beneficiary):

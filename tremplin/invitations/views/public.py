@@ -4,7 +4,8 @@
 - the person's personal link: the appointment, and two answers — confirm, or ask for
   another slot. The link is signed (Django's signing: this invitation, this person, a nonce,
   the time it was issued), expires (``link_valid_days``, and at the appointment's start) and
-  serves once; an expired, used or another invitation's link gets a French page and changes
+  serves once for each date of the appointment (a meeting moved since the answer, F8, is
+  answered again through the same link); an expired, used or another invitation's link gets a French page and changes
   nothing;
 - the SMS provider's delivery reports, authenticated by the shared secret
   ``TREMPLIN_SMS_WEBHOOK_SECRET`` (a bearer token, or the password of basic authentication).
@@ -88,7 +89,7 @@ def _check_link(pk: int, token: str):
         or payload.get("n") != invitation.link_nonce
     ):
         return None, "unknown"
-    if invitation.answer:
+    if invitation.answer_stands:  # answered about this date; a moved meeting asks again
         return invitation, "used"
     issued = dt.datetime.fromtimestamp(int(payload.get("t", 0)), tz=dt.UTC)
     if timezone.now() >= invitation.link_expiry(issued) or not invitation.is_upcoming:

@@ -53,7 +53,7 @@ def invitation_list(request):
     if chosen == "a-venir":
         queryset = queryset.filter(upcoming)
     elif chosen == "sans-reponse":
-        queryset = queryset.filter(upcoming, answer="")
+        queryset = queryset.filter(upcoming).awaiting_answer()
     elif chosen == "autre-creneau":
         queryset = queryset.filter(answer=Invitation.Answer.OTHER_SLOT)
     page = Paginator(queryset.order_by("-sent_at", "-id"), 25).get_page(request.GET.get("page"))
