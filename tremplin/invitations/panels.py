@@ -1,5 +1,7 @@
 """The invitations' section on the person's file (see ``web.panels``)."""
 
+from django.urls import reverse
+
 from tremplin.web import panels
 
 from .models import Invitation, open_episodes_of
@@ -25,6 +27,26 @@ def on_action(request, action):
     return {"action": action, "sent": sent.count(), "answered": sent.exclude(answer="").count()}
 
 
+def _invite_listed(source):
+    """The link that invites the people of a list, as filtered, to individual interviews
+    (F8, P4): the list's search and filters go along, its page and sort do not."""
+
+    def context(request, _obj):
+        query = request.GET.copy()
+        for name in ("page", "tri", "format"):
+            query.pop(name, None)
+        query["depuis"] = source
+        return {"url": f"{reverse('invitations:bulk_interviews')}?{query.urlencode()}"}
+
+    return context
+
+
 def register():
     panels.register(panels.BENEFICIARY_FILE, "invitations/_on_file.html", on_file, order=30)
     panels.register(panels.COLLECTIVE_ACTION, "invitations/_on_action.html", on_action)
+    panels.register(
+        panels.PEOPLE_LIST, "invitations/_invite_listed.html", _invite_listed("personnes")
+    )
+    panels.register(
+        panels.BELOW_CADENCE, "invitations/_invite_listed.html", _invite_listed("sous-la-cadence")
+    )

@@ -24,7 +24,20 @@ EMPLOYER_PAGE = "employer_page"
 COLLECTIVE_ACTION = "collective_action"
 # The person at a glance, at the top of every tab of the person's file (``<dt>``/``<dd>`` rows).
 PERSON_SUMMARY = "person_summary"
-PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE, COLLECTIVE_ACTION, PERSON_SUMMARY)
+# The actions on a list of people, next to its search: the people's list (registry) and the
+# people below the interview cadence (professional support, P4); no object, the request's
+# filters.
+PEOPLE_LIST = "people_list"
+BELOW_CADENCE = "below_cadence"
+PLACES = (
+    HOME,
+    BENEFICIARY_FILE,
+    EMPLOYER_PAGE,
+    COLLECTIVE_ACTION,
+    PERSON_SUMMARY,
+    PEOPLE_LIST,
+    BELOW_CADENCE,
+)
 
 # context(request, obj) -> the template's context, or None when the section is not shown
 ContextBuilder = Callable[[HttpRequest, object | None], dict | None]
