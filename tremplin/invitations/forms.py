@@ -129,17 +129,12 @@ class MeetingInviteForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-class BulkSelectForm(BootstrapFormMixin, forms.Form):
-    """In bulk, from a list: the people chosen, a collective action, the channels (each
-    person's preferred one by default)."""
+class BulkChannelsForm(BootstrapFormMixin, forms.Form):
+    """In bulk, from a list: the people chosen and the channels (each person's preferred one
+    by default)."""
 
     PREFERRED = "preferred"
 
-    action = forms.ModelChoiceField(
-        CollectiveAction.objects.none(),
-        label="Action collective",
-        error_messages={"required": "Choisissez l'action collective à laquelle inviter."},
-    )
     mode = forms.ChoiceField(
         label="Moyens",
         choices=[
@@ -162,9 +157,8 @@ class BulkSelectForm(BootstrapFormMixin, forms.Form):
         error_messages={"required": "Cochez au moins une personne dans la liste."},
     )
 
-    def __init__(self, *args, user, people, **kwargs):
+    def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = upcoming_actions(user)
         self.fields["people"].queryset = people
 
     def clean(self):
@@ -177,6 +171,45 @@ class BulkSelectForm(BootstrapFormMixin, forms.Form):
         if self.cleaned_data["mode"] == self.PREFERRED:
             return None
         return self.cleaned_data["channels"]
+
+
+class BulkSelectForm(BulkChannelsForm):
+    """In bulk, to a collective action (P2)."""
+
+    action = forms.ModelChoiceField(
+        CollectiveAction.objects.none(),
+        label="Action collective",
+        error_messages={"required": "Choisissez l'action collective à laquelle inviter."},
+    )
+
+    def __init__(self, *args, user, people, **kwargs):
+        super().__init__(*args, people=people, **kwargs)
+        self.fields["action"].queryset = upcoming_actions(user)
+
+
+class BulkInterviewForm(AppointmentFieldsMixin, BulkChannelsForm):
+    """In bulk, to individual interviews (F8, P4): one slot each, the first at the date and
+    time chosen, the next ones every ``interval_minutes`` the same day."""
+
+    field_order = ["starts_at", "duration_minutes", "interval_minutes", "place"]
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, people=people, **kwargs)
+        self.add_appointment_fields(required=True)
+        self.fields["starts_at"].label = "Premier rendez-vous (date et heure)"
+        self.fields["duration_minutes"].label = "Durée de chaque entretien (minutes)"
+        self.fields["interval_minutes"] = forms.IntegerField(
+            label="Un rendez-vous toutes les (minutes)",
+            min_value=5,
+            max_value=8 * 60,
+            initial=60,
+            help_text="Les personnes sont convoquées l'une après l'autre, le même jour, dans "
+            "l'ordre de la liste.",
+        )
+        for name in ("starts_at", "duration_minutes", "interval_minutes", "place"):
+            widget = self.fields[name].widget
+            widget.attrs["class"] = "form-select" if name == "place" else "form-control"
+        self.order_fields(self.field_order)
 
 
 class FollowUpForm(AppointmentFieldsMixin, BootstrapFormMixin, forms.Form):

@@ -1,5 +1,6 @@
 """The invitations' section on the person's file (see ``web.panels``)."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.support.models import Meeting
@@ -35,7 +36,27 @@ def on_meeting(request, meeting):
     return {"meeting": meeting, "next": request.get_full_path()}
 
 
+def _invite_listed(source):
+    """The link that invites the people of a list, as filtered, to individual interviews
+    (F8, P4): the list's search and filters go along, its page and sort do not."""
+
+    def context(request, _obj):
+        query = request.GET.copy()
+        for name in ("page", "tri", "format"):
+            query.pop(name, None)
+        query["depuis"] = source
+        return {"url": f"{reverse('invitations:bulk_interviews')}?{query.urlencode()}"}
+
+    return context
+
+
 def register():
     panels.register(panels.BENEFICIARY_FILE, "invitations/_on_file.html", on_file, order=30)
     panels.register(panels.COLLECTIVE_ACTION, "invitations/_on_action.html", on_action)
     panels.register(panels.MEETING_ACTIONS, "invitations/_on_meeting.html", on_meeting)
+    panels.register(
+        panels.PEOPLE_LIST, "invitations/_invite_listed.html", _invite_listed("personnes")
+    )
+    panels.register(
+        panels.BELOW_CADENCE, "invitations/_invite_listed.html", _invite_listed("sous-la-cadence")
+    )

@@ -17,19 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from tremplin.professional.models import Invitation as Participation
-from tremplin.registry.models import ContactChannel, SmsConsent
+from tremplin.registry.models import Beneficiary, ContactChannel, SmsConsent
 from tremplin.rules.attendance import convocation_due, due_reminder
 from tremplin.rules.calendar import PARIS, to_paris
 from tremplin.support import services as meetings
-from tremplin.support.models import Meeting
+from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web import sms
+from tremplin.web.french import plural
 from tremplin.web.sms.phone import PhoneError, mobile_e164
 
 from . import texts
@@ -350,6 +351,158 @@ def invite_to_action(
     return BulkResult(created, skipped)
 
 
+# --- several people to individual interviews, at successive slots -------------------------
+
+
+@dataclass
+class PlannedInterview:
+    """One person of a bulk invitation to interviews: the support the interview belongs to,
+    the proposed slot and the channels, or why the person cannot be invited."""
+
+    person: object
+    episode: object | None = None
+    starts_at: dt.datetime | None = None
+    channels: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def channels_display(self) -> str:
+        return ", ".join(str(Channel(channel).label).lower() for channel in self.channels)
+
+
+def _interview_episodes(people: list, user) -> dict[int, object]:
+    """For each person, the open support (visible to ``user``) the interview belongs to: the
+    one ``user`` runs, else the most recent."""
+    episodes = SupportEpisode.objects.filter(
+        beneficiary__in=[person.pk for person in people], ended_on__isnull=True
+    )
+    if user is not None:
+        episodes = episodes.visible_to(user)
+    chosen: dict[int, object] = {}
+    for episode in episodes.select_related("referent", "operator").order_by("-started_on", "-pk"):
+        current = chosen.get(episode.beneficiary_id)
+        mine = user is not None and episode.referent_id == user.pk
+        if current is None or (mine and current.referent_id != user.pk):
+            chosen[episode.beneficiary_id] = episode
+    return chosen
+
+
+def plan_interviews(
+    beneficiaries: Iterable,
+    *,
+    first_slot: dt.datetime,
+    interval_minutes: int,
+    duration_minutes: int,
+    channels: Iterable[str] | None = None,
+    user=None,
+    now: dt.datetime | None = None,
+) -> list[PlannedInterview]:
+    """Who gets which slot (F8, P4): the people, in the order given, each at the next slot —
+    ``first_slot``, then every ``interval_minutes`` the same day — on ``channels`` where
+    they reach the person (each person's preferred channel when ``channels`` is None).
+    A person no channel reaches, or without an open support, gets no slot. Someone
+    ``user`` may not see is refused (``PermissionDenied``), never silently skipped."""
+    now = now or timezone.now()
+    people = list(dict.fromkeys(beneficiaries))
+    if user is not None:
+        visible = set(
+            Beneficiary.objects.visible_to(user)
+            .filter(pk__in=[person.pk for person in people])
+            .values_list("pk", flat=True)
+        )
+        if any(person.pk not in visible for person in people):
+            raise PermissionDenied("Une des personnes choisies n'est pas dans votre périmètre.")
+    errors = {}
+    if first_slot <= now:
+        errors["starts_at"] = "Le premier rendez-vous doit être à venir : choisissez une date."
+    if interval_minutes < duration_minutes:
+        errors["interval_minutes"] = (
+            "L'intervalle entre deux rendez-vous doit être au moins égal à leur durée "
+            f"({plural(duration_minutes, '%(count)d minute', '%(count)d minutes')})."
+        )
+    if errors:
+        raise ValidationError(errors)
+    wanted = list(channels) if channels is not None else None
+    episodes = _interview_episodes(people, user)
+    plan, slot = [], first_slot
+    for person in people:
+        row = PlannedInterview(person, episodes.get(person.pk))
+        if row.episode is None:
+            row.refused.append("Aucun accompagnement en cours dans votre périmètre.")
+        else:
+            row.channels = (
+                check_channels(person, wanted).usable
+                if wanted is not None
+                else default_channels(person)
+            )
+            if not row.channels:
+                everything = wanted or [Channel.EMAIL, Channel.SMS, Channel.LETTER]
+                row.refused = list(check_channels(person, everything).refused.values())
+                row.refused = row.refused or ["Aucun moyen de la joindre."]
+        if not row.refused:
+            row.starts_at, slot = slot, slot + dt.timedelta(minutes=interval_minutes)
+        plan.append(row)
+    slots = [row.starts_at for row in plan if row.starts_at]
+    last_end = slots[-1] + dt.timedelta(minutes=duration_minutes) if slots else None
+    if last_end and to_paris(last_end).date() != to_paris(first_slot).date():
+        raise ValidationError(
+            {
+                "interval_minutes": (
+                    f"La série de {len(slots)} rendez-vous toutes les {interval_minutes} "
+                    "minutes dépasse la journée (le dernier finirait le "
+                    f"{to_paris(last_end):%d/%m/%Y à %H:%M}) : commencez plus tôt, réduisez "
+                    "l'intervalle ou la sélection."
+                )
+            }
+        )
+    return plan
+
+
+@transaction.atomic
+def invite_many_to_interviews(
+    beneficiaries: Iterable,
+    *,
+    first_slot: dt.datetime,
+    interval_minutes: int,
+    duration_minutes: int,
+    place: str,
+    channels: Iterable[str] | None = None,
+    user=None,
+    now: dt.datetime | None = None,
+) -> BulkResult:
+    """Invite several people to individual interviews (F8, P4), at successive slots of one
+    day (``plan_interviews``), in one transaction: for each, a planned interview in their
+    open support and its invitation; the messages go as one batch. The people no channel
+    reaches are in ``skipped``, with why."""
+    now = now or timezone.now()
+    plan = plan_interviews(
+        beneficiaries,
+        first_slot=first_slot,
+        interval_minutes=interval_minutes,
+        duration_minutes=duration_minutes,
+        channels=channels,
+        user=user,
+        now=now,
+    )
+    items, created, skipped = [], [], {}
+    for row in plan:
+        if row.starts_at is None:
+            skipped[row.person.pk] = " ".join(row.refused)
+            continue
+        meeting = meetings.plan_meeting(
+            row.episode,
+            starts_at=row.starts_at,
+            duration_minutes=duration_minutes,
+            place=place,
+            user=user,
+            now=now,
+        )
+        invitation = _create(row.person, row.channels, user, now, meeting=meeting)
+        created.append(invitation)
+        items.append((invitation, Kind.INVITATION, 0, row.channels))
+    send(items, now)
+    return BulkResult(created, skipped)
+
+
 @transaction.atomic
 def respond(
     invitation: Invitation, answer: str, note: str = "", *, now: dt.datetime | None = None
@@ -525,6 +678,25 @@ def mark_printed(message: SentMessage, now: dt.datetime | None = None) -> None:
     if message.status == Status.TO_PRINT:
         message.status, message.sent_at = Status.PRINTED, now or timezone.now()
         message.save(update_fields=["status", "sent_at"])
+
+
+def letters_to_print(user, up_to: int | None = None):
+    """The letters waiting to be printed and posted that ``user`` may see, oldest first;
+    ``up_to``: only those prepared up to that message (the ones a PDF was made of)."""
+    letters = SentMessage.objects.visible_to(user).filter(
+        channel=Channel.LETTER, status=Status.TO_PRINT
+    )
+    if up_to is not None:
+        letters = letters.filter(pk__lte=up_to)
+    return letters.order_by("created_at", "pk")
+
+
+@transaction.atomic
+def mark_letters_printed(user, up_to: int, now: dt.datetime | None = None) -> int:
+    """The letters of the PDF made up to the message ``up_to`` noted as printed and posted
+    (those prepared since are not: they were not in it); how many."""
+    now = now or timezone.now()
+    return letters_to_print(user, up_to).order_by().update(status=Status.PRINTED, sent_at=now)
 
 
 def apply_delivery_report(report: sms.DeliveryReport, payload: dict, now=None) -> int:

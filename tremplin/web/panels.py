@@ -26,7 +26,21 @@ COLLECTIVE_ACTION = "collective_action"
 PERSON_SUMMARY = "person_summary"
 # The actions of the apps above on a meeting's row (support): e.g. invite the person to it.
 MEETING_ACTIONS = "meeting_actions"
-PLACES = (HOME, BENEFICIARY_FILE, EMPLOYER_PAGE, COLLECTIVE_ACTION, PERSON_SUMMARY, MEETING_ACTIONS)
+# The actions on a list of people, next to its search: the people's list (registry) and the
+# people below the interview cadence (professional support, P4); no object, the request's
+# filters.
+PEOPLE_LIST = "people_list"
+BELOW_CADENCE = "below_cadence"
+PLACES = (
+    HOME,
+    BENEFICIARY_FILE,
+    EMPLOYER_PAGE,
+    COLLECTIVE_ACTION,
+    PERSON_SUMMARY,
+    PEOPLE_LIST,
+    BELOW_CADENCE,
+    MEETING_ACTIONS,
+)
 
 # context(request, obj) -> the template's context, or None when the section is not shown
 ContextBuilder = Callable[[HttpRequest, object | None], dict | None]
