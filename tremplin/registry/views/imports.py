@@ -199,6 +199,14 @@ class MappingForm(BootstrapFormMixin, forms.Form):
         }
 
 
+def is_long(beneficiary_import: BeneficiaryImport) -> bool:
+    """A list whose preview and confirmation are jobs: more rows than
+    ``TREMPLIN_IMPORT_JOB_ROWS`` (the lines counted at the upload, then the rows previewed),
+    or a count unknown (a workbook that does not declare its size)."""
+    rows = beneficiary_import.rows
+    return rows == 0 or rows > settings.TREMPLIN_IMPORT_JOB_ROWS
+
+
 def import_mapping(request, pk):
     beneficiary_import = my_import(request, pk)
     if beneficiary_import.state == BeneficiaryImport.State.DONE:
@@ -212,6 +220,14 @@ def import_mapping(request, pk):
                 remember=form.cleaned_data["remember"],
                 user=request.user,
             )
+            if is_long(beneficiary_import):
+                # A long list: previewed by the job queue's worker, with a progress bar.
+                return jobs.start(
+                    request,
+                    kind=registry_jobs.KIND,
+                    title=f"Aperçu de « {beneficiary_import.original_name} »",
+                    params=registry_jobs.params(beneficiary_import, registry_jobs.PREVIEW),
+                )
             services.preview_import(beneficiary_import)
         except services.ImportRefused as error:
             for message in error.messages:
@@ -261,16 +277,22 @@ def import_preview(request, pk):
 @require_POST
 def import_confirm(request, pk):
     beneficiary_import = my_import(request, pk)
-    if (
-        beneficiary_import.state == BeneficiaryImport.State.PREVIEWED
-        and beneficiary_import.rows > settings.TREMPLIN_IMPORT_JOB_ROWS
+    if beneficiary_import.state == BeneficiaryImport.State.UPLOADED:
+        messages.error(
+            request,
+            "L'aperçu de cette liste n'est pas prêt : rien n'a été importé. Choisissez ses "
+            "colonnes, puis confirmez depuis l'aperçu de chaque ligne.",
+        )
+        return redirect("registry:import_mapping", beneficiary_import.pk)
+    if beneficiary_import.state == BeneficiaryImport.State.PREVIEWED and is_long(
+        beneficiary_import
     ):
         # A long list: imported by the job queue's worker, with a progress bar.
         return jobs.start(
             request,
             kind=registry_jobs.KIND,
             title=f"Import de « {beneficiary_import.original_name} »",
-            params={"import": beneficiary_import.pk},
+            params=registry_jobs.params(beneficiary_import, registry_jobs.CONFIRM),
         )
     try:
         result = services.confirm_import(beneficiary_import)
