@@ -22,6 +22,7 @@ from tremplin.forms import BootstrapFormMixin
 from tremplin.web import jobs
 from tremplin.web.exports import XLSX_TYPE
 from tremplin.web.form_pages import form_error
+from tremplin.web.request_limits import megabytes
 
 from .. import jobs as registry_jobs
 from .. import services
@@ -56,6 +57,17 @@ def require_importer(user):
         )
 
 
+def too_large_message(upload) -> str:
+    """The French refusal of a list cut at the upload limit (``request_limits``)."""
+    limit = settings.TREMPLIN_IMPORT_UPLOAD_MAX_BYTES
+    return (
+        f"Le fichier « {upload.name} » pèse plus de {megabytes(limit)} Mo, la taille maximale "
+        "d'une liste : découpez-la en plusieurs fichiers (chacun avec la ligne des en-têtes), "
+        "enregistrez-la en XLSX, plus compact qu'un CSV, ou importez-la avec la commande "
+        "tremplin import-beneficiaries."
+    )
+
+
 class UploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label="Liste (CSV ou XLSX)",
@@ -80,6 +92,8 @@ class UploadForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        limit = megabytes(settings.TREMPLIN_IMPORT_UPLOAD_MAX_BYTES)
+        self.fields["file"].help_text += f" {limit} Mo au plus."
         operators = importable_operators(user)
         self.fields["operator"].queryset = operators
         if operators.count() == 1:
@@ -95,10 +109,7 @@ class UploadForm(BootstrapFormMixin, forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if getattr(upload, "too_large", False):
-            raise forms.ValidationError(
-                "Le fichier dépasse la taille autorisée : découpez la liste, ou importez-la "
-                "avec la commande tremplin import-beneficiaries."
-            )
+            raise forms.ValidationError(too_large_message(upload))
         return upload
 
     def clean(self):
