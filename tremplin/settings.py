@@ -306,6 +306,11 @@ if TREMPLIN_S3_BUCKET:
 # contract); a larger request is refused before its body is read, a file cut at the limit
 # (see tremplin/web/request_limits.py). The form's other fields: Django's 2.5 MB.
 TREMPLIN_UPLOAD_MAX_BYTES = int(os.environ.get("TREMPLIN_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+# A list of beneficiaries to import (page and API) may weigh more: 100,000 people make a CSV
+# of 15 MB. It is read row by row, never whole (registry/imports/reading.py).
+TREMPLIN_IMPORT_UPLOAD_MAX_BYTES = (
+    int(os.environ.get("TREMPLIN_IMPORT_UPLOAD_MAX_MB", "50")) * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = [

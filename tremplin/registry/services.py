@@ -91,11 +91,12 @@ def _record_summary(result: ImportResult, options: ImportOptions, name: str = ""
 
 @transaction.atomic
 def start_import(*, user, upload, operator, referent, rsa_payer) -> BeneficiaryImport:
-    """The uploaded list kept with its headers and a proposed mapping (the operator's saved
-    one, else the recognised headers)."""
+    """The uploaded list kept with its headers, a proposed mapping (the operator's saved
+    one, else the recognised headers) and its count of lines (read without parsing them:
+    whether its preview is a job, and the job's progress)."""
     try:
         table = open_table(upload)
-        headers = table.headers
+        headers, estimated_rows = table.headers, table.estimated_rows
     except FileError as error:
         raise ImportRefused([str(error)]) from None
     finally:
@@ -109,6 +110,7 @@ def start_import(*, user, upload, operator, referent, rsa_payer) -> BeneficiaryI
         original_name=(getattr(upload, "name", "") or "liste")[:200],
         headers=headers,
         mapping=columns.guess_mapping(headers, saved.columns if saved else None),
+        rows=estimated_rows or 0,
     )
     beneficiary_import.file.save("liste", upload, save=False)
     beneficiary_import.save()
@@ -184,21 +186,52 @@ def _run_and_keep_rows(beneficiary_import, *, dry_run: bool, progress) -> Import
     return result
 
 
+def _locked(beneficiary_import: BeneficiaryImport) -> BeneficiaryImport:
+    """The import's row locked until the transaction ends (PostgreSQL; SQLite has one writer
+    anyway): a preview and a confirmation of one list, or two previews, never interleave."""
+    return BeneficiaryImport.objects.select_for_update().only("state").get(pk=beneficiary_import.pk)
+
+
 @transaction.atomic
 def preview_import(beneficiary_import: BeneficiaryImport, *, progress=None) -> ImportResult:
-    """Every row's outcome as the import would give it, nothing written to the files."""
+    """Every row's outcome as the import would give it, nothing written to the files; the
+    preview is audited (it compares the list with the files it matches)."""
+    if _locked(beneficiary_import).state == BeneficiaryImport.State.DONE:
+        raise ImportRefused(["Cette liste a déjà été importée."])
     result = _run_and_keep_rows(beneficiary_import, dry_run=True, progress=progress)
     beneficiary_import.state = BeneficiaryImport.State.PREVIEWED
     beneficiary_import.previewed_at = timezone.now()
     beneficiary_import.save()
+    audit.record(
+        AuditEntry.Action.VIEW,
+        beneficiary_import,
+        object_repr=(
+            f"Aperçu de l'import « {beneficiary_import.original_name} » pour "
+            f"{beneficiary_import.operator} : {result.rows} lignes, {result.created} à créer, "
+            f"{result.updated} à mettre à jour, {result.unchanged} inchangés, "
+            f"{len(result.rejected)} rejetés"
+        ),
+    )
     return result
 
 
 @transaction.atomic
-def confirm_import(beneficiary_import: BeneficiaryImport, *, progress=None) -> ImportResult:
-    """The import, in one transaction; the rows' outcomes replaced by what was done."""
-    if beneficiary_import.state == BeneficiaryImport.State.DONE:
+def confirm_import(
+    beneficiary_import: BeneficiaryImport, *, progress=None, previewed_only: bool = False
+) -> ImportResult:
+    """The import, in one transaction; the rows' outcomes replaced by what was done. With
+    ``previewed_only`` (a confirmation queued earlier), only a list whose preview is still the
+    last word: not one whose columns were changed since."""
+    state = _locked(beneficiary_import).state
+    if state == BeneficiaryImport.State.DONE:
         raise ImportRefused(["Cette liste a déjà été importée."])
+    if previewed_only and state != BeneficiaryImport.State.PREVIEWED:
+        raise ImportRefused(
+            [
+                "Les colonnes de cette liste ont changé depuis l'aperçu, ou l'aperçu n'est pas "
+                "prêt : rien n'a été importé. Revoyez l'aperçu de chaque ligne, puis confirmez."
+            ]
+        )
     result = _run_and_keep_rows(beneficiary_import, dry_run=False, progress=progress)
     beneficiary_import.state = BeneficiaryImport.State.DONE
     beneficiary_import.done_at = timezone.now()

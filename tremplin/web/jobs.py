@@ -13,6 +13,14 @@ again (``visible_to`` at creation and at the time of the work), and audited as t
 starting another job; ``report_progress`` moves the bar. The download checks the owner and
 is audited too (``tremplin/web/views.py``).
 
+The bar's position while the work runs is kept in the queue's own storage (huey's: its
+SQLite file, or Redis), not in the job's row: the work may hold a transaction open (an
+import writes every row in one), and what it writes in the database is seen by the job's
+page only when it commits — on SQLite, a second connection could not even write meanwhile
+(one writer at a time). The web servers and the worker share that storage already (it is
+the queue), whatever the database and the cache (per process without Redis). The row gets
+100 % when the job is over.
+
 Work that is not a page to replay — a POST's, such as confirming a long beneficiaries'
 import — is a ``kind`` whose handler an app registers in ``HANDLERS`` (its ``ready``): the
 worker calls it with the job (``params``, the owner as the audit's actor); it gives the page
@@ -107,15 +115,46 @@ def start(request, *, kind: str, title: str, params: dict | None = None):
     return redirect("web:job", pk=job.pk)
 
 
+def _queue():
+    from huey.contrib.djhuey import HUEY
+
+    return HUEY
+
+
+def _progress_key(job_id: int) -> str:
+    return f"tremplin-job-progress-{job_id}"
+
+
 def report_progress(done: int, total: int | None) -> None:
-    """Move the current job's bar to ``done`` of ``total`` (no-op outside a job)."""
+    """Move the current job's bar to ``done`` of ``total`` (no-op outside a job), at once
+    visible to the job's page, even inside the work's transaction (the queue's storage)."""
     job = _current.get()
     if job is None or not total:
         return
     percent = min(99, int(100 * done / total))
     if percent > job.progress:
         job.progress = percent
-        Job.objects.filter(pk=job.pk).update(progress=percent)
+        _queue().put(_progress_key(job.pk), percent)
+
+
+def progress_of(job: Job) -> int:
+    """The bar's position: what the worker reported last while the job runs, else the
+    row's (100 once it is done)."""
+    if job.status != Job.Status.RUNNING:
+        return job.progress
+    try:
+        reported = _queue().get(_progress_key(job.pk), peek=True)
+    except Exception:  # the storage out of reach: the bar waits, the page still answers
+        logger.exception("Progress of job %s unreadable", job.pk)
+        reported = None
+    return max(job.progress, reported or 0)
+
+
+def _forget_progress(job_id: int) -> None:
+    try:
+        _queue().delete(_progress_key(job_id))
+    except Exception:  # a key left behind weighs a few bytes; the job is over anyway
+        logger.exception("Progress of job %s not deleted", job_id)
 
 
 def _host() -> str:
@@ -177,6 +216,7 @@ def _handle(job: Job) -> None:
         audit.reset_context(audit_token)
     job.status, job.progress, job.finished_at = Job.Status.DONE, 100, timezone.now()
     job.save(update_fields=["status", "progress", "finished_at", "result_url"])
+    _forget_progress(job.pk)
 
 
 def run(job_id: int) -> None:
@@ -218,6 +258,7 @@ def run(job_id: int) -> None:
     job.save(
         update_fields=["status", "progress", "finished_at", "file", "filename", "content_type"]
     )
+    _forget_progress(job.pk)
 
 
 def purge(now=None) -> int:
@@ -228,6 +269,8 @@ def purge(now=None) -> int:
     for job in old:
         if job.file:
             job.file.delete(save=False)
+        if not job.finished:  # a worker stopped in the middle: its bar's key is left
+            _forget_progress(job.pk)
     Job.objects.filter(pk__in=[job.pk for job in old]).delete()
     return len(old)
 
@@ -235,3 +278,4 @@ def purge(now=None) -> int:
 def _fail(job: Job, message: str) -> None:
     job.status, job.error, job.finished_at = Job.Status.FAILED, message, timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
+    _forget_progress(job.pk)

@@ -7,6 +7,7 @@ from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import AuditEntry
 from tremplin.rules.sentences import FAMILIES, SENTENCES
 
+from . import jobs
 from .glossary import GLOSSARY
 from .models import Job
 from .panels import HOME, render_place
@@ -34,6 +35,7 @@ def home(request):
 def job(request, pk):
     """A job's progress (the page refreshes itself until it is over), then its file."""
     job = visible_object_or_404(Job.objects.all(), request, pk)
+    job.progress = jobs.progress_of(job)  # the worker's last report, seen while it works
     return render(request, "web/job.html", {"job": job, "refresh_seconds": REFRESH_SECONDS})
 
 

@@ -11,7 +11,7 @@ from tremplin.accounts.models import Membership, Role
 from tremplin.registry import services
 from tremplin.registry.imports.engine import ImportOptions
 from tremplin.registry.models import Beneficiary
-from tremplin.registry.views.imports import importable_operators
+from tremplin.registry.views.imports import importable_operators, too_large_message
 from tremplin.web.api.errors import ErrorOut, FrenchHttpError, ValidationErrorOut
 
 router = Router(tags=["Imports"])
@@ -41,13 +41,19 @@ def _refused(messages: list[str]):
 
 @router.post(
     "/beneficiaries",
-    response={200: ImportResultOut, 403: ErrorOut, 422: ValidationErrorOut | ErrorOut},
+    response={
+        200: ImportResultOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        422: ValidationErrorOut | ErrorOut,
+    },
     summary="Importer une liste de bénéficiaires",
     description="Un fichier CSV (UTF-8, « ; » ou « , ») ou XLSX, envoyé en multipart "
     "(champ `file`). Chaque ligne est rapprochée d'un dossier (NIR, puis numéro "
     "d'allocataire, puis nom et date de naissance) et contrôlée comme sur la page de saisie ; "
     "le tout est enregistré en une transaction (`dry_run` : rien n'est enregistré). Les "
-    "lignes sont numérotées à partir de 1 sous les en-têtes. Réservé aux coordinateurs, "
+    "lignes sont numérotées à partir de 1 sous les en-têtes. Un fichier de plus de "
+    "`TREMPLIN_IMPORT_UPLOAD_MAX_MB` Mo (50 par défaut) est refusé (413). Réservé aux coordinateurs, "
     "agents du département et administrateurs, dans leur périmètre.",
 )
 def import_beneficiaries(
@@ -89,7 +95,7 @@ def import_beneficiaries(
     if rsa_payer not in Beneficiary.RsaPayer.values:
         raise _refused(["rsa_payer vaut CAF ou MSA."])
     if getattr(file, "too_large", False):
-        raise _refused(["Le fichier dépasse la taille autorisée."])
+        raise FrenchHttpError(413, too_large_message(file))
     options = ImportOptions(
         operator=chosen,
         referent=referent_user,

@@ -22,6 +22,7 @@ from tremplin.forms import BootstrapFormMixin
 from tremplin.web import jobs
 from tremplin.web.exports import XLSX_TYPE
 from tremplin.web.form_pages import form_error
+from tremplin.web.request_limits import megabytes
 
 from .. import jobs as registry_jobs
 from .. import services
@@ -56,6 +57,17 @@ def require_importer(user):
         )
 
 
+def too_large_message(upload) -> str:
+    """The French refusal of a list cut at the upload limit (``request_limits``)."""
+    limit = settings.TREMPLIN_IMPORT_UPLOAD_MAX_BYTES
+    return (
+        f"Le fichier « {upload.name} » pèse plus de {megabytes(limit)} Mo, la taille maximale "
+        "d'une liste : découpez-la en plusieurs fichiers (chacun avec la ligne des en-têtes), "
+        "enregistrez-la en XLSX, plus compact qu'un CSV, ou importez-la avec la commande "
+        "tremplin import-beneficiaries."
+    )
+
+
 class UploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label="Liste (CSV ou XLSX)",
@@ -80,6 +92,8 @@ class UploadForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        limit = megabytes(settings.TREMPLIN_IMPORT_UPLOAD_MAX_BYTES)
+        self.fields["file"].help_text += f" {limit} Mo au plus."
         operators = importable_operators(user)
         self.fields["operator"].queryset = operators
         if operators.count() == 1:
@@ -95,10 +109,7 @@ class UploadForm(BootstrapFormMixin, forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if getattr(upload, "too_large", False):
-            raise forms.ValidationError(
-                "Le fichier dépasse la taille autorisée : découpez la liste, ou importez-la "
-                "avec la commande tremplin import-beneficiaries."
-            )
+            raise forms.ValidationError(too_large_message(upload))
         return upload
 
     def clean(self):
@@ -199,6 +210,14 @@ class MappingForm(BootstrapFormMixin, forms.Form):
         }
 
 
+def is_long(beneficiary_import: BeneficiaryImport) -> bool:
+    """A list whose preview and confirmation are jobs: more rows than
+    ``TREMPLIN_IMPORT_JOB_ROWS`` (the lines counted at the upload, then the rows previewed),
+    or a count unknown (a workbook that does not declare its size)."""
+    rows = beneficiary_import.rows
+    return rows == 0 or rows > settings.TREMPLIN_IMPORT_JOB_ROWS
+
+
 def import_mapping(request, pk):
     beneficiary_import = my_import(request, pk)
     if beneficiary_import.state == BeneficiaryImport.State.DONE:
@@ -212,6 +231,14 @@ def import_mapping(request, pk):
                 remember=form.cleaned_data["remember"],
                 user=request.user,
             )
+            if is_long(beneficiary_import):
+                # A long list: previewed by the job queue's worker, with a progress bar.
+                return jobs.start(
+                    request,
+                    kind=registry_jobs.KIND,
+                    title=f"Aperçu de « {beneficiary_import.original_name} »",
+                    params=registry_jobs.params(beneficiary_import, registry_jobs.PREVIEW),
+                )
             services.preview_import(beneficiary_import)
         except services.ImportRefused as error:
             for message in error.messages:
@@ -261,16 +288,22 @@ def import_preview(request, pk):
 @require_POST
 def import_confirm(request, pk):
     beneficiary_import = my_import(request, pk)
-    if (
-        beneficiary_import.state == BeneficiaryImport.State.PREVIEWED
-        and beneficiary_import.rows > settings.TREMPLIN_IMPORT_JOB_ROWS
+    if beneficiary_import.state == BeneficiaryImport.State.UPLOADED:
+        messages.error(
+            request,
+            "L'aperçu de cette liste n'est pas prêt : rien n'a été importé. Choisissez ses "
+            "colonnes, puis confirmez depuis l'aperçu de chaque ligne.",
+        )
+        return redirect("registry:import_mapping", beneficiary_import.pk)
+    if beneficiary_import.state == BeneficiaryImport.State.PREVIEWED and is_long(
+        beneficiary_import
     ):
         # A long list: imported by the job queue's worker, with a progress bar.
         return jobs.start(
             request,
             kind=registry_jobs.KIND,
             title=f"Import de « {beneficiary_import.original_name} »",
-            params={"import": beneficiary_import.pk},
+            params=registry_jobs.params(beneficiary_import, registry_jobs.CONFIRM),
         )
     try:
         result = services.confirm_import(beneficiary_import)
