@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('invitations', '0001_initial'),
+        ('invitations', '0003_sent_message_claimed_at'),
         ('professional', '0004_collective_action_attendance_taken_on'),
         ('support', '0010_remove_episode_rupture'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
