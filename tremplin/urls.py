@@ -29,5 +29,15 @@ urlpatterns = [
         "admin-technique/login/",
         login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     ),
+    # Its password change is the project's (the password rules, the audit log); its own pages
+    # would bring a log-out form without the one-time token (web/once.py).
+    path(
+        "admin-technique/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password_change"),
+    ),
+    path(
+        "admin-technique/password_change/done/",
+        RedirectView.as_view(pattern_name="admin:index"),
+    ),
     path("admin-technique/", admin.site.urls),
 ]

@@ -2,6 +2,8 @@
 optional for the others; enrolment with a QR code, the code step after the password,
 recovery codes, an administrator's reset."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -173,9 +175,11 @@ def test_the_technical_admin_resets_too(client, agent_user, settings):
     staff = UserFactory(is_staff=True, is_superuser=True)
     enrol(agent_user)
     client.force_login(staff)
+    page = client.get("/admin-technique/accounts/user/").content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # web/once.py
     response = client.post(
         "/admin-technique/accounts/user/",
-        {"action": "reset_second_factor", "_selected_action": [agent_user.pk]},
+        {"action": "reset_second_factor", "_selected_action": [agent_user.pk], "form_token": token},
     )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=agent_user).exists()

@@ -256,7 +256,7 @@ def test_the_no_show_list_exports(client, referent_user):
     client.force_login(referent_user)
     response = client.get(reverse("invitations:no_shows"), {"format": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert body.splitlines()[0] == "Date;Personne;Référent·e;Structure;Suites données"
+    assert body.splitlines()[0] == "Date;Rendez-vous;Personne;Référent·e;Structure;Suites données"
     assert len(body.splitlines()) == 2
 
 

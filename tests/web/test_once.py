@@ -149,3 +149,98 @@ def test_two_clicks_50_ms_apart_create_one_meeting(referent_user, tmp_path):
     first, second = outcome["responses"]["first"], outcome["responses"]["second"]
     assert first[0] == second[0] == 302
     assert second[1] == first[1]  # the second click lands where the first went
+
+
+# --- The technical admin (/admin-technique/): its forms are the project's templates ------
+
+
+@pytest.fixture
+def superuser(client, settings):
+    from tests.factories import UserFactory
+
+    settings.TREMPLIN_OTP_REQUIRED = False
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def territory_form():
+    return {"code": "976", "name": "Mayotte", "region_code": "06", "region_name": "Mayotte"}
+
+
+@pytest.mark.django_db
+def test_the_admin_pages_carry_the_token_and_the_script(client, superuser):
+    from tests.factories import TerritoryFactory
+
+    territory = TerritoryFactory()
+    pages = {
+        "ajout": "/admin-technique/accounts/territory/add/",
+        "modification": f"/admin-technique/accounts/territory/{territory.pk}/change/",
+        "suppression": f"/admin-technique/accounts/territory/{territory.pk}/delete/",
+        "liste": "/admin-technique/accounts/territory/",
+        "mot de passe d'un compte": f"/admin-technique/accounts/user/{superuser.pk}/password/",
+        "ajout d'un compte": "/admin-technique/accounts/user/add/",
+    }
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        forms = [form for form in FORM.findall(html) if POST.search(form.split(">")[0])]
+        assert len(forms) >= 2, name  # the page's form and the log-out form
+        assert all('name="form_token"' in form for form in forms), name
+        assert "tremplin/submit_once.js" in html, name
+    # The confirmation of a deletion chosen in the list (the "delete_selected" action).
+    confirm = client.post(
+        pages["liste"],
+        {
+            "action": "delete_selected",
+            "_selected_action": [territory.pk],
+            "form_token": token_of(client.get(pages["liste"])),
+        },
+    )
+    assert confirm.status_code == 200 and 'name="post" value="yes"' in confirm.content.decode()
+    assert len(re.findall(r'name="form_token"', confirm.content.decode())) == 2
+
+
+@pytest.mark.django_db
+def test_a_double_post_of_an_admin_form_creates_one_object(client, superuser):
+    from tremplin.accounts.models import Territory
+
+    url = "/admin-technique/accounts/territory/add/"
+    token = token_of(client.get(url))
+    first = client.post(url, {**territory_form(), "form_token": token})
+    second = client.post(url, {**territory_form(), "form_token": token})
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Territory.objects.filter(code="976").count() == 1
+    assert once.ALREADY_SENT in [str(m) for m in get_messages(second.wsgi_request)]
+
+
+@pytest.mark.django_db
+def test_a_double_post_of_an_admin_deletion_deletes_once(client, superuser):
+    from tests.factories import TerritoryFactory
+    from tremplin.accounts.models import Territory
+
+    territory = TerritoryFactory()
+    url = f"/admin-technique/accounts/territory/{territory.pk}/delete/"
+    token = token_of(client.get(url))
+    first = client.post(url, {"post": "yes", "form_token": token})
+    second = client.post(url, {"post": "yes", "form_token": token})
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"] == "/admin-technique/accounts/territory/"
+    assert not Territory.objects.filter(pk=territory.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_post_without_its_token(client, superuser):
+    from tremplin.accounts.models import Territory
+
+    response = client.post("/admin-technique/accounts/territory/add/", territory_form())
+    assert response.status_code == 400
+    assert "sans son jeton d&#x27;envoi" in response.content.decode()
+    assert not Territory.objects.filter(code="976").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_s_password_change_is_the_project_s(client, superuser):
+    response = client.get("/admin-technique/password_change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")

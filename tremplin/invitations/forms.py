@@ -223,12 +223,11 @@ class FollowUpForm(AppointmentFieldsMixin, BootstrapFormMixin, forms.Form):
         label="Précisions", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, beneficiary, **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting = meeting
+        self.beneficiary = beneficiary  # the person absent
         self.initial.setdefault("on", timezone.localdate())
         self.add_appointment_fields(required=False)
-        beneficiary = meeting.episode.beneficiary
         self.fields["channels"] = channel_field(services.default_channels(beneficiary))
         self.fields["channels"].required = False
         for name in ("starts_at", "duration_minutes", "place"):
@@ -240,8 +239,7 @@ class FollowUpForm(AppointmentFieldsMixin, BootstrapFormMixin, forms.Form):
         if data.get("kind") == NoShowFollowUp.Kind.NEW_INVITATION:
             message = "Indiquez-le pour la nouvelle invitation."
             self.require(data, ["starts_at", "duration_minutes", "place", "channels"], message)
-            beneficiary = self.meeting.episode.beneficiary
-            check = services.check_channels(beneficiary, data.get("channels") or [])
+            check = services.check_channels(self.beneficiary, data.get("channels") or [])
             for channel, reason in check.refused.items():
                 self.add_error("channels", f"{ContactChannel(channel).label} : {reason}")
         elif data.get("kind") and not data.get("on"):

@@ -11,7 +11,9 @@ the no-shows (rules F8, P2, P4).
   and delivery report. Unique per (invitation, kind, days, channel): the daily job sends
   each once, however often it runs.
 - ``NoShowFollowUp``: what was done after a no-show (a new invitation, a letter, a referral
-  to the équipe pluridisciplinaire), dated.
+  to the équipe pluridisciplinaire), dated: a no-show at an interview (a meeting whose
+  status says so) or an absence at a held collective action (an invitation of the action
+  not marked present, ``professional.Invitation.absent``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.utils import timezone
 
 from tremplin.accounts import audit
 from tremplin.professional.models import CollectiveAction
+from tremplin.professional.models import Invitation as Participation
 from tremplin.registry.models import Beneficiary, ContactChannel
 from tremplin.rules.attendance import link_expires_at
 from tremplin.support.models import Meeting, SupportEpisode
@@ -356,14 +359,25 @@ class SentMessage(models.Model):
 
 
 class NoShowFollowUp(models.Model):
-    """What was done after a no-show (F8), dated: the sanction process reads it."""
+    """What was done after a no-show (F8), dated: the sanction process reads it. The
+    absence is an interview's (``meeting``) or a collective action's (``participation``)."""
 
     class Kind(models.TextChoices):
         NEW_INVITATION = "new_invitation", "Nouvelle invitation"
         LETTER = "letter", "Courrier à la personne"
         TEAM_REFERRAL = "team_referral", "Saisine de l'équipe pluridisciplinaire"
 
-    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="no_show_follow_ups")
+    meeting = models.ForeignKey(
+        Meeting, models.CASCADE, null=True, blank=True, related_name="no_show_follow_ups"
+    )
+    participation = models.ForeignKey(
+        Participation,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="no_show_follow_ups",
+        verbose_name="absence à une action collective",
+    )
     kind = models.CharField("suite donnée", max_length=15, choices=Kind.choices)
     on = models.DateField("date")
     note = models.TextField("précisions", blank=True)
@@ -392,6 +406,11 @@ class NoShowFollowUp(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="new_invitation") | Q(invitation__isnull=False),
                 name="no_show_follow_up_invitation",
+            ),
+            models.CheckConstraint(
+                condition=(Q(meeting__isnull=False) & Q(participation__isnull=True))
+                | (Q(meeting__isnull=True) & Q(participation__isnull=False)),
+                name="no_show_follow_up_one_absence",
             ),
         ]
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from tremplin.support.models import Meeting
 from tremplin.web import panels
 
+from .absences import action_absences_of
 from .models import Invitation, open_episodes_of
 
 
@@ -24,9 +25,15 @@ def on_file(request, beneficiary):
 
 
 def on_action(request, action):
-    """The invitations sent to a collective action (P2), and the way to send more."""
+    """The invitations sent to a collective action (P2), and the way to send more; once it
+    is held, its absences, followed up in the no-show list (F8)."""
     sent = Invitation.objects.visible_to(request.user).filter(action=action)
-    return {"action": action, "sent": sent.count(), "answered": sent.exclude(answer="").count()}
+    return {
+        "action": action,
+        "sent": sent.count(),
+        "answered": sent.exclude(answer="").count(),
+        "absent": action_absences_of(request.user).filter(action=action).count(),
+    }
 
 
 def on_meeting(request, meeting):

@@ -713,34 +713,81 @@ def apply_delivery_report(report: sms.DeliveryReport, payload: dict, now=None) -
     )
 
 
-def _check_no_show(meeting: Meeting, on: dt.date) -> None:
-    if meeting.status != Meeting.Status.NO_SHOW:
+def _check_no_show(absence: Meeting | Participation, on: dt.date) -> None:
+    """A follow-up is given to an absence: an interview's no-show, or an absence at a held
+    collective action (read from ``present``, F8)."""
+    if isinstance(absence, Participation):
+        if absence.present:
+            raise ValidationError(
+                "Une suite se donne à une absence : cette personne est notée présente à "
+                "l'action collective."
+            )
+        if not absence.action.is_held(timezone.localdate()):
+            raise ValidationError(
+                "Une suite se donne à une absence : les présences de cette action collective "
+                "ne sont pas encore relevées."
+            )
+    elif absence.status != Meeting.Status.NO_SHOW:
         raise ValidationError(
             "Une suite se donne à une absence non excusée : cette rencontre est "
-            f"« {meeting.get_status_display().lower()} »."
+            f"« {absence.get_status_display().lower()} »."
         )
     if on > timezone.localdate():
         raise ValidationError({"on": "La date de la suite donnée est dans le futur : corrigez-la."})
 
 
+def _absence(absence: Meeting | Participation) -> dict:
+    """The follow-up's link to its absence."""
+    if isinstance(absence, Participation):
+        return {"participation": absence}
+    return {"meeting": absence}
+
+
+def _episode_after(absence: Meeting | Participation, user):
+    """The support a new interview after ``absence`` belongs to: the meeting's own; after a
+    collective action, the person's running support (the action's operator's first)."""
+    if isinstance(absence, Meeting):
+        return absence.episode
+    running = SupportEpisode.objects.filter(beneficiary=absence.beneficiary, ended_on__isnull=True)
+    if user is not None:
+        running = running.filter(pk__in=SupportEpisode.objects.visible_to(user).values("pk"))
+    ordered = sorted(
+        running,
+        key=lambda e: (
+            e.operator_id != absence.action.operator_id,
+            -e.started_on.toordinal(),
+            -e.pk,
+        ),
+    )
+    if not ordered:
+        raise ValidationError(
+            {
+                "kind": "La personne n'a pas d'accompagnement en cours : un entretien ne peut "
+                "pas être proposé. Enregistrez un courrier ou une saisine de l'équipe "
+                "pluridisciplinaire."
+            }
+        )
+    return ordered[0]
+
+
 @transaction.atomic
 def record_follow_up(
-    meeting: Meeting, kind: str, on: dt.date, note: str = "", *, user=None
+    absence: Meeting | Participation, kind: str, on: dt.date, note: str = "", *, user=None
 ) -> NoShowFollowUp:
     """A letter sent or the équipe pluridisciplinaire seized after a no-show (F8), dated."""
-    _check_no_show(meeting, on)
+    _check_no_show(absence, on)
     if kind == NoShowFollowUp.Kind.NEW_INVITATION:
         raise ValidationError(
             {"kind": "Une nouvelle invitation se donne avec sa date de rendez-vous."}
         )
     return NoShowFollowUp.objects.create(
-        meeting=meeting, kind=kind, on=on, note=(note or "").strip(), recorded_by=user
+        **_absence(absence), kind=kind, on=on, note=(note or "").strip(), recorded_by=user
     )
 
 
 @transaction.atomic
 def reinvite_after_no_show(
-    meeting: Meeting,
+    absence: Meeting | Participation,
     *,
     starts_at: dt.datetime,
     duration_minutes: int,
@@ -752,9 +799,9 @@ def reinvite_after_no_show(
 ) -> NoShowFollowUp:
     """A new interview and its invitation after a no-show, recorded as its follow-up."""
     now = now or timezone.now()
-    _check_no_show(meeting, to_paris(now).date())
+    _check_no_show(absence, to_paris(now).date())
     invitation = invite_to_interview(
-        meeting.episode,
+        _episode_after(absence, user),
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
@@ -763,7 +810,7 @@ def reinvite_after_no_show(
         now=now,
     )
     return NoShowFollowUp.objects.create(
-        meeting=meeting,
+        **_absence(absence),
         kind=NoShowFollowUp.Kind.NEW_INVITATION,
         on=to_paris(now).date(),
         note=(note or "").strip(),

@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/courrier/<int:message_pk>/poste/", tracking.mark_printed, name="mark_printed"),
     path("absences/", no_shows.no_show_list, name="no_shows"),
     path("absences/<int:meeting_pk>/suite/", no_shows.follow_up, name="follow_up"),
+    path(
+        "absences/action/<int:participation_pk>/suite/",
+        no_shows.action_follow_up,
+        name="action_follow_up",
+    ),
     # Public: the SMS provider's delivery reports (a shared secret, no session).
     path("sms/rapport/", public.sms_report, name="sms_report"),
 ]

@@ -316,6 +316,10 @@ class CollectiveAction(models.Model):
     )
     theme = models.CharField("thème", max_length=200)
     place = models.CharField("lieu", max_length=200)
+    # When the attendance was first recorded: from then on (and once its day has come) an
+    # invited person not marked present is absent (F8, the no-show list of the invitations);
+    # before, nobody is, as nobody said who came.
+    attendance_taken_on = models.DateField("présences relevées le", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -339,6 +343,19 @@ class CollectiveAction(models.Model):
         """Its start in Paris time (the day's start when no time is given)."""
         return dt.datetime.combine(self.on, self.start_time or dt.time(0, 0), tzinfo=PARIS)
 
+    def is_held(self, today: dt.date) -> bool:
+        """Its day has come and its attendance was recorded: who was not there is absent."""
+        return self.attendance_taken_on is not None and self.on <= today
+
+
+class InvitationQuerySet(models.QuerySet):
+    def absent(self, today: dt.date):
+        """The invitations of held actions (``CollectiveAction.is_held``) whose person was
+        not marked present: absences read from ``present``, the one recorded fact (F8)."""
+        return self.filter(
+            present=False, action__attendance_taken_on__isnull=False, action__on__lte=today
+        )
+
 
 class Invitation(models.Model):
     action = models.ForeignKey(
@@ -348,6 +365,8 @@ class Invitation(models.Model):
         Beneficiary, models.PROTECT, related_name="collective_invitations", verbose_name="personne"
     )
     present = models.BooleanField("présent·e", default=False)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "invitation"

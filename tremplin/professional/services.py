@@ -148,9 +148,13 @@ def save_collective_action(form) -> object:
 
 
 @transaction.atomic
-def record_attendance(invitations, present_ids: set[str]) -> int:
+def record_attendance(action, invitations, present_ids: set[str], today=None) -> int:
     """Who came to a collective action (attendance counts as a contact, P4); gives the
-    number of invitations changed."""
+    number of invitations changed. The first recording dates the attendance: once the
+    action's day has come, the people invited and not present are absent (F8)."""
+    if action.attendance_taken_on is None:
+        action.attendance_taken_on = today or timezone.localdate()
+        action.save(update_fields=["attendance_taken_on"])
     changed = 0
     for invitation in invitations:
         value = str(invitation.pk) in present_ids

@@ -17,7 +17,9 @@ A submission that did not succeed (the form shown again with its errors: no redi
 and no success message) gives its token back in the same transaction, so that the
 corrected form can be sent. The token is signed (Django's signing, with the secret key), so
 a forged one is refused; a POST without a token (the API, the provider's webhook, a program)
-is not concerned. The view then runs inside the middleware's transaction, as
+is not concerned — except in the technical admin (``/admin-technique/``), whose every form
+is one of the project's templates (``templates/admin/``, each with its token): there a form
+POST without a token is refused, as a forged one. The view then runs inside the middleware's transaction, as
 ``web.transactions.WriteTransactionMiddleware`` runs any other writing request's.
 """
 
@@ -32,6 +34,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,6 +52,10 @@ PURGE_EVERY = 500  # rows: the old ones are deleted when the row's number is a m
 ALREADY_SENT = (
     "Ce formulaire avait déjà été envoyé (double clic ou nouvel envoi de la page) : il n'a "
     "été enregistré qu'une fois. Voici le résultat du premier envoi."
+)
+MISSING = (
+    "Ce formulaire est arrivé sans son jeton d'envoi. Rien n'a été enregistré : revenez à la "
+    "page précédente, rechargez-la puis envoyez-la de nouveau."
 )
 FORGED = (
     "Ce formulaire n'a pas pu être vérifié (son jeton d'envoi est altéré). Rien n'a été "
@@ -113,6 +120,8 @@ class OneTimeFormMiddleware:
         except MultiPartParserError:
             return None  # a malformed body: the view answers it (400), not this middleware
         if not token:
+            if request.path.startswith(reverse("admin:index")):
+                return render(request, "web/form_forged.html", {"message": MISSING}, status=400)
             return None
         try:
             signing.Signer(salt=SALT).unsign(token)

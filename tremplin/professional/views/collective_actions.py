@@ -91,7 +91,7 @@ def action_detail(request, pk):
         if invitation.beneficiary_id in visible
     ]
     if request.method == "POST":
-        services.record_attendance(invitations, set(request.POST.getlist("present")))
+        services.record_attendance(action, invitations, set(request.POST.getlist("present")))
         messages.success(request, "Les présences sont enregistrées ; elles comptent comme contact.")
         return redirect(action)
     return render(
