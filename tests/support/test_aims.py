@@ -127,7 +127,7 @@ def test_the_professional_programme_has_no_a2_aims(referent_user):
         )
 
 
-def test_the_database_refuses_an_aim_twice_or_sans_objet_without_its_reason(referent_user):
+def test_the_database_refuses_an_aim_twice_and_an_unknown_state(referent_user):
     episode = episode_for(referent_user)
     QualitativeAim.objects.create(
         episode=episode, code="last_barriers", status="to_work", assessed_on=dt.date(2025, 4, 1)
@@ -142,8 +142,8 @@ def test_the_database_refuses_an_aim_twice_or_sans_objet_without_its_reason(refe
     with pytest.raises(IntegrityError), transaction.atomic():
         QualitativeAim.objects.create(
             episode=episode,
-            code="common_law_contract",
-            status="not_applicable",
+            code="company_integration",
+            status="done",
             assessed_on=dt.date(2025, 5, 1),
         )
 
@@ -355,3 +355,31 @@ def test_the_api_refuses_aims_for_the_professional_programme(api, referent_user)
     )
     assert response.status_code == 422
     assert "accompagnement dans l'emploi" in response.json()["errors"]["__all__"][0]
+
+
+# --- The person's data: the right of access, the anonymisation ------------------------------
+
+
+def test_the_aims_are_in_the_person_s_data_and_their_notes_go_with_the_anonymisation(
+    referent_user,
+):
+    from tremplin.registry import lifecycle
+
+    episode = episode_for(referent_user)
+    services.record_aims(
+        episode,
+        [
+            AimPoint("last_barriers", "in_progress", dt.date(2025, 4, 15), "Dettes de loyer."),
+            AimPoint("adaptation_needs", "not_applicable", dt.date(2025, 4, 15), "CAP du métier."),
+        ],
+        user=referent_user,
+    )
+    held = lifecycle.everything_held(episode.beneficiary)["donnees"]["objectifs qualitatifs"]
+    assert {point["note"] for point in held} == {"Dettes de loyer.", "CAP du métier."}
+
+    lifecycle.anonymise(episode.beneficiary)
+    # The states and days stay (what the statistics count); what describes the person goes.
+    assert set(QualitativeAim.objects.values_list("code", "status", "note")) == {
+        ("last_barriers", "in_progress", ""),
+        ("adaptation_needs", "not_applicable", ""),
+    }

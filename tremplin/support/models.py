@@ -795,6 +795,8 @@ class QualitativeAim(models.Model):
         verbose_name="accompagnement",
     )
     code = models.CharField("objectif", max_length=40)
+    # « Sans objet » asks for its reason (``rules.aims.check_point``), not the database: the
+    # anonymisation blanks the notes and keeps the states (registry/lifecycle.py).
     status = models.CharField("état", max_length=20, choices=Status.choices)
     assessed_on = models.DateField("point fait le")
     note = models.TextField("observations", blank=True)
@@ -814,10 +816,6 @@ class QualitativeAim(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[status.value for status in aims.AimStatus]),
                 name="qualitative_aim_known_status",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status__in=[status.value for status in aims.NEEDS_NOTE]) | ~Q(note=""),
-                name="qualitative_aim_not_applicable_has_note",
             ),
         ]
 
