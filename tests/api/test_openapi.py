@@ -98,3 +98,19 @@ def test_the_aid_schedule_and_the_cadence_have_their_own_months(client):
     schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert "amount" in schemas["AidMonthOut"]["properties"]
     assert "compliant" in schemas["CadenceMonthOut"]["properties"]
+
+
+def test_the_qualitative_aims_are_documented(client):
+    """A2: read in every episode's output, written one aim at a time."""
+    document = client.get("/api/v1/openapi.json").json()
+    assert set(document["paths"]["/api/v1/episodes/{episode_id}/aims/{code}"]) == {"put"}
+    schemas = document["components"]["schemas"]
+    assert schemas["EpisodeOut"]["properties"]["aims"]["items"] == {
+        "$ref": "#/components/schemas/AimOut"
+    }
+    assert schemas["AimIn"]["properties"]["status"]["enum"] == [
+        "to_work",
+        "in_progress",
+        "achieved",
+        "not_applicable",
+    ]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tremplin.conventions.models import Convention, Rupture
 from tremplin.demo.support import DRAFTS, HIRE_MONTHS_AGO
 from tremplin.outcomes.models import Situation
-from tremplin.support.models import Deadline, SupportEpisode
+from tremplin.support.models import Deadline, QualitativeAim, SupportEpisode
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,19 @@ def test_the_demo_shows_a_rupture_meetings_and_situations(seeded):
     # contracts of 6 months started 8, 10 and 12 months before the reference day have ended
     assert Situation.objects.filter(kind="cdi").count() >= 3
     assert Deadline.objects.exists()
+
+
+def test_the_demo_s_supports_have_their_qualitative_aims_recorded(seeded):
+    # A2: the points of each support's last meeting, one row per aim and support.
+    points = QualitativeAim.objects.all()
+    assert points.values("episode").distinct().count() >= 10
+    assert set(points.values_list("code", flat=True)) == {
+        "company_integration",
+        "adaptation_needs",
+        "last_barriers",
+        "common_law_contract",
+    }
+    assert all(point.assessed_on <= REFERENCE_DATE for point in points)
 
 
 def test_the_referents_home_has_something_due(seeded, client):

@@ -45,6 +45,22 @@ MEETING_REPORTS = (
     "Rencontre tripartite : l'employeur envisage une pérennisation si la polyvalence se "
     "confirme ; objectifs fixés jusqu'au bilan de parcours.",
 )
+# A2: where the qualitative aims stand after the meetings above (the reports' own words), by
+# the number of meetings held: the points of the referent's last meeting.
+AIM_POINTS = (
+    (
+        "company_integration",
+        "in_progress",
+        "Accueil par le tuteur ; consignes de sécurité remises.",
+    ),
+    ("adaptation_needs", "to_work", "Formation aux logiciels de caisse à organiser."),
+    ("last_barriers", "in_progress", "Transport du matin : aide à la mobilité demandée."),
+    (
+        "common_law_contract",
+        "in_progress",
+        "Pérennisation envisagée si la polyvalence se confirme.",
+    ),
+)
 RSA_ADVISERS = (
     ("Claire Muller", "claire.muller@alsace.demo"),
     ("Yannick Schmitt", "yannick.schmitt@alsace.demo"),
@@ -146,6 +162,7 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
         )
         support_services.save_episode(episode)
         counts["episodes"] += 1
+        held: list[dt.date] = []
         for number, report in enumerate(MEETING_REPORTS):
             day = hire + dt.timedelta(days=3 + 30 * number)
             if day >= today:
@@ -162,6 +179,17 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
                 created_by=person.referent,
             )
             counts["meetings"] += 1
+            held.append(day)
+        if held and held[-1] <= timezone.localdate():
+            # A2: the points of the last meeting held, through the page's service.
+            support_services.record_aims(
+                episode,
+                [
+                    support_services.AimPoint(code, status, held[-1], note)
+                    for code, status, note in AIM_POINTS[: len(held)]
+                ],
+                user=person.referent,
+            )
         if index == RUPTURE_INDEX and months_ago >= 2:
             known = timezone.make_aware(
                 dt.datetime.combine(today - relativedelta(months=1), dt.time(16)), PARIS

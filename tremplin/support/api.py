@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 from tremplin.accounts import audit
 from tremplin.conventions.api import RuptureOut, SuspensionIn, SuspensionOut, form_data
 from tremplin.conventions.forms import SuspensionForm
+from tremplin.rules import aims
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import RuleError
 from tremplin.support.management.commands.support_plan import plan_as_json
@@ -30,6 +31,7 @@ from tremplin.web.api.errors import (
     ErrorOut,
     FormInvalid,
     ValidationErrorOut,
+    form_errors,
 )
 from tremplin.web.api.pagination import paginate
 from tremplin.web.api.payloads import StrictInput, save_through_service
@@ -37,12 +39,26 @@ from tremplin.web.form_pages import NOT_SAVED, save_in_savepoint
 from tremplin.web.shortcuts import visible_object_or_404
 
 from . import services
-from .forms import MeetingForm, RuptureForm
-from .models import Meeting, SupportEpisode
+from .forms import AimsForm, MeetingForm, RuptureForm
+from .models import Meeting, QualitativeAim, SupportEpisode
 
 support_router = Router(tags=["Accompagnements"])
 
 MAX_PAGE_SIZE = 100
+
+
+class AimOut(Schema):
+    code: str
+    label: str
+    rule: str
+    status: str | None = Field(
+        description="to_work (à travailler), in_progress (en cours), achieved (atteint), "
+        "not_applicable (sans objet) ; null : non renseigné."
+    )
+    status_label: str
+    assessed_on: dt.date | None = Field(description="le jour du point sur cet objectif")
+    note: str
+    updated_at: dt.datetime | None
 
 
 class EpisodeOut(Schema):
@@ -63,6 +79,11 @@ class EpisodeOut(Schema):
     ended_on: dt.date | None
     rupture_known_at: dt.datetime | None
     convention: int | None = None  # the signed convention it was started from
+    aims: list[AimOut] = Field(
+        default_factory=list,
+        description="Les objectifs qualitatifs de l'accompagnement dans l'emploi (A2), chacun "
+        "avec où en est la personne ; vide pour l'accompagnement professionnel.",
+    )
 
 
 class EpisodePage(Schema):
@@ -141,6 +162,19 @@ class MeetingChange(StrictInput):
     new_starts_at: dt.datetime | None = None
 
 
+def _aim_out(item, point: QualitativeAim | None) -> dict:
+    return {
+        "code": item.code,
+        "label": item.label,
+        "rule": item.rule,
+        "status": point.status if point else None,
+        "status_label": point.get_status_display() if point else "Non renseigné",
+        "assessed_on": point.assessed_on if point else None,
+        "note": point.note if point else "",
+        "updated_at": point.updated_at if point else None,
+    }
+
+
 def _episode_out(episode: SupportEpisode) -> dict:
     rupture = episode.current_rupture()
     return {
@@ -161,6 +195,7 @@ def _episode_out(episode: SupportEpisode) -> dict:
         "ended_on": episode.ended_on,
         "rupture_known_at": rupture.known_at if rupture else None,
         "convention": episode.convention_id,
+        "aims": [_aim_out(item, point) for item, point in episode.aim_points()],
     }
 
 
@@ -168,12 +203,20 @@ RELATED = ("convention__rupture", "contract_rupture", "rsa_adviser")
 
 
 def _visible(request):
-    return SupportEpisode.objects.visible_to(request.user).select_related(*RELATED)
+    return (
+        SupportEpisode.objects.visible_to(request.user)
+        .select_related(*RELATED)
+        .prefetch_related("qualitative_aims")
+    )
 
 
 def _episode(request, episode_id: int) -> SupportEpisode:
     return visible_object_or_404(
-        SupportEpisode.objects.select_related(*RELATED, "beneficiary"), request, episode_id
+        SupportEpisode.objects.select_related(*RELATED, "beneficiary").prefetch_related(
+            "qualitative_aims"
+        ),
+        request,
+        episode_id,
     )
 
 
@@ -427,3 +470,60 @@ def declare_suspension(request, episode_id: int, payload: SuspensionIn):
         lambda: services.record_suspension(episode, form.save(commit=False), user=request.user),
     )
     return Status(201, suspension)
+
+
+# --- The qualitative aims (A2) ----------------------------------------------------------------
+
+
+class AimIn(StrictInput):
+    status: Literal["to_work", "in_progress", "achieved", "not_applicable"] = Field(
+        description="to_work (à travailler), in_progress (en cours), achieved (atteint), "
+        "not_applicable (sans objet, avec la raison dans « note »)."
+    )
+    assessed_on: dt.date | None = Field(
+        None,
+        description="Le jour du point ; absent : aujourd'hui. Ni dans le futur, ni avant "
+        "le début de l'accompagnement.",
+    )
+    note: str = Field("", max_length=4000, description="Ce qui a été observé.")
+
+
+@support_router.put(
+    "/episodes/{episode_id}/aims/{code}",
+    response={200: AimOut, 201: AimOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="Faire le point sur un objectif qualitatif (A2)",
+    description="Où en est la personne pour l'un des objectifs qualitatifs de "
+    "l'accompagnement dans l'emploi (codes : voir « aims » de l'accompagnement). Mêmes "
+    "contrôles et mêmes messages que la page. 201 au premier point sur l'objectif, 200 pour "
+    "une mise à jour.",
+)
+def record_aim(request, episode_id: int, code: str, payload: AimIn):
+    episode = _episode(request, episode_id)
+    if not episode.is_in_employment:
+        return Status(
+            422,
+            {"detail": NOTHING_SAVED, "errors": {NON_FIELD_KEY: [services.NOT_IN_EMPLOYMENT]}},
+        )
+    in_force = {item.code: item for item in episode.aims_in_force()}
+    if code not in in_force:
+        try:
+            refusal = aims.unknown_aims([code], episode.support_start)
+        except aims.AimError as error:
+            refusal = [str(error)]
+        return Status(422, {"detail": NOTHING_SAVED, "errors": {"code": refusal}})
+    data = {f"{code}-status": payload.status, f"{code}-note": payload.note}
+    if payload.assessed_on is not None:
+        data[f"{code}-assessed_on"] = payload.assessed_on.isoformat()
+    form = AimsForm(data, episode=episode, codes=[code])
+    try:
+        recorded = save_through_service(
+            form, lambda: services.record_aims(episode, form.points(), user=request.user)
+        )
+    except FormInvalid:
+        # The page's messages, under the payload's keys (« status », not « <code>-status »).
+        errors = {
+            name.removeprefix(f"{code}-"): messages for name, messages in form_errors(form).items()
+        }
+        return Status(422, {"detail": NOTHING_SAVED, "errors": errors})
+    (row,) = recorded.rows
+    return Status(201 if recorded.created else 200, _aim_out(in_force[code], row))

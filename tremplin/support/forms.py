@@ -22,11 +22,12 @@ from .models import (
     Deadline,
     Document,
     Meeting,
+    QualitativeAim,
     Refusal,
     SupportEpisode,
     french_hours,
 )
-from .services import Upload
+from .services import AimPoint, Upload
 
 __all__ = ["french_hours"]  # re-exported: the pages' gauge reads it from here
 
@@ -333,6 +334,87 @@ class RefusalForm(BootstrapFormMixin, forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError("La date du refus est dans le futur : corrigez-la.")
         return day
+
+
+class AimsForm(BootstrapFormMixin, forms.Form):
+    """Where the qualitative aims of the in-employment support stand for the person (A2):
+    for each aim in force, its state, the day of the point and what was observed; fields
+    named ``<code>-status``, ``<code>-assessed_on``, ``<code>-note``. The page shows the
+    five; the API one (``codes``). ``services.record_aims`` writes them, all or none, after
+    the rules' checks (``tremplin.rules.aims.check_point``)."""
+
+    def __init__(self, *args, episode: SupportEpisode, codes=None, **kwargs):
+        self.episode = episode
+        self.points_in_force = [
+            (item, point)
+            for item, point in episode.aim_points()
+            if codes is None or item.code in codes
+        ]
+        fields = {}
+        initial = {}
+        status_choices = [("", "Non renseigné"), *QualitativeAim.Status.choices]
+        for item, point in self.points_in_force:
+            fields[f"{item.code}-status"] = forms.ChoiceField(
+                label=f"{item.label} — état", choices=status_choices, required=False
+            )
+            fields[f"{item.code}-assessed_on"] = forms.DateField(
+                label=f"{item.label} — point fait le",
+                required=False,
+                widget=forms.DateInput,
+                help_text="Vide : aujourd'hui.",
+            )
+            fields[f"{item.code}-note"] = forms.CharField(
+                label=f"{item.label} — observations",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Obligatoire pour « Sans objet » : pourquoi l'objectif ne concerne "
+                "pas la personne.",
+            )
+            if point is not None:
+                initial[f"{item.code}-status"] = point.status
+                initial[f"{item.code}-assessed_on"] = point.assessed_on
+                initial[f"{item.code}-note"] = point.note
+        self.base_fields = fields
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        self.fieldsets = [
+            (item.label, [f"{item.code}-status", f"{item.code}-assessed_on", f"{item.code}-note"])
+            for item, _ in self.points_in_force
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for item, point in self.points_in_force:
+            status = cleaned.get(f"{item.code}-status")
+            if status:
+                continue
+            if point is not None:
+                self.add_error(
+                    f"{item.code}-status",
+                    "Cet objectif est déjà renseigné : choisissez son état (« Sans objet », avec "
+                    "la raison, s'il ne concerne pas la personne).",
+                )
+            elif (cleaned.get(f"{item.code}-note") or "").strip():
+                self.add_error(
+                    f"{item.code}-status",
+                    "Choisissez l'état de cet objectif pour enregistrer vos observations.",
+                )
+        return cleaned
+
+    def points(self) -> list[AimPoint]:
+        """The points typed (the aims left « non renseigné » are not among them)."""
+        today = timezone.localdate()
+        return [
+            AimPoint(
+                code=item.code,
+                status=self.cleaned_data[f"{item.code}-status"],
+                assessed_on=self.cleaned_data.get(f"{item.code}-assessed_on") or today,
+                note=self.cleaned_data.get(f"{item.code}-note") or "",
+            )
+            for item, _ in self.points_in_force
+            if self.cleaned_data.get(f"{item.code}-status")
+        ]
 
 
 class RuptureForm(BootstrapFormMixin, forms.ModelForm):

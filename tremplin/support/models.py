@@ -22,7 +22,7 @@ from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Organisation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
-from tremplin.rules import attendance
+from tremplin.rules import aims, attendance
 from tremplin.rules.attendance import LABELS, MeetingStatus
 from tremplin.rules.calendar import to_paris
 from tremplin.rules.programmes import (
@@ -426,6 +426,22 @@ class SupportEpisode(models.Model):
     def support_start(self) -> dt.date:
         return self.contract_start or self.started_on
 
+    def aims_in_force(self) -> tuple[aims.Aim, ...]:
+        """The qualitative aims of the in-employment support (A2), as listed on its first
+        day; none for the professional programme (seed 004 has its own work areas)."""
+        if not self.is_in_employment or self.support_start is None:
+            return ()
+        try:
+            return aims.aims_on(self.support_start).aims
+        except aims.AimError:
+            return ()
+
+    def aim_points(self) -> list[tuple[aims.Aim, QualitativeAim | None]]:
+        """Each aim in force (A2) with where it stands for the person, None when nothing is
+        recorded yet; in the list's order (reads ``qualitative_aims``, prefetched or not)."""
+        recorded = {point.code: point for point in self.qualitative_aims.all()}
+        return [(item, recorded.get(item.code)) for item in self.aims_in_force()]
+
 
 class Deadline(models.Model):
     """One deliverable of one episode with its due date, stored (the in-employment support: "everything due
@@ -747,6 +763,85 @@ class Refusal(models.Model):
         return f"Refus de {self.get_by_display().lower()} le {french_date(self.on)}"
 
 
+class QualitativeAimQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The aims of the supports ``user`` may see."""
+        return self.filter(episode__in=SupportEpisode.objects.visible_to(user).values("pk"))
+
+
+class QualitativeAim(models.Model):
+    """Where one of the five qualitative aims of the in-employment support stands for the
+    person (rule A2: « each recordable per person »): its state, the day of the point, and
+    what was observed. One row per aim and support, written by ``services.record_aims``;
+    an aim without a row is « non renseigné ». The list and its codes are the rules' dated
+    data (``tremplin.rules.aims``), read on the support's first day."""
+
+    class Status(models.TextChoices):
+        TO_WORK = aims.AimStatus.TO_WORK.value, aims.STATUS_LABELS[aims.AimStatus.TO_WORK]
+        IN_PROGRESS = (
+            aims.AimStatus.IN_PROGRESS.value,
+            aims.STATUS_LABELS[aims.AimStatus.IN_PROGRESS],
+        )
+        ACHIEVED = aims.AimStatus.ACHIEVED.value, aims.STATUS_LABELS[aims.AimStatus.ACHIEVED]
+        NOT_APPLICABLE = (
+            aims.AimStatus.NOT_APPLICABLE.value,
+            aims.STATUS_LABELS[aims.AimStatus.NOT_APPLICABLE],
+        )
+
+    episode = models.ForeignKey(
+        SupportEpisode,
+        models.CASCADE,
+        related_name="qualitative_aims",
+        verbose_name="accompagnement",
+    )
+    code = models.CharField("objectif", max_length=40)
+    # « Sans objet » asks for its reason (``rules.aims.check_point``), not the database: the
+    # anonymisation blanks the notes and keeps the states (registry/lifecycle.py).
+    status = models.CharField("état", max_length=20, choices=Status.choices)
+    assessed_on = models.DateField("point fait le")
+    note = models.TextField("observations", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = QualitativeAimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "objectif qualitatif"
+        verbose_name_plural = "objectifs qualitatifs"
+        ordering = ["episode", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "code"], name="qualitative_aim_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=[status.value for status in aims.AimStatus]),
+                name="qualitative_aim_known_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} : {self.get_status_display().lower()}"
+
+    @property
+    def label(self) -> str:
+        try:
+            return aims.aim(self.code, self.episode.support_start).label
+        except aims.AimError:
+            return self.code
+
+    def clean(self):
+        errors = aims.check_point(
+            self.code,
+            self.status,
+            self.assessed_on,
+            self.note,
+            support_start=self.episode.support_start,
+            today=timezone.localdate(),
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
 class Notification(models.Model):
     """An e-mail sent; unique per (subject, kind, recipient) so that the daily job sends
     each one once, however often it runs."""
@@ -820,6 +915,7 @@ audit.register(Deadline)
 audit.register(DeliverableContent)
 audit.register(Meeting)
 audit.register(Refusal)
+audit.register(QualitativeAim)
 audit.register(CalendarFeedToken, secret_fields={"token"})
 
 

@@ -13,6 +13,7 @@ models only persist, and no ``save()`` or signal reacts behind their back.
   row of ``conventions.Suspension`` (C9, F12);
 - ``record_refusal``: a refusal of the support, told to the conseiller RSA (A9);
 - ``add_document``, ``save_deliverable_draft``: the livret (A6) and the deliverables' drafts;
+- ``record_aims``: where the five qualitative aims stand for the person (A2), all or none;
 - the meetings (F8, P4, A5): a meeting's status is one fact on the meeting — the cadence, the
   hour budget, the indicators, the agenda and the invitations all read it from there:
   ``save_meeting`` (recorded or corrected through its form: status by default from the date,
@@ -43,7 +44,15 @@ from tremplin.rules.programmes import Programme, RuleError, in_employment_plan
 from tremplin.web import hooks
 
 from . import notifications
-from .models import Deadline, DeliverableContent, Document, Meeting, Refusal, SupportEpisode
+from .models import (
+    Deadline,
+    DeliverableContent,
+    Document,
+    Meeting,
+    QualitativeAim,
+    Refusal,
+    SupportEpisode,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -357,6 +366,72 @@ def save_and_send_deliverable(
         deadline.content = save_deliverable_draft(deadline, items, user=user)
     with transaction.atomic():
         deadline.mark_sent(sent_to, sent_at)
+
+
+# --- The qualitative aims (A2) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AimPoint:
+    """A point on one aim as typed: its state, the day it was made, what was observed."""
+
+    code: str
+    status: str
+    assessed_on: dt.date | None
+    note: str = ""
+
+
+NOT_IN_EMPLOYMENT = (
+    "Les objectifs qualitatifs sont ceux de l'accompagnement dans l'emploi d'un CUI-CIE "
+    "(règle A2) : l'accompagnement professionnel suit ses propres domaines de travail."
+)
+
+
+@dataclass
+class AimsRecorded:
+    """What ``record_aims`` did: every point sent, as stored; those it created; those it
+    wrote (created or changed)."""
+
+    rows: list[QualitativeAim] = field(default_factory=list)
+    created: list[QualitativeAim] = field(default_factory=list)
+    written: list[QualitativeAim] = field(default_factory=list)
+
+
+@transaction.atomic
+def record_aims(episode: SupportEpisode, points: list[AimPoint], *, user) -> AimsRecorded:
+    """Record where aims of the in-employment support stand for the person (A2): one row
+    per aim and support, created or corrected. All or none: a point the rules refuse raises
+    a French ``ValidationError`` keyed ``<code>-<field>`` and nothing is written. A point
+    identical to the stored one writes nothing (the audit trail keeps real changes only)."""
+    if not episode.is_in_employment:
+        raise ValidationError(NOT_IN_EMPLOYMENT)
+    stored = {row.code: row for row in episode.qualitative_aims.select_for_update()}
+    errors: dict[str, list[str]] = {}
+    recorded = AimsRecorded()
+    for point in points:
+        row = stored.get(point.code) or QualitativeAim(episode=episode, code=point.code)
+        note = (point.note or "").strip()
+        if row.pk is None:
+            recorded.created.append(row)
+        elif (row.status, row.assessed_on, row.note) == (point.status, point.assessed_on, note):
+            recorded.rows.append(row)
+            continue
+        row.episode = episode
+        row.status, row.assessed_on, row.note = point.status, point.assessed_on, note
+        try:
+            row.clean()  # every check is the rules' (A2): the code, the state, the day, the note
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(f"{point.code}-{name}", []).extend(messages)
+            continue
+        recorded.rows.append(row)
+        recorded.written.append(row)
+    if errors:
+        raise ValidationError(errors)
+    for row in recorded.written:
+        row.updated_by = user
+        row.save()
+    return recorded
 
 
 # --- Meetings (F8, P4, A5) -------------------------------------------------------------------

@@ -40,6 +40,7 @@ urlpatterns = [
         meetings.meeting_delete,
         name="meeting_delete",
     ),
+    path("<int:pk>/objectifs/", episodes.aims_edit, name="aims"),
     path("<int:pk>/refus/", episodes.refusal_create, name="refusal_create"),
     path("<int:pk>/rupture/", episodes.rupture_edit, name="rupture"),
     path("<int:pk>/suspension/", episodes.suspension_create, name="suspension_create"),

@@ -20,7 +20,7 @@ from tremplin.web.french import of
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import services
-from ..forms import EpisodeForm, RefusalForm, RuptureForm, french_hours
+from ..forms import AimsForm, EpisodeForm, RefusalForm, RuptureForm, french_hours
 from ..models import Deadline, Notification, SupportEpisode
 from ..timeline import build_timeline
 from .base import episodes
@@ -139,7 +139,7 @@ def episode_update(request, pk):
 
 @login_required
 def episode_detail(request, pk):
-    episode = visible_object_or_404(episodes(), request, pk)
+    episode = visible_object_or_404(episodes().prefetch_related("qualitative_aims"), request, pk)
     if episode.programme == Programme.PROFESSIONAL.value:
         # A professional support has its own page (cadence, CER): not this one, made for
         # the contract (employer, 12 hours, rupture).
@@ -176,6 +176,8 @@ def episode_detail(request, pk):
             if episode.convention_id
             else [],
             "refusals": list(episode.refusals.all()),
+            # A2: the five qualitative aims, each with where it stands for the person.
+            "aim_points": episode.aim_points(),
             "documents": list(episode.documents.all()),
             # The e-mails sent about this support (deadlines, rupture, refusals): kept.
             "notifications": list(
@@ -359,3 +361,44 @@ def suspension_create(request, pk):
         after_save=warn_if_late,
         next_url=episode,
     )
+
+
+# --- the qualitative aims (A2) ---------------------------------------------------------------
+
+
+def aims_recorded_message(recorded: services.AimsRecorded) -> str:
+    """« 1 objectif qualitatif mis à jour », « 3 objectifs qualitatifs mis à jour »."""
+    count = len(recorded.written)
+    if not count:
+        return "Rien n'a changé : les objectifs qualitatifs restent tels qu'enregistrés."
+    plural = "s" if count > 1 else ""
+    return f"{count} objectif{plural} qualitatif{plural} mis à jour."
+
+
+@login_required
+def aims_edit(request, pk):
+    """Where the five qualitative aims stand for the person (A2): one form, all or none."""
+    episode = visible_object_or_404(episodes().prefetch_related("qualitative_aims"), request, pk)
+    if not episode.is_in_employment:
+        messages.error(request, services.NOT_IN_EMPLOYMENT)
+        return redirect(episode)
+    form = AimsForm(request.POST or None, episode=episode)
+    response = form_page(
+        request,
+        form,
+        SIMPLE_FORM,
+        {
+            "episode": episode,
+            "title": "Objectifs qualitatifs de l'accompagnement",
+            "intro": "Pour chaque objectif, où en est la personne, à quelle date et ce qui a "
+            "été observé. Un objectif qui ne la concerne pas est « Sans objet », avec la "
+            "raison.",
+            "cancel_url": episode.get_absolute_url(),
+        },
+        save=lambda: services.record_aims(episode, form.points(), user=request.user),
+        success=aims_recorded_message,
+        next_url=f"{episode.get_absolute_url()}#objectifs",
+    )
+    if request.method == "POST" and response.status_code == 200:
+        response.status_code = 422  # refused: nothing written, the errors on the form
+    return response
