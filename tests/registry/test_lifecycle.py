@@ -273,3 +273,20 @@ def test_the_files_merged_into_the_anonymised_one_lose_their_identity(person, te
     lifecycle.anonymise(person)
     absorbed = Beneficiary.with_merged.get(pk=absorbed.pk)
     assert absorbed.last_name == "ANONYMISÉ" and absorbed.nir == "" and absorbed.email == ""
+
+
+def test_a_cancelled_meeting_keeps_a_reason_once_anonymised(person):
+    """A cancellation keeps its reason (F8, a database constraint): anonymised, its free
+    text becomes the mark of an anonymised text, never empty, and the anonymisation goes
+    through instead of failing on the constraint."""
+    episode = closed_support(person)
+    cancelled = MeetingFactory(
+        episode=episode,
+        starts_at=paris(2025, 6, 3, 14),
+        status=Meeting.Status.CANCELLED,
+        status_reason="Hospitalisée, voir avec sa sœur Julie",
+    )
+    lifecycle.anonymise(person)
+    cancelled.refresh_from_db()
+    assert cancelled.status_reason == lifecycle.ANONYMISED
+    assert "Julie" not in cancelled.report

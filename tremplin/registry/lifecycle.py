@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from tremplin.accounts import audit
@@ -263,10 +263,19 @@ def _anonymise_record(record: models.Model) -> int:
             and getattr(record, field.attname)
         ):
             values[field.attname] = {} if field.blank else {"anonymise": True}
-    if values:
-        type(record)._base_manager.filter(pk=record.pk).update(**values)
-        return 1
-    return 0
+    if not values:
+        return 0
+    rows = type(record)._base_manager.filter(pk=record.pk)
+    try:
+        with transaction.atomic():
+            rows.update(**values)
+    except IntegrityError:
+        # A constraint wants some text there (a cancelled meeting keeps a reason, F8): the
+        # mark of an anonymised text instead of an empty one.
+        rows.update(
+            **{name: ANONYMISED if value == "" else value for name, value in values.items()}
+        )
+    return 1
 
 
 def _anonymised_birth_date(birth_date: dt.date | None) -> dt.date | None:
