@@ -13,6 +13,10 @@ between records) and removes what identifies or describes the person: identity, 
 NIR, allocation number, France Travail identifier, street address, free-text notes and
 messages, uploaded documents. The audit log keeps its own rows (append-only, its own
 retention): it records the anonymisation, without any value.
+
+The uploaded lists of people (an import's file: whole lists, NIR in clear) are deleted after
+their own period (``rules.retention.import_file_period_at``), by the worker's nightly task
+and ``tremplin apply-retention --apply``; the import's record stays.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from tremplin.web import timeline
 from tremplin.web.exports import Column, csv_text
 from tremplin.web.pdf import render_pdf
 
-from .models import Beneficiary
+from .models import Beneficiary, BeneficiaryImport
 
 DEPTH = 3
 ANONYMISED = "(anonymisé)"
@@ -364,3 +368,52 @@ def due_files(today: dt.date, period) -> list[DueFile]:
         if period.due_on(last) <= today:
             due.append(DueFile(beneficiary, last, period.due_on(last)))
     return due
+
+
+# --- The uploaded lists of people -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueImportFile:
+    beneficiary_import: BeneficiaryImport
+    last_step: dt.date
+    due_on: dt.date
+
+
+def due_import_files(today: dt.date, period) -> list[DueImportFile]:
+    """The imports whose uploaded list is kept beyond ``period`` (an ``ImportFilePeriod``)
+    after their last step (confirmation, else preview, else upload) on ``today``."""
+    latest_possible = today - dt.timedelta(days=period.days_after_last_step)
+    candidates = (
+        BeneficiaryImport.objects.filter(
+            file_deleted_at__isnull=True, created_at__date__lte=latest_possible
+        )
+        .exclude(file="")
+        .order_by("pk")
+    )
+    due = []
+    for beneficiary_import in candidates:
+        last = _day(beneficiary_import.last_step_at)
+        if period.due_on(last) <= today:
+            due.append(DueImportFile(beneficiary_import, last, period.due_on(last)))
+    return due
+
+
+@transaction.atomic
+def delete_import_file(beneficiary_import: BeneficiaryImport) -> None:
+    """Delete the uploaded list; the import's record (counts, who, when, each row's outcome)
+    stays, dated ``file_deleted_at``. One audit entry, without the file's name."""
+    now = timezone.now()
+    BeneficiaryImport.objects.filter(pk=beneficiary_import.pk).update(file="", file_deleted_at=now)
+    audit.record(
+        AuditEntry.Action.DELETE,
+        object_type=beneficiary_import._meta.label_lower,
+        object_id=str(beneficiary_import.pk),
+        object_repr=f"Fichier de l'import n° {beneficiary_import.pk}",
+        changes={"fichier": "liste déposée supprimée au terme de sa durée de conservation"},
+    )
+    stored = beneficiary_import.file
+    if stored:
+        stored.storage.delete(stored.name)  # last: a failure rolls the record back
+    beneficiary_import.file = ""
+    beneficiary_import.file_deleted_at = now
