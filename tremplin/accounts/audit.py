@@ -264,3 +264,59 @@ def masked_changes(model, changes: dict) -> dict:
         else:
             written[label] = [_json_value(old), _json_value(new)]
     return written
+
+
+# --- Pseudonymisation (a person's file anonymised) -------------------------------------------
+
+ERASED = "[effacé]"
+
+
+def _erased_changes(changes, personal: frozenset[str] | None):
+    """``changes`` with the values of the ``personal`` keys (every key: None) erased; the
+    keys stay (which fields changed remains known)."""
+    if not isinstance(changes, dict):
+        return changes
+    erased = {}
+    for key, value in changes.items():
+        if personal is not None and key not in personal:
+            erased[key] = value
+        elif isinstance(value, list) and len(value) == 2:
+            erased[key] = [ERASED, ERASED]
+        else:
+            erased[key] = ERASED
+    return erased
+
+
+def pseudonymise(
+    object_type: str,
+    object_ids,
+    *,
+    label,
+    personal: frozenset[str] | None,
+) -> int:
+    """Rewrite the audit rows about these objects: ``object_repr`` becomes ``label(object_id)``
+    and the values of the ``personal`` keys of ``changes`` (None: every key) become
+    « [effacé] ». The only rewrite of the append-only log (``db.audit_rewrite``: the database
+    triggers let nothing else change); the caller records that it happened. Gives the number
+    of rows rewritten."""
+    from django.db import models, transaction
+
+    from .db import audit_rewrite
+
+    ids = [str(object_id) for object_id in object_ids]
+    rewritten = 0
+    with transaction.atomic(), audit_rewrite():
+        rows = AuditEntry.objects.filter(object_type=object_type, object_id__in=ids)
+        for pk, object_id, object_repr, changes in list(
+            rows.values_list("pk", "object_id", "object_repr", "changes")
+        ):
+            new_repr = label(object_id)[:200]
+            new_changes = _erased_changes(changes, personal)
+            if new_repr == object_repr and new_changes == changes:
+                continue
+            # AuditEntryQuerySet.update refuses: this is the one path that may.
+            models.QuerySet.update(
+                AuditEntry.objects.filter(pk=pk), object_repr=new_repr, changes=new_changes
+            )
+            rewritten += 1
+    return rewritten

@@ -11,8 +11,15 @@ are reached through Django's relations, never imported).
 The anonymisation keeps what the statistics count (dates, categories, codes, the links
 between records) and removes what identifies or describes the person: identity, contact,
 NIR, allocation number, France Travail identifier, street address, free-text notes and
-messages, uploaded documents. The audit log keeps its own rows (append-only, its own
-retention): it records the anonymisation, without any value.
+messages, uploaded documents. The audit log keeps its rows (append-only, its own retention)
+but pseudonymises the person's: their name replaced by the file's number, the identity,
+contact and free-text values of their changes erased (the log's one privileged rewrite,
+``accounts.audit.pseudonymise``); it records the anonymisation and the pseudonymisation,
+without any value.
+
+The uploaded lists of people (an import's file: whole lists, NIR in clear) are deleted after
+their own period (``rules.retention.import_file_period_at``), by the worker's nightly task
+and ``tremplin apply-retention --apply``; the import's record stays.
 """
 
 from __future__ import annotations
@@ -33,9 +40,10 @@ from tremplin.accounts.access import Scope
 from tremplin.accounts.models import AuditEntry
 from tremplin.web import timeline
 from tremplin.web.exports import Column, csv_text
+from tremplin.web.french import plural
 from tremplin.web.pdf import render_pdf
 
-from .models import Beneficiary
+from .models import Beneficiary, BeneficiaryImport
 
 DEPTH = 3
 ANONYMISED = "(anonymisé)"
@@ -236,6 +244,19 @@ def record_export(beneficiary: Beneficiary) -> None:
 # --- The anonymisation ------------------------------------------------------------------
 
 
+def _is_free_text(field) -> bool:
+    """A field the anonymisation blanks: free text, a file, a record of what was typed."""
+    return (
+        isinstance(field, models.FileField | models.TextField)
+        or (
+            isinstance(field, models.CharField)
+            and not field.choices
+            and field.name in FREE_TEXT_CHARFIELDS
+        )
+        or (isinstance(field, models.JSONField) and field.name in FREE_JSON_FIELDS)
+    )
+
+
 def _anonymise_record(record: models.Model) -> int:
     """Blank the free text of one record, delete its files; the record itself stays (the
     statistics count it), except a document, which is only its file. Gives 1 when changed."""
@@ -287,8 +308,11 @@ def _anonymised_birth_date(birth_date: dt.date | None) -> dt.date | None:
 def anonymise(beneficiary: Beneficiary) -> int:
     """Remove what identifies the person, keep what the statistics count. Written with
     ``update()`` (no model signal: the old values are never copied into the audit log);
-    one audit entry says it happened. Gives the number of records changed."""
-    changed = sum(_anonymise_record(record) for record in related_records(beneficiary))
+    the person's earlier audit rows pseudonymised (``pseudonymise_journal``); one audit
+    entry says each happened. Gives the number of records changed."""
+    records = related_records(beneficiary)
+    journal_targets = [(type(record), record.pk) for record in records]
+    changed = sum(_anonymise_record(record) for record in records)
     # The files merged into this one are pointers that still hold the identity.
     Beneficiary.with_merged.filter(pk__in=beneficiary.person_ids()).update(
         last_name=ANONYMISED_NAME,
@@ -312,14 +336,79 @@ def anonymise(beneficiary: Beneficiary) -> int:
         name_key="",
         anonymised_at=timezone.now(),
     )
+    # Before the entry below, which is written already pseudonymised.
+    rewritten = pseudonymise_journal(beneficiary, journal_targets)
     audit.record(
         AuditEntry.Action.UPDATE,
         object_type=beneficiary._meta.label_lower,
         object_id=str(beneficiary.pk),
-        object_repr=f"Dossier n° {beneficiary.pk} (anonymisé)",
-        changes={"anonymisation": f"{changed} enregistrement(s) lié(s) modifié(s)"},
+        object_repr=anonymised_label(beneficiary.pk),
+        changes={
+            "anonymisation": plural(
+                changed,
+                "%(count)s enregistrement lié modifié",
+                "%(count)s enregistrements liés modifiés",
+            ),
+            "journal": plural(
+                rewritten,
+                "%(count)s entrée du journal pseudonymisée",
+                "%(count)s entrées du journal pseudonymisées",
+            )
+            + " (nom remplacé ; identité, coordonnées et notes effacées)",
+        },
     )
     return changed + 1
+
+
+# The file's fields that identify or describe the person (their values in the audit log are
+# erased at the anonymisation); the NIR and allocation number are already masked there.
+IDENTITY_FIELDS = (
+    "last_name", "first_names", "birth_name", "birth_date", "birth_place", "nir_ciphertext",
+    "rsa_number_ciphertext", "france_travail_id", "street_number", "street",
+    "address_complement", "email", "phone",
+)  # fmt: skip
+
+
+def _audit_labels(fields) -> frozenset[str]:
+    """The keys the audit log writes for these fields (``audit.py``: ``audit_name`` or name)."""
+    return frozenset(getattr(field, "audit_name", field.name) for field in fields) | frozenset(
+        field.attname for field in fields
+    )
+
+
+def anonymised_label(object_id) -> str:
+    return f"Dossier n° {object_id} (anonymisé)"
+
+
+def pseudonymise_journal(beneficiary: Beneficiary, records: list[tuple[type, object]]) -> int:
+    """The audit rows about the person (their file and the files merged into it) and about
+    the records of their file (``records``: model and key, gathered before the anonymisation
+    deleted any): the object's name becomes « Dossier n° N (anonymisé) » (« <type> n° N
+    (anonymisé) » for a record), and the values of identity, contact and free-text fields in
+    ``changes`` « [effacé] ». Through the log's one privileged path (``audit.pseudonymise``);
+    ``anonymise`` records it in its audit entry. Gives the number of rows rewritten."""
+    meta = Beneficiary._meta
+    identity_fields = [meta.get_field(name) for name in IDENTITY_FIELDS] + [
+        field for field in meta.concrete_fields if isinstance(field, models.TextField)
+    ]
+    rewritten = audit.pseudonymise(
+        meta.label_lower,
+        beneficiary.person_ids(),
+        label=anonymised_label,
+        personal=_audit_labels(identity_fields),
+    )
+    by_model: dict[type, list] = {}
+    for model, pk in records:
+        by_model.setdefault(model, []).append(pk)
+    for model, pks in by_model.items():
+        name = str(model._meta.verbose_name).capitalize()
+        rewritten += audit.pseudonymise(
+            model._meta.label_lower,
+            pks,
+            label=lambda object_id, name=name: f"{name} n° {object_id} (anonymisé)",
+            personal=_audit_labels([f for f in model._meta.concrete_fields if _is_free_text(f)]),
+        )
+    return rewritten
 
 
 # --- The retention period ---------------------------------------------------------------
@@ -373,3 +462,52 @@ def due_files(today: dt.date, period) -> list[DueFile]:
         if period.due_on(last) <= today:
             due.append(DueFile(beneficiary, last, period.due_on(last)))
     return due
+
+
+# --- The uploaded lists of people -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueImportFile:
+    beneficiary_import: BeneficiaryImport
+    last_step: dt.date
+    due_on: dt.date
+
+
+def due_import_files(today: dt.date, period) -> list[DueImportFile]:
+    """The imports whose uploaded list is kept beyond ``period`` (an ``ImportFilePeriod``)
+    after their last step (confirmation, else preview, else upload) on ``today``."""
+    latest_possible = today - dt.timedelta(days=period.days_after_last_step)
+    candidates = (
+        BeneficiaryImport.objects.filter(
+            file_deleted_at__isnull=True, created_at__date__lte=latest_possible
+        )
+        .exclude(file="")
+        .order_by("pk")
+    )
+    due = []
+    for beneficiary_import in candidates:
+        last = _day(beneficiary_import.last_step_at)
+        if period.due_on(last) <= today:
+            due.append(DueImportFile(beneficiary_import, last, period.due_on(last)))
+    return due
+
+
+@transaction.atomic
+def delete_import_file(beneficiary_import: BeneficiaryImport) -> None:
+    """Delete the uploaded list; the import's record (counts, who, when, each row's outcome)
+    stays, dated ``file_deleted_at``. One audit entry, without the file's name."""
+    now = timezone.now()
+    BeneficiaryImport.objects.filter(pk=beneficiary_import.pk).update(file="", file_deleted_at=now)
+    audit.record(
+        AuditEntry.Action.DELETE,
+        object_type=beneficiary_import._meta.label_lower,
+        object_id=str(beneficiary_import.pk),
+        object_repr=f"Fichier de l'import n° {beneficiary_import.pk}",
+        changes={"fichier": "liste déposée supprimée au terme de sa durée de conservation"},
+    )
+    stored = beneficiary_import.file
+    if stored:
+        stored.storage.delete(stored.name)  # last: a failure rolls the record back
+    beneficiary_import.file = ""
+    beneficiary_import.file_deleted_at = now

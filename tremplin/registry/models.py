@@ -700,6 +700,9 @@ class BeneficiaryImport(models.Model):
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
     previewed_at = models.DateTimeField("aperçu le", null=True, blank=True)
     done_at = models.DateTimeField("importé le", null=True, blank=True)
+    # The uploaded list is deleted after its retention period (``lifecycle.purge_import_files``);
+    # the record (counts, who, when, each row's outcome) stays.
+    file_deleted_at = models.DateTimeField("fichier supprimé le", null=True, blank=True)
 
     objects = BeneficiaryImportQuerySet.as_manager()
 
@@ -712,6 +715,11 @@ class BeneficiaryImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:import_preview", args=[self.pk])
+
+    @property
+    def last_step_at(self):
+        """Its confirmation, else its latest preview, else its upload."""
+        return self.done_at or max(filter(None, (self.created_at, self.previewed_at)))
 
 
 class ImportRow(models.Model):

@@ -20,6 +20,10 @@ from .imports.reading import FileError, open_table
 from .models import BeneficiaryImport, ImportMapping, ImportRow
 
 ROW_BATCH = 1000
+FILE_DELETED = (
+    "Le fichier de cet import a été supprimé au terme de sa durée de conservation : "
+    "déposez la liste à nouveau pour l'importer."
+)
 
 
 class ImportRefused(ValueError):
@@ -167,6 +171,8 @@ def _run_and_keep_rows(beneficiary_import, *, dry_run: bool, progress) -> Import
             ImportRow.objects.bulk_create(batch)
             batch.clear()
 
+    if not beneficiary_import.file:
+        raise ImportRefused([FILE_DELETED])
     with beneficiary_import.file.open("rb") as stream:
         try:
             table = open_table(stream)

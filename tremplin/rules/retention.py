@@ -4,6 +4,10 @@
 Pure Python: the command ``tremplin apply-retention`` asks ``due_on(last_contact, today)``
 for each file and anonymises those due. A period is in force from its ``valid_from`` until
 the next entry's; asking before the first is an error, never a guess.
+
+The uploaded lists of people (``[[import_file]]``) have their own dated periods, in days
+after the import's last step (``import_file_period_at``); a département's file without them
+keeps the shipped ones.
 """
 
 from __future__ import annotations
@@ -81,3 +85,64 @@ def is_due(
 ) -> bool:
     """True when the file's last contact is older than the period in force today."""
     return period_at(today, path).due_on(last_contact) <= today
+
+
+# --- The uploaded lists of people -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportFilePeriod:
+    valid_from: datetime.date
+    days_after_last_step: int
+    source: str
+
+    def due_on(self, last_step: datetime.date) -> datetime.date:
+        """The first day the uploaded list may no longer be kept."""
+        return last_step + datetime.timedelta(days=self.days_after_last_step)
+
+
+def import_file_periods(path: Path | str | None = None) -> list[ImportFilePeriod]:
+    """The periods of the uploaded lists, oldest first (the shipped ones when the
+    département's file has none)."""
+    where = Path(path) if path else DATA_FILE
+    try:
+        data = tomllib.loads(where.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise RetentionError(
+            f"Le fichier des durées de conservation {where} est illisible : {error}."
+        ) from error
+    entries = data.get("import_file", [])
+    if not entries and where != DATA_FILE:
+        return import_file_periods(None)
+    found = []
+    for number, entry in enumerate(entries, start=1):
+        valid_from = entry.get("valid_from")
+        days = entry.get("days_after_last_step")
+        source = str(entry.get("source", "")).strip()
+        if (
+            not isinstance(valid_from, datetime.date)
+            or not isinstance(days, int)
+            or isinstance(days, bool)
+            or days < 1
+            or not source
+        ):
+            raise RetentionError(
+                f"{where}, durée des listes importées n° {number} : valid_from (une date), "
+                "days_after_last_step (un nombre entier de jours, au moins 1) et source sont "
+                "obligatoires."
+            )
+        found.append(ImportFilePeriod(valid_from, days, source))
+    if not found:
+        raise RetentionError(f"{where} : aucune durée de conservation [[import_file]].")
+    return sorted(found, key=lambda period: period.valid_from)
+
+
+def import_file_period_at(day: datetime.date, path: Path | str | None = None) -> ImportFilePeriod:
+    """The period of the uploaded lists in force on ``day``."""
+    in_force = [period for period in import_file_periods(path) if period.valid_from <= day]
+    if not in_force:
+        raise RetentionError(
+            "Aucune durée de conservation des listes importées n'est en vigueur le "
+            f"{day.strftime('%d/%m/%Y')}."
+        )
+    return in_force[-1]

@@ -8,7 +8,8 @@ Reading a ZIP container never decompresses more than a few kilobytes, whatever i
 (a "zip bomb" of 500 KB whose ``mimetype`` member expands to 500 MB is refused after reading
 at most ``MIMETYPE_MAX_BYTES`` + 1 bytes of it): the number of entries is read from the
 end-of-central-directory record before the directory itself, and the one member read is
-read with a bounded ``read()`` after its declared sizes are checked.
+read with a bounded ``read()`` after its declared sizes are checked (``tremplin.web.archives``,
+shared with the import of a list of people).
 
 Names: ``safe_filename`` keeps what a person recognises of the name they uploaded without
 path separators, control characters, quotes or newlines; ``content_disposition`` writes the
@@ -19,11 +20,12 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from tremplin.web.archives import ZIP_MAX_ENTRIES, read_small_member, zip_entry_count
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -57,44 +59,17 @@ class UploadError(ValueError):
 
 # An OpenDocument's ``mimetype`` member is one short line ("application/vnd.oasis…text").
 MIMETYPE_MAX_BYTES = 100
-# A Word, Excel or OpenDocument file holds tens to a few hundred members, never thousands.
-ZIP_MAX_ENTRIES = 5_000
-_EOCD_SIGNATURE = b"PK\x05\x06"
-_EOCD_SIZE = 22
-
-
-def _zip_entry_count(content: bytes) -> int | None:
-    """Entries announced by the end-of-central-directory record (None: not found)."""
-    # The record is the last 22 bytes, or is followed by a comment of at most 65,535 bytes.
-    start = content.rfind(_EOCD_SIGNATURE, max(0, len(content) - _EOCD_SIZE - 65_535))
-    if start < 0 or start + _EOCD_SIZE > len(content):
-        return None
-    return struct.unpack("<H", content[start + 10 : start + 12])[0]
-
-
-def _read_small_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes | None:
-    """The member's bytes if it is at most ``limit`` bytes, declared and actual; else None.
-
-    Never decompresses more than ``limit + 1`` bytes, whatever the member claims."""
-    info = archive.getinfo(name)
-    if info.file_size > limit or info.compress_size > limit + 64:
-        return None
-    with archive.open(info) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit or len(data) != info.file_size:
-        return None
-    return data
 
 
 def _zip_kind(head_and_rest: bytes) -> FileKind | None:
-    entries = _zip_entry_count(head_and_rest)
+    entries = zip_entry_count(head_and_rest)
     if entries is None or entries > ZIP_MAX_ENTRIES:
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(head_and_rest))
         names = set(archive.namelist())
         if "mimetype" in names:
-            data = _read_small_member(archive, "mimetype", MIMETYPE_MAX_BYTES)
+            data = read_small_member(archive, "mimetype", MIMETYPE_MAX_BYTES)
             if data is None:
                 return None
             mimetype = data.decode("ascii", "replace").strip()

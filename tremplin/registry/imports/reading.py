@@ -16,7 +16,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from tremplin.web.archives import ExpansionLimits, expansion_problem
+
 MAX_COLUMNS = 200
+
+# An XLSX is a ZIP archive: its sizes are checked before openpyxl reads it (a 251 KB file
+# whose shared strings expand to 104 MB took 90 s and 640 MB). A list of 100,000 people
+# written by openpyxl is one 73 MB sheet compressed 7.6 times; Excel's shared strings for
+# such a list weigh some 30 MB. openpyxl holds the shared strings whole in memory, hence
+# their own, lower limit.
+XLSX_LIMITS = ExpansionLimits(
+    total_bytes=200_000_000,
+    member_bytes=200_000_000,
+    ratio=100,
+    members=(("xl/sharedStrings.xml", 64_000_000),),
+)
 
 
 class FileError(ValueError):
@@ -141,6 +155,13 @@ _NOT_UTF8 = (
 def _xlsx_table(stream: BinaryIO) -> Table:
     from openpyxl import load_workbook
 
+    problem = expansion_problem(stream, XLSX_LIMITS)
+    if problem:
+        raise FileError(
+            f"Ce classeur XLSX est refusé : {problem}. Ce n'est pas le cas d'une liste "
+            "enregistrée par un tableur : enregistrez-la de nouveau en .xlsx ou en CSV UTF-8 "
+            "(ou découpez-la en plusieurs fichiers), puis déposez-la à nouveau."
+        )
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file

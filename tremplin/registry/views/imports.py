@@ -167,6 +167,8 @@ def my_import(request, pk) -> BeneficiaryImport:
 def samples(beneficiary_import: BeneficiaryImport) -> dict[str, list[str]]:
     """The first values of each column, to recognise it on the mapping page."""
     values: dict[str, list[str]] = {h: [] for h in beneficiary_import.headers}
+    if not beneficiary_import.file:
+        return values  # deleted at the end of its retention period
     try:
         with beneficiary_import.file.open("rb") as stream:
             for row in open_table(stream):
