@@ -53,6 +53,21 @@ def _is_plain_text(field) -> bool:
     return type(field) in _PLAIN_TEXT_FIELDS and type(field).pre_save is models.Field.pre_save
 
 
+def _row(obj, fields: list, text_columns: list[bool], connection) -> list:
+    """The values of ``obj``'s columns as ``bulk_create`` sends them: each field's
+    ``get_db_prep_save(pre_save(obj))``, read directly for a plain text."""
+    values = obj.__dict__
+    row = []
+    for field, text in zip(fields, text_columns, strict=True):
+        if text:
+            value = values.get(field.attname, _MISSING)
+            if value is None or value.__class__ is str:
+                row.append(value)
+                continue
+        row.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    return row
+
+
 def insert_many(model, objects: list, *, using: str = "default", batch_size: int = 2000) -> int:
     """INSERT every object (with its primary key when it has one). Gives the number."""
     if not objects:
@@ -69,18 +84,10 @@ def insert_many(model, objects: list, *, using: str = "default", batch_size: int
     text_columns = [_is_plain_text(field) for field in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch_size):
-            rows = []
-            for obj in objects[start : start + batch_size]:
-                values = obj.__dict__
-                row = []
-                for field, text in zip(fields, text_columns, strict=True):
-                    if text:
-                        value = values.get(field.attname, _MISSING)
-                        if value is None or value.__class__ is str:
-                            row.append(value)
-                            continue
-                    row.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-                rows.append(row)
+            rows = [
+                _row(obj, fields, text_columns, connection)
+                for obj in objects[start : start + batch_size]
+            ]
             cursor.executemany(sql, rows)
     for obj in objects:
         obj._state.adding = False
