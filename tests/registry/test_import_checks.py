@@ -198,3 +198,30 @@ def test_a_new_file_is_what_the_model_builds(referent_user, operator):
 
 def _values(person) -> dict:
     return {k: v for k, v in person.__dict__.items() if k not in {"_state", "_audit_loaded"}}
+
+
+@pytest.mark.django_db
+def test_ambiguous_candidates_are_named_in_the_lists_order(referent_user, operator, territory):
+    """Looked up without ordering, the homonyms are sorted as the lists sort people."""
+    made = [
+        factories.BeneficiaryFactory(
+            territory=territory,
+            operator=operator,
+            last_name=last_name,
+            first_names="Léa",
+            birth_date=BORN,
+            identifiers=False,
+        )  # fmt: skip
+        for last_name in ("Schmitt", "SCHMITT", "Schmitt")
+    ]
+    listed = list(Beneficiary.objects.filter(pk__in=[b.pk for b in made]))
+    assert [b.pk for b in listed] != [b.pk for b in made]  # the order is the list's, not pk
+    row = person_row(NIR="", **{"Numéro allocataire": ""})
+    mapping = columns.check_mapping(list(row), columns.guess_mapping(list(row)))
+    result = import_rows(
+        [Row(1, row)], mapping, ImportOptions(operator=operator, referent=referent_user)
+    )
+    message = result.rejected[0].errors[0].message
+    assert message.startswith("3 dossiers portent ce nom et cette date de naissance (")
+    named = ", ".join(f"n° {b.pk} ({b})" for b in listed)
+    assert f"({named})" in message
