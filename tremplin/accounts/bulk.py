@@ -12,7 +12,7 @@ the audit log can name each new row.
 
 from __future__ import annotations
 
-from django.db import connections
+from django.db import connections, models
 
 
 def allocate_ids(model, objects: list, *, using: str = "default") -> None:
@@ -41,6 +41,33 @@ def allocate_ids(model, objects: list, *, using: str = "default") -> None:
         obj.pk = new_id
 
 
+_MISSING = object()
+_PLAIN_TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField)
+
+
+def _is_plain_text(field) -> bool:
+    """A text column whose value, a ``str`` or None, goes to the database as it is:
+    ``pre_save`` reads the attribute, and ``get_db_prep_save`` (``to_python``) returns a
+    ``str`` or None unchanged. Any other value (a lazy string, an enum member…) still goes
+    through the field. 60 columns per person made that call half of the insert's time."""
+    return type(field) in _PLAIN_TEXT_FIELDS and type(field).pre_save is models.Field.pre_save
+
+
+def _row(obj, fields: list, text_columns: list[bool], connection) -> list:
+    """The values of ``obj``'s columns as ``bulk_create`` sends them: each field's
+    ``get_db_prep_save(pre_save(obj))``, read directly for a plain text."""
+    values = obj.__dict__
+    row = []
+    for field, text in zip(fields, text_columns, strict=True):
+        if text:
+            value = values.get(field.attname, _MISSING)
+            if value is None or value.__class__ is str:
+                row.append(value)
+                continue
+        row.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    return row
+
+
 def insert_many(model, objects: list, *, using: str = "default", batch_size: int = 2000) -> int:
     """INSERT every object (with its primary key when it has one). Gives the number."""
     if not objects:
@@ -54,10 +81,11 @@ def insert_many(model, objects: list, *, using: str = "default", batch_size: int
         columns=", ".join(quote(field.column) for field in fields),
         placeholders=", ".join(["%s"] * len(fields)),
     )
+    text_columns = [_is_plain_text(field) for field in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch_size):
             rows = [
-                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+                _row(obj, fields, text_columns, connection)
                 for obj in objects[start : start + batch_size]
             ]
             cursor.executemany(sql, rows)
