@@ -179,3 +179,23 @@ def test_the_invitations_awaiting_an_answer_include_those_answered_before_a_move
     assert list(Invitation.objects.awaiting_answer()) == [invitation]
     services.respond(Invitation.objects.get(pk=invitation.pk), "confirmed")
     assert list(Invitation.objects.awaiting_answer()) == []
+
+
+def no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def test_the_personal_page_is_never_kept_by_a_cache(invitation):
+    """The page greets the person by name and gives the appointment, to a visitor without an
+    account (the no-store of signed-in pages does not cover it): no browser or proxy cache
+    keeps it, nor the refusal pages, nor the thanks."""
+    visitor = Client()
+    opened = visitor.get(link(invitation))
+    assert opened.status_code == 200 and no_store(opened)
+    assert invitation.beneficiary.last_name in page(opened)
+    answered = visitor.post(link(invitation), {"answer": "confirmed", "note": ""})
+    assert "Votre présence est confirmée" in page(answered) and no_store(answered)
+    used = visitor.get(link(invitation))
+    assert used.status_code == 410 and no_store(used)
+    forged = visitor.get(f"/rdv/{invitation.pk}/faux-jeton/")
+    assert forged.status_code == 404 and no_store(forged)

@@ -280,7 +280,8 @@ def test_the_calendar_feed_shows_a_cancellation_with_a_new_sequence(client, refe
     services.cancel_meeting(meeting, "Indisponible")
     cancelled = event()
     assert "STATUS:CANCELLED" in cancelled and "SEQUENCE:1" in cancelled
-    assert "SUMMARY:[Annulée]" in cancelled and "Annulée : Indisponible" in cancelled
+    assert "SUMMARY:[Annulée]" in cancelled and "annulée." in cancelled
+    assert "Indisponible" not in cancelled  # the reason typed stays in Tremplin (issue 12)
 
 
 # --- API -----------------------------------------------------------------------------------

@@ -481,7 +481,9 @@ def test_the_calendar_feed_parses(client, referent_user):
     open_deadlines = episode.deadlines.filter(state__in=Deadline.OPEN_STATES).count()
     assert body.count("BEGIN:VEVENT") == 1 + open_deadlines
     unfolded = body.replace("\r\n ", "")
-    assert "DESCRIPTION:Salarié\\; tutrice\\, responsable\\nRH" in unfolded
+    # Escaped text (RFC 5545 3.3.11); what the agent typed (participants) is not sent.
+    assert "(en entreprise)\\, tenue.\\nDétails dans Tremplin" in unfolded
+    assert "tutrice" not in unfolded
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert client.get(reverse("support:calendar_ics", args=["wrong"])).status_code == 404
 

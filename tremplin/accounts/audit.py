@@ -166,6 +166,22 @@ def record_view(instance):
     return record(AuditEntry.Action.VIEW, instance)
 
 
+def record_form_view(instance) -> None:
+    """An edit form shows the whole record (a person's full NIR and allocation number, for
+    one): its display is a view, recorded for a saved record of an audited model (a form
+    for a new record shows nothing held yet)."""
+    if instance is not None and instance.pk is not None and type(instance) in _registry:
+        record_view(instance)
+
+
+def record_views(instances) -> int:
+    """One view entry per record of ``instances`` (a list an API page gives out), written
+    in one statement: as many entries as records read, the same number of queries however
+    many there are. Their string forms should not reach other rows (join what they name).
+    Gives the number written."""
+    return bulk_record(AuditEntry.Action.VIEW, ((instance, {}) for instance in instances))
+
+
 def _remember_loaded_values(sender, instance, **kwargs):
     # Every row of an audited model loaded by any page comes here, most of them only read:
     # a copy of the instance's attributes (its columns, as loaded) is the cheapest snapshot;

@@ -5,8 +5,9 @@ from .api import api
 
 # The API authenticates every call itself (a bearer token or the browser's session) and
 # answers 401 without one: Django's LoginRequiredMiddleware must not send programs to the
-# login page. Only the documentation and the OpenAPI document keep the middleware's login.
-DOCUMENTATION = {"openapi-json", "openapi-view"}
+# login page. Only the documentation, the OpenAPI document and the root (django-ninja's 404
+# naming the documentation's address) keep the middleware's login.
+DOCUMENTATION = {"openapi-json", "openapi-view", "api-root"}
 
 
 def _login_not_required(callback):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from ninja import Field, Query, Router, Schema, Status
 
+from tremplin.accounts import audit
 from tremplin.professional.models import CollectiveAction
 from tremplin.registry.models import Beneficiary
 from tremplin.support.models import Meeting, SupportEpisode
@@ -159,7 +160,13 @@ def create_invitations(request, payload: InvitationIn):
     return Status(201, {"invitations": [invitation], "skipped": {}})
 
 
-@invitations_router.get("/invitations", response=InvitationPage, summary="Lister les invitations")
+@invitations_router.get(
+    "/invitations",
+    response=InvitationPage,
+    summary="Lister les invitations",
+    description="Chaque invitation renvoyée (ses messages nomment leur destinataire) est "
+    "inscrite au journal d'audit comme consultée.",
+)
 def list_invitations(
     request,
     beneficiary: int | None = None,
@@ -169,7 +176,7 @@ def list_invitations(
 ):
     queryset = (
         Invitation.objects.visible_to(request.user)
-        .select_related("meeting__replaced_by", "action")
+        .select_related("beneficiary", "meeting__replaced_by", "action")
         .prefetch_related("messages")
         .order_by("-sent_at", "-id")
     )
@@ -177,15 +184,22 @@ def list_invitations(
         queryset = queryset.filter(beneficiary_id=beneficiary)
     if answer is not None:
         queryset = queryset.filter(answer="" if answer == "none" else answer)
-    return paginate(queryset, page, page_size)
+    listed = paginate(queryset, page, page_size)
+    audit.record_views(listed["results"])
+    return listed
 
 
 @invitations_router.get(
     "/invitations/{invitation_id}",
     response={200: InvitationOut, 404: ErrorOut},
     summary="Lire une invitation et ses messages",
+    description="Chaque lecture est inscrite au journal d'audit.",
 )
 def read_invitation(request, invitation_id: int):
-    return visible_object_or_404(
-        Invitation.objects.select_related("meeting__replaced_by", "action"), request, invitation_id
+    invitation = visible_object_or_404(
+        Invitation.objects.select_related("beneficiary", "meeting__replaced_by", "action"),
+        request,
+        invitation_id,
     )
+    audit.record_view(invitation)
+    return invitation

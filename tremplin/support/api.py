@@ -205,7 +205,7 @@ RELATED = ("convention__rupture", "contract_rupture", "rsa_adviser")
 def _visible(request):
     return (
         SupportEpisode.objects.visible_to(request.user)
-        .select_related(*RELATED)
+        .select_related(*RELATED, "beneficiary")
         .prefetch_related("qualitative_aims")
     )
 
@@ -235,10 +235,9 @@ def list_episodes(
         queryset = queryset.filter(ended_on__isnull=open)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     start = (max(page, 1) - 1) * page_size
-    return {
-        "count": queryset.count(),
-        "items": [_episode_out(e) for e in queryset[start : start + page_size]],
-    }
+    shown = list(queryset[start : start + page_size])
+    audit.record_views(shown)
+    return {"count": queryset.count(), "items": [_episode_out(e) for e in shown]}
 
 
 @support_router.get(
@@ -301,7 +300,9 @@ def list_deadlines(request, episode_id: int):
     summary="Les rencontres et leurs comptes-rendus",
 )
 def list_meetings(request, episode_id: int):
-    return list(_episode(request, episode_id).meetings.all())
+    meetings = list(_episode(request, episode_id).meetings.all())
+    audit.record_views(meetings)
+    return meetings
 
 
 def _form_moment(moment: dt.datetime) -> str:
@@ -358,7 +359,9 @@ def list_all_meetings(
         queryset = queryset.filter(starts_at__gte=_day_start(since))
     if until is not None:
         queryset = queryset.filter(starts_at__lt=_day_start(until + dt.timedelta(days=1)))
-    return paginate(queryset, page, page_size)
+    listed = paginate(queryset, page, page_size)
+    audit.record_views(listed["results"])
+    return listed
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -371,7 +374,9 @@ def _day_start(day: dt.date) -> dt.datetime:
     summary="Lire une rencontre et son statut",
 )
 def read_meeting(request, meeting_id: int):
-    return visible_object_or_404(Meeting, request, meeting_id)
+    meeting = visible_object_or_404(Meeting, request, meeting_id)
+    audit.record_view(meeting)
+    return meeting
 
 
 @support_router.patch(

@@ -6,6 +6,11 @@ status (a cancelled or rescheduled one is ``STATUS:CANCELLED``) and their ``SEQU
 raised at each change of time or status so that calendars take the change; a deadline
 is an all-day event on its due day, or a 15-minute event at the due moment when it is counted
 in hours (A14's 48 hours).
+
+The feed goes to an outside calendar provider: an event says what it is (its kind, its
+deadline's label, its state), when and where, and links to the page in Tremplin (behind the
+login) for the rest. Nothing typed by an agent (participants, a status's reason, a
+deadline's note) and no rule code goes out; the person is named by initials by default.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+
+from tremplin.web.dates import french_date, french_datetime
 
 from .models import Deadline, Meeting
 
@@ -81,14 +88,26 @@ def person_in_feed(beneficiary) -> str:
     return " ".join(f"{part[0].upper()}." for part in parts if part) or "?"
 
 
-def meeting_event(meeting, stamp: str, host: str) -> list[str]:
+def _link(site: str, path: str) -> str:
+    """The page's absolute address in Tremplin (``site`` is the site's root)."""
+    return f"{site.rstrip('/')}{path}"
+
+
+def _description(*sentences: str, link: str) -> str:
+    return "\n".join([*sentences, f"Détails dans Tremplin (connexion requise) : {link}"])
+
+
+def meeting_event(meeting, stamp: str, host: str, site: str = "") -> list[str]:
     person = person_in_feed(meeting.episode.beneficiary)
     summary = f"{meeting.get_kind_display()} — {person}"
     if meeting.status != Meeting.Status.PLANNED and meeting.status != Meeting.Status.HELD:
         summary = f"[{meeting.get_status_display()}] {summary}"
-    description = meeting.participants or ""
-    if meeting.status_reason:
-        description = f"{meeting.get_status_display()} : {meeting.status_reason}\n{description}"
+    link = _link(site, meeting.episode.get_absolute_url())
+    description = _description(
+        f"{meeting.get_kind_display()} le {french_datetime(meeting.starts_at)} "
+        f"({meeting.get_place_display().lower()}), {meeting.get_status_display().lower()}.",
+        link=link,
+    )
     return _event(
         f"meeting-{meeting.pk}@{host}",
         stamp,
@@ -97,7 +116,8 @@ def meeting_event(meeting, stamp: str, host: str) -> list[str]:
             ("DTEND", _utc(meeting.ends_at)),
             ("SUMMARY", escape_text(summary)),
             ("LOCATION", escape_text(meeting.get_place_display())),
-            ("DESCRIPTION", escape_text(description.strip())),
+            ("DESCRIPTION", escape_text(description)),
+            ("URL", link),
             ("STATUS", EVENT_STATUS.get(meeting.status, "CONFIRMED")),
             # Raised at each change of time or status (tremplin.support.services).
             ("SEQUENCE", str(meeting.sequence)),
@@ -106,7 +126,7 @@ def meeting_event(meeting, stamp: str, host: str) -> list[str]:
     )
 
 
-def deadline_event(deadline, stamp: str, host: str) -> list[str]:
+def deadline_event(deadline, stamp: str, host: str, site: str = "") -> list[str]:
     """An all-day event on the due day, or 15 minutes at the due moment (hours, A14)."""
     person = person_in_feed(deadline.episode.beneficiary)
     if deadline.due_at:
@@ -114,14 +134,18 @@ def deadline_event(deadline, stamp: str, host: str) -> list[str]:
             ("DTSTART", _utc(deadline.due_at)),
             ("DTEND", _utc(deadline.due_at + dt.timedelta(minutes=15))),
         ]
+        due = french_datetime(deadline.due_at)
     else:
         when = [
             ("DTSTART;VALUE=DATE", deadline.due_on.strftime("%Y%m%d")),
             ("DTEND;VALUE=DATE", (deadline.due_on + dt.timedelta(days=1)).strftime("%Y%m%d")),
         ]
-    description = f"{deadline.label} ({deadline.rule}), état : {deadline.get_state_display()}."
-    if deadline.note:
-        description += f"\n{deadline.note}"
+        due = french_date(deadline.due_on)
+    link = _link(site, deadline.get_absolute_url())
+    description = _description(
+        f"Échéance : {deadline.label}, pour le {due} ({deadline.get_state_display().lower()}).",
+        link=link,
+    )
     return _event(
         f"deadline-{deadline.pk}@{host}",
         stamp,
@@ -129,12 +153,15 @@ def deadline_event(deadline, stamp: str, host: str) -> list[str]:
             *when,
             ("SUMMARY", escape_text(f"Échéance : {deadline.label} — {person}")),
             ("DESCRIPTION", escape_text(description)),
+            ("URL", link),
             ("TRANSP", "TRANSPARENT"),
         ],
     )
 
 
-def feed_for(user, now: dt.datetime | None = None) -> str:
+def feed_for(user, now: dt.datetime | None = None, *, site: str = "") -> str:
+    """The user's feed; ``site`` is the site's root for the links to Tremplin's pages
+    (``TREMPLIN_SITE_URL``, or the address the feed was asked at)."""
     now = now or timezone.now()
     stamp = _utc(now)
     host = getattr(settings, "TREMPLIN_CALENDAR_UID_DOMAIN", "tremplin.local")
@@ -164,8 +191,8 @@ def feed_for(user, now: dt.datetime | None = None) -> str:
         f"X-WR-CALNAME:{escape_text('Tremplin — ' + user.get_full_name())}",
     ]
     for meeting in meetings:
-        lines += meeting_event(meeting, stamp, host)
+        lines += meeting_event(meeting, stamp, host, site)
     for deadline in deadlines:
-        lines += deadline_event(deadline, stamp, host)
+        lines += deadline_event(deadline, stamp, host, site)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

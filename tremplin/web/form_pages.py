@@ -9,7 +9,9 @@ Every page that saves a form does the same things:
   another agent's save has just taken, a check constraint) rolls back the save alone and
   comes back as a French error at the top of the form, never as a server error;
 - a ``ValidationError`` raised while saving (a model's ``full_clean()``, a service that
-  refuses) lands on the form, under the fields it names.
+  refuses) lands on the form, under the fields it names;
+- showing the form of a saved record (GET) is a view of it, in the audit log like its
+  page's (``audit.record_form_view``): the form shows every field, identifiers in full.
 
 ``form_page`` does it for function views, ``FormPageMixin`` for Django's generic editing
 views; ``save_in_savepoint`` and ``form_error`` are the two steps, for the pages whose
@@ -26,6 +28,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+
+from tremplin.accounts import audit
 
 FORM_ERROR = (
     "Le formulaire contient des erreurs, signalées sous chaque champ concerné ou en haut du "
@@ -132,6 +136,8 @@ def form_page(
                 target = next_url(saved) if callable(next_url) else next_url
                 return redirect(saved if target is None else target)
         form_error(request)
+    else:
+        audit.record_form_view(getattr(form, "instance", None))
     return render(request, template, {"form": form, **(context or {})})
 
 
@@ -142,6 +148,11 @@ class FormPageMixin:
 
     success_message = ""
     constraint_error = CONSTRAINT_ERROR
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.record_form_view(getattr(self, "object", None))
+        return response
 
     def save_form(self, form):
         """What saving the page means: ``form.save()``; a page whose save touches other

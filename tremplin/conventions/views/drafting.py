@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from tremplin.accounts import audit
 from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import eligibility
 from tremplin.rules.identifiers import ascii_digits
@@ -231,6 +232,11 @@ def convention_update(request, pk):
         if step == SITUATION_STEP
         else None
     )
+    if request.method == "GET":
+        # Each step shows the saved convention; the situation step also the person's file.
+        audit.record_view(convention)
+        if employee_form is not None:
+            audit.record_view(convention.beneficiary)
     checking = request.method == "POST" and "verifier" in request.POST
     if checking:
         summary = findings_summary(checks_on_typed_values(form, convention), form)

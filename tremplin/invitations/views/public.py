@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -98,6 +99,7 @@ def _check_link(pk: int, token: str):
 
 
 @login_not_required
+@never_cache  # the page names the person and the appointment: no cache keeps it (no-store)
 @require_http_methods(["GET", "POST"])
 def answer(request, pk, token):
     invitation, refusal = _check_link(pk, token)

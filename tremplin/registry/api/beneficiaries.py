@@ -26,11 +26,14 @@ def visible_beneficiaries(request):
     "",
     response={200: BeneficiaryPage, 422: ValidationErrorOut},
     summary="Lister les bénéficiaires",
-    description="Les bénéficiaires de votre périmètre, par nom, page par page.",
+    description="Les bénéficiaires de votre périmètre, par nom, page par page. Chaque dossier "
+    "renvoyé est inscrit au journal d'audit comme consulté.",
 )
 def list_beneficiaries(request, params: Query[PageParams]):
     queryset = visible_beneficiaries(request).search(params.q)
-    return paginate(queryset, params.page, params.page_size)
+    page = paginate(queryset, params.page, params.page_size)
+    audit.record_views(page["results"])
+    return page
 
 
 @router.get(

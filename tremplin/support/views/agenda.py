@@ -3,6 +3,7 @@ deadlines, and the page that gives (and renews) its address."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpResponse
@@ -30,7 +31,8 @@ def calendar_ics(request, token):
     feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    body = calendar_feed.feed_for(feed.user)
+    site = settings.TREMPLIN_SITE_URL or request.build_absolute_uri("/")
+    body = calendar_feed.feed_for(feed.user, site=site)
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="tremplin.ics"'
     response["Cache-Control"] = "private, max-age=900"
