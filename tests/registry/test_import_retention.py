@@ -149,4 +149,7 @@ def test_an_import_whose_list_was_deleted_still_shows_and_says_so(
     assert "Le fichier déposé a été supprimé le" in page.content.decode()
     assert client.get(reverse("registry:import_mapping", args=[previewed.pk])).status_code == 200
     response = client.post(reverse("registry:import_confirm", args=[previewed.pk]), follow=True)
-    assert "a été supprimé au terme de sa durée de conservation" in response.content.decode()
+    page = response.content.decode()
+    assert "a été supprimé au terme de sa durée de conservation" in page, [
+        line for line in page.splitlines() if "alert" in line
+    ]

@@ -171,8 +171,7 @@ def _run_and_keep_rows(beneficiary_import, *, dry_run: bool, progress) -> Import
             ImportRow.objects.bulk_create(batch)
             batch.clear()
 
-    if not beneficiary_import.file:
-        raise ImportRefused([FILE_DELETED])
+    check_file_kept(beneficiary_import)
     with beneficiary_import.file.open("rb") as stream:
         try:
             table = open_table(stream)
@@ -190,6 +189,12 @@ def _run_and_keep_rows(beneficiary_import, *, dry_run: bool, progress) -> Import
         setattr(beneficiary_import, name, getattr(result, name))
     beneficiary_import.rejected = len(result.rejected)
     return result
+
+
+def check_file_kept(beneficiary_import: BeneficiaryImport) -> None:
+    """Refuses a list whose file was deleted at the end of its retention period."""
+    if not beneficiary_import.file:
+        raise ImportRefused([FILE_DELETED])
 
 
 def _locked(beneficiary_import: BeneficiaryImport) -> BeneficiaryImport:

@@ -233,6 +233,7 @@ def import_mapping(request, pk):
                 remember=form.cleaned_data["remember"],
                 user=request.user,
             )
+            services.check_file_kept(beneficiary_import)
             if is_long(beneficiary_import):
                 # A long list: previewed by the job queue's worker, with a progress bar.
                 return jobs.start(
@@ -290,6 +291,9 @@ def import_preview(request, pk):
 @require_POST
 def import_confirm(request, pk):
     beneficiary_import = my_import(request, pk)
+    if beneficiary_import.state != BeneficiaryImport.State.DONE and not beneficiary_import.file:
+        messages.error(request, services.FILE_DELETED)  # at once, not by a job queued for nothing
+        return redirect(beneficiary_import)
     if beneficiary_import.state == BeneficiaryImport.State.UPLOADED:
         messages.error(
             request,
