@@ -216,6 +216,35 @@ BAD = [
     (variant(("aid.rate", -47)), "aid.rate", "négatif"),
     (variant(("contract.weekly_hours", {})), "contract.weekly_hours", "pas un objet JSON"),
     (variant(("aid.prorata", True)), "aid.prorata", "clé inconnue"),
+    # Dates outside the product's calendar (1900–2100, calendar.day_in_bounds): 9999-12-01
+    # overflowed to year 10000 (C7's 6 months), 0001-01-01 to year 0 (C3's 6 months before).
+    (
+        variant(
+            ("contract.start", "9999-12-01"),
+            ("contract.end", "9999-12-31"),
+            ("aid.start", DELETE),
+            ("aid.end", DELETE),
+        ),
+        "contract.start",
+        "entre le 01/01/1900 et le 31/12/2100",
+    ),
+    (
+        variant(
+            ("contract.start", "0001-01-01"),
+            ("employer.last_economic_dismissal_on", "0001-01-01"),
+            ("contract.end", DELETE),
+            ("aid.start", DELETE),
+            ("aid.end", DELETE),
+        ),
+        "employer.last_economic_dismissal_on",
+        "hors des limites",
+    ),
+    (variant(("beneficiary.birth_date", "1899-12-31")), "beneficiary.birth_date", "1900"),
+    # Numbers a convention never holds: 1e999999999 overflowed the decimal context when
+    # written in French, 1e-999999999 has a billion decimals.
+    (variant(("contract.weekly_hours", "1e999999999")), "contract.weekly_hours", "trop grand"),
+    (variant(("aid.rate", 1e300)), "aid.rate", "inférieur à 1\u202f000\u202f000"),
+    (variant(("aid.weekly_hours", "1e-999999999")), "aid.weekly_hours", "trop de décimales"),
 ]
 
 
@@ -260,6 +289,52 @@ def test_a_body_that_is_not_json_is_refused_alike(referent_user):
     finally:
         sys.stdin = sys_stdin
     assert raised.value.returncode == 2
+
+
+def test_a_bad_date_says_both_keys_and_nothing_overflows(referent_user):
+    # Every bad key is named at once (the end too), the values as typed.
+    data = variant(("contract.start", "9999-12-01"), ("contract.end", "9999-12-31"))
+    response = api_client.post("/conventions/check", json=data, user=referent_user)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors["contract.end"] == [
+        "« contract.end » : le texte « 9999-12-31 » est hors des limites : saisissez une date "
+        "entre le 01/01/1900 et le 31/12/2100."
+    ]
+    assert "contract.start" in errors
+
+
+def test_the_bounds_themselves_are_accepted(check):
+    # 31/12/2100 is within the calendar: a CDD ending then is read (and is too long, C5).
+    result = check(variant(("contract.end", "2100-12-31")))
+    assert [f["rule"] for f in result["findings"]] == ["C5"]
+    assert check(variant(("aid.rate", "47.000000"))) == {"findings": [], "signable": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"kind": "CIE", "aid": {"rate": ' + "4" * 5000 + "}}",  # json: int beyond 4,300 digits
+        "[" * 100_000 + "]" * 100_000,  # json: recursion
+    ],
+    ids=["integer-of-5000-digits", "deep-nesting"],
+)
+def test_json_that_python_cannot_read_is_refused_not_crashed(referent_user, text):
+    response = api_client.post(
+        "/conventions/check", data=text, content_type="application/json", user=referent_user
+    )
+    assert response.status_code == 422
+    (message,) = response.json()["errors"]["__all__"]
+    assert "4 300 chiffres" in message
+    completed = subprocess.run(
+        [sys.executable, "-m", "tremplin.cli", "convention-check", "--input", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert "4 300 chiffres" in completed.stderr and "Traceback" not in completed.stderr
 
 
 def test_the_api_needs_authentication():

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import Decimal
 from typing import Literal
 
@@ -29,12 +28,18 @@ from ninja import Field, Query, Router, Schema, Status
 from tremplin.accounts import audit
 from tremplin.conventions.management.commands.aid_schedule import schedule_as_json
 from tremplin.rules import aid
-from tremplin.rules.convention_check import CONTRACT_TYPES, KINDS, CheckInputError
+from tremplin.rules.calendar import EARLIEST_DAY, LATEST_DAY
+from tremplin.rules.convention_check import (
+    CONTRACT_TYPES,
+    KINDS,
+    LARGEST_NUMBER,
+    CheckInputError,
+)
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.api.errors import ErrorOut, FrenchHttpError, ValidationErrorOut
 from tremplin.web.api.pagination import paginate
 from tremplin.web.api.payloads import save_through_service
-from tremplin.web.commands import not_json_message
+from tremplin.web.commands import load_json
 from tremplin.web.dates import french_date
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -143,44 +148,59 @@ def simulate(request, payload: SimulateIn):
 NOT_CHECKED = "Les données envoyées contiennent des erreurs : la convention n'a pas été vérifiée."
 
 
+# The JSON is read by ``convention_check`` (the same reading as the command); these schemas
+# document it. Dates lie within the product's calendar (``calendar.day_in_bounds``), numbers
+# below a million: beyond, the check answers 422 naming the key.
+def _day():
+    return Field(
+        None,
+        description=f"AAAA-MM-JJ, entre le {EARLIEST_DAY:%d/%m/%Y} et le {LATEST_DAY:%d/%m/%Y}.",
+    )
+
+
 class CheckBeneficiaryIn(Schema):
-    birth_date: datetime.date | None = None
+    birth_date: datetime.date | None = _day()
     rsa: bool | None = None
     ass: bool | None = None
     disabled_worker: bool | None = None
 
 
 class CheckEmployerIn(Schema):
-    last_economic_dismissal_on: datetime.date | None = None
+    last_economic_dismissal_on: datetime.date | None = _day()
     late_social_contributions: bool | None = None
 
 
 class CheckContractIn(Schema):
     type: Literal[CONTRACT_TYPES] | None = None  # type: ignore[valid-type]
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    weekly_hours: Decimal | None = Field(None, ge=0)
-    hourly_gross_wage: Decimal | None = Field(None, ge=0)
+    start: datetime.date | None = _day()
+    end: datetime.date | None = _day()
+    weekly_hours: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
+    hourly_gross_wage: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
 
 
 class CheckAidIn(Schema):
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    rate: Decimal | None = Field(None, ge=0, description="En % du SMIC horaire brut.")
-    weekly_hours: Decimal | None = Field(None, ge=0)
+    start: datetime.date | None = _day()
+    end: datetime.date | None = _day()
+    rate: Decimal | None = Field(
+        None, ge=0, lt=LARGEST_NUMBER, description="En % du SMIC horaire brut."
+    )
+    weekly_hours: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
 
 
 class CheckTutorIn(Schema):
-    experience_years: Decimal | None = Field(None, ge=0)
+    experience_years: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
     employees_followed: int | None = Field(
-        None, ge=0, description="Salariés suivis en même temps, celui-ci compris (règle C12)."
+        None,
+        ge=0,
+        lt=LARGEST_NUMBER,
+        description="Salariés suivis en même temps, celui-ci compris (règle C12).",
     )
 
 
 class ConventionCheckIn(Schema):
     kind: Literal[KINDS]  # type: ignore[valid-type]
     department: str | None = Field(None, examples=["67"])
-    signed_on: datetime.date | None = None
+    signed_on: datetime.date | None = _day()
     beneficiary: CheckBeneficiaryIn | None = None
     employer: CheckEmployerIn | None = None
     contract: CheckContractIn | None = None
@@ -231,13 +251,9 @@ def _check_body_schema() -> dict:
 )
 def check_convention(request):
     try:
-        data = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        if isinstance(error, UnicodeDecodeError):
-            message = "Le corps de la requête n'est pas du texte UTF-8."
-        else:
-            message = not_json_message(error)
-        return Status(422, {"detail": NOT_CHECKED, "errors": {"__all__": [message]}})
+        data = load_json(request.body or b"null")
+    except ValueError as error:
+        return Status(422, {"detail": NOT_CHECKED, "errors": {"__all__": [str(error)]}})
     try:
         result = services.check_from_outside(data)
     except CheckInputError as error:
