@@ -337,10 +337,21 @@ def parse_input(data: object, orders: Orders = None) -> CheckInput:
     day = hire or aid_start
     ages = ages_of(birth_date, day) if birth_date is not None and day is not None else None
     order = None
+    region_without_order = None
     if region_code is not None and day is not None:
         known = aid_orders() if orders is None else orders() if callable(orders) else orders
         of_sector = [o for o in known if o.sector == kind]
         order = aid_order_at(region_code, day, of_sector).order
+        if order is None:  # none at all for the region: said, never silent (rule E1)
+            region_without_order = departments()[department].region_name  # type: ignore[index]
+    # Absent facts are not known, never false: an exception they might allow is a warning
+    # naming them, not a blocking finding (rules C5, E4, E6).
+    unknown = {
+        eligibility.FACT_AGE: ages is None,
+        eligibility.FACT_RSA: rsa is None,
+        eligibility.FACT_ASS: ass is None,
+        eligibility.FACT_DISABLED_WORKER: disabled is None,
+    }
     draft = eligibility.ConventionDraft(
         sector=kind,  # type: ignore[arg-type]
         last_economic_dismissal=dismissal,
@@ -363,6 +374,8 @@ def parse_input(data: object, orders: Orders = None) -> CheckInput:
         subsidised_weekly_hours=aid_hours,
         rate_percent=rate,
         order=order,
+        unknown_facts=frozenset(fact for fact, absent in unknown.items() if absent),
+        region_without_order=region_without_order,
     )
     return CheckInput(draft, department, region_code, day)
 
