@@ -270,7 +270,11 @@ class ConventionOut(Schema):
     id: int
     number: str
     sector: str
-    status: str
+    status: str = Field(
+        description="L'état du jour, déduit des dates : "
+        + ", ".join(f"`{s.value}` ({s.label})" for s in Convention.Status)
+        + ". `suspended` : une suspension du contrat couvre ce jour (règle C9)."
+    )
     beneficiary_id: int
     employer_id: int
     tutor_id: int | None
@@ -311,6 +315,9 @@ class ConventionPage(Schema):
 
 class ConventionParams(Schema):
     q: str = ""
+    status: Literal[tuple(Convention.Status.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="Seulement les conventions dans cet état aujourd'hui."
+    )
     page: int = Field(1, ge=1)
     page_size: int = Field(25, ge=1, le=200)
 
@@ -419,7 +426,12 @@ class ConventionScheduleOut(ScheduleOut):
 
 
 def _visible(request):
-    return Convention.objects.visible_to(request.user).select_related("rupture")
+    # The suspensions prefetched: each convention's status reads them (rule C9).
+    return (
+        Convention.objects.visible_to(request.user)
+        .select_related("rupture")
+        .prefetch_related("suspensions")
+    )
 
 
 def _convention(request, id: int) -> Convention:
@@ -436,7 +448,10 @@ def _convention(request, id: int) -> Convention:
     description="Les conventions des personnes de votre périmètre, les plus récentes d'abord.",
 )
 def list_conventions(request, params: Query[ConventionParams]):
-    return paginate(_visible(request).search(params.q), params.page, params.page_size)
+    conventions = _visible(request).search(params.q)
+    if params.status is not None:
+        conventions = conventions.in_status(params.status)
+    return paginate(conventions, params.page, params.page_size)
 
 
 @router.get(
