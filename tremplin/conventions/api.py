@@ -151,6 +151,9 @@ NOT_CHECKED = "Les données envoyées contiennent des erreurs : la convention n'
 # The JSON is read by ``convention_check`` (the same reading as the command); these schemas
 # document it. Dates lie within the product's calendar (``calendar.day_in_bounds``), numbers
 # below a million: beyond, the check answers 422 naming the key.
+NUMBER_LIMIT = int(LARGEST_NUMBER)  # an int: the OpenAPI document is plain JSON
+
+
 def _day():
     return Field(
         None,
@@ -174,25 +177,25 @@ class CheckContractIn(Schema):
     type: Literal[CONTRACT_TYPES] | None = None  # type: ignore[valid-type]
     start: datetime.date | None = _day()
     end: datetime.date | None = _day()
-    weekly_hours: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
-    hourly_gross_wage: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
+    weekly_hours: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
+    hourly_gross_wage: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
 
 
 class CheckAidIn(Schema):
     start: datetime.date | None = _day()
     end: datetime.date | None = _day()
     rate: Decimal | None = Field(
-        None, ge=0, lt=LARGEST_NUMBER, description="En % du SMIC horaire brut."
+        None, ge=0, lt=NUMBER_LIMIT, description="En % du SMIC horaire brut."
     )
-    weekly_hours: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
+    weekly_hours: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
 
 
 class CheckTutorIn(Schema):
-    experience_years: Decimal | None = Field(None, ge=0, lt=LARGEST_NUMBER)
+    experience_years: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
     employees_followed: int | None = Field(
         None,
         ge=0,
-        lt=LARGEST_NUMBER,
+        lt=NUMBER_LIMIT,
         description="Salariés suivis en même temps, celui-ci compris (règle C12).",
     )
 
@@ -239,7 +242,8 @@ def _check_body_schema() -> dict:
     description="Les contrôles de l'assistant de saisie des conventions (règles C3, C5, C7, "
     "C8, C12, E1, E4, E6, E9, E12, F5, F8), sur une convention décrite en JSON : le JSON de "
     "`tremplin convention-check`. Dates AAAA-MM-JJ ; montants et heures en nombres ou en "
-    "texte ; une clé absente ou null veut dire « inconnu » et ne déclenche aucun constat ; "
+    "texte ; une clé absente ou null veut dire « inconnu », jamais « faux » : une exception "
+    "qu'elle pourrait ouvrir donne un avertissement qui la nomme, pas un constat bloquant ; "
     "seule `kind` est obligatoire. Rien n'est enregistré. Une saisie invalide répond 422, "
     "chaque message nommant sa clé.",
     openapi_extra={

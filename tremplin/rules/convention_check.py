@@ -19,7 +19,11 @@ The input (a contract: exactly these keys; only ``kind`` is required)::
      "tutor": {"experience_years": 5, "employees_followed": 1}}
 
 Dates are ``AAAA-MM-JJ``; amounts and hours are numbers or strings ("12.40", "26,5"); an
-absent key, or ``null``, means "not known" and raises no finding from it. The output (also
+absent key, or ``null``, means "not known", never false: it raises no finding by itself, and
+an exception it might allow (the age, RSA, ASS, disabled-worker status: C5, E4, E6) turns a
+blocking finding into a warning naming it (``ConventionDraft.unknown_facts``). Dates lie
+within the product's calendar (1900–2100), numbers below a million with 6 decimals at most;
+beyond, the input is refused naming the key. The output (also
 a contract)::
 
     {"findings": [{"rule": "C3", "severity": "blocking", "message": "…"}], "signable": false}
