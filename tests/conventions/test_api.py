@@ -132,3 +132,30 @@ def test_the_openapi_document_keeps_the_published_department_keys():
     assert properties >= DEPARTMENT_KEYS
     assert not any("department" in name for name in properties)
     assert set(schemas["ConventionOut"]["required"]) >= DEPARTMENT_KEYS
+
+
+def test_status_suspended_is_read_and_filtered(referent_user, mine, time_machine):
+    # Rule C9: the status of the day, derived from the suspension's dates (extends the
+    # values: draft, signed, active, ended, ruptured are unchanged).
+    SuspensionFactory(convention=mine)  # 01/05/2025 to 10/05/2025, unpaid
+    time_machine.move_to(datetime.datetime(2025, 5, 5, 10, 0))
+    assert client.get(f"/conventions/{mine.pk}", user=referent_user).json()["status"] == (
+        "suspended"
+    )
+    suspended = client.get("/conventions?status=suspended", user=referent_user).json()
+    assert [row["id"] for row in suspended["results"]] == [mine.pk]
+    assert suspended["results"][0]["status"] == "suspended"
+    assert client.get("/conventions?status=active", user=referent_user).json()["count"] == 0
+    time_machine.move_to(datetime.datetime(2025, 5, 11, 10, 0))
+    assert client.get(f"/conventions/{mine.pk}", user=referent_user).json()["status"] == "active"
+    active = client.get("/conventions?status=active", user=referent_user).json()
+    assert [row["id"] for row in active["results"]] == [mine.pk]
+    refused = client.get("/conventions?status=suspendue", user=referent_user)
+    assert refused.status_code == 422
+
+
+def test_the_openapi_document_lists_the_statuses():
+    schemas = tremplin_api.get_openapi_schema()["components"]["schemas"]
+    description = schemas["ConventionOut"]["properties"]["status"]["description"]
+    for value in ("draft", "signed", "active", "suspended", "ended", "ruptured"):
+        assert f"`{value}`" in description

@@ -216,6 +216,35 @@ BAD = [
     (variant(("aid.rate", -47)), "aid.rate", "négatif"),
     (variant(("contract.weekly_hours", {})), "contract.weekly_hours", "pas un objet JSON"),
     (variant(("aid.prorata", True)), "aid.prorata", "clé inconnue"),
+    # Dates outside the product's calendar (1900–2100, calendar.day_in_bounds): 9999-12-01
+    # overflowed to year 10000 (C7's 6 months), 0001-01-01 to year 0 (C3's 6 months before).
+    (
+        variant(
+            ("contract.start", "9999-12-01"),
+            ("contract.end", "9999-12-31"),
+            ("aid.start", DELETE),
+            ("aid.end", DELETE),
+        ),
+        "contract.start",
+        "entre le 01/01/1900 et le 31/12/2100",
+    ),
+    (
+        variant(
+            ("contract.start", "0001-01-01"),
+            ("employer.last_economic_dismissal_on", "0001-01-01"),
+            ("contract.end", DELETE),
+            ("aid.start", DELETE),
+            ("aid.end", DELETE),
+        ),
+        "employer.last_economic_dismissal_on",
+        "hors des limites",
+    ),
+    (variant(("beneficiary.birth_date", "1899-12-31")), "beneficiary.birth_date", "1900"),
+    # Numbers a convention never holds: 1e999999999 overflowed the decimal context when
+    # written in French, 1e-999999999 has a billion decimals.
+    (variant(("contract.weekly_hours", "1e999999999")), "contract.weekly_hours", "trop grand"),
+    (variant(("aid.rate", 1e300)), "aid.rate", "inférieur à 1\u202f000\u202f000"),
+    (variant(("aid.weekly_hours", "1e-999999999")), "aid.weekly_hours", "trop de décimales"),
 ]
 
 
@@ -260,6 +289,52 @@ def test_a_body_that_is_not_json_is_refused_alike(referent_user):
     finally:
         sys.stdin = sys_stdin
     assert raised.value.returncode == 2
+
+
+def test_a_bad_date_says_both_keys_and_nothing_overflows(referent_user):
+    # Every bad key is named at once (the end too), the values as typed.
+    data = variant(("contract.start", "9999-12-01"), ("contract.end", "9999-12-31"))
+    response = api_client.post("/conventions/check", json=data, user=referent_user)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors["contract.end"] == [
+        "« contract.end » : le texte « 9999-12-31 » est hors des limites : saisissez une date "
+        "entre le 01/01/1900 et le 31/12/2100."
+    ]
+    assert "contract.start" in errors
+
+
+def test_the_bounds_themselves_are_accepted(check):
+    # 31/12/2100 is within the calendar: a CDD ending then is read (and is too long, C5).
+    result = check(variant(("contract.end", "2100-12-31")))
+    assert [f["rule"] for f in result["findings"]] == ["C5"]
+    assert check(variant(("aid.rate", "47.000000"))) == {"findings": [], "signable": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"kind": "CIE", "aid": {"rate": ' + "4" * 5000 + "}}",  # json: int beyond 4,300 digits
+        "[" * 100_000 + "]" * 100_000,  # json: recursion
+    ],
+    ids=["integer-of-5000-digits", "deep-nesting"],
+)
+def test_json_that_python_cannot_read_is_refused_not_crashed(referent_user, text):
+    response = api_client.post(
+        "/conventions/check", data=text, content_type="application/json", user=referent_user
+    )
+    assert response.status_code == 422
+    (message,) = response.json()["errors"]["__all__"]
+    assert "4 300 chiffres" in message
+    completed = subprocess.run(
+        [sys.executable, "-m", "tremplin.cli", "convention-check", "--input", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert "4 300 chiffres" in completed.stderr and "Traceback" not in completed.stderr
 
 
 def test_the_api_needs_authentication():
@@ -421,3 +496,146 @@ def test_the_same_convention_gives_the_same_findings_through_the_wizard_and_the_
     data = as_check_input(convention, signed_on)
     assert through_command(data)["findings"] == wizard
     assert through_api(data)["findings"] == wizard
+
+
+# --- Absent facts are not known, never false ---------------------------------------------------
+
+
+def findings_of_rule(result, rule):
+    return [(f["severity"], f["message"]) for f in result["findings"] if f["rule"] == rule]
+
+
+@pytest.mark.parametrize(
+    ("absent", "fact"),
+    [
+        ("beneficiary.ass", "le bénéfice de l'ASS"),
+        ("beneficiary.birth_date", "l'âge du salarié à l'embauche"),
+    ],
+)
+def test_short_hours_with_an_absent_exception_fact_is_a_warning_naming_it(check, absent, fact):
+    # C8/E4: below 20 h is lawful for the 58+ and ASS beneficiaries; an absent fact may be one.
+    result = check(
+        variant(("contract.weekly_hours", 18), ("aid.weekly_hours", 18), (absent, DELETE))
+    )
+    ((severity, message),) = findings_of_rule(result, "C8")
+    assert severity == "warning"
+    assert f"faute de connaître {fact}" in message
+    assert "portez-la à 20 heures au moins (règle C8)" in message
+    assert result["signable"] is True
+
+
+def test_short_hours_name_every_fact_not_known(check):
+    result = check(
+        variant(
+            ("contract.weekly_hours", 18),
+            ("aid.weekly_hours", 18),
+            ("beneficiary.ass", None),  # null is absent too
+            ("beneficiary.birth_date", DELETE),
+        )
+    )
+    ((severity, message),) = findings_of_rule(result, "C8")
+    assert severity == "warning"
+    assert message == (
+        "La durée hebdomadaire du contrat (18 h) est inférieure à 20 heures : c'est possible "
+        "pour un salarié de 58 ans et plus à l'embauche ou un bénéficiaire de l'allocation de "
+        "solidarité spécifique (ASS) (règle E4), ce qui ne peut être vérifié faute de connaître "
+        "l'âge du salarié à l'embauche (date de naissance) et le bénéfice de l'ASS. Sinon, "
+        "portez-la à 20 heures au moins (règle C8)."
+    )
+
+
+def test_short_hours_without_the_ass_but_with_no_known_age_still_warn(check):
+    # The known facts rule the exception out only when both are known.
+    result = check(
+        variant(("contract.weekly_hours", 18), ("aid.weekly_hours", 18), ("contract.start", None),
+                ("aid.start", None), ("aid.end", None), ("contract.end", None),
+                ("contract.type", "CDI"))
+    )  # fmt: skip
+    # No hire nor aid start: the age at the hire is not known, though the birth date is.
+    ((severity, message),) = findings_of_rule(result, "C8")
+    assert severity == "warning" and "faute de connaître l'âge du salarié" in message
+
+
+# A 36-month CDD (02/03/2026 to 01/03/2029), the aid still 6 months: beyond 24 months is
+# only for C5's publics.
+LONG_CDD = ("contract.end", "2029-03-01")
+
+
+def test_a_long_cdd_for_a_known_person_outside_c5s_publics_is_blocking(check):
+    result = check(variant(LONG_CDD))
+    ((severity, message),) = findings_of_rule(result, "C5")
+    assert severity == "blocking" and "limitée à 24 mois" in message
+    assert message.startswith("La durée du CDD est limitée")
+    assert result["signable"] is False
+
+
+@pytest.mark.parametrize(
+    ("absent", "public", "fact"),
+    [
+        ("beneficiary.disabled_worker", "un travailleur handicapé", "la reconnaissance de"),
+        ("beneficiary.birth_date", "une personne de 58 ans et plus", "l'âge du salarié"),
+    ],
+)
+def test_a_long_cdd_with_an_absent_derogation_fact_is_a_warning_naming_it(
+    check, absent, public, fact
+):
+    result = check(variant(LONG_CDD, (absent, DELETE)))
+    ((severity, message),) = findings_of_rule(result, "C5")
+    assert severity == "warning"
+    assert message.startswith("La durée du CDD dépasse 24 mois : c'est possible pour ")
+    assert public in message and f"faute de connaître {fact}" in message
+    assert "Sinon, fin au plus tard le 01/03/2028 (règles C5, C7, E3)." in message
+    assert result["signable"] is True
+
+
+def test_beyond_five_years_stays_blocking_whatever_is_not_known(check):
+    result = check(variant(("contract.end", "2031-03-02"), ("beneficiary.disabled_worker", None)))
+    ((severity, message),) = findings_of_rule(result, "C5")
+    assert severity == "blocking" and "5 ans" in message
+
+
+def test_a_long_aid_without_an_order_and_an_absent_fact_is_a_warning(check):
+    # E6 without an order: 12 months, up to 60 for C5's publics (TH not known here).
+    result = check(
+        variant(LONG_CDD, ("aid.end", "2029-03-01"), ("beneficiary.disabled_worker", DELETE))
+    )
+    assert {(f["rule"], f["severity"]) for f in result["findings"]} == {
+        ("C5", "warning"),
+        ("E6", "warning"),
+    }
+    (e6,) = [f["message"] for f in result["findings"] if f["rule"] == "E6"]
+    assert "Jusqu'à 60 mois pour un travailleur handicapé (règle C5)" in e6
+    assert "faute de connaître la reconnaissance de travailleur handicapé" in e6
+    assert result["signable"] is True
+    # Known not to be TH: blocking again.
+    known = check(variant(LONG_CDD, ("aid.end", "2029-03-01")))
+    assert ("E6", "blocking") in {(f["rule"], f["severity"]) for f in known["findings"]}
+
+
+# --- No order at all for the region (E1) -----------------------------------------------------
+
+
+def test_no_order_at_all_for_the_region_is_said(check):
+    # Paris (Île-de-France): no order is shipped nor entered for the region.
+    result = check(variant(("department", "75")))
+    assert result == {
+        "findings": [
+            {
+                "rule": "E1",
+                "severity": "warning",
+                "message": "Aucun arrêté d'aide n'est connu pour la région Île-de-France à "
+                "l'embauche du 02/03/2026 : le taux, la catégorie et les durées de l'aide ne "
+                "peuvent pas être proposés. Les arrêtés sont fixés année par année (règle E1) : "
+                "saisissez l'arrêté préfectoral de la région sur la page des arrêtés avant de "
+                "signer.",
+            }
+        ],
+        "signable": True,
+    }
+    # Before the region's first order (the Grand Est's demonstration one dates from 2026).
+    before = check(variant(("department", "67"), ("signed_on", "2025-02-20"),
+                           ("contract.start", "2025-03-02"),
+                           ("contract.end", "2025-09-01"), ("aid.start", "2025-03-02"),
+                           ("aid.end", "2025-09-01")))  # fmt: skip
+    assert [(f["rule"], f["severity"]) for f in before["findings"]] == [("E1", "warning")]
+    assert "région Grand Est à l'embauche du 02/03/2025" in before["findings"][0]["message"]

@@ -194,6 +194,28 @@ def test_no_order_for_the_region_means_no_proposal(referent_client, territory, m
     convention = empty_aid_box(territory, my_beneficiary)
     response = referent_client.get(reverse("conventions:update", args=[convention.pk]) + "?etape=6")
     assert response.context["aid_proposal"] is None
+    # Rule E1: nothing to propose is said, never silent (a warning: it does not block).
+    (finding,) = [f for f in response.context["findings"] if f.rule == "E1"]
+    assert finding.severity == "warning"
+    page = page_text(response)
+    assert (
+        "Aucun arrêté d'aide n'est connu pour la région Grand Est à l'embauche du 15/03/2025"
+        in page
+    )
+    assert cites("E1", page)
+
+
+def test_an_order_entered_for_the_region_removes_the_warning(territory, my_beneficiary):
+    def e1_messages():
+        return [f.message for f in services.findings_of(convention) if f.rule == "E1"]
+
+    convention = empty_aid_box(territory, my_beneficiary)
+    assert e1_messages()[0].startswith("Aucun arrêté d'aide n'est connu")
+    # Seed 002's order (valid in 2017 only), copied for the region: it is proposed, and E1
+    # now says it is no longer in force instead.
+    seed_order_for_region(territory.region_code)
+    (message,) = e1_messages()
+    assert "n'est plus en vigueur à l'embauche du 15/03/2025" in message
 
 
 def test_orders_in_the_database_are_layered_over_the_shipped_files():

@@ -561,6 +561,10 @@ def test_unlawful_employer_rupture_computes_the_repayment(referent_client, my_si
         referent_client.get(reverse("conventions:repayment_notice", args=[my_signed_convention.pk]))
     )
     assert "1 603,16 €" in notice.replace("\u202f", " ") and "règle F13" in notice
+    # The tab's title is text, the PDF link is in the page (once), never in <title>.
+    title = re.search(r"<title>(.*?)</title>", notice, re.S).group(1)
+    assert "<" not in title and title.startswith("Ordre de reversement — Convention CIE")
+    assert notice.count('href="?format=pdf"') == 1
     my_signed_convention.refresh_from_db()
     assert my_signed_convention.status == Convention.Status.RUPTURED
 

@@ -72,3 +72,35 @@ def test_the_referents_home_has_something_due(seeded, client):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert SupportEpisode.objects.filter(referent__email="referent@tremplin.demo").exists()
+
+
+@pytest.mark.parametrize(
+    ("reference", "years"),
+    [
+        # Hires from June 2025 (12 months before) to the summer's drafts: 2025 needs an order.
+        (datetime.date(2026, 6, 15), {2025}),
+        # Drafts hired in January 2027: the shipped 2026 order ends on 31/12/2026 (and the
+        # oldest contract, 12 months before, starts in December 2025).
+        (datetime.date(2026, 12, 10), {2025, 2027}),
+    ],
+)
+def test_the_demo_has_a_demonstration_order_for_every_hire(reference, years):
+    from tremplin.conventions import services
+    from tremplin.conventions.models import AidOrder
+
+    call_command("seed_demo", "--date", reference.isoformat(), stdout=io.StringIO())
+    created = AidOrder.objects.filter(note__contains="tremplin seed-demo")
+    assert {order.valid_from.year for order in created} == years
+    for order in created:
+        assert order.demonstration  # rule E1: marked as demonstration data, like the shipped one
+        assert "(données fictives)" in order.reference and str(order.valid_from.year) in (
+            order.reference
+        )
+    drafts = Convention.objects.filter(signed_on=None)
+    assert any(d.hire_date.year == 2027 for d in drafts) == (2027 in years)
+    for convention in Convention.objects.all():
+        order = services.order_in_force(convention)
+        assert order is not None and order.in_force_on(convention.hire_date), convention
+        e1 = [f.message for f in services.findings_of(convention) if f.rule == "E1"]
+        # Only the demonstration warning, never "no order" nor "no longer in force".
+        assert len(e1) == 1 and "donnée de démonstration" in e1[0], e1

@@ -298,6 +298,59 @@ def test_a_withdrawn_rupture_gives_the_aid_and_the_plan_back(episode, convention
     assert due(episode, "rupture_notice").state == Deadline.State.DROPPED
 
 
+def test_a_suspension_recorded_on_the_convention_shows_on_the_support_page_and_api(
+    client, api_as, agent_user, referent_user, episode, convention, time_machine
+):
+    # Rule C9: recorded once, on the convention's page; the support reads that row.
+    time_machine.move_to(dt.datetime(2025, 5, 5, 10, 0))
+    client.force_login(agent_user)
+    response = client.post(
+        reverse("conventions:suspension_create", args=[convention.pk]),
+        {
+            "start": "2025-05-01",
+            "end": "2025-05-10",
+            "reason": "sickness",
+            "employer_report_date": "2025-05-03",
+        },
+    )
+    assert response.status_code == 302
+    (suspension,) = Suspension.objects.all()
+    client.force_login(referent_user)
+    page = text(client.get(episode.get_absolute_url()))
+    assert "Suspension du 01/05/2025 au 10/05/2025" in page
+    # The convention's state of the day, derived from the suspension's dates.
+    assert f"{convention}</a> (suspendue)" in page
+    api = api_as(referent_user)
+    listed = api.get(f"/api/v1/episodes/{episode.pk}/suspensions")
+    assert listed.status_code == 200
+    assert [
+        (s["id"], s["convention_id"], s["start"], s["end"], s["paid"]) for s in listed.json()
+    ] == [(suspension.pk, convention.pk, "2025-05-01", "2025-05-10", False)]
+    # The same rows as the convention's, in the episode itself and in the list.
+    assert api.get(f"/api/v1/conventions/{convention.pk}/suspensions").json() == listed.json()
+    assert api.get(f"/api/v1/episodes/{episode.pk}").json()["suspensions"] == listed.json()
+    (item,) = api.get("/api/v1/episodes").json()["items"]
+    assert item["suspensions"] == listed.json()
+    assert api.get(f"/api/v1/conventions/{convention.pk}").json()["status"] == "suspended"
+
+
+def test_the_suspensions_of_a_support_without_convention_are_none(
+    api_as, referent_user, my_beneficiary, agent_user
+):
+    episode = InEmploymentEpisodeFactory(beneficiary=my_beneficiary)
+    api = api_as(referent_user)
+    assert api.get(f"/api/v1/episodes/{episode.pk}/suspensions").json() == []
+    assert api.get(f"/api/v1/episodes/{episode.pk}").json()["suspensions"] == []
+
+
+def test_the_suspensions_of_a_support_outside_the_scope_are_404(api_as, episode, territory):
+    from tests import factories
+
+    stranger = factories.department_agent(factories.TerritoryFactory(code="68", name="Haut-Rhin"))
+    response = api_as(stranger).get(f"/api/v1/episodes/{episode.pk}/suspensions")
+    assert response.status_code == 404
+
+
 # --- the API, both ways -----------------------------------------------------------------------
 
 

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import Decimal
 from typing import Literal
 
@@ -29,12 +28,18 @@ from ninja import Field, Query, Router, Schema, Status
 from tremplin.accounts import audit
 from tremplin.conventions.management.commands.aid_schedule import schedule_as_json
 from tremplin.rules import aid
-from tremplin.rules.convention_check import CONTRACT_TYPES, KINDS, CheckInputError
+from tremplin.rules.calendar import EARLIEST_DAY, LATEST_DAY
+from tremplin.rules.convention_check import (
+    CONTRACT_TYPES,
+    KINDS,
+    LARGEST_NUMBER,
+    CheckInputError,
+)
 from tremplin.rules.parameters import ParameterError
 from tremplin.web.api.errors import ErrorOut, FrenchHttpError, ValidationErrorOut
 from tremplin.web.api.pagination import paginate
 from tremplin.web.api.payloads import save_through_service
-from tremplin.web.commands import not_json_message
+from tremplin.web.commands import load_json
 from tremplin.web.dates import french_date
 from tremplin.web.shortcuts import visible_object_or_404
 
@@ -143,44 +148,62 @@ def simulate(request, payload: SimulateIn):
 NOT_CHECKED = "Les données envoyées contiennent des erreurs : la convention n'a pas été vérifiée."
 
 
+# The JSON is read by ``convention_check`` (the same reading as the command); these schemas
+# document it. Dates lie within the product's calendar (``calendar.day_in_bounds``), numbers
+# below a million: beyond, the check answers 422 naming the key.
+NUMBER_LIMIT = int(LARGEST_NUMBER)  # an int: the OpenAPI document is plain JSON
+
+
+def _day():
+    return Field(
+        None,
+        description=f"AAAA-MM-JJ, entre le {EARLIEST_DAY:%d/%m/%Y} et le {LATEST_DAY:%d/%m/%Y}.",
+    )
+
+
 class CheckBeneficiaryIn(Schema):
-    birth_date: datetime.date | None = None
+    birth_date: datetime.date | None = _day()
     rsa: bool | None = None
     ass: bool | None = None
     disabled_worker: bool | None = None
 
 
 class CheckEmployerIn(Schema):
-    last_economic_dismissal_on: datetime.date | None = None
+    last_economic_dismissal_on: datetime.date | None = _day()
     late_social_contributions: bool | None = None
 
 
 class CheckContractIn(Schema):
     type: Literal[CONTRACT_TYPES] | None = None  # type: ignore[valid-type]
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    weekly_hours: Decimal | None = Field(None, ge=0)
-    hourly_gross_wage: Decimal | None = Field(None, ge=0)
+    start: datetime.date | None = _day()
+    end: datetime.date | None = _day()
+    weekly_hours: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
+    hourly_gross_wage: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
 
 
 class CheckAidIn(Schema):
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-    rate: Decimal | None = Field(None, ge=0, description="En % du SMIC horaire brut.")
-    weekly_hours: Decimal | None = Field(None, ge=0)
+    start: datetime.date | None = _day()
+    end: datetime.date | None = _day()
+    rate: Decimal | None = Field(
+        None, ge=0, lt=NUMBER_LIMIT, description="En % du SMIC horaire brut."
+    )
+    weekly_hours: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
 
 
 class CheckTutorIn(Schema):
-    experience_years: Decimal | None = Field(None, ge=0)
+    experience_years: Decimal | None = Field(None, ge=0, lt=NUMBER_LIMIT)
     employees_followed: int | None = Field(
-        None, ge=0, description="Salariés suivis en même temps, celui-ci compris (règle C12)."
+        None,
+        ge=0,
+        lt=NUMBER_LIMIT,
+        description="Salariés suivis en même temps, celui-ci compris (règle C12).",
     )
 
 
 class ConventionCheckIn(Schema):
     kind: Literal[KINDS]  # type: ignore[valid-type]
     department: str | None = Field(None, examples=["67"])
-    signed_on: datetime.date | None = None
+    signed_on: datetime.date | None = _day()
     beneficiary: CheckBeneficiaryIn | None = None
     employer: CheckEmployerIn | None = None
     contract: CheckContractIn | None = None
@@ -219,7 +242,8 @@ def _check_body_schema() -> dict:
     description="Les contrôles de l'assistant de saisie des conventions (règles C3, C5, C7, "
     "C8, C12, E1, E4, E6, E9, E12, F5, F8), sur une convention décrite en JSON : le JSON de "
     "`tremplin convention-check`. Dates AAAA-MM-JJ ; montants et heures en nombres ou en "
-    "texte ; une clé absente ou null veut dire « inconnu » et ne déclenche aucun constat ; "
+    "texte ; une clé absente ou null veut dire « inconnu », jamais « faux » : une exception "
+    "qu'elle pourrait ouvrir donne un avertissement qui la nomme, pas un constat bloquant ; "
     "seule `kind` est obligatoire. Rien n'est enregistré. Une saisie invalide répond 422, "
     "chaque message nommant sa clé.",
     openapi_extra={
@@ -231,13 +255,9 @@ def _check_body_schema() -> dict:
 )
 def check_convention(request):
     try:
-        data = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        if isinstance(error, UnicodeDecodeError):
-            message = "Le corps de la requête n'est pas du texte UTF-8."
-        else:
-            message = not_json_message(error)
-        return Status(422, {"detail": NOT_CHECKED, "errors": {"__all__": [message]}})
+        data = load_json(request.body or b"null")
+    except ValueError as error:
+        return Status(422, {"detail": NOT_CHECKED, "errors": {"__all__": [str(error)]}})
     try:
         result = services.check_from_outside(data)
     except CheckInputError as error:
@@ -254,7 +274,11 @@ class ConventionOut(Schema):
     id: int
     number: str
     sector: str
-    status: str
+    status: str = Field(
+        description="L'état du jour, déduit des dates : "
+        + ", ".join(f"`{s.value}` ({s.label})" for s in Convention.Status)
+        + ". `suspended` : une suspension du contrat couvre ce jour (règle C9)."
+    )
     beneficiary_id: int
     employer_id: int
     tutor_id: int | None
@@ -295,6 +319,9 @@ class ConventionPage(Schema):
 
 class ConventionParams(Schema):
     q: str = ""
+    status: Literal[tuple(Convention.Status.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="Seulement les conventions dans cet état aujourd'hui."
+    )
     page: int = Field(1, ge=1)
     page_size: int = Field(25, ge=1, le=200)
 
@@ -403,7 +430,12 @@ class ConventionScheduleOut(ScheduleOut):
 
 
 def _visible(request):
-    return Convention.objects.visible_to(request.user).select_related("rupture")
+    # The suspensions prefetched: each convention's status reads them (rule C9).
+    return (
+        Convention.objects.visible_to(request.user)
+        .select_related("rupture")
+        .prefetch_related("suspensions")
+    )
 
 
 def _convention(request, id: int) -> Convention:
@@ -420,7 +452,10 @@ def _convention(request, id: int) -> Convention:
     description="Les conventions des personnes de votre périmètre, les plus récentes d'abord.",
 )
 def list_conventions(request, params: Query[ConventionParams]):
-    return paginate(_visible(request).search(params.q), params.page, params.page_size)
+    conventions = _visible(request).search(params.q)
+    if params.status is not None:
+        conventions = conventions.in_status(params.status)
+    return paginate(conventions, params.page, params.page_size)
 
 
 @router.get(

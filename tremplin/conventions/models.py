@@ -388,8 +388,14 @@ class ConventionQuerySet(models.QuerySet):
         not_before_start = Q(_starts_on__isnull=True) | Q(_starts_on__lte=day)
         if status == Status.ENDED:
             return running.filter(not_before_start, aid_end__lt=day)
+        current = running.filter(not_before_start).exclude(aid_end__lt=day)
+        suspended = Exists(
+            Suspension.objects.filter(convention=OuterRef("pk"), start__lte=day, end__gte=day)
+        )
+        if status == Status.SUSPENDED:
+            return current.filter(suspended)
         if status == Status.ACTIVE:
-            return running.filter(not_before_start).exclude(aid_end__lt=day)
+            return current.exclude(suspended)
         raise ValueError(f"Unknown status {status!r}")
 
 
@@ -447,6 +453,9 @@ class Convention(models.Model):
         DRAFT = "draft", "Brouillon"
         SIGNED = "signed", "Signée, embauche à venir"
         ACTIVE = "active", "En cours"
+        # Derived from the suspensions' dates (rule C9), never stored: a contract suspended on
+        # the day, paid or not (the aid of unpaid days is the schedule's, rule F12).
+        SUSPENDED = "suspended", "Suspendue"
         ENDED = "ended", "Terminée"
         RUPTURED = "ruptured", "Rompue"
 
@@ -879,7 +888,18 @@ class Convention(models.Model):
             return self.Status.SIGNED
         if self.aid_end and day > self.aid_end:
             return self.Status.ENDED
+        if self.suspended_on(day):
+            return self.Status.SUSPENDED
         return self.Status.ACTIVE
+
+    def suspended_on(self, day: datetime.date) -> bool:
+        """A suspension of the contract (rule C9) covers ``day``; reads the prefetched
+        suspensions when the list prefetched them (one query for a page)."""
+        if self.pk is None:
+            return False
+        return any(
+            suspension.start <= day <= suspension.end for suspension in self.suspensions.all()
+        )
 
     @property
     def status(self) -> str:

@@ -159,6 +159,9 @@ def findings_of(
     the département's values layered over the shipped ones)."""
     order = order_in_force(convention)
     draft = draft_of(convention, order, signature_date=signature_date)
+    if order is None:
+        # Rule E1: no order at all for the region at the hire — a warning, never silence.
+        draft = replace(draft, region_without_order=convention.territory.region_name)
     return eligibility.check_convention(draft, smic=smic_series()) + completeness_findings(
         convention
     )

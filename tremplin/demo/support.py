@@ -20,11 +20,11 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from tremplin.conventions import services
-from tremplin.conventions.models import Convention, Rupture
+from tremplin.conventions.models import AidOrder, Convention, Rupture
 from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.models import Situation
 from tremplin.registry.models import Beneficiary, Employer, Tutor
-from tremplin.rules import ruptures
+from tremplin.rules import parameters, ruptures
 from tremplin.rules.calendar import PARIS
 from tremplin.rules.programmes import Programme
 from tremplin.support import services as support_services
@@ -34,6 +34,8 @@ from tremplin.support.models import Meeting, SupportEpisode
 # signed this month (trial period) to contracts that ended some months ago
 HIRE_MONTHS_AGO = (0, 1, 1, 2, 3, 3, 4, 4, 5, 6, 7, 8, 10, 12)
 DRAFTS = 3
+# The drafts are hired 20 to 49 days after the reference day.
+DRAFT_HIRE_DAYS = (20, 50)
 RUPTURE_INDEX = 6  # this support ends with a rupture known last month (A14)
 MEETING_REPORTS = (
     "Prise de poste : accueil par le tuteur, visite de l'atelier, consignes de sécurité "
@@ -67,10 +69,49 @@ RSA_ADVISERS = (
 )
 
 
+def seed_demonstration_orders(*, today: dt.date, territory) -> list[AidOrder]:
+    """Rule E1: an order for each year of the demo's hires (from the oldest signed contract
+    to the drafts) that no order of the region covers — each a copy of the shipped
+    demonstration order, marked as demonstration data like it. The demo's dates roll with
+    its reference day; its orders roll with them, so that the wizard proposes an order for
+    every demo hire (a copy's reference names its year)."""
+    shipped = [
+        order
+        for order in parameters.aid_orders()
+        if order.region_code == territory.region_code
+        and order.demonstration
+        and order.sector == Convention.Sector.CIE
+    ]
+    if not shipped:
+        return []
+    model = max(shipped, key=lambda order: order.valid_from)
+    first = (today - relativedelta(months=max(HIRE_MONTHS_AGO))).replace(day=1)
+    last = today + dt.timedelta(days=DRAFT_HIRE_DAYS[1])
+    created = []
+    for year in range(first.year, last.year + 1):
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        known = AidOrder.objects.at(territory.region_code, start, Convention.Sector.CIE).order
+        if known is not None and known.in_force_on(start) and known.in_force_on(end):
+            continue
+        data = model.to_mapping()
+        data.update(
+            valid_from=start,
+            valid_until=end,
+            reference=f"Arrêté de démonstration {territory.region_name} {year} (données fictives)",
+            demonstration=True,
+            note=f"Démonstration : copie de « {model.reference} » pour l'année {year} (règle "
+            "E1 : un arrêté par an), créée par tremplin seed-demo pour couvrir les dates de la "
+            "démonstration. " + model.note,
+        )
+        created.append(AidOrder.objects.create(**data))
+    return created
+
+
 def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, int]:
     """Create the demo's conventions, supports, meetings and situations; returns counts."""
 
     chance = random.Random(seed)
+    seed_demonstration_orders(today=today, territory=territory)
     employers = list(
         Employer.objects.filter(territory=territory, sector=Employer.Sector.MARKET).order_by("pk")
     )
@@ -96,7 +137,9 @@ def seed_activity(*, seed: int, today: dt.date, territory, signer) -> dict[str, 
             days=chance.randrange(0, 14)
         )
         if draft:
-            hire = today + dt.timedelta(days=20 + 7 * index % 30)
+            hire = today + dt.timedelta(
+                days=DRAFT_HIRE_DAYS[0] + 7 * index % (DRAFT_HIRE_DAYS[1] - DRAFT_HIRE_DAYS[0])
+            )
         hours = chance.choice((24, 26, 28, 30, 35))
         convention = Convention.objects.create(
             sector=Convention.Sector.CIE,

@@ -19,7 +19,11 @@ The input (a contract: exactly these keys; only ``kind`` is required)::
      "tutor": {"experience_years": 5, "employees_followed": 1}}
 
 Dates are ``AAAA-MM-JJ``; amounts and hours are numbers or strings ("12.40", "26,5"); an
-absent key, or ``null``, means "not known" and raises no finding from it. The output (also
+absent key, or ``null``, means "not known", never false: it raises no finding by itself, and
+an exception it might allow (the age, RSA, ASS, disabled-worker status: C5, E4, E6) turns a
+blocking finding into a warning naming it (``ConventionDraft.unknown_facts``). Dates lie
+within the product's calendar (1900–2100), numbers below a million with 6 decimals at most;
+beyond, the input is refused naming the key. The output (also
 a contract)::
 
     {"findings": [{"rule": "C3", "severity": "blocking", "message": "…"}], "signable": false}
@@ -43,6 +47,8 @@ from decimal import Decimal, InvalidOperation
 from dateutil.relativedelta import relativedelta
 
 from tremplin.rules import eligibility
+from tremplin.rules.aid import french_number
+from tremplin.rules.calendar import EARLIEST_DAY, LATEST_DAY, day_in_bounds
 from tremplin.rules.identifiers import departments
 from tremplin.rules.parameters import AidOrder, DatedSeries, aid_order_at, aid_orders
 
@@ -81,6 +87,12 @@ TOP_LEVEL_KEYS = ("kind", "department", "signed_on", *SECTIONS)
 KINDS = ("CIE", "CAE")
 CONTRACT_TYPES = ("CDI", "CDD")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# No amount, hours, rate, years or count of a convention reaches a million, nor needs more than
+# 6 decimals: beyond, a number is a typing error, refused before any arithmetic (a number like
+# 1e999999999 overflows the decimal context, 1e-999999999 writes a billion digits).
+LARGEST_NUMBER = Decimal(1_000_000)
+MOST_DECIMALS = 6
+QUOTED_LENGTH = 40
 
 
 class CheckInputError(ValueError):
@@ -108,9 +120,12 @@ def _json_kind(value: object) -> str:
         return "une liste JSON"
     if isinstance(value, bool):
         return "un booléen"
+    text = str(value)
+    if len(text) > QUOTED_LENGTH:  # a long value is a mistake: its start names it
+        text = text[:QUOTED_LENGTH] + "…"
     if isinstance(value, str):
-        return f"le texte « {value} »"
-    return f"« {value} »"
+        return f"le texte « {text} »"
+    return f"« {text} »"
 
 
 class _Reader:
@@ -148,9 +163,20 @@ class _Reader:
             return None
         if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
             try:
-                return datetime.date.fromisoformat(value.strip())
+                day = datetime.date.fromisoformat(value.strip())
             except ValueError:
                 pass
+            else:
+                # Within the product's calendar (calendar.day_in_bounds, as every form and
+                # the API): 0001 or 9999 is a typing error, and overflows the arithmetic.
+                if day_in_bounds(day):
+                    return day
+                self.error(
+                    key,
+                    f"{_json_kind(value)} est hors des limites : saisissez une date entre le "
+                    f"{EARLIEST_DAY:%d/%m/%Y} et le {LATEST_DAY:%d/%m/%Y}.",
+                )
+                return None
         self.error(key, f"{_json_kind(value)} n'est pas une date au format AAAA-MM-JJ.")
         return None
 
@@ -180,6 +206,20 @@ class _Reader:
             return None
         if number < 0:
             self.error(key, f"{_json_kind(value)} est négatif : un nombre positif est attendu.")
+            return None
+        if number >= LARGEST_NUMBER:
+            self.error(
+                key,
+                f"{_json_kind(value)} est trop grand : un nombre inférieur à "
+                f"{french_number(LARGEST_NUMBER)} est attendu.",
+            )
+            return None
+        if number != number.quantize(Decimal(1).scaleb(-MOST_DECIMALS)):
+            self.error(
+                key,
+                f"{_json_kind(value)} a trop de décimales : {MOST_DECIMALS} chiffres après la "
+                "virgule au plus.",
+            )
             return None
         if integer and number != number.to_integral_value():
             self.error(key, f"{expected} est attendu, pas {_json_kind(value)}.")
@@ -301,10 +341,21 @@ def parse_input(data: object, orders: Orders = None) -> CheckInput:
     day = hire or aid_start
     ages = ages_of(birth_date, day) if birth_date is not None and day is not None else None
     order = None
+    region_without_order = None
     if region_code is not None and day is not None:
         known = aid_orders() if orders is None else orders() if callable(orders) else orders
         of_sector = [o for o in known if o.sector == kind]
         order = aid_order_at(region_code, day, of_sector).order
+        if order is None:  # none at all for the region: said, never silent (rule E1)
+            region_without_order = departments()[department].region_name  # type: ignore[index]
+    # Absent facts are not known, never false: an exception they might allow is a warning
+    # naming them, not a blocking finding (rules C5, E4, E6).
+    unknown = {
+        eligibility.FACT_AGE: ages is None,
+        eligibility.FACT_RSA: rsa is None,
+        eligibility.FACT_ASS: ass is None,
+        eligibility.FACT_DISABLED_WORKER: disabled is None,
+    }
     draft = eligibility.ConventionDraft(
         sector=kind,  # type: ignore[arg-type]
         last_economic_dismissal=dismissal,
@@ -327,6 +378,8 @@ def parse_input(data: object, orders: Orders = None) -> CheckInput:
         subsidised_weekly_hours=aid_hours,
         rate_percent=rate,
         order=order,
+        unknown_facts=frozenset(fact for fact, absent in unknown.items() if absent),
+        region_without_order=region_without_order,
     )
     return CheckInput(draft, department, region_code, day)
 

@@ -156,6 +156,74 @@ class ConventionDraft:
     rupture_last_day: datetime.date | None = None
     rupture_by_employee: bool = False
     rupture_employee_ground: str | None = None
+    # Facts about the employee not known (``FACT_*``): the convention check's absent keys;
+    # the wizard knows them all. An exception a fact not known might allow (C5, E4, E6)
+    # turns a blocking finding into a warning naming that fact.
+    unknown_facts: frozenset[str] = frozenset()
+    # The region whose orders were searched for the hire, when none at all is known (E1).
+    region_without_order: str | None = None
+
+
+# The facts ``ConventionDraft.unknown_facts`` may name, in French for the messages.
+FACT_AGE = "age"
+FACT_RSA = "rsa"
+FACT_ASS = "ass"
+FACT_DISABLED_WORKER = "disabled_worker"
+FACT_LABELS = {
+    FACT_AGE: "l'âge du salarié à l'embauche (date de naissance)",
+    FACT_RSA: "le bénéfice du RSA",
+    FACT_ASS: "le bénéfice de l'ASS",
+    FACT_DISABLED_WORKER: "la reconnaissance de travailleur handicapé",
+}
+
+
+def french_list(items: list[str], last: str = "et") -> str:
+    """``["a", "b", "c"]`` → ``"a, b et c"``."""
+    return ", ".join(items[:-1]) + f" {last} " + items[-1] if len(items) > 1 else items[0]
+
+
+def _unknown_facts_text(facts: list[str]) -> str:
+    return f"ce qui ne peut être vérifié faute de connaître {french_list(facts)}"
+
+
+def _long_derogation_unknowns(draft: ConventionDraft) -> tuple[list[str], list[str]]:
+    """Rule C5's publics (beyond 24 months) that facts not known leave possible, and those
+    facts, in French; empty when every fact is known (the wizard)."""
+    unknown = draft.unknown_facts
+    publics: list[str] = []
+    facts: list[str] = []
+    if FACT_DISABLED_WORKER in unknown:
+        publics.append("un travailleur handicapé")
+        facts.append(FACT_LABELS[FACT_DISABLED_WORKER])
+    if FACT_AGE in unknown:
+        publics.append(
+            "une personne de 58 ans et plus, ou de 50 ans et plus bénéficiaire du RSA, de "
+            "l'ASS, de l'ATA ou de l'AAH"
+        )
+        facts.append(FACT_LABELS[FACT_AGE])
+    elif draft.aged_50_plus:
+        publics.append(
+            "une personne de 50 ans et plus bénéficiaire du RSA, de l'ASS, de l'ATA ou de l'AAH"
+        )
+    if (FACT_AGE in unknown or draft.aged_50_plus) and not draft.receives_minimum_income:
+        facts.extend(FACT_LABELS[fact] for fact in (FACT_RSA, FACT_ASS) if fact in unknown)
+    if not facts:
+        return [], []
+    return publics, facts
+
+
+def _short_hours_unknowns(draft: ConventionDraft) -> tuple[list[str], list[str]]:
+    """Rule E4's publics (below 20 hours) that facts not known leave possible, and those
+    facts, in French."""
+    publics: list[str] = []
+    facts: list[str] = []
+    if FACT_AGE in draft.unknown_facts:
+        publics.append("un salarié de 58 ans et plus à l'embauche")
+        facts.append(FACT_LABELS[FACT_AGE])
+    if FACT_ASS in draft.unknown_facts:
+        publics.append("un bénéficiaire de l'allocation de solidarité spécifique (ASS)")
+        facts.append(FACT_LABELS[FACT_ASS])
+    return publics, facts
 
 
 def _order_name(order: AidOrder, start_of_sentence: bool = False) -> str:
@@ -412,7 +480,7 @@ def _contract_duration(draft: ConventionDraft, smic: DatedSeries) -> list[Findin
                 f"{french_date(earliest_end)}.",
             )
         )
-    findings.extend(_maximum_duration(draft, hire, end, "planned_end", "CDD"))
+    findings.extend(_maximum_duration(draft, hire, end, "planned_end", "du CDD"))
     return findings
 
 
@@ -430,7 +498,7 @@ def _maximum_duration(
                 "C5",
                 BLOCKING,
                 field,
-                f"La durée du {what} ne peut pas dépasser 5 ans, dérogations comprises "
+                f"La durée {what} ne peut pas dépasser 5 ans, dérogations comprises "
                 f"(règles C5, C7, E3) : fin au plus tard le {french_date(latest)}.",
             )
         ]
@@ -468,6 +536,20 @@ def _maximum_duration(
                 )
             ]
         return []
+    publics, facts = _long_derogation_unknowns(draft)
+    if publics and not draft.aged_50_plus:
+        # The convention check: absent facts are not known, never false (an exception may
+        # apply); the 50+ case below already says which allowance to check.
+        return [
+            Finding(
+                "C5",
+                WARNING,
+                field,
+                f"La durée {what} dépasse 24 mois : c'est possible pour "
+                f"{french_list(publics, 'ou')} (règle C5), {_unknown_facts_text(facts)}. "
+                f"Sinon, fin au plus tard le {french_date(latest_common)} (règles C5, C7, E3).",
+            )
+        ]
     if draft.aged_50_plus:
         # Seed 002 (E3) allows 60 months for people aged 50+, seed 001 (C5) only when they
         # also receive RSA, ASS, ATA or AAH: the agent checks which applies.
@@ -487,7 +569,7 @@ def _maximum_duration(
             "C5",
             BLOCKING,
             field,
-            f"La durée du {what} est limitée à 24 mois (règles C5, C7, E3) : fin au plus tard le "
+            f"La durée {what} est limitée à 24 mois (règles C5, C7, E3) : fin au plus tard le "
             f"{french_date(latest_common)}, sauf travailleur handicapé, personne de 50 ans et "
             "plus bénéficiaire du RSA, de l'ASS, de l'ATA ou de l'AAH, personne de 58 ans et "
             "plus ou formation en cours.",
@@ -538,7 +620,7 @@ def _convention_duration(draft: ConventionDraft, smic: DatedSeries) -> list[Find
                 "charge ou prolongez d'abord le contrat.",
             )
         )
-    findings.extend(_maximum_duration(draft, start, end, "aid_end", "la convention"))
+    findings.extend(_maximum_duration(draft, start, end, "aid_end", "de la convention"))
     return findings
 
 
@@ -664,6 +746,19 @@ def _short_hours(draft: ConventionDraft, hours: Decimal, variation_allowed: bool
                 "contract_weekly_hours",
                 f"{text} : possible seulement si la convention le prévoit pour des difficultés "
                 "particulièrement importantes (conditions générales du CUI) ; justifiez-le.",
+            )
+        ]
+    publics, facts = _short_hours_unknowns(draft)
+    if publics:
+        # The convention check: an absent age or ASS is not known, never false.
+        return [
+            Finding(
+                "C8",
+                WARNING,
+                "contract_weekly_hours",
+                f"{text} : c'est possible pour {french_list(publics, 'ou')} (règle E4), "
+                f"{_unknown_facts_text(facts)}. Sinon, portez-la à 20 heures au moins "
+                "(règle C8).",
             )
         ]
     return [
@@ -1007,10 +1102,25 @@ def _rate_outside_order(order: AidOrder, rate: Decimal, training_planned: bool) 
 def _order_validity(draft: ConventionDraft) -> list[Finding]:
     """Rule E1: the order proposed must be in force at the hire; demonstration data is said."""
     order = draft.order
-    if order is None:
-        return []
-    findings = []
     day = draft.hire_date or draft.aid_start
+    if order is None:
+        if draft.region_without_order is None:
+            return []
+        # No order at all for the region: nothing can be proposed, and saying nothing would
+        # let the convention be signed on an aid no order sets.
+        at_hire = f" à l'embauche du {french_date(day)}" if day is not None else ""
+        return [
+            Finding(
+                "E1",
+                WARNING,
+                "order",
+                f"Aucun arrêté d'aide n'est connu pour la région {draft.region_without_order}"
+                f"{at_hire} : le taux, la catégorie et les durées de l'aide ne peuvent pas être "
+                "proposés. Les arrêtés sont fixés année par année (règle E1) : saisissez "
+                "l'arrêté préfectoral de la région sur la page des arrêtés avant de signer.",
+            )
+        ]
+    findings = []
     name = _order_name(order, start_of_sentence=True)
     if day is not None and order.valid_from > day:
         findings.append(
@@ -1076,6 +1186,11 @@ def _aid_duration(draft: ConventionDraft) -> list[Finding]:
     else:
         limit = MAX_MONTHS_DEROGATION if _has_long_derogation(draft) else AID_MAX_MONTHS
         rule, source = "E6", "le code du travail"
+    publics, facts = (
+        _long_derogation_unknowns(draft)
+        if rule == "E6" and not _has_long_derogation(draft)
+        else ([], [])
+    )
     extension = ""
     if draft.continues_as_cdi:
         # Rule E6: at most 9 more months by amendment when the contract continues as a CDI.
@@ -1093,13 +1208,26 @@ def _aid_duration(draft: ConventionDraft) -> list[Finding]:
             if start is not None
             else ""
         )
+        unknown = ""
+        longest = MAX_MONTHS_DEROGATION + limit - AID_MAX_MONTHS  # with E6's extension
+        if publics and (
+            draft.aid_months <= longest
+            if draft.aid_months is not None
+            else not lasts_more_than(start, end, longest)  # type: ignore[arg-type]
+        ):
+            # The convention check: up to 60 months for C5's publics, whom facts not known
+            # may include — a warning naming them.
+            unknown = (
+                f" Jusqu'à {MAX_MONTHS_DEROGATION} mois pour {french_list(publics, 'ou')} "
+                f"(règle C5), {_unknown_facts_text(facts)}."
+            )
         findings.append(
             Finding(
                 rule,
-                BLOCKING,
+                WARNING if unknown else BLOCKING,
                 "aid_end",
                 f"La durée de l'aide est limitée à {limit} mois, renouvellements compris"
-                f"{extension}, selon {source} (règle {rule}){latest}."
+                f"{extension}, selon {source} (règle {rule}){latest}.{unknown}"
                 + (
                     ""
                     if draft.continues_as_cdi

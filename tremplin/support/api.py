@@ -84,6 +84,9 @@ class EpisodeOut(Schema):
         description="Les objectifs qualitatifs de l'accompagnement dans l'emploi (A2), chacun "
         "avec où en est la personne ; vide pour l'accompagnement professionnel.",
     )
+    # The contract's suspensions (C9, F12): recorded once, on the convention, read from it;
+    # empty without a convention in Tremplin.
+    suspensions: list[SuspensionOut] = []
 
 
 class EpisodePage(Schema):
@@ -196,7 +199,14 @@ def _episode_out(episode: SupportEpisode) -> dict:
         "rupture_known_at": rupture.known_at if rupture else None,
         "convention": episode.convention_id,
         "aims": [_aim_out(item, point) for item, point in episode.aim_points()],
+        "suspensions": _suspensions_of(episode),
     }
+
+
+def _suspensions_of(episode: SupportEpisode) -> list:
+    """The suspensions of the convention the support follows (one row each, C9): read from
+    the convention, never copied onto the support (prefetched by ``_visible``)."""
+    return list(episode.convention.suspensions.all()) if episode.convention_id else []
 
 
 RELATED = ("convention__rupture", "contract_rupture", "rsa_adviser")
@@ -206,14 +216,14 @@ def _visible(request):
     return (
         SupportEpisode.objects.visible_to(request.user)
         .select_related(*RELATED, "beneficiary")
-        .prefetch_related("qualitative_aims")
+        .prefetch_related("qualitative_aims", "convention__suspensions")
     )
 
 
 def _episode(request, episode_id: int) -> SupportEpisode:
     return visible_object_or_404(
         SupportEpisode.objects.select_related(*RELATED, "beneficiary").prefetch_related(
-            "qualitative_aims"
+            "qualitative_aims", "convention__suspensions"
         ),
         request,
         episode_id,
@@ -292,6 +302,19 @@ def list_deadlines(request, episode_id: int):
         }
         for d in episode.deadlines.all()
     ]
+
+
+@support_router.get(
+    "/episodes/{episode_id}/suspensions",
+    response={200: list[SuspensionOut], 404: ErrorOut},
+    summary="Les suspensions du contrat (C9, F12)",
+    description="Celles de la convention que suit l'accompagnement : enregistrées une fois, "
+    "sur la convention (les mêmes que `GET /conventions/{id}/suspensions`), quelle que soit la "
+    "page ou l'API qui les a déclarées. Liste vide pour un accompagnement sans convention "
+    "enregistrée dans Tremplin.",
+)
+def list_suspensions(request, episode_id: int):
+    return _suspensions_of(_episode(request, episode_id))
 
 
 @support_router.get(

@@ -22,6 +22,26 @@ def not_json_message(error: json.JSONDecodeError) -> str:
     )
 
 
+TOO_DEEP_OR_TOO_LONG = (
+    "Le texte reçu ne peut pas être lu : un nombre y a plus de 4 300 chiffres ou les "
+    "crochets et accolades s'y imbriquent trop profondément."
+)
+
+
+def load_json(text: str | bytes) -> object:
+    """The JSON document of ``text``; ``ValueError`` with a French sentence otherwise —
+    also for what ``json.loads`` refuses beyond syntax (an integer of more than 4,300
+    digits, thousands of nested brackets), which would otherwise end in a traceback."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(not_json_message(error)) from error
+    except UnicodeDecodeError as error:
+        raise ValueError("Le corps de la requête n'est pas du texte UTF-8.") from error
+    except (ValueError, RecursionError) as error:
+        raise ValueError(TOO_DEEP_OR_TOO_LONG) from error
+
+
 def read_json_input(path: str) -> object:
     """The JSON document of the file ``path``, or of standard input when ``path`` is "-"."""
     try:
@@ -38,6 +58,6 @@ def read_json_input(path: str) -> object:
             "en UTF-8."
         ) from error
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise bad_input(not_json_message(error)) from error
+        return load_json(text)
+    except ValueError as error:
+        raise bad_input(str(error)) from error

@@ -76,8 +76,11 @@ class ConventionList(LoginRequiredMixin, ExportMixin, SearchSortPaginateMixin, g
     )
 
     def get_queryset(self):
-        queryset = Convention.objects.visible_to(self.request.user).select_related(
-            "beneficiary", "employer", "rupture"
+        # The suspensions prefetched: the status of a row reads them (rule C9, « Suspendue »).
+        queryset = (
+            Convention.objects.visible_to(self.request.user)
+            .select_related("beneficiary", "employer", "rupture")
+            .prefetch_related("suspensions")
         )
         return self.apply_search_and_sort(queryset)
 

@@ -28,7 +28,8 @@ SEVERITY_LABELS = {"blocking": "Bloquant", "warning": "À vérifier"}
 
 INPUT_FORMAT = """\
 Format du fichier d'entrée (JSON ; dates AAAA-MM-JJ ; montants et heures en nombres ou en
-texte ; une clé absente ou null veut dire « inconnu » ; seule « kind » est obligatoire) :
+texte ; une clé absente ou null veut dire « inconnu », jamais « faux » ; seule « kind »
+est obligatoire) :
   {"kind": "CIE", "department": "67", "signed_on": "2026-02-20",
    "beneficiary": {"birth_date": "1985-04-12", "rsa": true, "ass": false,
                    "disabled_worker": false},
