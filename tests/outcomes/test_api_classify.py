@@ -138,3 +138,19 @@ def test_the_openapi_description_documents_the_body_and_both_answers(client):
     assert set(body_schema["required"]) == {"programme", "support_start", "evaluation_date"}
     assert "kind" in body_schema["properties"]["situations"]["items"]["properties"]
     assert {200, 422} <= set(operation["responses"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"programme": "in_employment", "weekly_hours": ' + "9" * 5000 + "}",
+        "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["an integer of 5,000 digits", "100,000 nested brackets"],
+)
+def test_what_json_cannot_read_beyond_syntax_is_422_in_french(client, body):
+    response = client.post(
+        "/outcomes/classify", data=body.encode(), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "ne peut pas être lu" in response.json()["detail"]

@@ -23,6 +23,7 @@ from tremplin.rules.outcomes import (
     exit_case_from_mapping,
 )
 from tremplin.rules.programmes import Programme
+from tremplin.web.commands import TOO_DEEP_OR_TOO_LONG
 
 outcomes_router = Router(tags=["Sorties"])
 
@@ -102,6 +103,9 @@ def classify_outcome(request):
         line, column = getattr(error, "lineno", 1), getattr(error, "colno", 1)
         message = BODY_NOT_JSON.format(line=line, column=column)
         return Status(422, {"detail": message, "errors": [message]})
+    except (ValueError, RecursionError):
+        # An integer of more than 4,300 digits, thousands of nested brackets.
+        return Status(422, {"detail": TOO_DEEP_OR_TOO_LONG, "errors": [TOO_DEEP_OR_TOO_LONG]})
     try:
         result = classify_exit(exit_case_from_mapping(data))
     except ExitInputError as error:
