@@ -174,12 +174,15 @@ def record_form_view(instance) -> None:
         record_view(instance)
 
 
-def record_views(instances) -> int:
+def record_views(instances, *, describe=str) -> int:
     """One view entry per record of ``instances`` (a list an API page gives out), written
     in one statement: as many entries as records read, the same number of queries however
-    many there are. Their string forms should not reach other rows (join what they name).
-    Gives the number written."""
-    return bulk_record(AuditEntry.Action.VIEW, ((instance, {}) for instance in instances))
+    many there are. Their string forms should not reach other rows (join what they name);
+    ``describe`` names a record whose string form holds free text (a barrier's description)
+    by what it is instead. Gives the number written."""
+    return bulk_record(
+        AuditEntry.Action.VIEW, ((instance, {}) for instance in instances), describe=describe
+    )
 
 
 def _remember_loaded_values(sender, instance, **kwargs):
@@ -237,10 +240,11 @@ def register(model, secret_fields=()):
     return model
 
 
-def bulk_record(action: str, items, *, batch_size: int = 2000) -> int:
+def bulk_record(action: str, items, *, batch_size: int = 2000, describe=str) -> int:
     """Write one entry per ``(instance, changes)`` of ``items`` in batches (a bulk import
     skips the model signals: it records its creations and changes itself, with the same
-    context, object names and masked fields as ``record``). Gives the number written."""
+    context, object names and masked fields as ``record``; ``describe`` gives an object's
+    name, its string form unless told). Gives the number written."""
     context = current_context()
     user = context.user if getattr(context.user, "is_authenticated", False) else None
     at = timezone.now()
@@ -259,7 +263,7 @@ def bulk_record(action: str, items, *, batch_size: int = 2000) -> int:
             **constant,
             "object_type": instance._meta.label_lower,
             "object_id": str(instance.pk or ""),
-            "object_repr": str(instance)[:200],
+            "object_repr": describe(instance)[:200],
             "changes": changes or {},
         }
         for instance, changes in items

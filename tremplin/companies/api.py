@@ -177,10 +177,14 @@ class MatchOut(Schema):
     summary="Personnes à proposer pour une offre",
     description="Parmi les personnes que vous voyez et dont le profil de recherche est "
     "renseigné : même code ROME ou même domaine professionnel, classées par score, avec les "
-    "raisons (règle P7).",
+    "raisons (règle P7). Chaque personne nommée est inscrite au journal d'audit comme "
+    "consultée.",
 )
 def offer_matches(request, id: int):
     offer = visible_object_or_404(JobOffer.objects.select_related("employer"), request, id)
+    matches = matches_for_offer(request.user, offer)
+    # Each person named (and their search profile judged) is a view of their file.
+    audit.record_views([row["beneficiary"] for row in matches])
     return [
         {
             "beneficiary": row["beneficiary"].pk,
@@ -188,34 +192,41 @@ def offer_matches(request, id: int):
             "score": row["match"].score,
             "reasons": list(row["match"].reasons),
         }
-        for row in matches_for_offer(request.user, offer)
+        for row in matches
     ]
 
 
 def _immersions(request):
-    return Immersion.objects.visible_to(request.user)
+    # The person and the employer joined: an immersion's name in the audit log says both.
+    return Immersion.objects.visible_to(request.user).select_related("beneficiary", "employer")
 
 
 @companies_router.get(
     "/immersions",
     response={200: ImmersionPage, 422: ValidationErrorOut},
     summary="Lister les immersions (PMSMP)",
-    description="Les immersions des personnes que vous voyez, les plus récentes d'abord.",
+    description="Les immersions des personnes que vous voyez, les plus récentes d'abord. "
+    "Chaque immersion renvoyée est inscrite au journal d'audit comme consultée.",
 )
 def list_immersions(request, params: Query[ImmersionParams]):
     queryset = _immersions(request)
     if params.beneficiary is not None:
         queryset = queryset.filter(beneficiary_id=params.beneficiary)
-    return paginate(queryset, params.page, params.page_size)
+    page = paginate(queryset, params.page, params.page_size)
+    audit.record_views(page["results"])
+    return page
 
 
 @companies_router.get(
     "/immersions/{id}",
     response={200: ImmersionOut, 404: ErrorOut},
     summary="Lire une immersion (PMSMP)",
+    description="Chaque lecture est inscrite au journal d'audit.",
 )
 def read_immersion(request, id: int):
-    immersion = visible_object_or_404(Immersion, request, id)
+    immersion = visible_object_or_404(
+        Immersion.objects.select_related("beneficiary", "employer"), request, id
+    )
     audit.record_view(immersion)
     return immersion
 

@@ -444,18 +444,29 @@ def _convention(request, id: int) -> Convention:
     )
 
 
+# A list under a convention: the convention and each record given are views, written in one
+# statement (the convention's row says whose records were read, even when there are none).
+READ_OF_CONVENTION = (
+    "La convention et chaque enregistrement renvoyé sont inscrits au journal d'audit comme "
+    "consultés."
+)
+
+
 @router.get(
     "/conventions",
     response=ConventionPage,
     by_alias=True,
     summary="Lister les conventions",
-    description="Les conventions des personnes de votre périmètre, les plus récentes d'abord.",
+    description="Les conventions des personnes de votre périmètre, les plus récentes d'abord. "
+    "Chaque convention renvoyée est inscrite au journal d'audit comme consultée.",
 )
 def list_conventions(request, params: Query[ConventionParams]):
     conventions = _visible(request).search(params.q)
     if params.status is not None:
         conventions = conventions.in_status(params.status)
-    return paginate(conventions, params.page, params.page_size)
+    page = paginate(conventions, params.page, params.page_size)
+    audit.record_views(page["results"])
+    return page
 
 
 @router.get(
@@ -463,6 +474,7 @@ def list_conventions(request, params: Query[ConventionParams]):
     response={200: ConventionOut, 404: ErrorOut},
     by_alias=True,
     summary="Lire une convention",
+    description="Chaque lecture est inscrite au journal d'audit.",
 )
 def read_convention(request, id: int):
     convention = _convention(request, id)
@@ -474,28 +486,39 @@ def read_convention(request, id: int):
     "/conventions/{id}/amendments",
     response={200: list[AmendmentOut], 404: ErrorOut},
     summary="Les avenants d'une convention (versions précédentes comprises)",
+    description=READ_OF_CONVENTION,
 )
 def list_amendments(request, id: int):
     convention = _convention(request, id)
-    return list(Amendment.objects.filter(convention=convention).select_related("convention"))
+    amendments = list(Amendment.objects.filter(convention=convention).select_related("convention"))
+    audit.record_views([convention, *amendments])
+    return amendments
 
 
 @router.get(
     "/conventions/{id}/suspensions",
     response={200: list[SuspensionOut], 404: ErrorOut},
     summary="Les suspensions d'une convention",
+    description=READ_OF_CONVENTION,
 )
 def list_suspensions(request, id: int):
-    return list(Suspension.objects.filter(convention=_convention(request, id)))
+    convention = _convention(request, id)
+    suspensions = list(Suspension.objects.filter(convention=convention))
+    audit.record_views([convention, *suspensions])
+    return suspensions
 
 
 @router.get(
     "/conventions/{id}/rupture",
     response={200: RuptureOut, 404: ErrorOut},
     summary="La rupture d'une convention (404 s'il n'y en a pas)",
+    description=READ_OF_CONVENTION,
 )
 def read_rupture(request, id: int):
-    return get_object_or_404(Rupture, convention=_convention(request, id))
+    convention = _convention(request, id)
+    rupture = get_object_or_404(Rupture, convention=convention)
+    audit.record_views([convention, rupture])
+    return rupture
 
 
 @router.post(
@@ -582,7 +605,8 @@ def acknowledge_suspension(request, id: int, suspension_id: int):
     response={200: ConventionScheduleOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="L'aide de la convention mois par mois",
     description="Avenants, suspensions sans rémunération et rupture compris ; parts de "
-    "chaque financeur (règle F6).",
+    "chaque financeur (règle F6). Chaque lecture est inscrite au journal d'audit comme une "
+    "consultation de la convention.",
 )
 def convention_schedule(request, id: int):
     convention = _convention(request, id)
@@ -590,6 +614,7 @@ def convention_schedule(request, id: int):
         schedule = services.schedule_of(convention)
     except (aid.AidRuleError, ParameterError) as error:
         return _refusal(str(error))
+    audit.record_view(convention)
     return {
         **schedule_as_json(schedule),
         "funders": [

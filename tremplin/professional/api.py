@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.rules.programmes import Programme, RuleError, parameters_in_force
+from tremplin.support.api import READ_OF_EPISODE
 from tremplin.support.models import SupportEpisode
 from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 from tremplin.web.shortcuts import visible_object_or_404
@@ -122,10 +123,12 @@ def _cer_out(cer, needed) -> dict:
     "/episodes/{episode_id}/cers",
     response={200: list[CerOut], 404: ErrorOut},
     summary="La chaîne des CER d'un accompagnement professionnel (P4, P5)",
+    description=READ_OF_EPISODE,
 )
 def list_cers(request, episode_id: int):
     episode = _episode(request, episode_id)
     cers = list(episode.cers.select_related("validated_by"))
+    audit.record_views([episode, *cers])
     needed = needing_validation(episode, cers)
     return [_cer_out(cer, needed) for cer in cers]
 
@@ -154,9 +157,13 @@ def create_cer(request, episode_id: int, payload: CerIn):
     "/episodes/{episode_id}/interviews",
     response={200: list[InterviewOut], 404: ErrorOut},
     summary="Les entretiens individuels (rencontres de l'accompagnement)",
+    description=READ_OF_EPISODE,
 )
 def list_interviews(request, episode_id: int):
-    return list(_episode(request, episode_id).meetings.filter(kind=INTERVIEW_KIND))
+    episode = _episode(request, episode_id)
+    interviews = list(episode.meetings.filter(kind=INTERVIEW_KIND))
+    audit.record_views([episode, *interviews])
+    return interviews
 
 
 @professional_router.post(
@@ -183,9 +190,13 @@ def create_interview(request, episode_id: int, payload: InterviewIn):
     "/episodes/{episode_id}/contacts",
     response={200: list[ContactOut], 404: ErrorOut},
     summary="Les contacts (téléphone, courriel, SMS, visite)",
+    description=READ_OF_EPISODE,
 )
 def list_contacts(request, episode_id: int):
-    return list(_episode(request, episode_id).contacts.all())
+    episode = _episode(request, episode_id)
+    contacts = list(episode.contacts.all())
+    audit.record_views([episode, *contacts])
+    return contacts
 
 
 @professional_router.post(
@@ -207,6 +218,8 @@ def create_contact(request, episode_id: int, payload: ContactIn):
     "/episodes/{episode_id}/cadence",
     response={200: CadenceOut, 404: ErrorOut},
     summary="La cadence des entretiens par mois civil (P4)",
+    description="Chaque lecture est inscrite au journal d'audit comme une consultation de "
+    "l'accompagnement.",
 )
 def read_cadence(request, episode_id: int):
     episode = _episode(request, episode_id)

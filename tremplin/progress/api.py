@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.rules.programmes import Programme
+from tremplin.support.api import READ_OF_EPISODE
 from tremplin.support.models import SupportEpisode
 from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
 from tremplin.web.shortcuts import visible_object_or_404
@@ -76,7 +77,11 @@ class BarrierIn(Schema):
 
 def _episode(request, episode_id: int) -> SupportEpisode:
     return visible_object_or_404(
-        SupportEpisode.objects.filter(programme=Programme.PROFESSIONAL), request, episode_id
+        SupportEpisode.objects.filter(programme=Programme.PROFESSIONAL).select_related(
+            "beneficiary"
+        ),
+        request,
+        episode_id,
     )
 
 
@@ -111,11 +116,12 @@ def _barrier_out(barrier: Barrier) -> dict:
     "/episodes/{episode_id}/evaluations",
     response={200: list[EvaluationOut], 404: ErrorOut},
     summary="Les évaluations de la grille (P6, P10), la première étant celle d'accueil",
+    description=READ_OF_EPISODE,
 )
 def list_evaluations(request, episode_id: int):
     episode = _episode(request, episode_id)
-    audit.record_view(episode)
     evaluations = list(episode.evaluations.prefetch_related("scores"))
+    audit.record_views([episode, *evaluations])
     first_id = evaluations[0].pk if evaluations else None
     return [_evaluation_out(e, first_id) for e in evaluations]
 
@@ -164,11 +170,19 @@ def create_evaluation(request, episode_id: int, payload: EvaluationIn):
     "/episodes/{episode_id}/barriers",
     response={200: list[BarrierOut], 404: ErrorOut},
     summary="Les freins à l'emploi, leurs dates et les actions menées",
+    description=READ_OF_EPISODE,
 )
 def list_barriers(request, episode_id: int):
     episode = _episode(request, episode_id)
-    audit.record_view(episode)
-    return [_barrier_out(b) for b in episode.barriers.prefetch_related("actions")]
+    barriers = list(episode.barriers.prefetch_related("actions"))
+    # A barrier's string form holds its description (free text, health or housing perhaps):
+    # its row names it by its kind, the description stays out of the log.
+    audit.record_views([episode, *barriers], describe=_described)
+    return [_barrier_out(b) for b in barriers]
+
+
+def _described(record) -> str:
+    return f"Frein : {record.get_kind_display()}" if isinstance(record, Barrier) else str(record)
 
 
 @progress_router.post(

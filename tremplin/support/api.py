@@ -230,6 +230,14 @@ def _episode(request, episode_id: int) -> SupportEpisode:
     )
 
 
+# A list under an episode: the episode and each record given are views, written in one
+# statement (the episode's row names the person, even when the list is empty).
+READ_OF_EPISODE = (
+    "L'accompagnement et chaque enregistrement renvoyé sont inscrits au journal d'audit comme "
+    "consultés."
+)
+
+
 @support_router.get("/episodes", response=EpisodePage, summary="Lister les accompagnements")
 def list_episodes(
     request,
@@ -265,6 +273,8 @@ def read_episode(request, episode_id: int):
     "/episodes/{episode_id}/plan",
     response={200: dict, 404: ErrorOut, 422: ErrorOut},
     summary="Le plan : phases, livrables et échéances (contrat JSON de support-plan)",
+    description="Chaque lecture est inscrite au journal d'audit comme une consultation de "
+    "l'accompagnement.",
 )
 def read_plan(request, episode_id: int):
     episode = _episode(request, episode_id)
@@ -276,6 +286,7 @@ def read_plan(request, episode_id: int):
         plan = episode.plan()
     except RuleError as error:
         return Status(422, {"detail": error.message})
+    audit.record_view(episode)
     return plan_as_json(plan, episode.contract_start)
 
 
@@ -283,9 +294,12 @@ def read_plan(request, episode_id: int):
     "/episodes/{episode_id}/deadlines",
     response={200: list[DeadlineOut], 404: ErrorOut},
     summary="Les échéances enregistrées et leur état",
+    description=READ_OF_EPISODE,
 )
 def list_deadlines(request, episode_id: int):
     episode = _episode(request, episode_id)
+    deadlines = list(episode.deadlines.all())
+    audit.record_views([episode, *deadlines])
     return [
         {
             "code": d.code,
@@ -300,7 +314,7 @@ def list_deadlines(request, episode_id: int):
             "note": d.note,
             "dropped_reason": d.dropped_reason,
         }
-        for d in episode.deadlines.all()
+        for d in deadlines
     ]
 
 
@@ -311,20 +325,25 @@ def list_deadlines(request, episode_id: int):
     description="Celles de la convention que suit l'accompagnement : enregistrées une fois, "
     "sur la convention (les mêmes que `GET /conventions/{id}/suspensions`), quelle que soit la "
     "page ou l'API qui les a déclarées. Liste vide pour un accompagnement sans convention "
-    "enregistrée dans Tremplin.",
+    "enregistrée dans Tremplin. " + READ_OF_EPISODE,
 )
 def list_suspensions(request, episode_id: int):
-    return _suspensions_of(_episode(request, episode_id))
+    episode = _episode(request, episode_id)
+    suspensions = _suspensions_of(episode)
+    audit.record_views([episode, *suspensions])
+    return suspensions
 
 
 @support_router.get(
     "/episodes/{episode_id}/meetings",
     response={200: list[MeetingOut], 404: ErrorOut},
     summary="Les rencontres et leurs comptes-rendus",
+    description=READ_OF_EPISODE,
 )
 def list_meetings(request, episode_id: int):
-    meetings = list(_episode(request, episode_id).meetings.all())
-    audit.record_views(meetings)
+    episode = _episode(request, episode_id)
+    meetings = list(episode.meetings.all())
+    audit.record_views([episode, *meetings])
     return meetings
 
 
