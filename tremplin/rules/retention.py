@@ -37,15 +37,29 @@ class RetentionPeriod:
         return add_months(last_contact, 12 * self.years_after_last_contact)
 
 
-def periods(path: Path | str | None = None) -> list[RetentionPeriod]:
-    """The periods of the file, oldest first."""
+def _read(path: Path | str | None) -> tuple[Path, dict]:
     where = Path(path) if path else DATA_FILE
     try:
-        data = tomllib.loads(where.read_text(encoding="utf-8"))
+        return where, tomllib.loads(where.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise RetentionError(
             f"Le fichier des durées de conservation {where} est illisible : {error}."
         ) from error
+
+
+def _in_force(found: list, day: datetime.date, what: str):
+    """The last of ``found`` (oldest first) in force on ``day``; before the first, an error."""
+    in_force = [period for period in found if period.valid_from <= day]
+    if not in_force:
+        raise RetentionError(
+            f"Aucune durée de conservation {what}n'est en vigueur le {day.strftime('%d/%m/%Y')}."
+        )
+    return in_force[-1]
+
+
+def periods(path: Path | str | None = None) -> list[RetentionPeriod]:
+    """The periods of the file, oldest first."""
+    where, data = _read(path)
     found = []
     for number, entry in enumerate(data.get("active_file", []), start=1):
         try:
@@ -72,12 +86,7 @@ def periods(path: Path | str | None = None) -> list[RetentionPeriod]:
 
 def period_at(day: datetime.date, path: Path | str | None = None) -> RetentionPeriod:
     """The period in force on ``day``."""
-    in_force = [period for period in periods(path) if period.valid_from <= day]
-    if not in_force:
-        raise RetentionError(
-            f"Aucune durée de conservation n'est en vigueur le {day.strftime('%d/%m/%Y')}."
-        )
-    return in_force[-1]
+    return _in_force(periods(path), day, "")
 
 
 def is_due(
@@ -104,13 +113,7 @@ class ImportFilePeriod:
 def import_file_periods(path: Path | str | None = None) -> list[ImportFilePeriod]:
     """The periods of the uploaded lists, oldest first (the shipped ones when the
     département's file has none)."""
-    where = Path(path) if path else DATA_FILE
-    try:
-        data = tomllib.loads(where.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise RetentionError(
-            f"Le fichier des durées de conservation {where} est illisible : {error}."
-        ) from error
+    where, data = _read(path)
     entries = data.get("import_file", [])
     if not entries and where != DATA_FILE:
         return import_file_periods(None)
@@ -139,10 +142,4 @@ def import_file_periods(path: Path | str | None = None) -> list[ImportFilePeriod
 
 def import_file_period_at(day: datetime.date, path: Path | str | None = None) -> ImportFilePeriod:
     """The period of the uploaded lists in force on ``day``."""
-    in_force = [period for period in import_file_periods(path) if period.valid_from <= day]
-    if not in_force:
-        raise RetentionError(
-            "Aucune durée de conservation des listes importées n'est en vigueur le "
-            f"{day.strftime('%d/%m/%Y')}."
-        )
-    return in_force[-1]
+    return _in_force(import_file_periods(path), day, "des listes importées ")
