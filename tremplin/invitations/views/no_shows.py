@@ -99,18 +99,17 @@ class Absence:
 # --- filters: a référent, an operator, among those of the absences the user may see --------
 
 
-def _referent_choices(request) -> list[tuple[str, str]]:
-    ids = set(
-        no_shows_of(request.user)
-        .order_by()
-        .values_list("episode__referent_id", flat=True)
-        .distinct()
+def _ids_among_absences(request, meeting_field: str, action_field: str) -> set:
+    """The values of a field over the absences the user may see, interviews and actions."""
+    return set(
+        no_shows_of(request.user).order_by().values_list(meeting_field, flat=True).distinct()
     ) | set(
-        action_absences_of(request.user)
-        .order_by()
-        .values_list("beneficiary__referent_id", flat=True)
-        .distinct()
+        action_absences_of(request.user).order_by().values_list(action_field, flat=True).distinct()
     )
+
+
+def _referent_choices(request) -> list[tuple[str, str]]:
+    ids = _ids_among_absences(request, "episode__referent_id", "beneficiary__referent_id")
     referents = get_user_model().objects.filter(pk__in=ids - {None})
     choices = [
         (str(user.pk), user.get_full_name() or user.email)
@@ -132,17 +131,7 @@ def _by_referent(meetings, actions, value):
 
 
 def _operator_choices(request) -> list[tuple[str, str]]:
-    ids = set(
-        no_shows_of(request.user)
-        .order_by()
-        .values_list("episode__operator_id", flat=True)
-        .distinct()
-    ) | set(
-        action_absences_of(request.user)
-        .order_by()
-        .values_list("action__operator_id", flat=True)
-        .distinct()
-    )
+    ids = _ids_among_absences(request, "episode__operator_id", "action__operator_id")
     operators = Organisation.objects.filter(pk__in=ids - {None}).order_by("name", "pk")
     return [(str(operator.pk), operator.name) for operator in operators]
 
