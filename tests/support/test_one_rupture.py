@@ -381,6 +381,30 @@ def test_api_support_to_convention(api_as, referent_user, episode, convention):
     assert [s["id"] for s in listed] == [suspension.json()["id"]]
 
 
+def test_what_the_support_declares_reaches_the_agents_queue(
+    client, api_as, referent_user, agent_user, episode, convention
+):
+    """A rupture and a suspension of a contract with its convention, declared from the
+    support (page, then API), wait in the département agent's queue until taken into account."""
+    client.force_login(agent_user)
+    home = text(client.get(reverse("home")))
+    assert "0 rupture à traiter" in home and "0 suspension à traiter" in home
+    client.force_login(referent_user)
+    client.post(
+        reverse("support:suspension_create", args=[episode.pk]),
+        {"start": "2025-05-01", "end": "2025-05-10", "reason": "work_evaluation"},
+    )
+    api = api_as(referent_user)
+    response = api.post(
+        f"/api/v1/episodes/{episode.pk}/rupture",
+        {"known_at": "2025-06-10T14:00:00+02:00", "initiative": "mutual", "reason": "Accord"},
+    )
+    assert response.status_code == 201, response.json()
+    client.force_login(agent_user)
+    home = text(client.get(reverse("home")))
+    assert "1 rupture à traiter" in home and "1 suspension à traiter" in home
+
+
 def test_api_convention_to_support(api_as, agent_user, referent_user, episode, convention):
     response = api_as(agent_user).post(
         f"/api/v1/conventions/{convention.pk}/rupture",
