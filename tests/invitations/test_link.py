@@ -181,6 +181,21 @@ def test_the_invitations_awaiting_an_answer_include_those_answered_before_a_move
     assert list(Invitation.objects.awaiting_answer()) == []
 
 
+def test_a_request_for_another_slot_dealt_with_by_a_move_is_no_longer_one(
+    invitation, referent_user
+):
+    from tests.invitations.factories import in_days
+    from tremplin.support import services as meetings
+
+    services.respond(invitation, "other_slot", "Mardi matin")
+    assert list(Invitation.objects.asking_another_slot()) == [invitation]
+    meetings.reschedule_meeting(invitation.meeting, in_days(14), reason="À sa demande")
+    assert list(Invitation.objects.asking_another_slot()) == []
+    # Asked again about the new date: a request again.
+    services.respond(Invitation.objects.get(pk=invitation.pk), "other_slot", "Jeudi")
+    assert list(Invitation.objects.asking_another_slot()) == [invitation]
+
+
 def no_store(response) -> bool:
     return "no-store" in response.get("Cache-Control", "")
 

@@ -53,6 +53,15 @@ MEETING_WHAT = {
 }
 
 
+def _current_start():
+    """The start of an invitation's meeting as it stands, through two reschedulings."""
+    return Coalesce(
+        "meeting__replaced_by__replaced_by__starts_at",
+        "meeting__replaced_by__starts_at",
+        "meeting__starts_at",
+    )
+
+
 class InvitationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The invitations of the people ``user`` may see."""
@@ -62,13 +71,17 @@ class InvitationQuerySet(models.QuerySet):
         """No answer about the appointment as it stands: none at all, or one given about an
         earlier date of a meeting moved since (``Invitation.answer_stands``, followed here
         through two reschedulings, as the daily job's candidates)."""
-        current = Coalesce(
-            "meeting__replaced_by__replaced_by__starts_at",
-            "meeting__replaced_by__starts_at",
-            "meeting__starts_at",
-        )
-        return self.alias(current_starts_at=current).filter(
+        return self.alias(current_starts_at=_current_start()).filter(
             Q(answer="") | (Q(meeting__isnull=False) & ~Q(answered_for=F("current_starts_at")))
+        )
+
+    def asking_another_slot(self):
+        """Another slot asked for the appointment as it stands: a request already dealt with
+        by moving the meeting (the answer given about its earlier date) is not one."""
+        return (
+            self.alias(current_starts_at=_current_start())
+            .filter(answer=Invitation.Answer.OTHER_SLOT)
+            .filter(Q(meeting__isnull=True) | Q(answered_for=F("current_starts_at")))
         )
 
 

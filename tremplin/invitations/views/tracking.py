@@ -61,7 +61,7 @@ def invitation_list(request):
     elif chosen == "sans-reponse":
         queryset = queryset.filter(upcoming).awaiting_answer()
     elif chosen == "autre-creneau":
-        queryset = queryset.filter(answer=Invitation.Answer.OTHER_SLOT)
+        queryset = queryset.asking_another_slot()
     paginator = Paginator(queryset.order_by("-sent_at", "-id"), settings.TREMPLIN_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
