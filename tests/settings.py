@@ -30,3 +30,10 @@ HUEY = {**HUEY, "immediate": env_bool("TREMPLIN_HUEY_IMMEDIATE", True)}  # noqa:
 # Each test reads the dashboard's numbers as its rows stand (tests/outcomes/test_indicator_cache.py
 # turns the cache on).
 TREMPLIN_INDICATORS_CACHE_SECONDS = 0
+# The cache in each test process's memory, emptied before each test (tests/conftest.py): the
+# shared files under var/cache/ would carry copies from one test's rows to another's.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The navigation's badge counted on each page (tests/web/test_badge_cache.py turns the copy on).
+TREMPLIN_BADGE_CACHE_SECONDS = 0
+# The work queues read on each load (tests/web/test_kept.py turns the copies on).
+TREMPLIN_QUEUE_CACHE_SECONDS = 0

@@ -45,8 +45,18 @@ def cache_of(env) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_the_cache_is_each_process_s_memory_by_default(tmp_path):
-    assert cache_of(production_env(tmp_path)) == "LocMemCache"
+def test_the_cache_is_files_shared_by_the_processes_by_default(tmp_path):
+    """A copy dropped by one gunicorn worker is dropped for the others (decision 54)."""
+    env = production_env(tmp_path)
+    assert cache_of(env) == "FileBasedCache"
+    put = "from django.core.cache import cache; cache.set('kept', 'from one process', 60)"
+    get = "from django.core.cache import cache; print(cache.get('kept'))"
+    assert manage(env, "shell", "-c", put).returncode == 0
+    read = manage(env, "shell", "-c", get)
+    assert read.stdout.strip().splitlines()[-1] == "from one process"
+    # Another database (the bench's beside the development one) reads none of its copies.
+    other = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
+    assert manage(other, "shell", "-c", get).stdout.strip().splitlines()[-1] == "None"
 
 
 def test_several_servers_share_a_redis_cache(tmp_path):

@@ -5,6 +5,7 @@ README lists what production must set (DATABASE_URL, DJANGO_SECRET_KEY, TREMPLIN
 e-mail, allowed hosts).
 """
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -126,6 +127,8 @@ MIDDLEWARE = [
     "tremplin.web.once.OneTimeFormMiddleware",
     # The view of a writing request in one transaction, a page's without (web/transactions.py).
     "tremplin.web.transactions.WriteTransactionMiddleware",
+    # After a user's write, their navigation badge is counted again (web/queues.py).
+    "tremplin.web.queues.ForgetBadgeAfterWriteMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page saying until when.
     "axes.middleware.AxesMiddleware",
 ]
@@ -375,26 +378,52 @@ HUEY["consumer"] = {
     "workers": int(os.environ.get("TREMPLIN_HUEY_WORKERS", "2")),
     "worker_type": "thread",
 }
-# The cache (a list filter's options per user, kept a few minutes): Redis shared by every
-# server when TREMPLIN_CACHE_REDIS_URL (or REDIS_URL) is set, otherwise each process's memory —
-# nothing cached is a fact, only a copy that may be a few minutes old.
+# The cache (a list filter's options per user, the dashboard's numbers, the navigation's
+# badge: copies kept a few minutes): Redis shared by every server when TREMPLIN_CACHE_REDIS_URL
+# (or REDIS_URL) is set — nothing cached is a fact, only a copy that may be a few minutes old.
 TREMPLIN_CACHE_REDIS_URL = os.environ.get("TREMPLIN_CACHE_REDIS_URL") or os.environ.get(
     "REDIS_URL", ""
+)
+# Without Redis, files under var/cache/, shared by the processes of one machine (gunicorn's
+# workers): a copy dropped after a write is dropped for every worker, which a process's
+# memory could not do. The prefix names the database, so that two databases (the
+# development one, the bench's) never read each other's copies.
+_CACHE_PREFIX = (
+    "tremplin-"
+    + hashlib.sha256(
+        f"{DATABASES['default']['ENGINE']}|{DATABASES['default'].get('HOST', '')}|"
+        f"{DATABASES['default'].get('PORT', '')}|{DATABASES['default']['NAME']}".encode()
+    ).hexdigest()[:12]
 )
 if TREMPLIN_CACHE_REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": TREMPLIN_CACHE_REDIS_URL,
-            "KEY_PREFIX": "tremplin",
+            "KEY_PREFIX": _CACHE_PREFIX,
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": _CACHE_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # The dashboard's numbers are kept this long for the same scope and filters (« Recalculer »
 # counts again); 0 counts them on every load.
 TREMPLIN_INDICATORS_CACHE_SECONDS = int(os.environ.get("TREMPLIN_INDICATORS_CACHE_SECONDS", "300"))
+
+# The navigation's badge (items waiting in the user's queues) is kept this long per user; the
+# user's own writes and their home page count it again. 0 counts it on every page.
+TREMPLIN_BADGE_CACHE_SECONDS = int(os.environ.get("TREMPLIN_BADGE_CACHE_SECONDS", "60"))
+
+# The slow parts of a work queue (the agent's quarterly proofs over a month's conventions) are
+# kept this long at most; any write of what they read makes them read again (web/kept.py).
+TREMPLIN_QUEUE_CACHE_SECONDS = int(os.environ.get("TREMPLIN_QUEUE_CACHE_SECONDS", "600"))
 
 # Exports above this many rows run as jobs; smaller ones answer at once.
 TREMPLIN_JOB_ROWS = int(os.environ.get("TREMPLIN_JOB_ROWS", "5000"))

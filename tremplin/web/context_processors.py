@@ -10,7 +10,7 @@ def _work_count(request):
     with the request too), and only when a template shows it."""
     count = getattr(request, "_tremplin_work_count", None)
     if count is None:
-        count = SimpleLazyObject(lambda: queues.work_count(request.user))
+        count = SimpleLazyObject(lambda: queues.kept_work_count(request.user))
         request._tremplin_work_count = count
     return count
 

@@ -16,7 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import ngettext
+
+from .transactions import SAFE_METHODS
 
 SHOWN = 5  # items listed per kind; the count says how many there are
 
@@ -89,3 +93,51 @@ def work_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return sum(counter(user) for counter in _counters.values())
+
+
+def _badge_key(user) -> str:
+    return f"badge:{user.pk}"
+
+
+def kept_work_count(user) -> int:
+    """``work_count`` as the navigation shows it on every page: counted at most once per
+    ``TREMPLIN_BADGE_CACHE_SECONDS`` per user (the coordinator's counters read a month of
+    interviews: tens of milliseconds on every page otherwise). A copy, never a fact: the home
+    page counts again (``fresh_work_count``) and the user's own writes drop it
+    (``forget_work_count``), so that what they just did shows at once; what others did shows
+    within the delay."""
+    seconds = settings.TREMPLIN_BADGE_CACHE_SECONDS
+    if not seconds or not getattr(user, "is_authenticated", False):
+        return work_count(user)
+    count = cache.get(_badge_key(user))
+    if count is None:
+        count = fresh_work_count(user)
+    return count
+
+
+def fresh_work_count(user) -> int:
+    """Counted now, and kept for the next pages (the home page: the queues themselves)."""
+    count = work_count(user)
+    if settings.TREMPLIN_BADGE_CACHE_SECONDS and getattr(user, "is_authenticated", False):
+        cache.set(_badge_key(user), count, settings.TREMPLIN_BADGE_CACHE_SECONDS)
+    return count
+
+
+def forget_work_count(user) -> None:
+    if getattr(user, "is_authenticated", False):
+        cache.delete(_badge_key(user))
+
+
+class ForgetBadgeAfterWriteMiddleware:
+    """After a writing request (POST, PUT, PATCH, DELETE) of a logged-in user, their badge is
+    counted again on the next page: a meeting recorded or a rupture taken into account
+    shows at once in the count of the one who did it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in SAFE_METHODS and settings.TREMPLIN_BADGE_CACHE_SECONDS:
+            forget_work_count(getattr(request, "user", None))
+        return response

@@ -7,7 +7,7 @@ from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import AuditEntry
 from tremplin.rules.sentences import FAMILIES, SENTENCES
 
-from . import jobs
+from . import jobs, queues
 from .glossary import GLOSSARY
 from .models import Job
 from .panels import HOME, render_place
@@ -19,15 +19,15 @@ REFRESH_SECONDS = 2
 @login_required
 def home(request):
     """The greeting, then the sections the apps register for the home (``web.panels``).
-    They are built before the page, so that the navigation's badge, drawn above them, reads
-    the work queues they computed rather than counting again."""
+    They are built before the badge, which reads the work queues they computed rather than
+    counting again; here, where the queues are shown, the badge is counted afresh and kept
+    for the next pages (``queues.kept_work_count``)."""
+    home_panels = render_place(HOME, request)
+    request._tremplin_work_count = queues.fresh_work_count(request.user)
     return render(
         request,
         "web/home.html",
-        {
-            "has_no_role": scope_of(request.user).is_empty,
-            "home_panels": render_place(HOME, request),
-        },
+        {"has_no_role": scope_of(request.user).is_empty, "home_panels": home_panels},
     )
 
 
