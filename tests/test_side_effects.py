@@ -5,6 +5,8 @@ effect hides in ``save()``, ``delete()`` or a model signal. These tests keep it 
 Allowed, and why:
 - the audit trail's signals (``tremplin/accounts/audit.py``): infrastructure, recording every
   write of the registered models whoever makes it, not a business effect;
+- the conventions' signals that move on the generation of the agent's kept readings
+  (``tremplin/conventions/apps.py``, ``web.kept``): a cache's invalidation, no fact written;
 - ``save()`` overrides that only fill a column of the row itself (a search key, a default
   date) and the audit log refusing changes (append-only).
 """
@@ -17,7 +19,8 @@ from tremplin.web import hooks
 PACKAGE = Path(__file__).resolve().parent.parent / "tremplin"
 
 MODEL_SIGNALS = {"pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed", "post_init"}
-SIGNALS_ALLOWED = {"accounts/audit.py"}  # the audit trail: infrastructure
+# The audit trail, and the invalidation of kept copies (``web.kept``): infrastructure.
+SIGNALS_ALLOWED = {"accounts/audit.py", "conventions/apps.py"}
 
 # (module, class) whose save()/delete() is allowed, with what it does.
 OVERRIDES_ALLOWED = {

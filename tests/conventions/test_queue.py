@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests import factories
 from tests.conventions.factories import ConventionFactory, RuptureFactory, SuspensionFactory
 from tremplin.conventions import queue
-from tremplin.conventions.models import Rupture, Suspension
+from tremplin.conventions.models import Convention, Rupture, Suspension
 from tremplin.rules.calendar import PARIS
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +228,25 @@ def test_the_navigation_counts_what_waits_for_the_agent(client, agent_user, terr
     client.force_login(agent_user)
     page = text(client.get(reverse("home")))
     assert 'Accueil <span class="badge rounded-pill text-bg-warning">6' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_months_proofs_are_kept_until_a_proof_is_recorded(
+    client, agent_user, territory, settings
+):
+    """At 20,000 conventions running, reading the month's proofs takes hundreds of
+    milliseconds: the reading is kept (``web.kept``), and a proof recorded shows at once
+    (its transaction commits: a test with real transactions)."""
+    settings.TREMPLIN_QUEUE_CACHE_SECONDS = 600
+    fill(territory, 1)  # 3 signed conventions paid in June 2025, no proof received (E6, F10)
+    client.force_login(agent_user)
+    first = home_queries(client)
+    assert home_queries(client) == first - 2  # the month's rows and their proofs: kept
+    convention = Convention.objects.filter(signed_on__isnull=False).first()
+    answer = client.post(
+        reverse("conventions:proof_create", args=[convention.pk]),
+        {"quarter": 1, "received_on": "2025-06-18", "note": ""},
+    )
+    assert answer.status_code == 302
+    home = text(client.get(reverse("home")))
+    assert "2 conventions payées ce mois sans leurs justificatifs trimestriels" in home

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +28,21 @@ from tremplin.accounts.access import scope_of
 from tremplin.accounts.models import Territory
 from tremplin.rules import staleness
 from tremplin.rules.aid import french_month
+from tremplin.web import kept
 from tremplin.web.queues import SHOWN, QueueItem, QueueSection, Warning, WorkQueue, counted
 
 from . import payments, services
 from .models import AidOrder, Convention, Rupture, Suspension
+
+# The facts the agent's kept readings come from (``web.kept``): the conventions, their
+# events and proofs, and the people they belong to (their territory decides who sees them).
+KEPT_FACTS = "conventions"
+
+
+def conventions_changed(sender, **kwargs) -> None:
+    """A signal's receiver: a convention, one of its events or proofs, or a person saved or
+    deleted."""
+    kept.changed(KEPT_FACTS)
 
 
 def may_acknowledge(user) -> bool:
@@ -119,12 +131,21 @@ def _suspensions(user) -> QueueSection:
 
 
 def _proofs_and_payments(
-    conventions, month: str, today: datetime.date
+    user, conventions, month: str, today: datetime.date
 ) -> tuple[QueueSection, QueueSection]:
     """The conventions whose aid runs this month, those among them missing their quarterly
     proofs (E6, F10), by plain queries: no aid schedule is computed on the home page. The
-    month's amounts are on the payment list, one click away (E6, F6)."""
-    count, missing = payments.missing_proofs_in_month(conventions, month, today)
+    month's amounts are on the payment list, one click away (E6, F6).
+
+    At 20,000 running conventions the reading takes a few hundred milliseconds: it is kept
+    (``web.kept``) until a convention, one of its events or proofs, or a person is written,
+    or ``TREMPLIN_QUEUE_CACHE_SECONDS`` pass."""
+    count, missing = kept.kept(
+        KEPT_FACTS,
+        ("proofs", user.pk, month, today),
+        lambda: payments.missing_proofs_in_month(conventions, month, today),
+        settings.TREMPLIN_QUEUE_CACHE_SECONDS,
+    )
     shown = Convention.objects.select_related("beneficiary", "employer").in_bulk(
         [pk for pk, _flag in missing[:SHOWN]]
     )
@@ -199,7 +220,7 @@ def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
         Q(territory_id__in=scope.agent_territory_ids)
     )
     month = payments.month_key(today)
-    proofs, payments_section = _proofs_and_payments(conventions, month, today)
+    proofs, payments_section = _proofs_and_payments(user, conventions, month, today)
     return WorkQueue(
         sections=[
             _to_sign(conventions),

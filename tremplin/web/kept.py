@@ -1,0 +1,67 @@
+"""Copies of a slow reading, kept in the shared cache until the facts they read change.
+
+A copy is never a fact: it is read from the facts, kept under a key that names its
+**generation**, and every write of those facts moves the generation on (``changed``, run
+when the write's transaction commits), so that the next reading counts again. The copy also
+expires after ``seconds``: a write that no signal sees (a bulk update, a command) shows at
+the latest then.
+
+The cache is shared by the processes and the servers (settings: Redis, or files under
+var/cache/), so a write handled by one worker is seen by every other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+
+
+def _generation_key(facts: str) -> str:
+    return f"generation:{facts}"
+
+
+def generation(facts: str) -> str:
+    """The current generation of ``facts`` (a name: "conventions"). A missing one (first use,
+    or dropped by the cache) starts a new one, so that no older copy is read again."""
+    key = _generation_key(facts)
+    current = cache.get(key)
+    if current is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        current = cache.get(key) or "lost"
+    return current
+
+
+def changed(facts: str) -> None:
+    """``facts`` were written: once the transaction commits, every copy read from them is
+    read again (a rolled-back write changes nothing). Once per transaction, however many
+    rows it writes (an import saves thousands)."""
+    connection = transaction.get_connection()
+    if any(getattr(func, "kept_facts", None) == facts for _, func, _ in connection.run_on_commit):
+        return
+
+    def new_generation():
+        cache.set(_generation_key(facts), uuid.uuid4().hex, None)
+
+    new_generation.kept_facts = facts
+    transaction.on_commit(new_generation)
+
+
+def kept(facts: str, parts: tuple, compute: Callable[[], T], seconds: int) -> T:
+    """``compute()`` read from ``facts``, kept ``seconds`` (0: read every time) for the same
+    ``parts`` (who asks, which day…) and the same generation of ``facts``."""
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"kept:{facts}:{generation(facts)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
