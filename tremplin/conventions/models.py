@@ -741,6 +741,13 @@ class Convention(models.Model):
         indexes = [
             models.Index(fields=["territory", "aid_start"]),
             models.Index(fields=["beneficiary"]),
+            # The drafts to sign, oldest first (the agent's work queue): without it, every
+            # convention of the territory is read to find none or a few.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(signed_on__isnull=True),
+                name="convention_drafts",
+            ),
         ]
         constraints = [
             # Rule F2: a number is never given twice.
