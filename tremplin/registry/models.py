@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -15,6 +15,8 @@ from tremplin.accounts.models import Organisation, Territory
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import ascii_digits
 from tremplin.rules.situation import DURATION_BAND_LABELS
+
+from . import search_index
 
 
 def search_key(*parts: str) -> str:
@@ -87,8 +89,12 @@ class BeneficiaryQuerySet(models.QuerySet):
             digests = [Beneficiary.rsa_digest(payer, compact) for payer in Beneficiary.RsaPayer]
             return self.filter(rsa_number_digest__in=digests)
         query = self
+        connection = connections[self.db]
         for word in search_key(text).split():
-            query = query.filter(search_text__contains=word)
+            if search_index.uses_index(connection, word):
+                query = query.filter(pk__in=search_index.ids_containing(word))
+            else:
+                query = query.filter(search_text__contains=word)
         return query
 
 
