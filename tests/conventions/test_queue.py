@@ -230,6 +230,28 @@ def test_the_navigation_counts_what_waits_for_the_agent(client, agent_user, terr
     assert 'Accueil <span class="badge rounded-pill text-bg-warning">6' in page
 
 
+def test_the_home_counts_each_section_once_for_the_queue_and_the_badge(
+    client, agent_user, territory
+):
+    """The home page shows the queue and, in the navigation, its badge: the badge reads the
+    queue's counts instead of counting the drafts, the ruptures and the suspensions again."""
+    fill(territory, 2)
+    client.force_login(agent_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = text(client.get(reverse("home")))
+    counts = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT COUNT(*)")
+        and any(
+            f'FROM "conventions_{table}"' in query["sql"]
+            for table in ("convention", "rupture", "suspension")
+        )
+    ]
+    assert len(counts) == 3, counts  # drafts, ruptures, suspensions: once each
+    assert 'Accueil <span class="badge rounded-pill text-bg-warning">6' in page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_months_proofs_are_kept_until_a_proof_is_recorded(
     client, agent_user, territory, settings

@@ -741,12 +741,14 @@ class Convention(models.Model):
         indexes = [
             models.Index(fields=["territory", "aid_start"]),
             models.Index(fields=["beneficiary"]),
-            # The drafts to sign, oldest first (the agent's work queue): without it, every
-            # convention of the territory is read to find none or a few.
+            # The drafts to sign of a territory, oldest first (the agent's work queue, its
+            # count and its first few): without it, every convention of the territory is read
+            # to find none or a few. The territory leads, or SQLite's planner prefers the
+            # territory's index (an empty partial index has no statistics).
             models.Index(
-                fields=["created_at", "id"],
+                fields=["territory", "created_at", "id"],
                 condition=Q(signed_on__isnull=True),
-                name="convention_drafts",
+                name="convention_territory_drafts",
             ),
         ]
         constraints = [

@@ -210,18 +210,26 @@ def stale_law(user, today: datetime.date) -> list[Warning]:
     return warnings
 
 
+# The sections the navigation's badge counts (``agent_count``).
+BADGE_SECTIONS = ("to_sign", "ruptures", "suspensions")
+
+
 def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
-    """The queue of a département agent (None for the other roles)."""
+    """The queue of a département agent (None for the other roles); computed once per user
+    object (the home page and the navigation's badge read the same)."""
     scope = scope_of(user)
     if not scope.agent_territory_ids:
         return None
+    cached = getattr(user, "_tremplin_agent_queue", None)
+    if cached is not None and today is None:
+        return cached
     today = today or timezone.localdate()
     conventions = Convention.objects.visible_to(user).filter(
         Q(territory_id__in=scope.agent_territory_ids)
     )
     month = payments.month_key(today)
     proofs, payments_section = _proofs_and_payments(user, conventions, month, today)
-    return WorkQueue(
+    queue = WorkQueue(
         sections=[
             _to_sign(conventions),
             _ruptures(user),
@@ -232,15 +240,21 @@ def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
         warnings=stale_law(user, today),
         month_label=french_month(today.year, today.month),
     )
+    user._tremplin_agent_queue = queue
+    return queue
 
 
 def agent_count(user) -> int:
     """The navigation's badge for a département agent: conventions to sign, ruptures and
     suspensions to take into account (three counts; the quarterly proofs and the payments,
-    read from the month's payment list, are on the home page only)."""
+    read from the month's payment list, are on the home page only). On the home page the
+    queue is already there and its counts are read."""
     scope = scope_of(user)
     if not scope.agent_territory_ids:
         return 0
+    queue = getattr(user, "_tremplin_agent_queue", None)
+    if queue is not None:
+        return sum(section.count for section in queue.sections if section.key in BADGE_SECTIONS)
     conventions = Convention.objects.visible_to(user).filter(
         territory_id__in=scope.agent_territory_ids, signed_on__isnull=True
     )
