@@ -194,7 +194,8 @@ def print_load(load: dict | None) -> None:
     print(
         f"Test de charge (gunicorn sur 127.0.0.1, {load['concurrency']} clients) : "
         f"{load['requests']} requêtes en {french(load['seconds'])} s, soit "
-        f"{french(load['requests_per_second'])} requêtes/s ; {load['errors']} erreur(s) ; "
+        f"{french(load['requests_per_second'])} requêtes/s ; {load['errors']} erreur(s), "
+        f"{load.get('retries', 0)} requête(s) renvoyée(s) après une connexion fermée ; "
         f"p50 {french(load['p50_ms'])} ms, p95 {french(load['p95_ms'])} ms, "
         f"p99 {french(load['p99_ms'])} ms"
     )

@@ -7,6 +7,10 @@ password), then sends a fixed number of requests (at most ``max_seconds``) from
 ``concurrency`` threads, round-robin over a mix of pages: home, people list, search by name,
 a person's file (audited: each one writes the audit log), the indicators' dashboard.
 Reports req/s, p50/p95/p99 per page and the errors (status ≥ 400 or no answer).
+
+Like a browser, the client sends a GET again once when the server closed a kept-alive
+connection just as it was reused (gunicorn closes idle ones): the retry is counted and
+reported (``retries``), never hidden; an answer with an error status is never retried.
 """
 
 from __future__ import annotations
@@ -96,6 +100,27 @@ def plan() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     return accounts, mix
 
 
+def _session():
+    """A client that, like a browser, sends a GET once more on a connection reset (a kept-alive
+    connection closed by the server); statuses are never retried."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    retry = Retry(
+        total=1, connect=1, read=1, status=0, other=0, allowed_methods={"GET"}, redirect=0
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    return session
+
+
+def _retries_of(answer) -> int:
+    retries = getattr(answer.raw, "retries", None)
+    return len(retries.history) if retries is not None else 0
+
+
 def _login(session, base: str, email: str, password: str) -> None:
     page = session.get(base + LOGIN, timeout=30).text
     fields = dict(re.findall(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]+)"', page))
@@ -168,7 +193,7 @@ def load_test(
         _wait_for(base, server)
         sessions = {}
         for role, email in accounts.items():
-            session = requests.Session()
+            session = _session()
             _login(session, base, email, BENCH_PASSWORD)
             sessions[role] = session
         # One connection pool per thread and role (requests' sessions are not thread-safe).
@@ -178,7 +203,7 @@ def load_test(
             if not hasattr(local, "sessions"):
                 local.sessions = {}
             if role not in local.sessions:
-                session = requests.Session()
+                session = _session()
                 session.cookies.update(sessions[role].cookies)
                 local.sessions[role] = session
             return local.sessions[role]
@@ -187,6 +212,7 @@ def load_test(
         lock = threading.Lock()
         timings: dict[tuple[str, str], list[float]] = defaultdict(list)
         errors: dict[tuple[str, str], list[str]] = defaultdict(list)
+        retried: dict[tuple[str, str], int] = defaultdict(int)
         started = time.perf_counter()
         deadline = started + max_seconds
 
@@ -198,8 +224,10 @@ def load_test(
                     return
                 role, name, path = item
                 begin = time.perf_counter()
+                retries = 0
                 try:
                     answer = session_of(role).get(base + path, timeout=60, allow_redirects=False)
+                    retries = _retries_of(answer)
                     problem = None if answer.status_code < 400 else str(answer.status_code)
                     if answer.status_code in (301, 302):
                         problem = f"{answer.status_code} → {answer.headers.get('Location')}"
@@ -208,6 +236,7 @@ def load_test(
                 elapsed = (time.perf_counter() - begin) * 1000
                 with lock:
                     timings[(role, name)].append(elapsed)
+                    retried[(role, name)] += retries
                     if problem:
                         errors[(role, name)].append(problem)
 
@@ -234,6 +263,7 @@ def load_test(
             "requests": len(values),
             "errors": len(errors[(role, name)]),
             "error_kinds": sorted(set(errors[(role, name)])),
+            "retries": retried[(role, name)],
             "p50_ms": round(statistics.median(values), 1),
             "p95_ms": round(percentile(values, 0.95), 1),
             "p99_ms": round(percentile(values, 0.99), 1),
@@ -248,6 +278,7 @@ def load_test(
         "seconds": round(wall, 2),
         "requests_per_second": round(done / wall, 1) if wall else None,
         "errors": sum(page["errors"] for page in pages),
+        "retries": sum(page["retries"] for page in pages),
         "p50_ms": round(statistics.median(everything), 1) if everything else None,
         "p95_ms": round(percentile(everything, 0.95), 1) if everything else None,
         "p99_ms": round(percentile(everything, 0.99), 1) if everything else None,
