@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,8 +147,15 @@ def _late(operator_ids, today: dt.date):
 
 
 def _late_deliverables(operator_ids, today: dt.date) -> QueueSection:
-    late = _late(operator_ids, today)
-    count = late.count()
+    """The first few late deliverables and, on each row, how many there are (one reading of
+    the team's deadlines instead of a count and a list)."""
+    first = list(
+        _late(operator_ids, today)
+        .select_related("episode__beneficiary", "episode__referent")
+        .annotate(late_count=Window(Count("pk")))
+        .order_by("due_on", "id")[:SHOWN]
+    )
+    count = first[0].late_count if first else 0
     items = [
         QueueItem(
             label=f"{deadline.label} — {deadline.episode.beneficiary}",
@@ -161,9 +168,7 @@ def _late_deliverables(operator_ids, today: dt.date) -> QueueSection:
                 else " — sans référent·e"
             ),
         )
-        for deadline in late.select_related("episode__beneficiary", "episode__referent").order_by(
-            "due_on", "id"
-        )[:SHOWN]
+        for deadline in first
     ]
     return QueueSection(
         "late",

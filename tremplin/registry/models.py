@@ -325,6 +325,8 @@ class Beneficiary(PostalAddress):
             models.Index(fields=["referent", "last_name"]),
             # The agent's home: the last files changed in the territory, read backwards.
             models.Index(fields=["territory", "updated_at"], name="beneficiary_territory_changed"),
+            # The coordinator's home: the same, across the operators they coordinate.
+            models.Index(fields=["operator", "updated_at"], name="beneficiary_operator_changed"),
             # How many live files a territory holds (the list's count), from the index alone:
             # SQLite 3.40 passed over a partial index (merged_into IS NULL) for a table scan.
             models.Index(fields=["territory", "merged_into"], name="beneficiary_live_by_territory"),
