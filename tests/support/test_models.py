@@ -216,3 +216,21 @@ def test_an_episode_with_dates_the_rules_refuse_is_a_french_validation_error():
     with pytest.raises(ValidationError) as error:
         episode.clean()
     assert "dépasse la fin du contrat" in " ".join(error.value.messages)
+
+
+def test_of_teams_gathers_the_supports_run_by_the_team_or_whose_person_it_follows():
+    """A coordinator's team: the supports its operator runs, and those of the people it
+    follows run by another operator — each once (two lookups joined by UNION)."""
+    from tests import factories
+    from tremplin.support.models import SupportEpisode
+
+    team, other = factories.OrganisationFactory(), factories.OrganisationFactory()
+    run_by_team = InEmploymentEpisodeFactory(beneficiary__operator=team)
+    person_of_team = InEmploymentEpisodeFactory(beneficiary__operator=team, operator=other)
+    run_for_others = InEmploymentEpisodeFactory(beneficiary__operator=other, operator=team)
+    InEmploymentEpisodeFactory(beneficiary__operator=other)  # neither: left out
+
+    found = list(SupportEpisode.objects.of_teams([team.pk]).order_by("pk"))
+
+    assert found == [run_by_team, person_of_team, run_for_others]
+    assert SupportEpisode.objects.of_teams([team.pk, other.pk]).count() == 4
