@@ -13,6 +13,7 @@ var/cache/), so a write handled by one worker is seen by every other.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -59,9 +60,42 @@ def kept(facts: str, parts: tuple, compute: Callable[[], T], seconds: int) -> T:
     if not seconds:
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"kept:{facts}:{generation(facts)}:{digest}"
+    return computed_once(f"kept:{facts}:{generation(facts)}:{digest}", compute, seconds)
+
+
+# How long the others wait for the one computing a copy, and how long its mark lasts if its
+# process dies while computing.
+WAIT_SECONDS = 30
+POLL_SECONDS = 0.05
+
+
+def computed_once(key: str, compute: Callable[[], T], seconds: int) -> T:
+    """The copy under ``key``, computed by one request at a time. When it is missing, the
+    first request marks it as being computed (``cache.add``) and computes it; the others,
+    instead of counting the same figures at the same moment (the dashboard's first morning
+    load by ten agents: ten times a second of work on two cores), wait for it and read it.
+    If the one computing fails, or the wait passes ``WAIT_SECONDS``, a waiting request
+    computes it itself: a copy never blocks a page. On Redis the mark is atomic; on the
+    file cache two requests may rarely both compute, as before."""
     value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
+    if value is not None:
+        return value
+    mark = f"{key}:computing"
+    if cache.add(mark, 1, WAIT_SECONDS):
+        try:
+            value = compute()
+            cache.set(key, value, seconds)
+        finally:
+            cache.delete(mark)
+        return value
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        if cache.get(mark) is None:  # the one computing stopped without a copy
+            break
+    value = compute()
+    cache.set(key, value, seconds)
     return value

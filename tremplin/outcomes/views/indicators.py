@@ -18,6 +18,7 @@ from tremplin.accounts.models import Organisation
 from tremplin.professional.cadence import compliance_counts
 from tremplin.progress.indicators import skills_progression
 from tremplin.rules.programmes import Programme
+from tremplin.web import kept
 from tremplin.web.exports import FORMATS, ExportSource, export_response
 
 from ..charts import funnel_chart, monthly_rates_chart, monthly_starts_chart
@@ -227,15 +228,19 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
         never a fact: « Recalculer » counts again at once)."""
         seconds = settings.TREMPLIN_INDICATORS_CACHE_SECONDS
         key = self.figures_cache_key()
-        if seconds and not self.request.GET.get("recalculer"):
-            kept = cache.get(key)
-            if kept is not None:
-                return kept
-        figures = self.computed_figures()
-        kept = ({name: figures[name] for name in self.COMPUTED_KEYS}, timezone.now())
-        if seconds:
-            cache.set(key, kept, seconds)
-        return kept
+
+        def compute():
+            figures = self.computed_figures()
+            return ({name: figures[name] for name in self.COMPUTED_KEYS}, timezone.now())
+
+        if not seconds:
+            return compute()
+        if self.request.GET.get("recalculer"):
+            figures = compute()
+            cache.set(key, figures, seconds)
+            return figures
+        # Computed by one request at a time: the others wait for its copy (web.kept).
+        return kept.computed_once(key, compute, seconds)
 
     def indicator_context(self) -> dict:
         figures, computed_at = self.cached_figures()
