@@ -179,9 +179,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one (and registering Django's SQL functions on it) was 5 % of the server's time under
     # the bench's load. Between requests it holds no transaction, so it never holds back WAL
     # checkpoints; TREMPLIN_SQLITE_CONN_MAX_AGE=0 opens one per request.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(
-        os.environ.get("TREMPLIN_SQLITE_CONN_MAX_AGE", "60")
-    )
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("TREMPLIN_SQLITE_CONN_MAX_AGE", "60"))
     # The database file is readable by the service's account only (issue 12): created 0600
     # (SQLite gives its -wal and -shm files the same mode), and set so if it already exists.
     _sqlite_file = Path(DATABASES["default"]["NAME"])
