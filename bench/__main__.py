@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.budgets import budgets, print_budgets
 from bench.run import WRONG_SIZE_EXIT_CODE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,6 +267,10 @@ def main(argv: list[str] | None = None) -> None:
         if target.name in results:
             print_table(target.label, results[target.name])
             print_load(results[target.name].get("load"))
+            print_budgets(target.label, results[target.name])
+            results[target.name]["budgets"] = [
+                budget.as_dict() for budget in budgets(results[target.name])
+            ]
     summary = {
         "measured_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {
