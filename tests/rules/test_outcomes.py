@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from tremplin.rules import outcomes
@@ -703,14 +703,24 @@ def test_adding_any_consistent_situation_never_turns_a_positive_exit_negative(da
     months=st.lists(st.integers(1, 6), min_size=1, max_size=4),
     weekly_hours=half_time_or_more,
 )
+@example(start=D(2024, 9, 29), months=[5, 1], weekly_hours=Decimal("17.5"))  # found by CI
 def test_cdd_durations_add_across_contracts(start, months, weekly_hours):
     # Consecutive CDDs of whole calendar months at half time or more, all begun by the
-    # evaluation date: positive (b) exactly when they total 6 months or more.
+    # evaluation date: positive (b) exactly when they total 6 months or more. Each contract's
+    # bounds are counted from the first start: chaining them from one contract's end to the
+    # next loses a day at a short month (29 September + 5 months is 28 February, + 1 month
+    # is 28 March, not 29), and the time worked, which A4 b measures, is then a day short.
     contracts = []
-    contract_start = start
+    elapsed = 0
     for length in months:
-        contracts.append(cdd_of_months(contract_start, length, hours=weekly_hours))
-        contract_start = add_months(contract_start, length)
+        contracts.append(
+            cdd(
+                add_months(start, elapsed),
+                add_months(start, elapsed + length) - ONE_DAY,
+                weekly_hours,
+            )
+        )
+        elapsed += length
     last_day = contracts[-1].end
     case = ExitCase(
         Programme.IN_EMPLOYMENT, start, last_day, tuple(contracts), support_end=last_day
