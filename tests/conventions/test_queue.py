@@ -234,21 +234,30 @@ def test_the_home_counts_each_section_once_for_the_queue_and_the_badge(
     client, agent_user, territory
 ):
     """The home page shows the queue and, in the navigation, its badge: the badge reads the
-    queue's counts instead of counting the drafts, the ruptures and the suspensions again."""
+    queue's counts instead of counting the drafts, the ruptures and the suspensions again.
+    Each section is read twice: its count (drafts) or its keys (ruptures and suspensions,
+    ``queues.counted_first``), then its first few."""
     fill(territory, 2)
     client.force_login(agent_user)
     with CaptureQueriesContext(connection) as queries:
         page = text(client.get(reverse("home")))
-    counts = [
-        query["sql"]
-        for query in queries
-        if query["sql"].startswith("SELECT COUNT(*)")
-        and any(
-            f'FROM "conventions_{table}"' in query["sql"]
-            for table in ("convention", "rupture", "suspension")
-        )
-    ]
-    assert len(counts) == 3, counts  # drafts, ruptures, suspensions: once each
+
+    def readings(table: str) -> list[str]:
+        """The queries that read ``table`` itself: its rows, keys or count (not a
+        subquery of another table's reading)."""
+        name = f'"conventions_{table}"'
+        return [
+            query["sql"]
+            for query in queries
+            if query["sql"].startswith(
+                (f"SELECT {name}.", f'SELECT COUNT(*) AS "__count" FROM {name}')
+            )
+        ]
+
+    drafts = [sql for sql in readings("convention") if '"signed_on" IS NULL' in sql]
+    assert len(drafts) == 2, drafts  # the count and the first few
+    assert len(readings("rupture")) == 2
+    assert len(readings("suspension")) == 2
     assert 'Accueil <span class="badge rounded-pill text-bg-warning">6' in page
 
 

@@ -29,7 +29,15 @@ from tremplin.accounts.models import Territory
 from tremplin.rules import staleness
 from tremplin.rules.aid import french_month
 from tremplin.web import kept
-from tremplin.web.queues import SHOWN, QueueItem, QueueSection, Warning, WorkQueue, counted
+from tremplin.web.queues import (
+    SHOWN,
+    QueueItem,
+    QueueSection,
+    Warning,
+    WorkQueue,
+    counted,
+    counted_first,
+)
 
 from . import payments, services
 from .models import AidOrder, Convention, Rupture, Suspension
@@ -76,12 +84,12 @@ def _to_sign(conventions) -> QueueSection:
 
 
 def _ruptures(user) -> QueueSection:
-    ruptures = Rupture.objects.visible_to(user).to_process()
-    count = ruptures.count()
+    count, first = counted_first(
+        Rupture.objects.visible_to(user).to_process().select_related("beneficiary", "convention"),
+        ("known_at",),
+    )
     items = []
-    for rupture in ruptures.select_related("beneficiary", "convention").order_by("known_at", "id")[
-        :SHOWN
-    ]:
+    for rupture in first:
         items.append(
             QueueItem(
                 label=f"{rupture} — {rupture.beneficiary}",
@@ -108,8 +116,10 @@ def _ruptures(user) -> QueueSection:
 
 
 def _suspensions(user) -> QueueSection:
-    suspensions = Suspension.objects.visible_to(user).to_process()
-    count = suspensions.count()
+    count, first = counted_first(
+        Suspension.objects.visible_to(user).to_process().select_related("convention__beneficiary"),
+        ("start",),
+    )
     items = [
         QueueItem(
             label=f"{suspension} — {suspension.convention.beneficiary}",
@@ -118,9 +128,7 @@ def _suspensions(user) -> QueueSection:
             detail=f"{'rémunérée' if suspension.paid else 'sans rémunération, sans aide (F12)'}"
             f", convention n° {suspension.convention.number}",
         )
-        for suspension in suspensions.select_related("convention__beneficiary").order_by(
-            "start", "id"
-        )[:SHOWN]
+        for suspension in first
     ]
     return QueueSection(
         "suspensions",

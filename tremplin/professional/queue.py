@@ -24,7 +24,14 @@ from django.utils import timezone
 from tremplin.accounts.access import scope_of
 from tremplin.rules.programmes import LoadStatus
 from tremplin.support.models import Deadline, SupportEpisode
-from tremplin.web.queues import SHOWN, QueueItem, QueueSection, WorkQueue, counted
+from tremplin.web.queues import (
+    SHOWN,
+    QueueItem,
+    QueueSection,
+    WorkQueue,
+    counted,
+    counted_first,
+)
 
 from .cadence import below_cadence_count, below_cadence_now
 from .models import professional_episodes
@@ -143,19 +150,10 @@ def _late(operator_ids, today: dt.date):
 
 
 def _late_deliverables(operator_ids, today: dt.date) -> QueueSection:
-    """The team's late deliverables: their keys read whole (a team has a few hundred at
-    most), counted and sorted here, then the first few read with their person and referent.
-    Not ``ORDER BY … LIMIT`` in the database: PostgreSQL then walked every late deadline of
-    the département in date order, testing each against the team (seconds at 100,000
-    people)."""
-    keys = sorted(_late(operator_ids, today).order_by().values_list("due_on", "pk"))
-    count = len(keys)
-    shown = [pk for _, pk in keys[:SHOWN]]
-    first = sorted(
-        Deadline.objects.filter(pk__in=shown).select_related(
-            "episode__beneficiary", "episode__referent"
-        ),
-        key=lambda deadline: (deadline.due_on, deadline.pk),
+    """The team's late deliverables, the oldest first (``counted_first``: read whole)."""
+    count, first = counted_first(
+        _late(operator_ids, today).select_related("episode__beneficiary", "episode__referent"),
+        ("due_on",),
     )
     items = [
         QueueItem(

@@ -31,6 +31,21 @@ def counted(count: int, singular: str, plural: str) -> str:
     return ngettext(singular, plural, count if count > 1 else 1) % {"count": count}
 
 
+def counted_first(queryset, order: tuple[str, ...], shown: int = SHOWN) -> tuple[int, list]:
+    """How many rows ``queryset`` holds, and its first ``shown`` in ``order`` (then by key).
+
+    The order's values and the keys are read whole (a queue holds hundreds of rows, not
+    millions), counted and sorted here; the first few are then read by key, through the
+    same queryset (its ``select_related`` and its access rule). One reading instead of a
+    ``COUNT`` and an ``ORDER BY … LIMIT``, whose plan PostgreSQL may draw from the order's
+    index across the whole département (0.3–1.9 s for a team's late deliverables). The
+    order's fields must not be null."""
+    keys = sorted(queryset.order_by().values_list(*order, "pk"))
+    first = [key[-1] for key in keys[:shown]]
+    rows = {row.pk: row for row in queryset.filter(pk__in=first)} if first else {}
+    return len(keys), [rows[pk] for pk in first if pk in rows]
+
+
 @dataclass
 class QueueItem:
     label: str
