@@ -281,3 +281,9 @@ def test_the_months_proofs_are_kept_until_a_proof_is_recorded(
     assert answer.status_code == 302
     home = text(client.get(reverse("home")))
     assert "2 conventions payées ce mois sans leurs justificatifs trimestriels" in home
+
+
+def test_a_queue_asked_for_another_day_is_not_kept_for_today(agent_user, territory):
+    """The queue is kept on the user for the badge of the same request: only today's."""
+    assert queue.work_queue(agent_user, datetime.date(2025, 3, 10)).month_label == "mars 2025"
+    assert queue.work_queue(agent_user).month_label == "juin 2025"

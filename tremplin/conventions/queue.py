@@ -231,6 +231,7 @@ def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
     cached = getattr(user, "_tremplin_agent_queue", None)
     if cached is not None and today is None:
         return cached
+    asked_for_today = today is None  # only today's queue is kept on the user
     today = today or timezone.localdate()
     conventions = Convention.objects.visible_to(user).filter(
         Q(territory_id__in=scope.agent_territory_ids)
@@ -248,7 +249,8 @@ def work_queue(user, today: datetime.date | None = None) -> WorkQueue | None:
         warnings=stale_law(user, today),
         month_label=french_month(today.year, today.month),
     )
-    user._tremplin_agent_queue = queue
+    if asked_for_today:
+        user._tremplin_agent_queue = queue
     return queue
 
 

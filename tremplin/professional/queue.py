@@ -190,6 +190,7 @@ def coordinator_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     cached = getattr(user, "_tremplin_coordinator_queue", None)
     if cached is not None and today is None:
         return cached
+    asked_for_today = today is None  # only today's queue is kept on the user
     today = today or timezone.localdate()
     queue = WorkQueue(
         sections=[
@@ -205,7 +206,8 @@ def coordinator_queue(user, today: dt.date | None = None) -> WorkQueue | None:
             ("Portefeuilles", reverse("professional:portfolio")),
         ],
     )
-    user._tremplin_coordinator_queue = queue
+    if asked_for_today:
+        user._tremplin_coordinator_queue = queue
     return queue
 
 
