@@ -11,6 +11,7 @@ from tremplin.rules.calendar import (
     Period,
     add_business_days,
     business_days_between,
+    calendar_month_overlap,
     calendar_months_overlapping,
     hours_after,
     is_business_day,
@@ -232,6 +233,23 @@ def test_calendar_months_partition_the_period(first, length):
     for month in months:
         whole = month.first.day == 1 and (month.last + dt.timedelta(days=1)).day == 1
         assert month.full == whole
+
+
+@given(days, st.integers(min_value=0, max_value=800), st.integers(min_value=0, max_value=800))
+def test_the_month_of_a_day_is_the_one_the_list_holds(first, length, offset):
+    # calendar_month_overlap is the cadence's shortcut (P4: the month in progress) to the
+    # element of calendar_months_overlapping that holds the day.
+    last = first + dt.timedelta(days=length)
+    day = first + dt.timedelta(days=min(offset, length))
+    [holding] = [m for m in calendar_months_overlapping(first, last) if m.first <= day <= m.last]
+    assert calendar_month_overlap(first, last, day) == holding
+
+
+def test_the_month_of_a_day_outside_the_period_is_refused():
+    with pytest.raises(ValueError, match="pas dans la période"):
+        calendar_month_overlap(D(2025, 3, 3), D(2025, 9, 2), D(2025, 9, 3))
+    with pytest.raises(ValueError, match="précède"):
+        calendar_month_overlap(D(2025, 3, 3), D(2025, 3, 2), D(2025, 3, 3))
 
 
 def test_period_rejects_an_end_before_its_start():

@@ -24,7 +24,13 @@ from django.db.models import CharField, Max, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from tremplin.rules.calendar import PARIS, calendar_months_overlapping, to_paris
+from tremplin.rules.calendar import (
+    Period,
+    calendar_month_overlap,
+    calendar_months_overlapping,
+    paris_midnight,
+    to_paris,
+)
 from tremplin.rules.programmes import CadenceReport, Programme, interview_cadence, parameter
 from tremplin.support.models import Meeting, SupportEpisode
 
@@ -203,7 +209,7 @@ def _interviews_per_month(queryset, spans, today) -> dict[tuple[int, int, int], 
     """
     first = min(started_on for started_on, _ in spans.values())
     days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
-    midnights = [_utc_text(dt.datetime.combine(day, dt.time(), tzinfo=PARIS)) for day in days]
+    midnights = [_utc_text(paris_midnight(day)) for day in days]
     months = [(day.year, day.month) for day in days]
     # Each support's first and last day as indexes into ``days`` (its end may be after today).
     windows = {pk: ((start - first).days, (end - first).days) for pk, (start, end) in spans.items()}
@@ -212,8 +218,8 @@ def _interviews_per_month(queryset, spans, today) -> dict[tuple[int, int, int], 
         .filter(
             episode__in=queryset.values("pk"),
             kind=INTERVIEW_KIND,
-            starts_at__gte=dt.datetime.combine(first, dt.time(), tzinfo=PARIS),
-            starts_at__lt=dt.datetime.combine(today, dt.time(), tzinfo=PARIS),
+            starts_at__gte=paris_midnight(first),
+            starts_at__lt=paris_midnight(today),
         )
         .annotate(moment=Cast("starts_at", CharField()))
         .values_list("episode_id", "moment")
@@ -247,12 +253,10 @@ def _current_month(started_on, end, today):
     """The month ``interview_cadence(..., as_of=today)`` reports last (``.current``): the
     month in progress, or the support's last month once it is over; None before it starts.
     """
-    current = None
-    for overlap in calendar_months_overlapping(started_on, end):
-        if overlap.first > today:
-            break
-        current = overlap
-    return current
+    if today < started_on:
+        Period(started_on, end)  # an end before the start raises, as interview_cadence does
+        return None
+    return calendar_month_overlap(started_on, end, min(today, end))
 
 
 def below_cadence_count(queryset, today: dt.date | None = None) -> int:
@@ -299,24 +303,35 @@ def below_cadence_now(queryset, today: dt.date | None = None) -> dict[int, tuple
     if not windows:
         return {}
 
-    def paris_midnight(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(), tzinfo=PARIS)
-
     this_month = dt.date(today.year, today.month, 1)
     stale = [pk for pk, (first, _, _) in windows.items() if first < this_month]
     since = Q(starts_at__gte=paris_midnight(this_month))
     if stale:
         earliest = min(windows[pk][0] for pk in stale)
         since |= Q(episode_id__in=stale, starts_at__gte=paris_midnight(earliest))
+    # Each window as the UTC text of its first instant and of the instant after it: the
+    # moments are read as text, as in ``_interviews_per_month``, not as datetimes.
+    bounds: dict[tuple[dt.date, dt.date], tuple[str, str]] = {}
+    text_windows: dict[int, tuple[str, str]] = {}
+    for pk, (first, last, _) in windows.items():
+        if (first, last) not in bounds:
+            bounds[first, last] = (
+                _utc_text(paris_midnight(first)),
+                _utc_text(paris_midnight(last + dt.timedelta(days=1))),
+            )
+        text_windows[pk] = bounds[first, last]
     done: dict[int, int] = defaultdict(int)
     meetings = (
         Meeting.objects.counted()
         .filter(since, episode__in=queryset.values("pk"), kind=INTERVIEW_KIND)
         .filter(starts_at__lt=paris_midnight(today + dt.timedelta(days=1)))
-        .values_list("episode_id", "starts_at")
+        .annotate(moment=Cast("starts_at", CharField()))
+        .values_list("episode_id", "moment")
     )
     for pk, moment in meetings:
-        window = windows.get(pk)
-        if window is not None and window[0] <= to_paris(moment).date() <= window[1]:
+        window = text_windows.get(pk)
+        # A moment equal to a bound sorts after it (fractions of a second, "+00"): it is
+        # inside from the first bound and outside from the second, as the instants are.
+        if window is not None and window[0] <= moment < window[1]:
             done[pk] += 1
     return {pk: (done[pk], need) for pk, (_, _, need) in windows.items() if done[pk] < need}

@@ -185,6 +185,11 @@ def to_paris(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).astimezone(PARIS)
 
 
+def paris_midnight(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in Paris."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=PARIS)
+
+
 def hours_after(moment: dt.datetime, hours: int) -> dt.datetime:
     """``hours`` hours after ``moment``, counted on the Paris wall clock (rule A14's 48 h).
 
@@ -245,6 +250,27 @@ def support_months(start: dt.date, end: dt.date) -> list[Period]:
 
 def last_day_of_calendar_month(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def calendar_month_overlap(first: dt.date, last: dt.date, day: dt.date) -> CalendarMonthOverlap:
+    """The calendar month of ``day`` seen through [first, last] (``day`` inside it): the
+    element of ``calendar_months_overlapping(first, last)`` that holds ``day``, found
+    without listing the others."""
+    period = Period(first, last)
+    if not first <= day <= last:
+        raise ValueError(
+            f"Le {day:%d/%m/%Y} n'est pas dans la période du {first:%d/%m/%Y} au {last:%d/%m/%Y}."
+        )
+    month_start = dt.date(day.year, day.month, 1)
+    month_end = last_day_of_calendar_month(day.year, day.month)
+    shared = period.intersection(Period(month_start, month_end))
+    return CalendarMonthOverlap(
+        year=day.year,
+        month=day.month,
+        first=shared.first,
+        last=shared.last,
+        full=shared.first == month_start and shared.last == month_end,
+    )
 
 
 def calendar_months_overlapping(first: dt.date, last: dt.date) -> list[CalendarMonthOverlap]:
