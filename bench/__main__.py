@@ -194,12 +194,26 @@ def print_load(load: dict | None) -> None:
     print()
     print(
         f"Test de charge (gunicorn sur 127.0.0.1, {load['concurrency']} clients) : "
-        f"{load['requests']} requêtes en {french(load['seconds'])} s, soit "
+        + (
+            f"après {load['warmup_requests']} requêtes de mise en route non chronométrées "
+            f"({load['warmup_errors']} erreur(s)), "
+            if load.get("warmup_requests")
+            else ""
+        )
+        + f"{load['requests']} requêtes en {french(load['seconds'])} s, soit "
         f"{french(load['requests_per_second'])} requêtes/s ; {load['errors']} erreur(s), "
         f"{load.get('retries', 0)} requête(s) renvoyée(s) après une connexion fermée ; "
         f"p50 {french(load['p50_ms'])} ms, p95 {french(load['p95_ms'])} ms, "
         f"p99 {french(load['p99_ms'])} ms"
     )
+    if load.get("server_cpu_ms_per_request"):
+        server, cores = load["server_cpu_ms_per_request"], load["cores"]
+        print(
+            f"Temps de processeur par requête : serveur {french(server)} ms, client "
+            f"{french(load['client_cpu_ms_per_request'])} ms (sur les mêmes {cores} cœurs) ; "
+            f"le serveur seul sur ces cœurs servirait au plus "
+            f"{french(cores * 1000 / server, 0)} requêtes/s."
+        )
     header = ("Page", "Rôle", "Requêtes", "Erreurs", "p50", "p95", "p99")
     rows = [
         (

@@ -192,7 +192,11 @@ def budgets(result: dict) -> list[Budget]:
     if vendor == "postgresql":
         wanted += f", p95 < {LOAD_P95_MS} ms"
     if load:
-        met = load["requests_per_second"] >= rate_budget and load["errors"] == 0
+        met = (
+            load["requests_per_second"] >= rate_budget
+            and load["errors"] == 0
+            and load.get("warmup_errors", 0) == 0
+        )
         if vendor == "postgresql":
             met = met and load["p95_ms"] < LOAD_P95_MS
         figure = (

@@ -6,7 +6,16 @@ login page as a référent, a coordinator and a département agent (the bench ac
 password), then sends a fixed number of requests (at most ``max_seconds``) from
 ``concurrency`` threads, round-robin over a mix of pages: home, people list, search by name,
 a person's file (audited: each one writes the audit log), the indicators' dashboard.
+Before the measure, ``WARMUP_ROUNDS`` rounds of the mix are sent untimed (at most
+``WARMUP_SECONDS``): each gunicorn worker compiles its templates and opens its database
+connection once after it starts, which a server running for hours does not pay per request
+but a 600-request run would count (a fifth of the server's CPU on the bench machine).
 Reports req/s, p50/p95/p99 per page and the errors (status ≥ 400 or no answer).
+
+The client runs on the same cores as the server: the CPU time each side spends per request
+is reported too (the server's processes read from ``/proc``, the client's own), so that a
+rate can be read against what the server alone costs. The budget is still judged on the
+rate measured, client included.
 
 Like a browser, the client sends a GET again once when the server closed a kept-alive
 connection just as it was reused (gunicorn closes idle ones): the retry is counted and
@@ -32,12 +41,37 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN = "/compte/connexion/"
 YEAR = {"du": "2025-01-01", "au": "2025-12-31"}
+# Rounds of the mix sent before the measure, untimed (each worker's first pages).
+WARMUP_ROUNDS = 10
+WARMUP_SECONDS = 30
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def group_cpu_seconds(group: int) -> float | None:
+    """CPU time (user + system) of the live processes of process group ``group`` (the
+    server started in its own session: gunicorn's arbiter and workers), from ``/proc``;
+    None where there is no ``/proc``."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        # After the command's name in parentheses: state, ppid, pgrp, ... utime, stime
+        # (fields 3, 4, 5, ... 14, 15 of proc(5)).
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -159,6 +193,7 @@ def load_test(
     concurrency: int = 8,
     max_seconds: float = 120,
     workers: int | None = None,
+    warmup_rounds: int = WARMUP_ROUNDS,
 ) -> dict:
     import requests
 
@@ -208,44 +243,65 @@ def load_test(
                 local.sessions[role] = session
             return local.sessions[role]
 
-        work = itertools.islice(itertools.cycle(mix), requests_total)
         lock = threading.Lock()
         timings: dict[tuple[str, str], list[float]] = defaultdict(list)
         errors: dict[tuple[str, str], list[str]] = defaultdict(list)
         retried: dict[tuple[str, str], int] = defaultdict(int)
+
+        def run(count: int, deadline: float, timed: bool) -> None:
+            work = itertools.islice(itertools.cycle(mix), count)
+
+            def worker() -> None:
+                while time.perf_counter() < deadline:
+                    with lock:
+                        item = next(work, None)
+                    if item is None:
+                        return
+                    role, name, path = item
+                    begin = time.perf_counter()
+                    retries = 0
+                    try:
+                        answer = session_of(role).get(
+                            base + path, timeout=60, allow_redirects=False
+                        )
+                        retries = _retries_of(answer)
+                        problem = None if answer.status_code < 400 else str(answer.status_code)
+                        if answer.status_code in (301, 302):
+                            problem = f"{answer.status_code} → {answer.headers.get('Location')}"
+                    except requests.RequestException as error:
+                        problem = type(error).__name__
+                    elapsed = (time.perf_counter() - begin) * 1000
+                    with lock:
+                        if not timed:
+                            warmup_errors.extend([problem] if problem else [])
+                            continue
+                        timings[(role, name)].append(elapsed)
+                        retried[(role, name)] += retries
+                        if problem:
+                            errors[(role, name)].append(problem)
+
+            threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        # Untimed: the workers compile their templates and open their connections, as a
+        # server does once after it starts, not at every request.
+        warmup_errors: list[str] = []
+        run(warmup_rounds * len(mix), time.perf_counter() + WARMUP_SECONDS, timed=False)
+        server_cpu_before = group_cpu_seconds(server.pid)
+        client_cpu_before = time.process_time()
         started = time.perf_counter()
-        deadline = started + max_seconds
-
-        def worker() -> None:
-            while time.perf_counter() < deadline:
-                with lock:
-                    item = next(work, None)
-                if item is None:
-                    return
-                role, name, path = item
-                begin = time.perf_counter()
-                retries = 0
-                try:
-                    answer = session_of(role).get(base + path, timeout=60, allow_redirects=False)
-                    retries = _retries_of(answer)
-                    problem = None if answer.status_code < 400 else str(answer.status_code)
-                    if answer.status_code in (301, 302):
-                        problem = f"{answer.status_code} → {answer.headers.get('Location')}"
-                except requests.RequestException as error:
-                    problem = type(error).__name__
-                elapsed = (time.perf_counter() - begin) * 1000
-                with lock:
-                    timings[(role, name)].append(elapsed)
-                    retried[(role, name)] += retries
-                    if problem:
-                        errors[(role, name)].append(problem)
-
-        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run(requests_total, started + max_seconds, timed=True)
         wall = time.perf_counter() - started
+        client_cpu = time.process_time() - client_cpu_before
+        server_cpu_after = group_cpu_seconds(server.pid)
+        server_cpu = (
+            server_cpu_after - server_cpu_before
+            if server_cpu_before is not None and server_cpu_after is not None
+            else None
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -273,6 +329,8 @@ def load_test(
     return {
         "requests": done,
         "planned": requests_total,
+        "warmup_requests": warmup_rounds * len(mix),
+        "warmup_errors": len(warmup_errors),
         "concurrency": concurrency,
         "gunicorn_workers": workers or "gunicorn.conf.py",
         "seconds": round(wall, 2),
@@ -282,5 +340,12 @@ def load_test(
         "p50_ms": round(statistics.median(everything), 1) if everything else None,
         "p95_ms": round(percentile(everything, 0.95), 1) if everything else None,
         "p99_ms": round(percentile(everything, 0.99), 1) if everything else None,
+        "cores": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "server_cpu_ms_per_request": (
+            round(server_cpu * 1000 / done, 1) if done and server_cpu is not None else None
+        ),
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / done, 1) if done else None,
         "pages": pages,
     }

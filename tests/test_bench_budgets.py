@@ -84,6 +84,10 @@ def test_the_load_budget_depends_on_the_database_and_on_errors():
     assert not verdicts(budgets(fast))["Charge mêlée"]  # p95 over 250 ms
     assert verdicts(budgets(result("postgresql", load_rate=250.0)))["Charge mêlée"]
     assert not verdicts(budgets(result(errors=1)))["Charge mêlée"]
+    # An error in the untimed warm-up counts too: the server failed a page.
+    warmed_badly = result()
+    warmed_badly["load"]["warmup_errors"] = 1
+    assert not verdicts(budgets(warmed_badly))["Charge mêlée"]
 
 
 def test_the_referents_pages_are_judged_by_their_p95_under_load():
