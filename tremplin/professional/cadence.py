@@ -222,6 +222,7 @@ def _interviews_per_month(queryset, spans, today) -> dict[tuple[int, int, int], 
             starts_at__lt=paris_midnight(today),
         )
         .annotate(moment=Cast("starts_at", CharField()))
+        .order_by()  # counted, not listed: no sort of the meetings' default order
         .values_list("episode_id", "moment")
     )
     done: dict[tuple[int, int, int], int] = defaultdict(int)
@@ -326,6 +327,7 @@ def below_cadence_now(queryset, today: dt.date | None = None) -> dict[int, tuple
         .filter(since, episode__in=queryset.values("pk"), kind=INTERVIEW_KIND)
         .filter(starts_at__lt=paris_midnight(today + dt.timedelta(days=1)))
         .annotate(moment=Cast("starts_at", CharField()))
+        .order_by()  # counted, not listed: no sort of the meetings' default order
         .values_list("episode_id", "moment")
     )
     for pk, moment in meetings:
