@@ -329,10 +329,12 @@ class Beneficiary(PostalAddress):
             models.Index(fields=["operator", "updated_at"], name="beneficiary_operator_changed"),
             # How many live files a territory holds (the list's count), from the index alone:
             # SQLite 3.40 passed over a partial index (merged_into IS NULL) for a table scan.
-            # With the operator, the dashboard's population (a territory's live files of its
-            # operators) is counted from the index too (SQLite, 100,000 people: 34 -> 3 ms).
+            # With the operator and the key, the dashboard's population (a territory's live
+            # files of its operators) is counted from the index too, and an agent's supports
+            # join their people's territory there rather than in the table (100,000 people:
+            # the count 34 -> 3 ms on SQLite; PostgreSQL's dashboard 0.62 -> 0.40 s).
             models.Index(
-                fields=["territory", "merged_into", "operator"],
+                fields=["territory", "merged_into", "operator", "id"],
                 name="beneficiary_live_by_territory",
             ),
         ]
