@@ -13,8 +13,9 @@ Each professional support also gets, once, 0 to 3 individual interviews per cale
 it covers (``ensure_interviews``), so that the dashboard's interview cadence (P4) has
 compliant supports and others below cadence, as in real files.
 
-The dashboard's monthly facts (``tremplin.outcomes.facts``) are rebuilt from those rows
-before the measures (``fill_monthly_facts``), as ``tremplin rebuild-facts --apply`` would.
+The dashboard's monthly facts (``tremplin.outcomes.facts``) and the supports' kept cadence
+states (``tremplin.professional.cadence_states``) are rebuilt from those rows before the
+measures (``fill_monthly_facts``), as ``tremplin rebuild-facts --apply`` would.
 
 Measured: the dashboard page for the département's agent and for a coordinator, a year
 wide (page time next to the replayed SQL of the page), the cadence figure of the agent's
@@ -220,6 +221,8 @@ def fill_monthly_facts(context: BenchContext) -> None:
     context.facts["outcomes_monthly_facts"] = {
         "facts": result.after,
         "changed": result.changed,
+        "cadence_states": result.cadence.after,
+        "cadence_states_changed": result.cadence.changed,
         "seconds": round(time.perf_counter() - started, 2),
     }
 

@@ -96,4 +96,5 @@ def test_every_app_changing_several_facts_has_its_services_module():
 def test_the_hooks_listeners_are_the_documented_ones():
     # Registered by the apps' ready(); docs/decisions.md and web/hooks.py list them.
     assert hooks.listeners(hooks.RUPTURE_CHANGED) == ["support.deadlines", "outcomes.exits"]
-    assert hooks.listeners(hooks.EPISODE_CHANGED) == ["outcomes.exits"]
+    assert hooks.listeners(hooks.EPISODE_CHANGED) == ["professional.cadence", "outcomes.exits"]
+    assert hooks.listeners(hooks.MEETING_CHANGED) == ["professional.cadence"]

@@ -19,7 +19,8 @@ Stored, for a month:
 
 What is not additive by month stays a query on the rows: the people who started something
 over the whole period (a person starting twice in two months counts once), the deadlines
-due up to today, the funnel, the active file, the cadence.
+due up to today, the funnel, the active file. The interview cadence is read from the
+supports' own kept states (``tremplin.professional.cadence_states``), rebuilt here too.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
+
+from tremplin.professional.cadence_states import StatesRebuild, rebuild_states
 
 from .indicators import (
     EXIT_COUNTS,
@@ -147,6 +150,7 @@ class Rebuild:
     before: int
     after: int
     changed: int  # facts added, removed or with another value
+    cadence: StatesRebuild | None = None  # the supports' kept cadence states, rebuilt too
 
 
 def _keyed(facts) -> dict[tuple, int]:
@@ -158,7 +162,9 @@ def _keyed(facts) -> dict[tuple, int]:
 
 @transaction.atomic
 def rebuild_facts(*, apply: bool = True) -> Rebuild:
-    """Recompute every fact from the rows; with ``apply=False``, only say what would change."""
+    """Recompute every fact from the rows, and the professional supports' kept cadence
+    states (``professional.cadence_states``); with ``apply=False``, only say what would
+    change."""
     computed = _keyed(
         _exit_facts(SupportExit.objects.all()) + _start_facts(Situation.objects.all())
     )
@@ -182,7 +188,12 @@ def rebuild_facts(*, apply: bool = True) -> Rebuild:
             ],
             batch_size=2_000,
         )
-    return Rebuild(before=len(stored), after=len(computed), changed=changed)
+    return Rebuild(
+        before=len(stored),
+        after=len(computed),
+        changed=changed,
+        cadence=rebuild_states(apply=apply),
+    )
 
 
 # --- the dashboard's side: the facts of whole months, the rows for the partial ones ---------

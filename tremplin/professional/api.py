@@ -15,9 +15,11 @@ from ninja import Router, Schema, Status
 
 from tremplin.accounts import audit
 from tremplin.rules.programmes import Programme, RuleError, parameters_in_force
+from tremplin.support import services as support_services
 from tremplin.support.api import READ_OF_EPISODE
 from tremplin.support.models import SupportEpisode
 from tremplin.web.api.errors import NOTHING_SAVED, ErrorOut, FormInvalid, ValidationErrorOut
+from tremplin.web.form_pages import NOT_SAVED, save_in_savepoint
 from tremplin.web.shortcuts import visible_object_or_404
 
 from . import services
@@ -179,11 +181,13 @@ def create_interview(request, episode_id: int, payload: InterviewIn):
         moment = timezone.localtime(moment)
     data["starts_at"] = moment.strftime("%Y-%m-%dT%H:%M")
     form = InterviewForm(data, episode=episode)
-    if not form.is_valid():
-        raise FormInvalid(form)
-    form.instance.created_by = request.user
-    form.save()
-    return Status(201, form.instance)
+    if form.is_valid():
+        saved = save_in_savepoint(
+            form, lambda: support_services.save_meeting(form, user=request.user)
+        )
+        if saved is not NOT_SAVED:
+            return Status(201, saved)
+    raise FormInvalid(form)
 
 
 @professional_router.get(

@@ -7,8 +7,9 @@ class ProfessionalConfig(AppConfig):
     verbose_name = "Accompagnement professionnel"
 
     def ready(self):
-        from . import list_filters, panels, timeline
+        from . import list_filters, panels, services, timeline
 
         panels.register()
+        services.register_hooks()
         list_filters.register()
         timeline.register()

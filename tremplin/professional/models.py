@@ -190,6 +190,54 @@ class Cer(models.Model):
         return CerTerm(self.start, self.end, assume_validated or self.is_validated)
 
 
+class CadenceState(models.Model):
+    """What a support's interview cadence (P4) is on any day, kept so that a dashboard counts
+    thousands of supports without reading their interviews: derived data, never a fact.
+
+    A support is compliant on a day when every calendar month of it already over had the
+    interviews required; so it is enough to know the last day (inside the support) of its
+    first month short of them, ``short_month_end``: compliant on ``day`` when there is none
+    or when that month is not over (``short_month_end >= day``). This does not depend on the
+    day asked about, only on the support's dates, its CERs, its interviews held and the
+    dated parameters (``parameters``: their fingerprint when computed; a state of other
+    parameters is not read).
+
+    Written only by ``tremplin.professional.cadence_states``: the services that write an
+    interview, a CER or the support recompute it in their transaction, the nightly job and
+    ``tremplin rebuild-facts`` rebuild them all. A support without a state (rows written in
+    bulk) is counted from its rows (docs/decisions.md, "Cadence states").
+    """
+
+    episode = models.OneToOneField(
+        SupportEpisode,
+        models.CASCADE,
+        primary_key=True,
+        related_name="cadence_state",
+        verbose_name="accompagnement",
+    )
+    last_day = models.DateField("dernier jour de l'accompagnement", null=True)
+    short_month_end = models.DateField("fin du premier mois sans les entretiens requis", null=True)
+    parameters = models.CharField("paramètres appliqués", max_length=16)
+
+    class Meta:
+        verbose_name = "état de la cadence"
+        verbose_name_plural = "états de la cadence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(short_month_end__isnull=True) | Q(last_day__isnull=False),
+                name="cadence_state_short_within_a_support",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.short_month_end is None:
+            return f"Cadence de l'accompagnement n° {self.episode_id} : aucun mois manqué"
+        return (
+            f"Cadence de l'accompagnement n° {self.episode_id} : premier mois manqué "
+            f"jusqu'au {french_date(self.short_month_end)}"
+        )
+
+
 def cer_terms(cers, assume_validated: bool = False) -> tuple[CerTerm, ...]:
     return tuple(cer.term(assume_validated) for cer in cers)
 

@@ -3,7 +3,9 @@
 P4), renewing and validating a CER and the deadlines of the chain (P4, P5), closing a
 support (its exit is classified, through ``support.services.save_episode``), moving people
 to another referent (P9), a collective action's invitations and attendance (P2). Pages, API,
-commands and the demo call these."""
+commands and the demo call these. The support's kept cadence state (``cadence_states``)
+follows its CERs here and its interviews and dates through the hooks
+(``hooks.MEETING_CHANGED``, ``hooks.EPISODE_CHANGED``)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from tremplin.rules.programmes import (
 )
 from tremplin.support.models import Deadline, SupportEpisode
 from tremplin.support.services import save_episode
+from tremplin.web import hooks
 
+from . import cadence_states
 from .models import Cer, Invitation, ProfessionalSupport, cer_terms, next_renewal
 
 
@@ -69,6 +73,7 @@ def open_support(
         created_by=user,
     )
     sync_cer_deadlines(episode)
+    cadence_states.refresh_episode(episode)  # its last day is the new CER's end
     return cer
 
 
@@ -115,6 +120,7 @@ def renew_cer(episode: SupportEpisode, objectives: str, user) -> Cer:
         created_by=user,
     )
     sync_cer_deadlines(episode)
+    cadence_states.refresh_episode(episode)  # its last day is the new CER's end
     cer.requires_validation = renewal.requires_validation
     return cer
 
@@ -186,3 +192,14 @@ def transfer(episodes, source, target) -> int:
         )
         moved += 1
     return moved
+
+
+def on_support_written(episode) -> None:
+    """``hooks.EPISODE_CHANGED``, ``hooks.MEETING_CHANGED``: the support's cadence state
+    (P4) follows its dates and its interviews held."""
+    cadence_states.refresh_episode(episode)
+
+
+def register_hooks() -> None:
+    hooks.after(hooks.EPISODE_CHANGED, "professional.cadence", on_support_written)
+    hooks.after(hooks.MEETING_CHANGED, "professional.cadence", on_support_written)

@@ -466,7 +466,9 @@ def save_meeting(form, *, user=None, now: dt.datetime | None = None) -> Meeting:
     ):
         meeting.sequence += 1
     meeting.full_clean()
-    return form.save()
+    saved = form.save()
+    hooks.notify(hooks.MEETING_CHANGED, episode=saved.episode)
+    return saved
 
 
 @transaction.atomic
@@ -501,6 +503,7 @@ def plan_meeting(
     )
     meeting.full_clean()
     meeting.save()
+    hooks.notify(hooks.MEETING_CHANGED, episode=episode)
     return meeting
 
 
@@ -542,6 +545,7 @@ def change_status(
     meeting.status_reason = (reason or "").strip()
     meeting.full_clean()
     meeting.save()
+    hooks.notify(hooks.MEETING_CHANGED, episode=meeting.episode)
     return meeting
 
 
@@ -602,6 +606,7 @@ def reschedule_meeting(
     meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
+    hooks.notify(hooks.MEETING_CHANGED, episode=meeting.episode)
     return replacement
 
 
@@ -610,6 +615,7 @@ def delete_meeting(meeting: Meeting) -> None:
     """Delete a meeting recorded by mistake (the audit log records the deletion). Refused
     in French when other records depend on it (an invitation was sent, it replaced another
     one): cancel it instead."""
+    episode = meeting.episode
     try:
         with transaction.atomic():
             meeting.delete()
@@ -619,6 +625,7 @@ def delete_meeting(meeting: Meeting) -> None:
             "dépendent (une invitation envoyée à la personne, un report). Annulez-la plutôt "
             "en indiquant le motif : elle restera au dossier sans compter (F8)."
         ) from None
+    hooks.notify(hooks.MEETING_CHANGED, episode=episode)
 
 
 def register_hooks() -> None:

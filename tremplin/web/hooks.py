@@ -29,7 +29,11 @@ The events, who announces them and who listens:
 ``EPISODE_CHANGED`` (``episode``)
     A support episode was started, changed or ended (``tremplin.support.services``).
     outcomes: reclassifies its exit and recomputes the dashboard's monthly facts of the
-    months it ended in.
+    months it ended in; professional: recomputes the support's kept cadence state.
+``MEETING_CHANGED`` (``episode``)
+    A meeting of a support was recorded, changed (its date, kind or status), moved or
+    deleted (``tremplin.support.services``). professional: recomputes the support's kept
+    cadence state (P4: the interviews held).
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from collections.abc import Callable
 RUPTURE_CHANGED = "rupture_changed"
 CONVENTION_AMENDED = "convention_amended"
 EPISODE_CHANGED = "episode_changed"
-EVENTS = (RUPTURE_CHANGED, CONVENTION_AMENDED, EPISODE_CHANGED)
+MEETING_CHANGED = "meeting_changed"
+EVENTS = (RUPTURE_CHANGED, CONVENTION_AMENDED, EPISODE_CHANGED, MEETING_CHANGED)
 
 Handler = Callable[..., None]
 

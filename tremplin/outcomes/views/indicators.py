@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.views import generic
 
 from tremplin.accounts.models import Organisation
-from tremplin.professional.cadence import compliance_counts
+from tremplin.professional.cadence_states import stored_compliance_counts
 from tremplin.progress.indicators import skills_progression
 from tremplin.rules.programmes import Programme
 from tremplin.web import kept
@@ -125,9 +125,9 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
 
     def cadence_summary(self, today) -> dict:
         """Interview cadence (P4) of the professional supports running in the period, as
-        the professional programme judges it (``tremplin.professional.cadence``): two
-        counts in two queries, no report built per support."""
-        counts = compliance_counts(self.professional_episodes_in_period(), today)
+        the professional programme judges it: two counts read from the supports' kept
+        states (``tremplin.professional.cadence_states``), no interview read."""
+        counts = stored_compliance_counts(self.professional_episodes_in_period(), today)
         share = None
         if counts.supports:
             share = (Decimal(100) * counts.compliant / counts.supports).quantize(Decimal("0.1"))

@@ -1,4 +1,5 @@
-"""``tremplin rebuild-facts``: recompute the dashboard's monthly facts from the rows.
+"""``tremplin rebuild-facts``: recompute the dashboard's monthly facts from the rows, and
+the professional supports' kept cadence states (``professional.cadence_states``).
 
     tremplin rebuild-facts [--apply]
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
             "%(count)s chiffre mensuel différent des lignes",
             "%(count)s chiffres mensuels différents des lignes",
         )
+        states = plural(
+            result.cadence.changed,
+            "%(count)s état de la cadence des entretiens différent des lignes",
+            "%(count)s états de la cadence des entretiens différents des lignes",
+        )
         if options["apply"]:
             stored = plural(
                 result.after,
@@ -38,3 +44,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{stored} ({changed} avant le recalcul).")
         else:
             self.stdout.write(f"{changed} (à blanc : rien n'est écrit ; --apply pour réécrire).")
+        moment = "avant le recalcul" if options["apply"] else "à blanc"
+        self.stdout.write(f"{states} ({moment}).")
