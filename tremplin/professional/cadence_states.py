@@ -172,20 +172,19 @@ def rebuild_states(*, apply: bool = True) -> StatesRebuild:
 
 def stored_compliance_counts(queryset, today: dt.date) -> CadenceCounts:
     """``cadence.compliance_counts(queryset, today)`` read from the states, in one query;
-    the supports without a state of today's parameters are counted from their rows (two
-    more queries, the second only when there are some)."""
+    the supports without a state of today's parameters, when the count finds some, are
+    counted from their rows (``compliance_counts``: two more queries)."""
     fresh = Q(cadence_state__parameters=parameters_fingerprint())
-    reported = Q(cadence_state__last_day__isnull=False, started_on__lte=today)
+    reported = fresh & Q(cadence_state__last_day__isnull=False, started_on__lte=today)
     compliant = Q(cadence_state__short_month_end__isnull=True) | Q(
         cadence_state__short_month_end__gte=today
     )
-    stored = (
-        queryset.order_by()
-        .filter(fresh)
-        .aggregate(
-            supports=Count("pk", filter=reported),
-            compliant=Count("pk", filter=reported & compliant),
-        )
+    stored = queryset.order_by().aggregate(
+        supports=Count("pk", filter=reported),
+        compliant=Count("pk", filter=reported & compliant),
+        without=Count("pk", filter=Q(cadence_state__isnull=True) | ~fresh),
     )
-    rest = compliance_counts(queryset.exclude(fresh), today)
+    rest = CadenceCounts(0, 0)
+    if stored["without"]:
+        rest = compliance_counts(queryset.exclude(fresh), today)
     return CadenceCounts(stored["supports"] + rest.supports, stored["compliant"] + rest.compliant)
