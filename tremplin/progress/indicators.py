@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
 
 from tremplin.rules import work_areas
 
@@ -46,11 +46,13 @@ def skills_progression(episodes) -> list[dict]:
     are left out; the rows are sorted by operator name then area in the grid's order."""
     areas = list(work_areas.area_labels())
     # Only the episodes with an evaluation can count (an operator without any is left
-    # out): the others are not given the per-area subqueries.
-    evaluated = Exists(Evaluation.objects.filter(episode_id=OuterRef("pk")))
+    # out): the others are not given the per-area subqueries. They are kept by ``IN`` the
+    # evaluated episodes' keys, read once from the evaluations' index, rather than by an
+    # ``EXISTS`` asked of every episode (8,000 supports of the bench's year on SQLite:
+    # 38 -> 22 ms).
     queryset = (
         episodes.order_by()
-        .filter(evaluated)
+        .filter(pk__in=Evaluation.objects.order_by().values("episode_id"))
         .alias(
             first_evaluation=_evaluation(("evaluated_on", "id")),
             latest_evaluation=_evaluation(("-evaluated_on", "-id")),
@@ -60,13 +62,14 @@ def skills_progression(episodes) -> list[dict]:
         first_evaluation=F("latest_evaluation")
     )
     aggregates = {}
+    means = {}
     for index, area in enumerate(areas):
-        queryset = queryset.alias(
-            **{
-                f"first_{index}": _area_mean(area, "first_evaluation"),
-                f"latest_{index}": _area_mean(area, "latest_evaluation"),
-            }
-        )
+        means[f"first_{index}"] = _area_mean(area, "first_evaluation")
+        means[f"latest_{index}"] = _area_mean(area, "latest_evaluation")
+    # All at once: each ``alias()`` copies the query built so far (the areas' subqueries
+    # one by one cost 40 ms of Python per page).
+    queryset = queryset.alias(**means)
+    for index in range(len(areas)):
         both = Q(**{f"first_{index}__isnull": False, f"latest_{index}__isnull": False})
         aggregates[f"people_{index}"] = Count("pk", filter=two_evaluations & both)
         aggregates[f"rose_{index}"] = Count(
