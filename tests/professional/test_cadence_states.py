@@ -4,9 +4,12 @@ are those of the rows; a state of other parameters, or a missing one, is counted
 rows; the nightly rebuild finds nothing to change after the services' writes."""
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 
 from tests import factories
@@ -167,3 +170,52 @@ def test_three_queries_when_some_supports_have_no_state(referent_user, django_as
     with django_assert_num_queries(3):
         counts = stored_compliance_counts(SupportEpisode.objects.all(), dt.date(2025, 12, 31))
     assert counts.supports == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_interviews_recorded_at_once_both_reach_the_state(referent_user):
+    """Two référents' clicks on the same support, the second while the first's transaction
+    is still open: the second waits for the first's lock on the support and counts both
+    interviews (without it, PostgreSQL would give the second a duplicate key, or a state
+    without the first's interview). SQLite writes one transaction at a time: nothing to
+    interleave in its in-memory test database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL runs two write transactions at once")
+    from tremplin.professional.forms import InterviewForm
+
+    episode = professional_episode(referent_user, start=dt.date(2025, 1, 15))
+    interview(episode, 2025, 1, 20, 9)  # January (15–31) has the 1 it needs
+    refresh_states([episode.pk])
+    assert state(episode)[1] == dt.date(2025, 2, 28)  # February: 2 needed, none yet
+    first_saved = threading.Event()
+    errors = []
+
+    def record(moment: str, hold: float, signal: threading.Event | None) -> None:
+        try:
+            with transaction.atomic():
+                form = InterviewForm(
+                    {"starts_at": moment, "duration_minutes": 45, "place": "operator"},
+                    episode=SupportEpisode.objects.get(pk=episode.pk),
+                )
+                assert form.is_valid(), form.errors
+                support_services.save_meeting(form, user=referent_user)
+                if signal is not None:
+                    signal.set()
+                time.sleep(hold)  # the first click's transaction stays open a while
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=record, args=("2025-02-03T10:00", 0.5, first_saved))
+    first.start()
+    assert first_saved.wait(10)
+    second = threading.Thread(target=record, args=("2025-02-17T10:00", 0, None))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    # February has its 2: March is the first month short. With one of the two interviews
+    # missed, it would still be February.
+    assert state(episode) == (dt.date(2025, 7, 14), dt.date(2025, 3, 31))
+    assert rebuild_states(apply=False).changed == 0

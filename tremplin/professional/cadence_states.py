@@ -108,11 +108,18 @@ def _professional(episodes):
 @transaction.atomic
 def refresh_states(episodes) -> int:
     """Recompute the states of the professional supports of ``episodes`` (a queryset, or
-    episodes' keys); gives how many are stored."""
+    episodes' keys); gives how many are stored.
+
+    The supports' rows are locked first (PostgreSQL; SQLite writes one at a time): two
+    interviews of one support recorded at the same moment recompute its state one after the
+    other, the second reading the first's interview, rather than both from what was there
+    before (one of them lost from the state) or both inserting it (a duplicate key)."""
     if not hasattr(episodes, "values_list"):
         episodes = SupportEpisode.objects.filter(pk__in=list(episodes))
     episodes = _professional(episodes)
-    keys = list(episodes.values_list("pk", flat=True))
+    keys = list(
+        episodes.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
+    )
     written = 0
     for start in range(0, len(keys), BATCH):
         batch = keys[start : start + BATCH]
