@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
@@ -69,6 +70,10 @@ def test_the_states_are_read_and_a_state_of_other_parameters_is_not(supports):  
         parameters_fingerprint()
     }
     assert stored(supports, december) == old_counts(supports, december)
+    # Nothing differs any more: the next rebuild reads, and writes nothing.
+    with CaptureQueriesContext(connection) as queries:
+        assert rebuild_states().changed == 0
+    assert not [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "DELETE"))]
 
 
 def test_one_query_whatever_the_number_of_states(referent_user, django_assert_num_queries):

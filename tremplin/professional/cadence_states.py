@@ -160,21 +160,27 @@ def rebuild_states(*, apply: bool = True) -> StatesRebuild:
     for start in range(0, len(keys), BATCH):
         batch = SupportEpisode.objects.filter(pk__in=keys[start : start + BATCH])
         computed.update(_keyed(_computed(batch)))
-    changed = sum(
-        1 for key in computed.keys() | stored.keys() if computed.get(key) != stored.get(key)
+    changed = sorted(
+        key for key in computed.keys() | stored.keys() if computed.get(key) != stored.get(key)
     )
     if apply:
-        CadenceState.objects.all().delete()
-        CadenceState.objects.bulk_create(
-            [
-                CadenceState(
-                    episode_id=pk, last_day=last_day, short_month_end=short, parameters=version
-                )
-                for pk, (last_day, short, version) in computed.items()
-            ],
-            batch_size=BATCH,
-        )
-    return StatesRebuild(before=len(stored), after=len(computed), changed=changed)
+        # Only what differs is rewritten: a night without a missed write writes nothing.
+        for start in range(0, len(changed), BATCH):
+            batch = changed[start : start + BATCH]
+            CadenceState.objects.filter(episode_id__in=batch).delete()
+            CadenceState.objects.bulk_create(
+                [
+                    CadenceState(
+                        episode_id=pk,
+                        last_day=computed[pk][0],
+                        short_month_end=computed[pk][1],
+                        parameters=computed[pk][2],
+                    )
+                    for pk in batch
+                    if pk in computed
+                ]
+            )
+    return StatesRebuild(before=len(stored), after=len(computed), changed=len(changed))
 
 
 def stored_compliance_counts(queryset, today: dt.date) -> CadenceCounts:
