@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from tremplin.professional.cadence import cadences
-from tremplin.professional.models import Cer, awaiting_validation
+from tremplin.professional.cadence_states import rebuild_states
+from tremplin.professional.models import CadenceState, Cer, awaiting_validation
 from tremplin.support.models import SupportEpisode
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +25,7 @@ def test_seed_demo_adds_professional_supports_with_their_cers_and_interviews():
     assert Cer.objects.filter(number=3, validated_by__email="agent@tremplin.demo").count() == 1
     rows = cadences(episodes, today=dt.date(2026, 6, 15))
     assert any(row.below and row.behind_months for row in rows)
+    # The kept cadence states follow the interviews written in bulk (the dashboard reads
+    # them): a rebuild finds nothing to change.
+    assert CadenceState.objects.count() == 5
+    assert rebuild_states(apply=False).changed == 0

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from tremplin.accounts.models import Membership, Role
+from tremplin.professional.cadence_states import refresh_states
 from tremplin.professional.models import (
     Cer,
     CollectiveAction,
@@ -131,6 +132,7 @@ def seed_professional(*, today: dt.date, users: dict) -> dict:
                 )
             month = (month + relativedelta(months=1)).replace(day=1)
         Meeting.objects.bulk_create(meetings)
+        refresh_states([episode.pk])  # its CERs and interviews went in without a service
         Contact.objects.create(
             episode=episode,
             on=min(start + dt.timedelta(days=7), today),
