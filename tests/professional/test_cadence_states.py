@@ -224,3 +224,50 @@ def test_two_interviews_recorded_at_once_both_reach_the_state(referent_user):
     # missed, it would still be February.
     assert state(episode) == (dt.date(2025, 7, 14), dt.date(2025, 3, 31))
     assert rebuild_states(apply=False).changed == 0
+
+
+def test_the_technical_admin_keeps_the_state_too(referent_user, admin_user):
+    """The admin writes rows without the pages' services: its meetings, CERs and supports are
+    announced all the same (P4: the state follows)."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from tremplin.professional.models import Cer
+
+    request = RequestFactory().post("/admin-technique/")
+    request.user = admin_user
+    episode = professional_episode(referent_user, start=dt.date(2025, 1, 15))
+    interview(episode, 2025, 1, 20, 9)
+    refresh_states([episode.pk])
+    assert state(episode) == (dt.date(2025, 7, 14), dt.date(2025, 2, 28))
+
+    meetings = admin.site._registry[Meeting]
+    february = [
+        Meeting(
+            episode=episode,
+            starts_at=dt.datetime(2025, 2, day, 9, tzinfo=dt.UTC),
+            duration_minutes=45,
+            place=Meeting.Place.OPERATOR,
+            kind=Meeting.Kind.INDIVIDUAL,
+            status=Meeting.Status.HELD,
+        )
+        for day in (3, 17)
+    ]
+    for meeting in february:
+        meetings.save_model(request, meeting, form=None, change=False)
+    assert state(episode)[1] == dt.date(2025, 3, 31)  # February has its 2
+    meetings.delete_model(request, february[0])
+    assert state(episode)[1] == dt.date(2025, 2, 28)
+
+    cers = admin.site._registry[Cer]
+    cer = episode.cers.get()
+    cer.end = dt.date(2025, 5, 31)
+    cers.save_model(request, cer, form=None, change=True)
+    assert state(episode)[0] == dt.date(2025, 5, 31)
+
+    episodes = admin.site._registry[SupportEpisode]
+    episode.refresh_from_db()
+    episode.ended_on = dt.date(2025, 2, 20)  # February (1–20) partial: its 1 is enough
+    episodes.save_model(request, episode, form=None, change=True)
+    assert state(episode) == (dt.date(2025, 2, 20), None)
+    assert rebuild_states(apply=False).changed == 0

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from tremplin.web import hooks
+
+from . import services
 from .models import (
     CalendarFeedToken,
     Deadline,
@@ -19,13 +22,43 @@ class DeadlineInline(admin.TabularInline):
 
 @admin.register(SupportEpisode)
 class SupportEpisodeAdmin(admin.ModelAdmin):
+    """A support changed here goes through ``services.save_episode``, as on the pages: its
+    plan's deadlines follow its dates and the apps above are told (its exit, its cadence)."""
+
     list_display = ["beneficiary", "programme", "referent", "contract_start", "ended_on"]
     list_filter = ["programme"]
     raw_id_fields = ["beneficiary", "referent", "employer", "tutor", "rsa_adviser"]
     inlines = [DeadlineInline]
 
+    def save_model(self, request, obj, form, change):
+        services.save_episode(obj)
 
-admin.site.register(Meeting)
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """A meeting written or deleted here is announced as the services announce it
+    (``hooks.MEETING_CHANGED``), so that what the apps above keep from the meetings (the
+    professional support's cadence state) follows."""
+
+    list_display = ["starts_at", "episode", "kind", "status"]
+    raw_id_fields = ["episode", "replaced_by", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        hooks.notify(hooks.MEETING_CHANGED, episode=obj.episode)
+
+    def delete_model(self, request, obj):
+        episode = obj.episode
+        super().delete_model(request, obj)
+        hooks.notify(hooks.MEETING_CHANGED, episode=episode)
+
+    def delete_queryset(self, request, queryset):
+        episodes = list(SupportEpisode.objects.filter(pk__in=queryset.values("episode_id")))
+        super().delete_queryset(request, queryset)
+        for episode in episodes:
+            hooks.notify(hooks.MEETING_CHANGED, episode=episode)
+
+
 admin.site.register(Refusal)
 
 
