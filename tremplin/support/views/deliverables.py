@@ -142,7 +142,13 @@ def deliverable_send(request, pk, code):
                 messages.error(request, message)
         return redirect("support:deliverable", pk=pk, code=code)
     try:
-        deadline.mark_sent(form.cleaned_data["sent_to"], form.cleaned_data["sent_at"])
+        services.save_and_send_deliverable(
+            deadline,
+            None,  # the sending alone: what was typed is saved by the single form
+            sent_to=form.cleaned_data["sent_to"],
+            sent_at=form.cleaned_data["sent_at"],
+            user=request.user,
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
