@@ -98,3 +98,4 @@ def test_the_hooks_listeners_are_the_documented_ones():
     assert hooks.listeners(hooks.RUPTURE_CHANGED) == ["support.deadlines", "outcomes.exits"]
     assert hooks.listeners(hooks.EPISODE_CHANGED) == ["professional.cadence", "outcomes.exits"]
     assert hooks.listeners(hooks.MEETING_CHANGED) == ["professional.cadence"]
+    assert hooks.listeners(hooks.DEADLINES_CHANGED) == ["outcomes.facts"]

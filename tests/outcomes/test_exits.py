@@ -23,6 +23,7 @@ from tests.support.factories import InEmploymentEpisodeFactory, RuptureFactory, 
 from tests.web.job_helpers import job_file
 from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.exits import classify_all
+from tremplin.outcomes.facts import rebuild_facts
 from tremplin.outcomes.models import Indicator, SupportExit
 from tremplin.support import services as support_services
 from tremplin.support.models import SupportEpisode
@@ -371,6 +372,8 @@ def test_deliverables_on_time_and_ruptures_reported_within_48_hours(
     Deadline.objects.filter(pk=first.pk).update(
         state="sent", sent_at=first.due_on, sent_to="Cellule RSA"
     )
+    # Written behind the services' back: the dashboard's facts follow at the nightly rebuild.
+    rebuild_facts()
 
     response = get_page(client, coordinator_user, structure=operator.pk, **YEAR_2025)
     rows = {row.count.code: row for row in response.context["follow_up"]}

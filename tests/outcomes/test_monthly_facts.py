@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,13 @@ from tests.support.factories import InEmploymentEpisodeFactory
 from tremplin.outcomes import services as outcomes_services
 from tremplin.outcomes.exits import classify_all
 from tremplin.outcomes.facts import rebuild_facts, split_period
-from tremplin.outcomes.indicators import Period, count_exits, monthly_exit_rates, monthly_starts
+from tremplin.outcomes.indicators import (
+    Period,
+    count_exits,
+    deliverables_of_period,
+    monthly_exit_rates,
+    monthly_starts,
+)
 from tremplin.outcomes.models import MonthlyFact
 from tremplin.outcomes.views.indicators import IndicatorPage
 from tremplin.rules.outcomes import add_months
@@ -148,6 +155,10 @@ def test_summed_facts_give_the_figures_of_the_rows_for_any_period(departement):
         assert counts.exit_counts() == count_exits(view.exits(), period)
         assert counts.month_rates() == monthly_exit_rates(view.exits(), period)
         assert counts.months() == monthly_starts(view.people(), period)
+        today = timezone.localdate()
+        assert counts.deliverables(view.episodes(), today) == deliverables_of_period(
+            view.episodes(), period, today
+        )
 
     facts_equal_rows()
 
@@ -286,3 +297,36 @@ def test_the_agents_dashboard_makes_a_known_number_of_queries(
         response = client.get(URL, YEAR_2025)
     assert response.status_code == 200
     assert response.context["cadence"]["supports"] > 0
+
+
+def test_deliverables_sent_through_the_services_show_at_once_on_the_dashboard(
+    client, operator, coordinator_user, referent_user
+):
+    """The deliverables on time (A12) are summed from the monthly facts: a plan written, a
+    deliverable sent, the support moved to another programme's operator — each through a
+    service — and the facts are already in step with the rows."""
+    client.force_login(coordinator_user)
+    person = factories.BeneficiaryFactory(
+        territory=operator.territory, operator=operator, referent=referent_user
+    )
+
+    def deliverables():
+        response = client.get(URL, YEAR_2025)
+        assert response.status_code == 200
+        row = next(r for r in response.context["follow_up"] if r.count.code.startswith("livr"))
+        return row.due, row.on_time
+
+    assert deliverables() == (0, 0)
+    # A CUI from 2 June 2025 (6 months): its plan's deliverables are all due by now.
+    episode = in_employment(person, day(6, 2), ended=True)
+    due = episode.deadlines.exclude(state="dropped").exclude(code="rupture_notice").count()
+    assert due > 0 and deliverables() == (due, 0)
+    # The end-of-trial review sent on its due day: on time (A11, A12).
+    review = episode.deadlines.get(code="trial_review")
+    items = {"difficulties_met": "Aucune", "answers_built": "Tutorat renforcé"}
+    items |= {"training_needs": "CACES", "professional_behaviour": "Ponctuel"}
+    support_services.save_and_send_deliverable(
+        review, items, sent_to="Cellule contrats aidés", sent_at=review.due_on, user=referent_user
+    )
+    assert deliverables() == (due, 1)
+    assert rebuild_facts(apply=False).changed == 0

@@ -15,11 +15,16 @@ Stored, for a month:
   the support's programme;
 - the people who started a job, and any activity, that month (``monthly_starts``), keyed by
   the person's operator: distinct people within a month, and a person has one operator and
-  one territory, so that the sum over operators and territories is exact.
+  one territory, so that the sum over operators and territories is exact;
+- the deliverables due that month (rupture notices aside, not « sans objet ») and, of them,
+  those sent on or before their due day (A12), keyed as the exits by the support. The
+  services that write deadlines announce the months that changed
+  (``hooks.DEADLINES_CHANGED``); the dashboard sums the whole months already over and counts
+  the rows of the days after (``DashboardCounts.deliverables``).
 
 What is not additive by month stays a query on the rows: the people who started something
-over the whole period (a person starting twice in two months counts once), the deadlines
-due up to today, the funnel, the active file. The interview cadence is read from the
+over the whole period (a person starting twice in two months counts once), the rupture
+notices (counted in hours), the funnel, the active file. The interview cadence is read from the
 supports' own kept states (``tremplin.professional.cadence_states``), rebuilt here too.
 """
 
@@ -35,8 +40,10 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from tremplin.professional.cadence_states import StatesRebuild, rebuild_states
+from tremplin.support.models import Deadline
 
 from .indicators import (
+    DELIVERABLES,
     EXIT_COUNTS,
     MonthCount,
     MonthRates,
@@ -44,8 +51,10 @@ from .indicators import (
     _any_activity,
     _employment,
     count_exits,
+    deliverables_of_period,
     monthly_exit_rates,
     monthly_starts,
+    sent_on_time,
 )
 from .models import MonthlyFact, Situation, SupportExit
 
@@ -54,6 +63,11 @@ STARTED_EMPLOYMENT = "debut-emploi"
 STARTED_ACTIVITY = "debut-activite"
 START_MEASURES = (STARTED_EMPLOYMENT, STARTED_ACTIVITY)
 EXIT_MEASURES = tuple(count.code for count in EXIT_COUNTS)
+# The deliverables due in a month (rupture notices aside, not « sans objet ») and, of them,
+# those sent on or before their due day (A12), keyed by the support.
+DELIVERABLES_DUE = "livrables-dus"
+DELIVERABLES_ON_TIME = "livrables-a-temps"
+DELIVERABLE_MEASURES = (DELIVERABLES_DUE, DELIVERABLES_ON_TIME)
 
 
 def _first_of_month(day) -> datetime.date:
@@ -91,6 +105,41 @@ def _exit_facts(exits) -> list[MonthlyFact]:
         )
         for row in rows
         for code in EXIT_MEASURES
+        if row[code]
+    ]
+
+
+def _deliverable_facts(deadlines) -> list[MonthlyFact]:
+    rows = (
+        deadlines.filter(DELIVERABLES)
+        .exclude(state=Deadline.State.DROPPED)
+        .order_by()
+        .annotate(
+            fact_month=TruncMonth("due_on"),
+            fact_operator=Coalesce(F("episode__operator"), F("episode__beneficiary__operator")),
+            fact_territory=F("episode__beneficiary__territory"),
+            fact_programme=F("episode__programme"),
+        )
+        .filter(fact_operator__isnull=False)
+        .values("fact_month", "fact_operator", "fact_territory", "fact_programme")
+        .annotate(
+            **{
+                DELIVERABLES_DUE: Count("pk"),
+                DELIVERABLES_ON_TIME: Count("pk", filter=sent_on_time()),
+            }
+        )
+    )
+    return [
+        MonthlyFact(
+            month=_first_of_month(row["fact_month"]),
+            operator_id=row["fact_operator"],
+            territory_id=row["fact_territory"],
+            programme=row["fact_programme"],
+            measure=code,
+            value=row[code],
+        )
+        for row in rows
+        for code in DELIVERABLE_MEASURES
         if row[code]
     ]
 
@@ -140,9 +189,24 @@ def refresh_months(months: Iterable[datetime.date | None]) -> int:
         MonthlyFact.objects.filter(month=month).delete()
         facts = _exit_facts(SupportExit.objects.filter(support_end__range=(month, last)))
         facts += _start_facts(Situation.objects.filter(start__range=(month, last)))
+        facts += _deliverable_facts(Deadline.objects.filter(due_on__range=(month, last)))
         MonthlyFact.objects.bulk_create(facts, batch_size=2_000)
         written += len(facts)
     return written
+
+
+@transaction.atomic
+def refresh_deliverable_months(months: Iterable[datetime.date | None]) -> None:
+    """Recompute the deliverables' facts alone of the months of ``months`` (a support's
+    deadlines written: its plan recomputed, a deliverable sent), lighter than
+    ``refresh_months``: one query per month."""
+    for month in sorted({_first_of_month(day) for day in months if day is not None}):
+        last = _month_end(month)
+        MonthlyFact.objects.filter(month=month, measure__in=DELIVERABLE_MEASURES).delete()
+        MonthlyFact.objects.bulk_create(
+            _deliverable_facts(Deadline.objects.filter(due_on__range=(month, last))),
+            batch_size=2_000,
+        )
 
 
 @dataclass
@@ -166,7 +230,9 @@ def rebuild_facts(*, apply: bool = True) -> Rebuild:
     states (``professional.cadence_states``); with ``apply=False``, only say what would
     change."""
     computed = _keyed(
-        _exit_facts(SupportExit.objects.all()) + _start_facts(Situation.objects.all())
+        _exit_facts(SupportExit.objects.all())
+        + _start_facts(Situation.objects.all())
+        + _deliverable_facts(Deadline.objects.all())
     )
     stored = _keyed(MonthlyFact.objects.all())
     changed = sum(
@@ -235,7 +301,7 @@ class DashboardCounts:
             self._totals = defaultdict(int)
             if not self.whole_months:
                 return self._totals
-            exits = Q(measure__in=EXIT_MEASURES)
+            exits = Q(measure__in=EXIT_MEASURES + DELIVERABLE_MEASURES)
             if self.programme:
                 exits &= Q(programme=self.programme)
             rows = (
@@ -282,6 +348,25 @@ class DashboardCounts:
             for rates in monthly_exit_rates(self.exits, part):
                 by_month[rates.month] = rates
         return [by_month[month] for month in self.period.months()]
+
+    def deliverables(self, episodes, today: datetime.date) -> tuple[int, int]:
+        """The deliverables due in the period up to today and, of them, those sent on time
+        (A12): the facts of the whole months already over (read with the page's other
+        facts, ``totals``), the rows (``episodes``, the page's supports) for the days of the
+        months around them (one query per part of a month)."""
+        if today < self.period.first_day:
+            return 0, 0
+        whole, partial = split_period(
+            Period(self.period.first_day, min(self.period.last_day, today))
+        )
+        totals = self.totals()  # its whole months hold those of the days already due
+        due = sum(totals[(month, DELIVERABLES_DUE)] for month in whole)
+        on_time = sum(totals[(month, DELIVERABLES_ON_TIME)] for month in whole)
+        for part in partial:
+            part_due, part_on_time = deliverables_of_period(episodes, part, today)
+            due += part_due
+            on_time += part_on_time
+        return due, on_time
 
     def months(self) -> list[MonthCount]:
         totals = self.totals()

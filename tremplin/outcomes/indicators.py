@@ -624,9 +624,13 @@ class FollowUpCount:
     on_time: Q | None
 
 
-def _sent_on_time() -> Q:
+def sent_on_time() -> Q:
     # Sent on or before its due day (deliverables due on a day).
     return Q(state="sent", sent_at__isnull=False, sent_at__lte=F("due_on"))
+
+
+# The deadlines counted as deliverables (the rupture notices are counted in hours, A14).
+DELIVERABLES = ~Q(code="rupture_notice")
 
 
 def rupture_notices_on_time(deadlines) -> set[int]:
@@ -673,8 +677,8 @@ FOLLOW_UP_COUNTS = [
         "livrables-en-retard",
         "Livrables remis à l'échéance",
         "A12",
-        ~Q(code="rupture_notice"),
-        _sent_on_time(),
+        DELIVERABLES,
+        sent_on_time(),
     ),
     FollowUpCount(
         "ruptures-hors-delai",
@@ -715,24 +719,49 @@ def deadlines_due(episodes, period: Period, today: datetime.date):
     )
 
 
-def follow_up(episodes, period: Period, today: datetime.date) -> list[FollowUpRow]:
+def deliverables_of_period(episodes, period: Period, today: datetime.date) -> tuple[int, int]:
+    """The deliverables of ``episodes`` due in the period up to today, and of them those sent
+    on time (A12), counted on the rows: one query."""
+    totals = (
+        deadlines_due(episodes, period, today)
+        .filter(DELIVERABLES)
+        .order_by()
+        .aggregate(due=Count("pk"), on_time=Count("pk", filter=sent_on_time()))
+    )
+    return totals["due"], totals["on_time"]
+
+
+def follow_up(
+    episodes, period: Period, today: datetime.date, deliverables: tuple[int, int] | None = None
+) -> list[FollowUpRow]:
     """One query: for each count, the deliverables due and those sent on time; one more
-    for the rupture notices when there are any (A14, counted in hours in Python)."""
+    for the rupture notices when there are any (A14, counted in hours in Python).
+
+    ``deliverables``: the deliverables' two numbers when the caller has them (summed from
+    the monthly facts, ``facts.DashboardCounts.deliverables``); the query then counts the
+    rupture notices alone."""
     aggregates = {}
-    for count in FOLLOW_UP_COUNTS:
+    counts = [count for count in FOLLOW_UP_COUNTS if deliverables is None or count.on_time is None]
+    for count in counts:
         aggregates[f"{count.code}-due"] = Count("pk", filter=count.due)
         if count.on_time is not None:
             aggregates[f"{count.code}-on-time"] = Count("pk", filter=count.due & count.on_time)
     due = deadlines_due(episodes, period, today)
+    if deliverables is not None:
+        due = due.filter(code="rupture_notice")
     totals = due.order_by().aggregate(**aggregates)
     rows = []
     for count in FOLLOW_UP_COUNTS:
         if count.on_time is None:
             due_count = totals[f"{count.code}-due"]
             on_time = len(rupture_notices_on_time(due.filter(count.due))) if due_count else 0
+            rows.append(FollowUpRow(count, due_count, on_time))
+        elif deliverables is not None:
+            rows.append(FollowUpRow(count, *deliverables))
         else:
-            on_time = totals[f"{count.code}-on-time"]
-        rows.append(FollowUpRow(count, totals[f"{count.code}-due"], on_time))
+            rows.append(
+                FollowUpRow(count, totals[f"{count.code}-due"], totals[f"{count.code}-on-time"])
+            )
     return rows
 
 

@@ -17,7 +17,7 @@ from tremplin.support.services import episodes_of
 from tremplin.web import hooks
 
 from .exits import classify_episode, classify_person
-from .facts import refresh_months
+from .facts import refresh_deliverable_months, refresh_months
 from .models import Situation
 
 
@@ -49,8 +49,14 @@ def delete_situation(situation: Situation) -> None:
 
 
 def on_episode_changed(episode) -> None:
-    """``hooks.EPISODE_CHANGED``: a support started, changed or ended."""
+    """``hooks.EPISODE_CHANGED``: a support started, changed or ended. Its exit is
+    classified again (its deadlines announce themselves: ``on_deadlines_changed``)."""
     classify_episode(episode)
+
+
+def on_deadlines_changed(months) -> None:
+    """``hooks.DEADLINES_CHANGED``: the deliverables' facts of those months."""
+    refresh_deliverable_months(months)
 
 
 def on_rupture_changed(rupture, withdrawn: bool) -> None:
@@ -62,3 +68,4 @@ def on_rupture_changed(rupture, withdrawn: bool) -> None:
 def register_hooks() -> None:
     hooks.after(hooks.EPISODE_CHANGED, "outcomes.exits", on_episode_changed)
     hooks.after(hooks.RUPTURE_CHANGED, "outcomes.exits", on_rupture_changed)
+    hooks.after(hooks.DEADLINES_CHANGED, "outcomes.facts", on_deadlines_changed)

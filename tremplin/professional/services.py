@@ -24,7 +24,7 @@ from tremplin.rules.programmes import (
     professional_plan,
 )
 from tremplin.support.models import Deadline, SupportEpisode
-from tremplin.support.services import save_episode
+from tremplin.support.services import announce_deadlines, deadline_marks, save_episode
 from tremplin.web import hooks
 
 from . import cadence_states
@@ -90,6 +90,7 @@ def sync_cer_deadlines(episode: SupportEpisode) -> None:
     except RuleError:
         return  # a chain the rules refuse is never stored (the forms check it first)
     existing = {d.code: d for d in episode.deadlines.filter(code__startswith="cer_end_")}
+    before = deadline_marks(existing.values())
     for item in plan.deliverables:
         deadline = existing.pop(item.code, None) or Deadline(episode=episode, code=item.code)
         deadline.fill_from_rule(item)
@@ -103,6 +104,7 @@ def sync_cer_deadlines(episode: SupportEpisode) -> None:
         deadline.state = Deadline.State.DROPPED
         deadline.dropped_reason = "Le CER a été renouvelé (P5)."
         deadline.save()
+    announce_deadlines(before, episode.deadlines.filter(code__startswith="cer_end_"))
 
 
 @transaction.atomic

@@ -23,7 +23,8 @@ class DeadlineInline(admin.TabularInline):
 @admin.register(SupportEpisode)
 class SupportEpisodeAdmin(admin.ModelAdmin):
     """A support changed here goes through ``services.save_episode``, as on the pages: its
-    plan's deadlines follow its dates and the apps above are told (its exit, its cadence)."""
+    plan's deadlines follow its dates and the apps above are told (its exit, its cadence,
+    the dashboard's facts of its deadlines)."""
 
     list_display = ["beneficiary", "programme", "referent", "contract_start", "ended_on"]
     list_filter = ["programme"]
@@ -32,6 +33,12 @@ class SupportEpisodeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_episode(obj)
+
+    def save_related(self, request, form, formsets, change):
+        # The deadlines' inline (their state, their sending): the facts of their months.
+        super().save_related(request, form, formsets, change)
+        months = set(form.instance.deadlines.values_list("due_on", flat=True))
+        hooks.notify(hooks.DEADLINES_CHANGED, months=months)
 
 
 @admin.register(Meeting)

@@ -73,6 +73,7 @@ def refresh_deadlines(episode: SupportEpisode, *, rupture=True) -> None:
         return  # the professional programme's deadlines follow its CER chain
     plan = in_employment_plan(episode.plan_facts(rupture=rupture))
     existing = {deadline.code: deadline for deadline in episode.deadlines.all()}
+    before = deadline_marks(existing.values())
     seen = set()
     for item in plan.deliverables:
         seen.add(item.code)
@@ -93,6 +94,25 @@ def refresh_deadlines(episode: SupportEpisode, *, rupture=True) -> None:
     for code, deadline in existing.items():
         if code not in seen:
             deadline.drop("N'est plus prévu par le plan après la modification des dates.")
+    announce_deadlines(before, episode.deadlines.all())
+
+
+def deadline_marks(deadlines) -> dict[str, tuple]:
+    """What the dashboard counts of each deadline (its due day, its state, its sending),
+    by code: compared before and after a write, to announce only the months that moved."""
+    return {d.code: (d.due_on, d.state, d.sent_at) for d in deadlines}
+
+
+def announce_deadlines(before: dict[str, tuple], after) -> None:
+    """``hooks.DEADLINES_CHANGED`` with the months of the deadlines that changed (their due
+    day before and after), when some did."""
+    after = deadline_marks(after)
+    months = set()
+    for code in before.keys() | after.keys():
+        if before.get(code) != after.get(code):
+            months |= {mark[0] for mark in (before.get(code), after.get(code)) if mark}
+    if months:
+        hooks.notify(hooks.DEADLINES_CHANGED, months=months)
 
 
 @transaction.atomic
@@ -366,6 +386,7 @@ def save_and_send_deliverable(
         deadline.content = save_deliverable_draft(deadline, items, user=user)
     with transaction.atomic():
         deadline.mark_sent(sent_to, sent_at)
+        hooks.notify(hooks.DEADLINES_CHANGED, months={deadline.due_on})
 
 
 # --- The qualitative aims (A2) -----------------------------------------------------------------

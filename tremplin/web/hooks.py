@@ -30,6 +30,11 @@ The events, who announces them and who listens:
     A support episode was started, changed or ended (``tremplin.support.services``).
     outcomes: reclassifies its exit and recomputes the dashboard's monthly facts of the
     months it ended in; professional: recomputes the support's kept cadence state.
+``DEADLINES_CHANGED`` (``months``)
+    Deadlines of supports were written: a plan recomputed, a CER chain's ends, a deliverable
+    sent (``tremplin.support.services``, ``tremplin.professional.services``); ``months``
+    holds a day of each month whose deadlines changed (before and after the change).
+    outcomes: recomputes the dashboard's deliverables' facts of those months.
 ``MEETING_CHANGED`` (``episode``)
     A meeting of a support was recorded, changed (its date, kind or status), moved or
     deleted (``tremplin.support.services``). professional: recomputes the support's kept
@@ -44,7 +49,8 @@ RUPTURE_CHANGED = "rupture_changed"
 CONVENTION_AMENDED = "convention_amended"
 EPISODE_CHANGED = "episode_changed"
 MEETING_CHANGED = "meeting_changed"
-EVENTS = (RUPTURE_CHANGED, CONVENTION_AMENDED, EPISODE_CHANGED, MEETING_CHANGED)
+DEADLINES_CHANGED = "deadlines_changed"
+EVENTS = (RUPTURE_CHANGED, CONVENTION_AMENDED, EPISODE_CHANGED, MEETING_CHANGED, DEADLINES_CHANGED)
 
 Handler = Callable[..., None]
 

@@ -113,6 +113,14 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
         )
         return started, agreement, exit_counts
 
+    def follow_up(self, today):
+        """The deliverables on time (A12) summed from the monthly facts when the page may
+        (``dashboard_counts``), the rupture notices (A14) from their rows."""
+        deliverables = None
+        if self.dashboard_counts is not None:
+            deliverables = self.dashboard_counts.deliverables(self.episodes(), today)
+        return follow_up(self.episodes(), self.period, today, deliverables)
+
     def funnel_steps(self):
         return funnel(self.episodes(), self.period, timezone.localdate())
 
@@ -270,7 +278,7 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
         steps = self.funnel_steps()
         today = timezone.localdate()
         return {
-            "follow_up": follow_up(self.episodes(), self.period, today),
+            "follow_up": self.follow_up(today),
             "cadence": self.cadence_summary(today),
             "skills": self.skills(),
             "exit_counts": exit_counts,
@@ -300,7 +308,7 @@ class IndicatorPage(IndicatorAccessMixin, generic.TemplateView):
             *agreement_rows(agreement),
             *started_rows(started),
             *exit_rows(exit_counts),
-            *follow_up_rows(follow_up(self.episodes(), self.period, today)),
+            *follow_up_rows(self.follow_up(today)),
             cadence_row(self.cadence_summary(today)),
             *funnel_rows(self.funnel_steps()),
         ]
