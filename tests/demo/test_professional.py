@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from tremplin.outcomes.facts import rebuild_facts
 from tremplin.professional.cadence import cadences
 from tremplin.professional.cadence_states import rebuild_states
 from tremplin.professional.models import CadenceState, Cer, awaiting_validation
@@ -29,3 +30,5 @@ def test_seed_demo_adds_professional_supports_with_their_cers_and_interviews():
     # them): a rebuild finds nothing to change.
     assert CadenceState.objects.count() == 5
     assert rebuild_states(apply=False).changed == 0
+    # So do the dashboard's monthly facts (the deliverables' among them).
+    assert rebuild_facts(apply=False).changed == 0
