@@ -234,3 +234,26 @@ def test_of_teams_gathers_the_supports_run_by_the_team_or_whose_person_it_follow
 
     assert found == [run_by_team, person_of_team, run_for_others]
     assert SupportEpisode.objects.of_teams([team.pk, other.pk]).count() == 4
+
+
+def test_of_teams_keeps_only_the_open_supports_of_a_programme_when_asked():
+    """The team's lookups read only the supports asked for (open, one programme): the same
+    supports as filtering the team's afterwards."""
+    from tests import factories
+    from tests.professional.factories import ProfessionalEpisodeFactory
+    from tremplin.support.models import SupportEpisode
+
+    team = factories.OrganisationFactory()
+    open_in_employment = InEmploymentEpisodeFactory(beneficiary__operator=team)
+    InEmploymentEpisodeFactory(operator=team, ended_on=dt.date(2025, 9, 30))  # closed
+    open_professional = ProfessionalEpisodeFactory(beneficiary__operator=team)
+    episodes = SupportEpisode.objects.order_by("pk")
+
+    assert list(episodes.of_teams([team.pk], open_only=True)) == [
+        open_in_employment,
+        open_professional,
+    ]
+    assert list(episodes.of_teams([team.pk], open_only=True, programme="professional")) == [
+        open_professional
+    ]
+    assert episodes.of_teams([team.pk]).count() == 3

@@ -68,12 +68,20 @@ class SupportEpisodeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(ended_on__isnull=True)
 
-    def of_teams(self, operator_ids):
+    def of_teams(self, operator_ids, *, open_only: bool = False, programme: str | None = None):
         """The supports of the operators' teams: run by one of them, or whose person one of
-        them follows. The keys come from two indexed lookups joined by UNION, read as a
-        subquery: an OR across the join to the person made PostgreSQL read every late
-        deadline of the département (36,000 at 100,000 people) to keep an operator's few."""
+        them follows (only the open ones, only those of ``programme``, when asked). The keys
+        come from two indexed lookups joined by UNION, read as a subquery: an OR across the
+        join to the person made PostgreSQL read every late deadline of the département
+        (36,000 at 100,000 people) to keep an operator's few. Each lookup reads only the
+        supports asked for: the one through the person otherwise joined the département's
+        42,000 supports to keep an operator's 2,000 open professional ones (PostgreSQL,
+        100,000 people: 22 → 7 ms)."""
         base = SupportEpisode.objects.order_by()
+        if open_only:
+            base = base.open()
+        if programme:
+            base = base.filter(programme=programme)
         return self.filter(
             pk__in=base.filter(operator_id__in=operator_ids)
             .values("pk")
@@ -209,6 +217,13 @@ class SupportEpisode(models.Model):
         indexes = [
             models.Index(fields=["referent", "ended_on"]),
             models.Index(fields=["operator", "ended_on"]),
+            # The open supports of a programme (a team's queue, the cadence): a tenth of the
+            # supports once the département has a few years of them.
+            models.Index(
+                fields=["programme"],
+                condition=Q(ended_on__isnull=True),
+                name="support_open_by_programme",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
