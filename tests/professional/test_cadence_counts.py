@@ -166,6 +166,11 @@ def test_the_counts_are_those_of_the_reports(supports, today):
     assert below_cadence_count(supports, today) == old_below(supports, today)
     # The queue's list: the same supports, with the same interviews held and required.
     assert below_cadence_now(supports, today) == reports_below(supports, today)
+    # The fields asked for come after the two numbers, read with them.
+    names = dict(supports.values_list("pk", "beneficiary__last_name"))
+    assert below_cadence_now(supports, today, also=("beneficiary__last_name",)) == {
+        pk: (*numbers, names[pk]) for pk, numbers in reports_below(supports, today).items()
+    }
 
 
 def test_the_below_cadence_cases_are_told_apart(supports):

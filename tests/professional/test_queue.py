@@ -173,3 +173,23 @@ def test_the_home_counts_the_badge_from_its_queue(client, coordinator_user, oper
     keys = [sql for sql in deadlines if '"support_deadline"."id" AS "pk"' in sql]
     assert len(keys) == 1 and not any("COUNT(" in sql for sql in deadlines)
     assert len(deadlines) == 2  # the keys, then the first few
+
+
+def test_the_cadence_section_shows_the_furthest_below_first_then_by_name(
+    coordinator_user, operator
+):
+    """Of the 9 supports below the cadence, the 7 with no interview in March (0 of 2) come
+    before the 2 with one; among them, by the person's name (« NAME First names »)."""
+    from tremplin.professional.queue import _below_cadence
+
+    busy, _, below = team(operator, 2)
+    section = _below_cadence(coordinator_user, [operator.pk], TODAY.date())
+
+    none_held = sorted(
+        f"{e.beneficiary.last_name.upper()} {e.beneficiary.first_names}"
+        for e in busy.support_episodes.all()
+    )
+    assert section.count == 9
+    assert [item.label for item in section.items] == none_held[:5]
+    assert all("0 entretien tenu ce mois sur 2 exigés" in item.detail for item in section.items)
+    assert not {e.pk for e in below} & {int(i.url.split("/")[-4]) for i in section.items}

@@ -267,7 +267,9 @@ def below_cadence_count(queryset, today: dt.date | None = None) -> int:
     return len(below_cadence_now(queryset, today))
 
 
-def below_cadence_now(queryset, today: dt.date | None = None) -> dict[int, tuple[int, int]]:
+def below_cadence_now(
+    queryset, today: dt.date | None = None, *, also: tuple[str, ...] = ()
+) -> dict[int, tuple]:
     """The supports of ``queryset`` below the cadence in their current month (P4), as
     {pk: (interviews held, interviews required)}: the rows of ``cadences(qs, today)`` whose
     ``current.done < current.required``, in 2 light queries that read only the interviews
@@ -279,17 +281,23 @@ def below_cadence_now(queryset, today: dt.date | None = None) -> dict[int, tuple
     an interview counts on its Paris day, inside the support, up to ``today``; the month
     requires 2 interviews when full, 1 when partial (dated parameters, on its first day
     inside the support).
+
+    ``also`` names fields of the supports (``"beneficiary__last_name"``…) read in the same
+    query and given after the two numbers: {pk: (held, required, *also)}.
     """
     today = today or timezone.localdate()
     episodes = (
         queryset.order_by()
         .annotate(last_cer_end=Max("cers__end"))
-        .values_list("pk", "started_on", "ended_on", "last_cer_end")
+        .values_list("pk", "started_on", "ended_on", "last_cer_end", *also)
     )
     months: dict[tuple[dt.date, dt.date], object] = {}
     windows: dict[int, tuple[dt.date, dt.date, int]] = {}  # pk: first, last day, required
+    extra: dict[int, tuple] = {}
     required = _Required()
-    for pk, started_on, ended_on, last in episodes:
+    for pk, started_on, ended_on, last, *values in episodes:
+        if also:
+            extra[pk] = tuple(values)
         end = ended_on if ended_on and (last is None or ended_on < last) else last
         if end is None or today < started_on:
             continue
@@ -336,4 +344,8 @@ def below_cadence_now(queryset, today: dt.date | None = None) -> dict[int, tuple
         # inside from the first bound and outside from the second, as the instants are.
         if window is not None and window[0] <= moment < window[1]:
             done[pk] += 1
-    return {pk: (done[pk], need) for pk, (_, _, need) in windows.items() if done[pk] < need}
+    return {
+        pk: (done[pk], need, *extra.get(pk, ()))
+        for pk, (_, _, need) in windows.items()
+        if done[pk] < need
+    }
