@@ -59,6 +59,7 @@ def ensure_conventions(count: int = CONVENTIONS) -> int:
 
     existing = Convention.objects.filter(prescriber_code=BENCH_PRESCRIBER).count()
     if existing >= count:
+        acknowledge_past_suspensions()
         return existing
     rng = random.Random(2026)
     people = list(Beneficiary.objects.values_list("pk", "territory_id", "territory__code"))
@@ -126,8 +127,45 @@ def ensure_conventions(count: int = CONVENTIONS) -> int:
             ],
             batch_size=1000,
         )
+        acknowledge_past_suspensions()
     fresh_statistics()
     return Convention.objects.filter(prescriber_code=BENCH_PRESCRIBER).count()
+
+
+# One suspension in this many is still to process in the agent's queue; the others were taken
+# into account ACKNOWLEDGED_AFTER their report, as a département at work does (F12). Until
+# 2026-12-04 the bench left all 2,000 to process, which no agent's queue holds in practice
+# (the bench's ruptures were all taken into account).
+STILL_TO_PROCESS_ONE_IN = 50
+ACKNOWLEDGED_AFTER = datetime.timedelta(days=7)
+
+
+def acknowledge_past_suspensions() -> int:
+    """Take the bench's suspensions into account, but one in ``STILL_TO_PROCESS_ONE_IN``
+    (by key): each the agent's 7 days after the employer reported it. Idempotent: a database
+    of an earlier bench is brought to the same state. Returns how many were written."""
+    from zoneinfo import ZoneInfo
+
+    from tremplin.accounts.models import User
+    from tremplin.conventions.models import Suspension
+
+    waiting = list(
+        Suspension.objects.filter(
+            convention__prescriber_code=BENCH_PRESCRIBER, acknowledged_at__isnull=True
+        ).order_by("pk")
+    )
+    agent = User.objects.order_by("pk").first()
+    paris = ZoneInfo("Europe/Paris")
+    done = []
+    for suspension in waiting:
+        if suspension.pk % STILL_TO_PROCESS_ONE_IN == 0:
+            continue
+        day = suspension.employer_report_date + ACKNOWLEDGED_AFTER
+        suspension.acknowledged_at = datetime.datetime.combine(day, datetime.time(10), paris)
+        suspension.acknowledged_by = agent
+        done.append(suspension)
+    Suspension.objects.bulk_update(done, ["acknowledged_at", "acknowledged_by"], batch_size=1000)
+    return len(done)
 
 
 @benchmark
