@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import CharField, Max, Q
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from tremplin.rules.calendar import (
 from tremplin.rules.programmes import CadenceReport, Programme, interview_cadence, parameter
 from tremplin.support.models import Meeting, SupportEpisode
 
-from .models import INTERVIEW_KIND, support_end
+from .models import INTERVIEW_KIND, Cer, support_end
 
 
 @dataclass
@@ -94,6 +94,15 @@ def episode_cadence(episode: SupportEpisode, today: dt.date | None = None):
     )  # fmt: skip
 
 
+def with_last_cer_end(queryset):
+    """``queryset`` unsorted, each support with ``last_cer_end``, the last day of its last
+    CER (None without one), read from the CERs' index per support (a subquery): a
+    ``Max`` over the join made SQLite group the supports by every one of their columns in
+    a temporary B-tree (a team's 2,000 supports: 15 ms of the coordinator's home)."""
+    last_cer = Cer.objects.filter(episode=OuterRef("pk")).order_by("-end").values("end")[:1]
+    return queryset.order_by().annotate(last_cer_end=Subquery(last_cer))
+
+
 def cadences(queryset, today: dt.date | None = None) -> list[EpisodeCadence]:
     """The cadence of every episode of ``queryset`` (professional supports), in 2 queries."""
     today = today or timezone.localdate()
@@ -106,9 +115,7 @@ def cadences(queryset, today: dt.date | None = None) -> list[EpisodeCadence]:
     for episode_id, moment in meetings:
         days[episode_id].append(to_paris(moment).date())
     episodes = (
-        queryset.order_by()
-        .annotate(last_cer_end=Max("cers__end"))
-        .values_list(
+        with_last_cer_end(queryset).values_list(
             "pk",
             "started_on",
             "ended_on",
@@ -166,10 +173,8 @@ def compliance_counts(queryset, today: dt.date | None = None) -> CadenceCounts:
     day).
     """
     today = today or timezone.localdate()
-    episodes = (
-        queryset.order_by()
-        .annotate(last_cer_end=Max("cers__end"))
-        .values_list("pk", "started_on", "ended_on", "last_cer_end")
+    episodes = with_last_cer_end(queryset).values_list(
+        "pk", "started_on", "ended_on", "last_cer_end"
     )
     spans: dict[int, tuple[dt.date, dt.date]] = {}
     for pk, started_on, ended_on, last in episodes:
@@ -286,10 +291,8 @@ def below_cadence_now(
     query and given after the two numbers: {pk: (held, required, *also)}.
     """
     today = today or timezone.localdate()
-    episodes = (
-        queryset.order_by()
-        .annotate(last_cer_end=Max("cers__end"))
-        .values_list("pk", "started_on", "ended_on", "last_cer_end", *also)
+    episodes = with_last_cer_end(queryset).values_list(
+        "pk", "started_on", "ended_on", "last_cer_end", *also
     )
     months: dict[tuple[dt.date, dt.date], object] = {}
     windows: dict[int, tuple[dt.date, dt.date, int]] = {}  # pk: first, last day, required

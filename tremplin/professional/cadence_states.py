@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from tremplin.rules.calendar import calendar_months_overlapping, to_paris
 from tremplin.rules.programmes import Programme, load_parameters
 from tremplin.support.models import Meeting, SupportEpisode
 
-from .cadence import CadenceCounts, _Required, compliance_counts
+from .cadence import CadenceCounts, _Required, compliance_counts, with_last_cer_end
 from .models import INTERVIEW_KIND, CadenceState
 
 CADENCE_PARAMETERS = tuple(
@@ -62,10 +62,8 @@ def short_month_end(started_on, end, days: Counter, required: _Required) -> dt.d
 
 def _computed(episodes) -> list[CadenceState]:
     spans = {}
-    for pk, started_on, ended_on, last in (
-        episodes.order_by()
-        .annotate(last_cer_end=Max("cers__end"))
-        .values_list("pk", "started_on", "ended_on", "last_cer_end")
+    for pk, started_on, ended_on, last in with_last_cer_end(episodes).values_list(
+        "pk", "started_on", "ended_on", "last_cer_end"
     ):
         end = ended_on if ended_on and (last is None or ended_on < last) else last
         if end is None or started_on <= end:
