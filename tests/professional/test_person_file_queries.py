@@ -40,3 +40,26 @@ def test_the_file_costs_the_same_for_one_and_three_supports(client, referent_use
     three, page = file_queries(client, person)
     assert page.count(referent_user.get_full_name()) >= 3
     assert one == three
+
+
+# The file of a person with a running professional support, as a referent sees it: the
+# session, the user, their memberships (3); the person; the audit entry of the view; the
+# navigation's badge counted afresh (3: the referent's supports, deadlines, meetings); the
+# two permission reads of the export button; the person's supports, read once for every
+# panel (``supports_on_file``; five reads before); the summary's last and next meetings and
+# its late deliverables (3); the cadence's CERs and interviews (P4, 2); the professional
+# panel's CERs; the invitations.
+QUERIES_OF_A_RUNNING_FILE = 18
+
+
+def test_the_file_reads_the_person_s_supports_once_for_every_panel(client, referent_user):
+    episode = professional_episode(referent_user, start=dt.date(2025, 1, 15))
+    client.force_login(referent_user)
+    file_queries(client, episode.beneficiary)  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("registry:beneficiary_detail", args=[episode.beneficiary.pk]))
+    # The supports read as rows (the navigation's badge reads only the referent's keys).
+    row = 'SELECT "support_supportepisode"."id", '
+    supports = [q["sql"] for q in queries if q["sql"].startswith(row)]
+    assert len(supports) == 1, supports
+    assert len(queries) == QUERIES_OF_A_RUNNING_FILE, "\n".join(q["sql"][:150] for q in queries)

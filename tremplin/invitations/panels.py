@@ -3,11 +3,11 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from tremplin.support.models import Meeting
+from tremplin.support.models import Meeting, supports_on_file
 from tremplin.web import panels
 
 from .absences import action_absences_of
-from .models import Invitation, open_episodes_of
+from .models import Invitation
 
 
 def on_file(request, beneficiary):
@@ -20,7 +20,11 @@ def on_file(request, beneficiary):
     return {
         "beneficiary": beneficiary,
         "invitations": invitations,
-        "can_invite": open_episodes_of(beneficiary, request.user).exists(),
+        # The open supports of the file (``supports_on_file``: what ``open_episodes_of``
+        # reads, already read by the file's other panels).
+        "can_invite": any(
+            episode.ended_on is None for episode in supports_on_file(request, beneficiary)
+        ),
     }
 
 

@@ -2,33 +2,32 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from tremplin.rules.programmes import Programme
-from tremplin.support.models import Deadline, SupportEpisode
+from tremplin.support.models import Deadline, SupportEpisode, supports_on_file
 from tremplin.web import panels, queues
 from tremplin.web.queues import counted
 
 from .cadence import cadences, episode_cadence
-from .models import Cer, awaiting_validation, professional_episodes
+from .models import Cer, awaiting_validation
 from .queue import coordinator_count, coordinator_queue
 
 
 def on_file(request, beneficiary):
     """The person's professional supports and their CER chains (P4, P5), with their referent
     (one query for them all)."""
-    episodes = list(
-        professional_episodes(request.user)
-        .filter(beneficiary=beneficiary)
-        .select_related("referent")
-        .prefetch_related(
-            Prefetch("cers", queryset=Cer.objects.select_related("validated_by").order_by("number"))
-        )
-        .order_by("-started_on")
+    episodes = [
+        episode
+        for episode in supports_on_file(request, beneficiary)
+        if episode.programme == Programme.PROFESSIONAL.value
+    ]
+    prefetch_related_objects(
+        episodes,
+        Prefetch("cers", queryset=Cer.objects.select_related("validated_by").order_by("number")),
     )
     for episode in episodes:
-        episode.beneficiary = beneficiary  # the file's person, already read
         episode.cer_list = list(episode.cers.all())
         episode.pending = awaiting_validation(episode, episode.cer_list)
     running = any(episode.ended_on is None for episode in episodes)
@@ -62,13 +61,14 @@ def home(request, _obj):
 
 def summary(request, beneficiary):
     """The cadence of the month of the person's running professional support (P4), for the
-    person at a glance; three queries."""
-    episode = (
-        professional_episodes(request.user)
-        .filter(beneficiary=beneficiary, ended_on__isnull=True)
-        .select_related("beneficiary", "referent")
-        .order_by("-started_on")
-        .first()
+    person at a glance; two queries (the supports are the file's, ``supports_on_file``)."""
+    episode = next(
+        (
+            episode
+            for episode in supports_on_file(request, beneficiary)
+            if episode.programme == Programme.PROFESSIONAL.value and episode.ended_on is None
+        ),
+        None,
     )
     if episode is None:
         return None

@@ -5,7 +5,7 @@ from django.utils import timezone
 from tremplin.rules.programmes import Programme
 from tremplin.web import panels, queues
 
-from .models import Deadline, Meeting, SupportEpisode, french_hours
+from .models import Deadline, Meeting, french_hours, supports_on_file
 from .queue import referent_count, referent_queue
 
 
@@ -21,12 +21,11 @@ def home(request, _obj):
 def on_file(request, beneficiary):
     """The person's in-employment supports, and how to start one (from a signed CIE
     convention, or by hand for a person hired outside the product)."""
-    episodes = list(
-        SupportEpisode.objects.visible_to(request.user)
-        .filter(beneficiary=beneficiary, programme=Programme.IN_EMPLOYMENT.value)
-        .select_related("employer", "referent")
-        .order_by("-started_on")
-    )
+    episodes = [
+        episode
+        for episode in supports_on_file(request, beneficiary)
+        if episode.programme == Programme.IN_EMPLOYMENT.value
+    ]
     running = any(episode.ended_on is None for episode in episodes)
     return {"beneficiary": beneficiary, "episodes": episodes, "running": running}
 
@@ -34,14 +33,10 @@ def on_file(request, beneficiary):
 def summary(request, beneficiary):
     """The person at a glance (every tab of the file): the supports running, the last meeting
     held and the next one planned, the deliverables late (« en retard », A11–A14, P4), the
-    hour gauge of a running in-employment support (A5). Five queries whatever the file."""
+    hour gauge of a running in-employment support (A5). Four queries whatever the file (the
+    supports are the file's, ``supports_on_file``)."""
     now = timezone.now()
-    episodes = list(
-        SupportEpisode.objects.visible_to(request.user)
-        .filter(beneficiary=beneficiary)
-        .select_related("employer")
-        .order_by("-started_on", "-id")
-    )
+    episodes = supports_on_file(request, beneficiary)
     ids = [episode.pk for episode in episodes]
     running = [episode for episode in episodes if episode.ended_on is None]
     meetings = Meeting.objects.filter(episode_id__in=ids).select_related("episode")
