@@ -100,16 +100,20 @@ MEETING_COLUMNS = (
 
 
 def _meetings(episode_ids, today: dt.date) -> list[Meeting]:
-    """The meetings from ``LOOK_BACK_DAYS`` ago to the end of the week to come, not cancelled
-    nor rescheduled (only the columns the queue shows)."""
+    """The meetings of today and of the week to come, not cancelled nor rescheduled, and
+    those of the ``LOOK_BACK_DAYS`` before still planned (their status to give): what the
+    queue shows, only the columns it shows. The past meetings whose status is given are
+    not read (most of two months of a portfolio's meetings)."""
     start = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=LOOK_BACK_DAYS), dt.time.min)
     )
+    today_start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     end = timezone.make_aware(
         dt.datetime.combine(today + dt.timedelta(days=WEEK_DAYS + 1), dt.time.min)
     )
     return list(
         Meeting.objects.filter(episode_id__in=episode_ids, starts_at__gte=start, starts_at__lt=end)
+        .filter(Q(starts_at__gte=today_start) | Q(status=Meeting.Status.PLANNED))
         .exclude(status__in=[status.value for status in CLOSED])
         .select_related("episode__beneficiary")
         .only(*MEETING_COLUMNS)
