@@ -81,18 +81,22 @@ def _month_end(month: datetime.date) -> datetime.date:
     return following - datetime.timedelta(days=1)
 
 
-def _exit_facts(exits) -> list[MonthlyFact]:
-    rows = (
-        exits.order_by()
+def _facts_of_support_rows(rows, month_field: str, counts: dict) -> list[MonthlyFact]:
+    """``counts`` ({measure: aggregate}) of ``rows`` (rows that belong to a support: exits,
+    deadlines) by month of ``month_field`` and by the key of the facts: the support's
+    operator (or its person's), the person's territory, the support's programme. Rows
+    without an operator have no fact; a zero count is not stored."""
+    grouped = (
+        rows.order_by()
         .annotate(
-            fact_month=TruncMonth("support_end"),
+            fact_month=TruncMonth(month_field),
             fact_operator=Coalesce(F("episode__operator"), F("episode__beneficiary__operator")),
             fact_territory=F("episode__beneficiary__territory"),
             fact_programme=F("episode__programme"),
         )
         .filter(fact_operator__isnull=False)
         .values("fact_month", "fact_operator", "fact_territory", "fact_programme")
-        .annotate(**{count.code: Count("pk", filter=count.condition) for count in EXIT_COUNTS})
+        .annotate(**counts)
     )
     return [
         MonthlyFact(
@@ -103,45 +107,26 @@ def _exit_facts(exits) -> list[MonthlyFact]:
             measure=code,
             value=row[code],
         )
-        for row in rows
-        for code in EXIT_MEASURES
+        for row in grouped
+        for code in counts
         if row[code]
     ]
+
+
+def _exit_facts(exits) -> list[MonthlyFact]:
+    return _facts_of_support_rows(
+        exits,
+        "support_end",
+        {count.code: Count("pk", filter=count.condition) for count in EXIT_COUNTS},
+    )
 
 
 def _deliverable_facts(deadlines) -> list[MonthlyFact]:
-    rows = (
-        deadlines.filter(DELIVERABLES)
-        .exclude(state=Deadline.State.DROPPED)
-        .order_by()
-        .annotate(
-            fact_month=TruncMonth("due_on"),
-            fact_operator=Coalesce(F("episode__operator"), F("episode__beneficiary__operator")),
-            fact_territory=F("episode__beneficiary__territory"),
-            fact_programme=F("episode__programme"),
-        )
-        .filter(fact_operator__isnull=False)
-        .values("fact_month", "fact_operator", "fact_territory", "fact_programme")
-        .annotate(
-            **{
-                DELIVERABLES_DUE: Count("pk"),
-                DELIVERABLES_ON_TIME: Count("pk", filter=sent_on_time()),
-            }
-        )
+    return _facts_of_support_rows(
+        deadlines.filter(DELIVERABLES).exclude(state=Deadline.State.DROPPED),
+        "due_on",
+        {DELIVERABLES_DUE: Count("pk"), DELIVERABLES_ON_TIME: Count("pk", filter=sent_on_time())},
     )
-    return [
-        MonthlyFact(
-            month=_first_of_month(row["fact_month"]),
-            operator_id=row["fact_operator"],
-            territory_id=row["fact_territory"],
-            programme=row["fact_programme"],
-            measure=code,
-            value=row[code],
-        )
-        for row in rows
-        for code in DELIVERABLE_MEASURES
-        if row[code]
-    ]
 
 
 def _start_facts(situations) -> list[MonthlyFact]:
