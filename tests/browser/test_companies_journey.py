@@ -26,7 +26,7 @@ def test_offer_and_matching_journey(login, operator, referent_user):
     page.get_by_label("Heures par semaine").fill("24")
     page.get_by_label("Type de contrat").select_option("cdd")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator("#erreurs")).to_contain_text("(règle P7)")
+    expect(page.locator("#erreurs a.rule-ref[href$='#regle-P7']")).to_have_count(1)
     expect(page.get_by_label("Intitulé du poste")).to_have_value("Agent d'entretien")
 
     page.get_by_label("Employeur").select_option(label="Nettoyage Alsacien")

@@ -139,7 +139,7 @@ def test_agent_enters_a_new_order_and_it_is_listed(page: Page, operator):
     field(first, "Taux (% du SMIC horaire brut)").fill("50")
     first.get_by_label("bénéficiaire du RSA socle").check()
     page.get_by_role("button", name="Enregistrer l'arrêté").click()
-    expect(page.locator("#erreurs")).to_contain_text("règle E6")
+    expect(page.locator("#erreurs a.rule-ref[href$='#regle-E6']")).not_to_have_count(0)
     expect(field(page, "Référence de l'arrêté")).to_have_value(
         "Arrêté n° 26-001 du 15 décembre 2025"
     )

@@ -35,7 +35,7 @@ def test_referent_opens_a_support_and_the_month_turns_compliant(
     page.goto(person.get_absolute_url())
     page.get_by_role("link", name="Ouvrir un accompagnement professionnel").click()
     field(page, "Début de l'accompagnement et du premier CER").fill(first_of_month.isoformat())
-    field(page, "Projet de la personne (P3)").select_option("employment")
+    field(page, "Projet de la personne").select_option("employment")
     field(page, "Objectifs du premier CER").fill("Retrouver un emploi dans la logistique.")
     page.get_by_role("button", name="Enregistrer").click()
 

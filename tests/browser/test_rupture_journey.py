@@ -46,11 +46,14 @@ def test_a_rupture_declared_on_the_support_reaches_the_agent_and_the_aid(
     field(referent, "Dernier jour du contrat").fill("2025-05-31")
     field(referent, "À l'initiative de").select_option("employer")
     field(referent, "Motif").fill("Fin du chantier, licenciement.")
-    referent.get_by_label("Concertation préalable tenue (A14)").check()
+    referent.get_by_label("Concertation préalable tenue").check()
     referent.get_by_role("button", name="Enregistrer").click()
     success = referent.locator(".alert-success")
-    expect(success).to_contain_text("au plus tard le 30/05/2025 à 10:00 (A14)")
-    expect(success).to_contain_text("s'arrête au 31/05/2025 (règle F12)")
+    expect(success).to_contain_text("au plus tard le 30/05/2025 à 10:00")
+    expect(success).to_contain_text("s'arrête au 31/05/2025")
+    # The rules cited are help markers, not numbers in parentheses.
+    expect(success.locator("a.rule-ref[href$='#regle-A14']")).not_to_have_count(0)
+    expect(success.locator("a.rule-ref[href$='#regle-F12']")).not_to_have_count(0)
     rupture = Rupture.objects.get()
     assert rupture.convention == convention
 
@@ -58,7 +61,8 @@ def test_a_rupture_declared_on_the_support_reaches_the_agent_and_the_aid(
     page = log_in(new_page(), agent)
     queue = page.locator("section", has=page.get_by_role("heading", name="Ma file de travail"))
     expect(queue).to_contain_text("1 rupture à traiter")
-    expect(queue).to_contain_text("reversement de l'aide à vérifier (règle F13)")
+    expect(queue).to_contain_text("reversement de l'aide à vérifier")
+    expect(queue.locator("a.rule-ref[href$='#regle-F13']")).to_have_count(1)
     assert_accessible(page, "The agent's home with the work queue")
     item = queue.locator("li", has_text="Rupture du 31/05/2025 — SCHALLER")
     item.get_by_role("link", name="Prendre en compte").click()

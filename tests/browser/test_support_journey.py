@@ -83,16 +83,15 @@ def test_from_a_signed_convention_to_the_livret(page: Page, referent_user, opera
     # Rule E5: the employee ends the CDD early for a CDI.
     page.get_by_label(re.compile("^Motif justifié par le salarié")).select_option("cdi")
     field(page, "Motif").fill("Démission pour un CDI dans une autre boulangerie.")
-    page.get_by_label("Concertation préalable tenue (A14)").check()
+    page.get_by_label("Concertation préalable tenue").check()
     page.get_by_label(re.compile("^Pièce justificative")).set_input_files(str(letter))
     page.get_by_label("Titre de la pièce").fill("Lettre de démission")
     page.get_by_role("button", name="Enregistrer").click()
 
     # The 48 hours of A14 (Paris time) and the new phase: 3 months of job search from the
     # day after the rupture, 11/06/2025 to 10/09/2025.
-    expect(page.locator(".alert-success")).to_contain_text(
-        "au plus tard le 12/06/2025 à 14:00 (A14)"
-    )
+    expect(page.locator(".alert-success")).to_contain_text("au plus tard le 12/06/2025 à 14:00")
+    expect(page.locator(".alert-success a.rule-ref[href$='#regle-A14']")).not_to_have_count(0)
     expect(page.locator(".alert-success")).to_contain_text(
         "recherche active d'emploi du 11/06/2025 au 10/09/2025"
     )

@@ -18,6 +18,7 @@ from tests.companies.factories import (
     JobSearchProfileFactory,
     ProspectingActionFactory,
 )
+from tests.pages import cites
 from tremplin.accounts.models import AuditEntry
 from tremplin.companies.models import (
     Application,
@@ -148,7 +149,7 @@ def test_offer_without_employer_is_refused_citing_p7(logged, operator):
     response = logged.post(reverse("companies:offer_create"), data)
     page = text(response)
     assert "Une offre d'emploi est rattachée à un employeur du réseau" in page
-    assert "(règle P7)" in page
+    assert cites(page, "P7")
     assert "Rien n'a été enregistré" in page
     assert 'value="Agent d&#x27;entretien"' in response.content.decode()
     assert not JobOffer.objects.exists()

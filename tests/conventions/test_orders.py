@@ -107,8 +107,15 @@ def test_the_new_order_is_proposed_on_a_convention_hired_after_it(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"categories-0-rate_percent": "50"}, "règle E6"),
-        ({"rate_cap_percent": "50"}, "règle E6"),
+        # E6: at most 47 % of the SMIC, the rule behind a help marker after the message.
+        (
+            {"categories-0-rate_percent": "50"},
+            'le plafond de 47 % <a class="rule-ref" href="/aide/regles/#regle-E6"',
+        ),
+        (
+            {"rate_cap_percent": "50"},
+            'au plus de 47 % du SMIC horaire brut <a class="rule-ref" href="/aide/regles/#regle-E6"',
+        ),
         ({"weekly_hours_max": "36"}, "35 heures"),
         ({"weekly_hours_min": "30", "weekly_hours_max": "25"}, "dépasse la durée maximale"),
         ({"aid_months_cdi": "0"}, "au moins 1 mois"),

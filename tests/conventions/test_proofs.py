@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from tests.pages import cites
 from tremplin.conventions import payments, services
 from tremplin.conventions.models import ActivityProof, Convention
 
@@ -38,5 +39,5 @@ def test_unexpected_quarter_is_refused_in_french(referent_client, my_signed_conv
         reverse("conventions:proof_create", args=[my_signed_convention.pk]),
         {"quarter": "7", "received_on": "2025-06-20"},
     )
-    assert "règle E6" in response.content.decode()
+    assert cites(response.content.decode(), "E6")
     assert not ActivityProof.objects.exists()

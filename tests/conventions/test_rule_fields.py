@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests.conventions.factories import ConventionFactory
 from tests.conventions.test_form_checks import empty_aid_box, seed_order_for_region
 from tests.conventions.test_orders import order_data
+from tests.pages import cites
 from tremplin.conventions import services
 from tremplin.conventions.models import AidOrder, Convention, Rupture
 
@@ -157,7 +158,7 @@ def test_continuing_as_a_cdi_extends_the_aid_by_up_to_nine_months(
     url = reverse("conventions:amendment_create", args=[my_signed_convention.pk])
     refused = referent_client.post(url, renewal(new_planned_end="2026-06-14"))
     assert refused.status_code == 200
-    assert "règle E6" in page_text(refused)
+    assert cites(page_text(refused), "E6")
     assert "prolongée de 9 mois au plus par avenant" in page_text(refused)
     allowed = referent_client.post(url, renewal(continues_as_cdi="on"))
     assert allowed.status_code == 302, page_text(allowed)
@@ -228,7 +229,7 @@ def test_a_cdd_ended_by_the_employee_asks_for_its_ground(referent_client, my_sig
     url = reverse("conventions:rupture_create", args=[my_signed_convention.pk])
     missing = referent_client.post(url, rupture_data())
     assert missing.status_code == 200
-    assert "règle E5" in page_text(missing)
+    assert cites(page_text(missing), "E5")
     assert not Rupture.objects.exists()
     referent_client.post(url, rupture_data(employee_ground="none"))
     rupture = Rupture.objects.get()

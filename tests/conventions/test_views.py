@@ -243,7 +243,7 @@ def test_bad_contract_input_is_refused_in_french_and_kept(referent_client, my_co
     )
     assert response.status_code == 200
     page = page_text(response)
-    assert "précède l'embauche" in page and "règle C7" in page
+    assert "précède l'embauche" in page and cites("C7", page)
     assert "code ROME" in page
     assert 'value="K13"' in page  # what was typed is kept
     my_convention.refresh_from_db()
@@ -271,7 +271,7 @@ def test_unknown_rome_code_is_refused_citing_f1_with_near_codes_and_kept(
     assert response.status_code == 200
     page = page_text(response)
     assert "Le code ROME « K1399 » n'existe pas dans le répertoire ROME" in page
-    assert "(règle F1)" in page and "K1302 (Assistance auprès d'adultes)" in page
+    assert cites("F1", page) and "K1302 (Assistance auprès d'adultes)" in page
     assert 'value="k1399"' in page  # what was typed is kept
     my_convention.refresh_from_db()
     assert my_convention.rome_code != "K1399"
@@ -299,7 +299,7 @@ def test_rate_above_the_cap_is_refused_citing_e6(referent_client, my_convention)
             "prefect_rate_percent": "50",
         },
     )
-    assert "règle E6" in page_text(response)
+    assert cites("E6", page_text(response))
     my_convention.refresh_from_db()
     assert my_convention.prefect_rate_percent == Decimal("47")
 
@@ -365,7 +365,7 @@ def test_signing_without_the_four_parties_is_refused_a10(referent_client, my_con
         reverse("conventions:sign", args=[my_convention.pk]),
         {"signed_on": "2025-03-10", "employee_present": "on", "confirm": "on"},
     )
-    assert "règle A10" in page_text(response)
+    assert cites("A10", page_text(response))
     my_convention.refresh_from_db()
     assert not my_convention.is_signed
 
@@ -459,7 +459,7 @@ def test_renewal_beyond_the_limit_is_refused_and_writes_nothing(
         },
     )
     assert response.status_code == 200
-    assert "règles C5" in page_text(response)
+    assert cites("C5", page_text(response))
     my_signed_convention.refresh_from_db()
     assert my_signed_convention.renewal_count == 0
     assert not Amendment.objects.exists()
@@ -513,7 +513,7 @@ def test_suspension_with_dates_reversed_is_refused(referent_client, my_signed_co
         reverse("conventions:suspension_create", args=[my_signed_convention.pk]),
         {"start": "2025-05-10", "end": "2025-05-01", "reason": "work_evaluation"},
     )
-    assert "règle C9" in page_text(response)
+    assert cites("C9", page_text(response))
     assert not Suspension.objects.exists()
 
 
@@ -529,7 +529,7 @@ def test_a_draft_is_not_suspended_c9(referent_client, my_convention):
         reverse("conventions:suspension_create", args=[my_convention.pk]), data
     )
     page = page_text(response)
-    assert "Seule une convention signée peut être suspendue (règle C9)." in page
+    assert "Seule une convention signée peut être suspendue" in page and cites("C9", page)
     assert 'value="2025-05-10"' in page  # nothing typed is lost
     assert not Suspension.objects.exists()
 
@@ -539,7 +539,7 @@ def test_rupture_before_the_hire_is_refused(referent_client, my_signed_conventio
         reverse("conventions:rupture_create", args=[my_signed_convention.pk]),
         {"last_day": "2025-03-01", "initiative": "employer", "reason": "Faute"},
     )
-    assert "précède l'embauche" in page_text(response) and "règle F13" in page_text(response)
+    assert "précède l'embauche" in page_text(response) and cites("F13", page_text(response))
     assert not Rupture.objects.exists()
 
 
@@ -587,7 +587,7 @@ def test_immersion_refused_in_a_cie(referent_client, my_signed_convention):
         reverse("conventions:immersion_create", args=[my_signed_convention.pk]),
         {"start": "2025-04-01", "end": "2025-04-10"},
     )
-    assert "règle C13" in page_text(response)
+    assert cites("C13", page_text(response))
 
 
 # --- Simulator -------------------------------------------------------------------------------
@@ -609,7 +609,7 @@ def test_simulator_page_refuses_a_rate_above_the_cap(client, referent_user):
         reverse("conventions:simulator"),
         {"rate": "60", "hours": "26", "start": "2025-03-15", "end": "2025-09-14"},
     )
-    assert "règle E6" in page_text(response)
+    assert cites("E6", page_text(response))
 
 
 # --- The employer's report within 7 days (rule F12) -----------------------------------------
@@ -636,7 +636,7 @@ def test_employer_report_before_the_event_is_refused(referent_client, my_signed_
     url = reverse("conventions:rupture_report", args=[my_signed_convention.pk])
     response = referent_client.post(url, {"employer_report_date": "2025-06-01"})
     assert response.status_code == 200
-    assert "règle F12" in page_text(response)
+    assert cites("F12", page_text(response))
     rupture.refresh_from_db()
     assert rupture.employer_report_date is None
     # In time: reported 3 days after the last day (30/06/2025).

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.pages import cites
 from tests.professional.factories import contact, interview, professional_episode
 from tremplin.accounts.models import AuditEntry
 from tremplin.professional.models import Cer
@@ -67,7 +68,8 @@ def test_opening_for_someone_without_rsa_is_refused_citing_p3(client, referent_u
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "(P3)" in page and "Entrer en formation d&#x27;aide-soignante." in page
+    assert cites(page, "P3") and "(P3)" not in page
+    assert "Entrer en formation d&#x27;aide-soignante." in page
     assert not SupportEpisode.objects.filter(beneficiary=beneficiary).exists()
 
 
@@ -125,7 +127,7 @@ def test_beyond_eighteen_months_is_refused_and_the_text_kept(client, referent_us
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "18 mois" in page and "(P5)" in page and "Encore six mois." in page
+    assert "18 mois" in page and cites(page, "P5") and "Encore six mois." in page
     assert episode.cers.count() == 3
 
 
@@ -135,7 +137,8 @@ def test_no_renewal_while_a_validation_is_pending(client, referent_user):
     response = client.post(
         reverse("professional:renew", args=[episode.pk]), {"objectives": "Suite."}
     )
-    assert "attend la validation du département (P5)" in response.content.decode()
+    page = response.content.decode()
+    assert "attend la validation du département" in page and cites(page, "P5")
     assert episode.cers.count() == 3
 
 
@@ -154,7 +157,9 @@ def test_an_interview_outside_the_support_is_refused_citing_p4(client, referent_
     page = response.content.decode()
     assert response.status_code == 200
     assert (
-        "15/07/2025" in page and "(P4)" in page and "Point sur les candidatures envoyées." in page
+        "15/07/2025" in page
+        and cites(page, "P4")
+        and "Point sur les candidatures envoyées." in page
     )
     assert not episode.meetings.exists()
     data["starts_at"] = "2025-07-14T10:00"
@@ -359,7 +364,7 @@ def test_closing_a_support_within_its_cers(client, referent_user):
     client.force_login(referent_user)
     url = reverse("professional:close", args=[episode.pk])
     response = client.post(url, {"ended_on": "2025-08-01"})
-    assert "(P5)" in response.content.decode()
+    assert cites(response.content.decode(), "P5")
     assert client.post(url, {"ended_on": "2025-05-31"}).status_code == 302
     episode.refresh_from_db()
     assert episode.ended_on == dt.date(2025, 5, 31)

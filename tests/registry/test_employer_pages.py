@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.pages import cites
 from tremplin.registry.models import Employer, Tutor
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_unknown_naf_code_is_refused_citing_f1_and_the_form_is_kept(logged, terr
     )
     page = page_text(response)
     assert "Le code NAF « 1623A » n'existe pas dans la nomenclature NAF rév. 2" in page
-    assert "(règle F1)" in page and "16.23Z (" in page
+    assert cites(page, "F1") and "16.23Z (" in page
     assert 'value="Menuiserie Kieffer"' in page
     assert not Employer.objects.exists()
 
@@ -154,7 +155,7 @@ def test_tutor_with_little_experience_is_recorded_with_a_warning(logged, territo
     )
     assert Tutor.objects.filter(employer=employer).count() == 1
     assert "moins de 2 ans d'expérience" in page_text(response)
-    assert "règle C12" in page_text(response)
+    assert cites(page_text(response), "C12")
 
 
 def test_employer_list_is_searchable_by_siren(logged, territory):

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from tests.api.helpers import TokenClient
 from tests.conventions.factories import END, HIRE, ConventionFactory
+from tests.pages import cites
 from tests.support.factories import InEmploymentEpisodeFactory, paris
 from tremplin.accounts.models import ApiToken
 from tremplin.conventions import payments
@@ -111,7 +112,8 @@ def test_a_rupture_declared_on_the_support_page_ends_the_conventions_aid(
         follow=True,
     )
     page = text(response)
-    assert "L'aide de la convention" in page and "s'arrête au 31/05/2025 (règle F12)" in page
+    assert "L'aide de la convention" in page and "s'arrête au 31/05/2025" in page
+    assert cites(page, "F12")
     # One row, the convention's.
     rupture = Rupture.objects.get()
     assert rupture.convention == convention and rupture.beneficiary == convention.beneficiary

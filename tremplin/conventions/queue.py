@@ -125,7 +125,7 @@ def _suspensions(user) -> QueueSection:
             label=f"{suspension} — {suspension.convention.beneficiary}",
             url=suspension.convention.get_absolute_url() + "#suspensions",
             action="Prendre en compte",
-            detail=f"{'rémunérée' if suspension.paid else 'sans rémunération, sans aide (F12)'}"
+            detail=f"{'rémunérée' if suspension.paid else 'sans rémunération, sans aide (règle F12)'}"
             f", convention n° {suspension.convention.number}",
         )
         for suspension in first

@@ -10,7 +10,7 @@ import re
 from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 from tremplin.rules.sentences import sentence
 
@@ -57,23 +57,27 @@ def rule_of(label) -> str:
     return match.group(1).removeprefix("règles ").removeprefix("règle ") if match else ""
 
 
-# « … (règle F8) », « … (règles P6, P10) » inside a sentence written by the code.
+# « … (règle F8) », « … (règles P6, P10) », « … (A14) » inside a sentence written by the code
+# (the rules' own messages cite a rule by its bare number, which no page shows as such).
+_CODE = r"[ACEFP]\d{1,2}(?:\s[a-e]\b)?"
 CITED_RULES = re.compile(
-    r"\s*\((?:règles?|sortie)\s+([ACEFP]\d{1,2}(?:\s[a-e]\b)?(?:(?:,\s*|\s+et\s+)[ACEFP]\d{1,2}"
-    r"(?:\s[a-e]\b)?)*)\)"
+    rf"\s*\((?:(?:règles?|sortie)\s+)?({_CODE}(?:(?:,\s*|\s+et\s+){_CODE})*)\)"
 )
 
 
 @register.filter
 def rule_markers(text) -> str:
     """A sentence whose « (règle F8) » become help markers (the text itself escaped)."""
+    # A message already safe (a link to the existing record) keeps its markup: its slices
+    # are not escaped again.
+    escape = (lambda piece: piece) if isinstance(text, SafeData) else conditional_escape
     parts, last = [], 0
     text = str(text)
     for match in CITED_RULES.finditer(text):
-        parts.append(conditional_escape(text[last : match.start()]))
+        parts.append(escape(text[last : match.start()]))
         parts.append(" " + rule(match.group(1)))
         last = match.end()
-    parts.append(conditional_escape(text[last:]))
+    parts.append(escape(text[last:]))
     return mark_safe("".join(parts))  # noqa: S308 (every piece is escaped or built by format_html)
 
 
