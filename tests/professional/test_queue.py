@@ -10,13 +10,15 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
 from tests.professional.factories import interview, professional_episode
 from tremplin.rules.calendar import PARIS
-from tremplin.support.models import Deadline
+from tremplin.support import services as support_services
+from tremplin.support.models import Deadline, SupportEpisode
 from tremplin.web import queues
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +81,9 @@ def test_the_coordinator_s_queue_lists_what_waits_one_click_from_its_action(
     assert reverse("professional:transfer", args=[busy.pk]) in page
     assert "2 livrables en retard dans l'équipe" in page
     assert reverse("support:deliverable", args=[below[0].pk, "bilan"]) in page
+    # The rules behind the sections are help markers, never raw numbers in the text.
+    assert "(P4)" not in page and "(règle P4)" not in page and "(règle P9)" not in page
+    assert 'href="/aide/regles/#regle-P4"' in page and 'href="/aide/regles/#regle-P9"' in page
 
 
 def test_the_queue_costs_the_same_queries_for_2_and_8_late_supports(
@@ -193,3 +198,80 @@ def test_the_cadence_section_shows_the_furthest_below_first_then_by_name(
     assert [item.label for item in section.items] == none_held[:5]
     assert all("0 entretien tenu ce mois sur 2 exigés" in item.detail for item in section.items)
     assert not {e.pk for e in below} & {int(i.url.split("/")[-4]) for i in section.items}
+
+
+def cadence_section(page: str) -> str:
+    """The cadence section of the coordinator's home (other sections list people too)."""
+    start = page.index('id="file-coordination-cadence"')
+    return page[start : page.index("</section>", start)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cadence_section_is_kept_until_the_team_s_facts_change(
+    client, coordinator_user, operator, settings
+):
+    """Counting a team of 2,000 supports costs some 25 ms: the count and the first rows are
+    kept (``web.kept``) per coordinator and day, and read again once an interview, a
+    support or a person of the team is written (real transactions: the copy moves on when
+    the write commits)."""
+    settings.TREMPLIN_QUEUE_CACHE_SECONDS = 600
+    busy, compliant, below = team(operator, 2)
+    client.force_login(coordinator_user)
+    first, page = home_queries(client)
+    assert "9 accompagnements sous la cadence ce mois" in page
+    # The supports with their dates and the month's interviews: not read again.
+    assert home_queries(client)[0] == first - 2
+
+    # P4: a second interview held in March puts a support at 2 of 2; the page records it
+    # through the service, whose hook moves the team's copy on.
+    referent = below[0].referent
+    referent_client = Client()
+    referent_client.force_login(referent)
+    answer = referent_client.post(
+        reverse("professional:interview_create", args=[below[0].pk]),
+        {"starts_at": "2025-03-18T10:00", "duration_minutes": 45, "place": "operator"},
+    )
+    assert answer.status_code == 302
+    assert "8 accompagnements sous la cadence ce mois" in home_queries(client)[1]
+
+    # A person renamed: the name shown is the new one.
+    person = busy.support_episodes.order_by("beneficiary__last_name").first().beneficiary
+    person.last_name = "AAAAB"
+    person.save()
+    assert "AAAAB" in cadence_section(home_queries(client)[1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_operator_s_write_keeps_the_team_s_copy(
+    client, coordinator_user, operator, other_operator, settings
+):
+    settings.TREMPLIN_QUEUE_CACHE_SECONDS = 600
+    team(operator, 2)
+    elsewhere = professional_episode(factories.referent(other_operator))
+    client.force_login(coordinator_user)
+    first, _ = home_queries(client)
+    kept_queries, _ = home_queries(client)
+    assert kept_queries == first - 2
+    support_services.delete_meeting(interview(elsewhere, 2025, 3, 11, 10))
+    elsewhere.beneficiary.save()
+    assert home_queries(client)[0] == kept_queries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_support_moved_to_another_operator_leaves_the_team_s_count_at_once(
+    client, coordinator_user, operator, other_operator, settings
+):
+    settings.TREMPLIN_QUEUE_CACHE_SECONDS = 600
+    _, _, below = team(operator, 2)
+    client.force_login(coordinator_user)
+    assert "9 accompagnements sous la cadence ce mois" in home_queries(client)[1]
+    # The person and the support go to another operator's team (saved, as the admin does).
+    other = other_operator
+    moved = SupportEpisode.objects.get(pk=below[0].pk)
+    person = moved.beneficiary
+    person.operator = other
+    person.save()
+    moved.operator = other
+    moved.referent = factories.referent(other)
+    moved.save()
+    assert "8 accompagnements sous la cadence ce mois" in home_queries(client)[1]

@@ -29,6 +29,7 @@ from tremplin.rules.calendar import calendar_months_overlapping, to_paris
 from tremplin.rules.programmes import Programme, load_parameters
 from tremplin.support.models import Meeting, SupportEpisode
 
+from . import team_facts
 from .cadence import CadenceCounts, _Required, compliance_counts, with_last_cer_end
 from .models import INTERVIEW_KIND, CadenceState
 
@@ -129,7 +130,9 @@ def refresh_states(episodes) -> int:
 
 
 def refresh_episode(episode) -> None:
-    """The state of one support after a write (a no-op for another programme)."""
+    """The state of one support after a write (a no-op for another programme); the kept
+    copies of its teams are read again (``team_facts``)."""
+    team_facts.episode_written(episode)
     if episode.programme == Programme.PROFESSIONAL.value:
         refresh_states([episode.pk])
 

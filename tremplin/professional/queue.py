@@ -18,6 +18,7 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.utils import timezone
 from tremplin.accounts.access import scope_of
 from tremplin.rules.programmes import LoadStatus, Programme
 from tremplin.support.models import Deadline, SupportEpisode
+from tremplin.web import kept
 from tremplin.web.queues import (
     SHOWN,
     QueueItem,
@@ -34,7 +36,8 @@ from tremplin.web.queues import (
     counted_first,
 )
 
-from .cadence import below_cadence_count, below_cadence_now
+from . import team_facts
+from .cadence import below_cadence_now
 from .models import professional_episodes
 from .views.portfolios import portfolio_rows
 
@@ -65,12 +68,9 @@ _NAMES = (
 )
 
 
-def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
-    """P4, the month in progress: fewer interviews held than the month requires. The team's
-    supports below it are found from the month's interviews only (``below_cadence_now``),
-    their names read in the same query as their dates; the furthest below come first, then
-    by name. At a month's start most of a team is below it (1,429 of 2,000 on the bench):
-    only the first few are sorted out (``heapq``) and built."""
+def _below_rows(user, operator_ids, today: dt.date) -> tuple[int, list[_BelowRow]]:
+    """How many of the team's supports are below the cadence this month, and the first
+    ``SHOWN`` of them: the furthest below first, then by name."""
     episodes = _team_supports(user, operator_ids)
     below = below_cadence_now(episodes, today, also=_NAMES)
     first = heapq.nsmallest(
@@ -85,13 +85,38 @@ def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
         done, required, _, _, r_first, r_last = below[pk]
         referent = f"{r_first} {r_last}".strip() if r_last else ""
         rows.append(_BelowRow(pk, done, required, person, referent))
+    return len(below), rows
+
+
+def _kept_below_rows(user, operator_ids, today: dt.date) -> tuple[int, list[_BelowRow]]:
+    return kept.kept(
+        tuple(team_facts.facts_of(pk) for pk in sorted(operator_ids)),
+        ("below-cadence", user.pk, tuple(sorted(operator_ids)), today),
+        lambda: _below_rows(user, operator_ids, today),
+        settings.TREMPLIN_QUEUE_CACHE_SECONDS,
+    )
+
+
+def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
+    """P4, the month in progress: fewer interviews held than the month requires. The team's
+    supports below it are found from the month's interviews only (``below_cadence_now``),
+    their names read in the same query as their dates. At a month's start most of a team is
+    below it (1,429 of 2,000 on the bench): only the first few are sorted out (``heapq``)
+    and built.
+
+    Counting a team of 2,000 supports takes some 25 ms on every load of the coordinator's
+    home: the count and the first rows are kept (``web.kept``) per coordinator and day,
+    until a support, an interview, a CER or a person of one of the team's operators is
+    written (``team_facts``), or ``TREMPLIN_QUEUE_CACHE_SECONDS`` pass (a bulk
+    write, a référent's new name)."""
+    count, rows = _kept_below_rows(user, operator_ids, today)
     items = [
         QueueItem(
             label=row.person,
             url=reverse("professional:interview_create", args=[row.episode_id]),
             action="Planifier un entretien",
             detail=counted(row.done, "%(count)d entretien tenu", "%(count)d entretiens tenus")
-            + f" ce mois sur {row.required} exigés (P4)"
+            + f" ce mois sur {row.required} exigés (règle P4)"
             + (f" — {row.referent}" if row.referent else " — sans référent·e"),
         )
         for row in rows
@@ -99,15 +124,15 @@ def _below_cadence(user, operator_ids, today: dt.date) -> QueueSection:
     return QueueSection(
         "cadence",
         counted(
-            len(below),
+            count,
             "%(count)d accompagnement sous la cadence ce mois",
             "%(count)d accompagnements sous la cadence ce mois",
         ),
-        len(below),
+        count,
         items,
         more_url=reverse("professional:below_cadence"),
         more_label="Toutes les personnes sous la cadence",
-        note="Règle P4 : au moins 2 entretiens tenus par mois complet, 1 par mois partiel.",
+        note="Au moins 2 entretiens tenus par mois complet, 1 par mois partiel (règle P4).",
     )
 
 
@@ -141,7 +166,7 @@ def _overloaded(user) -> QueueSection:
         items,
         more_url=reverse("professional:portfolio"),
         more_label="Les portefeuilles des référents",
-        note="Règle P9 : 60 personnes en file active par équivalent temps plein.",
+        note="60 personnes en file active par équivalent temps plein (règle P9).",
     )
 
 
@@ -219,8 +244,8 @@ def coordinator_queue(user, today: dt.date | None = None) -> WorkQueue | None:
 def coordinator_count(user) -> int:
     """The navigation's badge for a coordinator: the items of the three sections, as the
     queue counts them. On the home page the queue is already there; on every other page only
-    the counts are read (``below_cadence_count``: the interviews of the month, not of every
-    support's whole history; the portfolios; a count of the late deliverables)."""
+    the counts are read (the kept count of the cadence section; the portfolios; a count of
+    the late deliverables)."""
     operator_ids = scope_of(user).coordinated_operator_ids
     if not operator_ids:
         return 0
@@ -229,7 +254,7 @@ def coordinator_count(user) -> int:
         return queue.total
     today = timezone.localdate()
     return (
-        below_cadence_count(_team_supports(user, operator_ids), today)
+        _kept_below_rows(user, operator_ids, today)[0]
         + len(_overloaded_rows(user))
         + _late(operator_ids, today).count()
     )

@@ -54,13 +54,18 @@ def changed(facts: str) -> None:
     transaction.on_commit(new_generation)
 
 
-def kept(facts: str, parts: tuple, compute: Callable[[], T], seconds: int) -> T:
+def kept(facts: str | tuple[str, ...], parts: tuple, compute: Callable[[], T], seconds: int) -> T:
     """``compute()`` read from ``facts``, kept ``seconds`` (0: read every time) for the same
-    ``parts`` (who asks, which day…) and the same generation of ``facts``."""
+    ``parts`` (who asks, which day…) and the same generation of ``facts``.
+
+    ``facts`` may name several sets of facts (a coordinator's team: one per operator): the
+    copy is read again when any of them changes."""
     if not seconds:
         return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return computed_once(f"kept:{facts}:{generation(facts)}:{digest}", compute, seconds)
+    names = (facts,) if isinstance(facts, str) else tuple(facts)
+    generations = ":".join(generation(name) for name in names)
+    digest = hashlib.sha256(repr((names, parts)).encode()).hexdigest()[:32]
+    return computed_once(f"kept:{names[0]}:{generations}:{digest}", compute, seconds)
 
 
 # How long the others wait for the one computing a copy, and how long its mark lasts if its
