@@ -53,6 +53,23 @@ def conventions_changed(sender, **kwargs) -> None:
     kept.changed(KEPT_FACTS)
 
 
+# What the items show, and only that: a convention read whole with its person is some 200
+# columns, whose query and rows cost more than the database's answer (8 ms for 5 items).
+_PERSON = ("beneficiary__last_name", "beneficiary__first_names")
+
+
+def _number_columns(path: str = "") -> tuple[str, ...]:
+    """The columns of a convention's number (F2), through ``path`` from the row read."""
+    prefix = f"{path}__" if path else ""
+    return tuple(
+        prefix + name
+        for name in (
+            "number_department", "number_year", "number_order", "renewal_count",
+            "modification_count",
+        )
+    )  # fmt: skip
+
+
 def may_acknowledge(user) -> bool:
     """Département agents and administrators take reported events into account."""
     scope = scope_of(user)
@@ -69,9 +86,9 @@ def _to_sign(conventions) -> QueueSection:
             action="Signer",
             detail=f"brouillon {convention.sector} du {convention.created_at:%d/%m/%Y}",
         )
-        for convention in drafts.select_related("beneficiary", "employer").order_by(
-            "created_at", "id"
-        )[:SHOWN]
+        for convention in drafts.select_related("beneficiary", "employer")
+        .only("sector", "created_at", *_PERSON, "employer__name")
+        .order_by("created_at", "id")[:SHOWN]
     ]
     return QueueSection(
         "to_sign",
@@ -85,7 +102,19 @@ def _to_sign(conventions) -> QueueSection:
 
 def _ruptures(user) -> QueueSection:
     count, first = counted_first(
-        Rupture.objects.visible_to(user).to_process().select_related("beneficiary", "convention"),
+        Rupture.objects.visible_to(user)
+        .to_process()
+        .select_related("beneficiary", "convention")
+        .only(
+            "last_day",
+            "known_at",
+            "initiative",
+            "lawful_case",
+            "convention_id",
+            "beneficiary__last_name",
+            "beneficiary__first_names",
+            *_number_columns("convention"),
+        ),  # fmt: skip
         ("known_at",),
     )
     items = []
@@ -117,7 +146,17 @@ def _ruptures(user) -> QueueSection:
 
 def _suspensions(user) -> QueueSection:
     count, first = counted_first(
-        Suspension.objects.visible_to(user).to_process().select_related("convention__beneficiary"),
+        Suspension.objects.visible_to(user)
+        .to_process()
+        .select_related("convention__beneficiary")
+        .only(
+            "start",
+            "end",
+            "paid",
+            "convention_id",
+            *_number_columns("convention"),
+            *(f"convention__{name}" for name in _PERSON),
+        ),  # fmt: skip
         ("start",),
     )
     items = [
@@ -154,8 +193,10 @@ def _proofs_and_payments(
         lambda: payments.missing_proofs_in_month(conventions, month, today),
         settings.TREMPLIN_QUEUE_CACHE_SECONDS,
     )
-    shown = Convention.objects.select_related("beneficiary", "employer").in_bulk(
-        [pk for pk, _flag in missing[:SHOWN]]
+    shown = (
+        Convention.objects.select_related("beneficiary", "employer")
+        .only(*_PERSON, "employer__name", *_number_columns())
+        .in_bulk([pk for pk, _flag in missing[:SHOWN]])
     )
     payment_url = reverse("conventions:payments") + f"?mois={month}"
     proofs = QueueSection(
