@@ -85,6 +85,15 @@ def _deadline_item(deadline: Deadline, late: bool) -> QueueItem:
     )
 
 
+# What the queue reads of a deadline and of a support without a recent meeting
+# (``_deadline_item``, ``_quiet_item``), not every column of the support and its person.
+_PERSON = ("beneficiary__last_name", "beneficiary__first_names")
+DEADLINE_COLUMNS = (
+    "episode_id", "code", "label", "due_on", "due_at", "state",
+    *(f"episode__{name}" for name in _PERSON),
+)  # fmt: skip
+QUIET_COLUMNS = ("programme", *_PERSON)
+
 # What the queue reads of a meeting, its support and its person (``_meeting_item``): the
 # rows of two months of meetings, not every column of three tables.
 MEETING_COLUMNS = (
@@ -159,7 +168,7 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     today = today or timezone.localdate()
     now = timezone.now()
     episode_ids = followed_episode_ids(user)
-    deadlines = deadlines_by_urgency(episode_ids, today, now)
+    deadlines = deadlines_by_urgency(episode_ids, today, now, columns=DEADLINE_COLUMNS)
     meetings = _meetings(episode_ids, today)
     day = [m for m in meetings if timezone.localtime(m.starts_at).date() == today]
     late_meetings = [
@@ -178,7 +187,9 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     week_items = [partial(_meeting_item, m, True) for m in week_meetings] + [
         partial(_deadline_item, d, False) for d in due_week
     ]
-    quiet = quiet_episodes(episode_ids, now - dt.timedelta(days=meeting_gap_days()))
+    quiet = quiet_episodes(
+        episode_ids, now - dt.timedelta(days=meeting_gap_days()), columns=QUIET_COLUMNS
+    )
     quiet_items = [partial(_quiet_item, episode) for episode in quiet]
     queue = WorkQueue(
         sections=[

@@ -24,15 +24,19 @@ def followed_episode_ids(user, programme: str | None = None) -> list[int]:
     return SupportEpisode.objects.followed_by(user, programme)
 
 
-def deadlines_by_urgency(episode_ids, today: dt.date, now: dt.datetime) -> dict:
-    """The open deadlines of the next 60 days: overdue, this week, later."""
+def deadlines_by_urgency(
+    episode_ids, today: dt.date, now: dt.datetime, *, columns: tuple[str, ...] = ()
+) -> dict:
+    """The open deadlines of the next 60 days: overdue, this week, later. ``columns``: only
+    these are read (a page that shows less than the whole rows)."""
     week_end = today + dt.timedelta(days=7)
-    deadlines = list(
+    deadlines = (
         Deadline.objects.filter(episode_id__in=episode_ids, state__in=Deadline.OPEN_STATES)
         .select_related("episode__beneficiary")
         .order_by("due_on", "due_at", "id")
         .filter(due_on__lte=today + dt.timedelta(days=60))
     )
+    deadlines = list(deadlines.only(*columns) if columns else deadlines)
     return {
         "overdue": [d for d in deadlines if d.is_overdue(now)],
         "this_week": [d for d in deadlines if not d.is_overdue(now) and d.due_on <= week_end],
@@ -54,10 +58,12 @@ def week_meetings(episode_ids, today: dt.date) -> list[Meeting]:
     )
 
 
-def quiet_episodes(episode_ids, since: dt.datetime) -> list[SupportEpisode]:
+def quiet_episodes(
+    episode_ids, since: dt.datetime, *, columns: tuple[str, ...] = ()
+) -> list[SupportEpisode]:
     """The supports whose last meeting held is older than ``since``, or without one (a
-    missed or cancelled meeting is no meeting, F8)."""
-    return list(
+    missed or cancelled meeting is no meeting, F8). ``columns``: only these are read."""
+    episodes = (
         SupportEpisode.objects.filter(pk__in=episode_ids)
         .annotate(
             last_meeting=Max("meetings__starts_at", filter=Q(meetings__status=Meeting.Status.HELD))
@@ -66,6 +72,7 @@ def quiet_episodes(episode_ids, since: dt.datetime) -> list[SupportEpisode]:
         .select_related("beneficiary")
         .order_by("last_meeting", "beneficiary__last_name")
     )
+    return list(episodes.only(*columns) if columns else episodes)
 
 
 def my_day_context(user, today: dt.date | None = None, programme: str | None = None) -> dict:
