@@ -53,3 +53,19 @@ def test_a_list_filter_s_options_are_escaped_and_the_chosen_one_selected():
         '<option value="12">DUPONT &lt;Jean&gt;</option>'
         '<option value="aucun" selected>Sans référent·e</option>'
     )
+
+
+def test_choices_written_once_give_the_same_options_and_select_only_the_chosen_one():
+    """``listing.Choices`` keeps its markup (the agent's 1,700 référents); the page marks
+    the chosen one in it: the same options as written one by one."""
+    from django.template import Context, Template
+
+    from tremplin.web.listing import Choices
+
+    template = Template("{% load web %}{% filter_options choices chosen %}")
+    pairs = [("1", "DUPONT <Jean>"), ("12", "MARTIN Léa"), ("aucun", "Sans référent·e")]
+    for chosen in ("", "1", "12", "aucun", "inconnu"):
+        written = template.render(Context({"choices": Choices(pairs), "chosen": chosen}))
+        one_by_one = template.render(Context({"choices": pairs, "chosen": chosen}))
+        assert written == one_by_one
+        assert written.count(" selected") == (chosen in {"1", "12", "aucun"})

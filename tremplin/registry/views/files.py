@@ -22,7 +22,7 @@ from tremplin.rules.identifiers import ascii_digits
 from tremplin.web.dates import french_date
 from tremplin.web.exports import Column, ExportMixin, choice_label
 from tremplin.web.form_pages import FormPageMixin
-from tremplin.web.listing import PEOPLE, ListFilter, SearchSortPaginateMixin
+from tremplin.web.listing import PEOPLE, Choices, ListFilter, SearchSortPaginateMixin
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import lifecycle
@@ -109,7 +109,7 @@ def referent_choices(request) -> list[tuple[str, str]]:
     return choices
 
 
-def _referent_choices(user) -> list[tuple[str, str]]:
+def _referent_choices(user) -> Choices:
     # A correlated EXISTS per user (a few hundred, each one index lookup on the referent)
     # rather than the referents of every visible person (100,000 rows read per page).
     visible = Beneficiary.objects.visible_to(user)
@@ -118,9 +118,10 @@ def _referent_choices(user) -> list[tuple[str, str]]:
         .objects.filter(Exists(visible.filter(referent=OuterRef("pk"))))
         .order_by("last_name", "first_name")
     )
-    return [(str(user.pk), user.get_full_name() or user.username) for user in referents] + [
-        (WITHOUT_REFERENT, "Sans référent·e")
-    ]
+    return Choices(
+        [(str(user.pk), user.get_full_name() or user.username) for user in referents]
+        + [(WITHOUT_REFERENT, "Sans référent·e")]
+    )
 
 
 def by_referent(queryset, value, request):

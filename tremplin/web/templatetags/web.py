@@ -64,6 +64,14 @@ def select_options(widget):
 def filter_options(choices, chosen):
     """A list filter's options, the chosen one selected: written in Python, a département's
     agent filters among 1,700 référents."""
+    written = getattr(choices, "options_html", None)  # listing.Choices: written once
+    if written is not None:
+        if chosen in ("", None):
+            return mark_safe(written)  # noqa: S308 - escaped by listing.Choices
+        option = f'<option value="{html.escape(str(chosen))}">'
+        return mark_safe(  # noqa: S308 - escaped by listing.Choices
+            written.replace(option, option[:-1] + " selected>", 1)
+        )
     # html.escape is Django's escape without its lazy-text wrapper, which cost more than the
     # option itself (1,700 of them on every page of the agent's list).
     return mark_safe(  # noqa: S308 - every value and label is escaped here
