@@ -126,6 +126,18 @@ def page_queries(client, url) -> tuple[list[str], str]:
     return [query["sql"] for query in queries.captured_queries], text(response)
 
 
+def test_a_coordinator_who_follows_nobody_reads_no_referent_block(
+    client, coordinator_user, operator
+):
+    """The référent's block (CERs ending, people below the cadence) is read only for the
+    supports the user follows: a coordinator's home reads no CER deadline for it."""
+    team(operator, 2)
+    client.force_login(coordinator_user)
+    queries, page = page_queries(client, reverse("home"))
+    assert not [sql for sql in queries if "cer_end_" in sql]
+    assert "CER arrivant à échéance" not in page
+
+
 def test_another_page_counts_the_badge_from_this_month_s_interviews_only(
     client, coordinator_user, operator
 ):

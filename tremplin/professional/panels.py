@@ -38,6 +38,8 @@ def home(request, _obj):
     """For a referent: CERs ending within 60 days and the people below cadence (P4)."""
     user = request.user
     followed = SupportEpisode.objects.followed_by(user, Programme.PROFESSIONAL.value)
+    if not followed:
+        return None  # nothing of theirs expires nor falls below (an agent, a coordinator)
     today = timezone.localdate()
     expiring = list(
         Deadline.objects.filter(
@@ -48,6 +50,13 @@ def home(request, _obj):
             due_on__lte=today + dt.timedelta(days=60),
         )
         .select_related("episode__beneficiary")
+        .only(
+            "episode_id",
+            "label",
+            "due_on",
+            "episode__beneficiary__last_name",
+            "episode__beneficiary__first_names",
+        )  # fmt: skip
         .order_by("due_on", "id")
     )
     # What a referent runs or follows is within what they may see (``visible_to``'s own
