@@ -126,16 +126,19 @@ def page_queries(client, url) -> tuple[list[str], str]:
     return [query["sql"] for query in queries.captured_queries], text(response)
 
 
-def test_a_coordinator_who_follows_nobody_reads_no_referent_block(
-    client, coordinator_user, operator
+def test_a_coordinator_who_follows_nobody_gets_no_referent_block(
+    rf, coordinator_user, referent_user, operator
 ):
-    """The référent's block (CERs ending, people below the cadence) is read only for the
-    supports the user follows: a coordinator's home reads no CER deadline for it."""
-    team(operator, 2)
-    client.force_login(coordinator_user)
-    queries, page = page_queries(client, reverse("home"))
-    assert not [sql for sql in queries if "cer_end_" in sql]
-    assert "CER arrivant à échéance" not in page
+    """The référent's block (CERs ending, people below the cadence) is built only for a
+    user who follows supports: a coordinator's home builds nothing for it."""
+    from tremplin.professional import panels
+
+    busy, _, _ = team(operator, 2)
+    request = rf.get("/")
+    request.user = coordinator_user
+    assert panels.home(request, None) is None
+    request.user = busy
+    assert panels.home(request, None)["below"]  # the busy référent's 7 supports, P4
 
 
 def test_another_page_counts_the_badge_from_this_month_s_interviews_only(
