@@ -39,7 +39,8 @@ def summary(request, beneficiary):
     episodes = supports_on_file(request, beneficiary)
     ids = [episode.pk for episode in episodes]
     running = [episode for episode in episodes if episode.ended_on is None]
-    meetings = Meeting.objects.filter(episode_id__in=ids).select_related("episode")
+    # Only what the summary shows: a meeting's day and kind, a deadline's label and due day.
+    meetings = Meeting.objects.filter(episode_id__in=ids).only("starts_at", "kind", "status")
     last = meetings.filter(status=Meeting.Status.HELD).order_by("-starts_at").first()
     upcoming = (
         meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now)
@@ -52,7 +53,7 @@ def summary(request, beneficiary):
             episode_id__in=[episode.pk for episode in running],
             state__in=Deadline.OPEN_STATES,
             due_on__lte=timezone.localdate(now),
-        ).select_related("episode")
+        ).only("episode_id", "code", "label", "due_on", "due_at", "state")
         if deadline.is_overdue(now)
     ]
     in_employment = next((episode for episode in running if episode.is_in_employment), None)
