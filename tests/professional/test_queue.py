@@ -138,7 +138,19 @@ def test_a_coordinator_who_follows_nobody_gets_no_referent_block(
     request.user = coordinator_user
     assert panels.home(request, None) is None
     request.user = busy
-    assert panels.home(request, None)["below"]  # the busy référent's 7 supports, P4
+    assert len(panels.home(request, None)["below"]) == 7  # the busy référent's 7, P4
+
+
+def test_the_referent_s_home_shows_the_first_five_below_the_cadence(client, operator):
+    """P4: the busy référent's 7 supports have no interview in March; the home names the
+    count, lists 5 and leads to the whole list."""
+    busy, _, _ = team(operator, 1)
+    client.force_login(busy)
+    page = text(client.get(reverse("home")))
+    assert "7 personnes sous la cadence d'entretiens" in page
+    section = page[page.index("7 personnes sous la cadence") :]
+    assert section.count("/cadence/") == 5
+    assert "Toutes les personnes sous la cadence" in section
 
 
 def test_another_page_counts_the_badge_from_this_month_s_interviews_only(

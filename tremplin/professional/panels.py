@@ -8,7 +8,7 @@ from django.utils import timezone
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import Deadline, SupportEpisode, supports_on_file
 from tremplin.web import panels, queues
-from tremplin.web.queues import counted
+from tremplin.web.queues import SHOWN, counted
 
 from .cadence import cadences, episode_cadence
 from .models import Cer, awaiting_validation
@@ -65,7 +65,19 @@ def home(request, _obj):
     below = sorted(
         (row for row in cadences(queryset, today) if row.below), key=lambda r: -r.missing
     )
-    return {"expiring": expiring, "below": below, "today": today}
+    # The furthest below first, the others one click away (the référent's list below the
+    # cadence), as in the work queue: a home page does not list a whole portfolio.
+    return {
+        "expiring": expiring,
+        "below": below,
+        "below_shown": below[:SHOWN],
+        "below_title": counted(
+            len(below),
+            "%(count)d personne sous la cadence d'entretiens",
+            "%(count)d personnes sous la cadence d'entretiens",
+        ),
+        "today": today,
+    }
 
 
 def summary(request, beneficiary):
