@@ -34,6 +34,8 @@ PUBLIC = {
     "rdv/<int:pk>/<str:token>/",  # a person's invitation link: signed, refused in French
     "invitations/sms/rapport/",  # the SMS provider's delivery reports: a shared secret
     "sante/",  # health check
+    "aide/glossaire/",  # the product's words and the rules' sentences: no one's data, linked
+    "aide/regles/",  # from every page's footer and help marker, the login page's included
     "admin-technique/login/",  # redirects to the login page
 }
 

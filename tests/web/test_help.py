@@ -51,3 +51,13 @@ def test_the_page_of_rules_has_an_anchor_per_rule(client, referent_user):
     client.force_login(referent_user)
     text = client.get(reverse("help_rules")).content.decode()
     assert 'id="regle-F8"' in text and 'id="regle-P10"' in text
+
+
+@pytest.mark.django_db
+def test_the_help_pages_open_without_an_account(client):
+    """The login page's footer links to them, as a help marker does: the words and the law
+    hold no one's data."""
+    login = client.get(reverse("accounts:login")).content.decode()
+    assert 'href="/aide/glossaire/"' in login
+    for name in ("help_glossary", "help_rules"):
+        assert client.get(reverse(name)).status_code == 200

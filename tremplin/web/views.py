@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import FileResponse
 from django.shortcuts import render
 
@@ -56,13 +56,15 @@ def job_download(request, pk):
     )
 
 
-@login_required
+@login_not_required
 def help_glossary(request):
-    """The words of the menus and pages, explained (linked from the footer)."""
+    """The words of the menus and pages, explained (linked from the footer). Public, as the
+    page of rules: they hold the product's words and the law, no one's data, and the login
+    page's footer links to them."""
     return render(request, "web/help_glossary.html", {"sections": GLOSSARY})
 
 
-@login_required
+@login_not_required
 def help_rules(request):
     """Every rule's sentence, by family: where each help marker leads."""
     families = [
