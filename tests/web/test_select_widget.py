@@ -69,3 +69,22 @@ def test_choices_written_once_give_the_same_options_and_select_only_the_chosen_o
         one_by_one = template.render(Context({"choices": pairs, "chosen": chosen}))
         assert written == one_by_one
         assert written.count(" selected") == (chosen in {"1", "12", "aucun"})
+
+
+def test_a_choice_s_rule_number_is_left_out_of_its_option_and_radio_label():
+    """An option or a label wrapping a radio cannot hold a help marker: « Une action
+    collective (P2) » reads « Une action collective »."""
+    from django import forms
+
+    from tremplin.forms import BootstrapFormRenderer
+
+    choices = [("interview", "Un entretien individuel"), ("action", "Une action collective (P2)")]
+
+    class Form(forms.Form):
+        listed = forms.ChoiceField(choices=choices)
+        radio = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+
+    form = Form(renderer=BootstrapFormRenderer())
+    for name in ("listed", "radio"):
+        html = str(form[name])
+        assert "Une action collective" in html and "(P2)" not in html

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from tremplin.rules import referentials
 from tremplin.web.panels import render_place
+from tremplin.web.templatetags.rule_help import without_rule
 
 register = template.Library()
 
@@ -38,11 +39,12 @@ def _option_attrs(attrs) -> str:
 
 
 def _option(option) -> str:
+    # An option cannot hold a help marker: its rule number is left out (« Rupture à signaler »).
     return format_html(
         '\n  <option value="{}"{}>{}</option>\n',
         option["value"],
         _option_attrs(option["attrs"]),
-        option["label"],
+        without_rule(option["label"]),
     )
 
 
