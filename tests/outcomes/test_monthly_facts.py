@@ -330,3 +330,23 @@ def test_deliverables_sent_through_the_services_show_at_once_on_the_dashboard(
     )
     assert deliverables() == (due, 1)
     assert rebuild_facts(apply=False).changed == 0
+
+
+def test_a_support_moved_to_another_operator_moves_its_deliverables_facts(
+    operator, other_operator, referent_user
+):
+    """The deliverables' facts are keyed by the support's operator: a support moved to
+    another operator through the service counts there at once, in every month its
+    deliverables are due, not only the month it ended in (no stale key until the nightly
+    rebuild)."""
+    person = factories.BeneficiaryFactory(
+        territory=operator.territory, operator=operator, referent=referent_user
+    )
+    episode = in_employment(person, day(6, 2), ended=True)
+    keys = set(MonthlyFact.objects.values_list("operator_id", flat=True))
+    assert keys == {operator.pk}
+    episode = SupportEpisode.objects.get(pk=episode.pk)
+    episode.operator = other_operator
+    support_services.save_episode(episode)
+    assert set(MonthlyFact.objects.values_list("operator_id", flat=True)) == {other_operator.pk}
+    assert rebuild_facts(apply=False).changed == 0

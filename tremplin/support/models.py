@@ -125,6 +125,9 @@ class ContractTypeChoices(models.TextChoices):
 class SupportEpisode(models.Model):
     # Fields whose change changes the plan: services.save_episode recomputes it then.
     PLAN_FIELDS = ("contract_type", "contract_start", "trial_end", "contract_end", "not_renewed")
+    # The support's part of the dashboard's facts' key (``outcomes.facts``): its operator and
+    # its programme.
+    FACTS_KEY_FIELDS = ("operator_id", "programme")
 
     beneficiary = models.ForeignKey(
         Beneficiary, models.PROTECT, related_name="support_episodes", verbose_name="bénéficiaire"
@@ -293,10 +296,22 @@ class SupportEpisode(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_plan_values = instance._plan_values()
+        instance._loaded_facts_key = instance._facts_key()
         return instance
 
     def _plan_values(self) -> tuple:
         return tuple(self.__dict__.get(name) for name in self.PLAN_FIELDS)
+
+    def _facts_key(self) -> tuple:
+        return tuple(self.__dict__.get(name) for name in self.FACTS_KEY_FIELDS)
+
+    @property
+    def facts_key_changed(self) -> bool:
+        """Whether the support's operator or programme changed since the row was read (not
+        for a new one): its deliverables then count under another key of the dashboard's
+        facts, in every month they are due."""
+        loaded = getattr(self, "_loaded_facts_key", None)
+        return loaded is not None and self._facts_key() != loaded
 
     @property
     def plan_changed(self) -> bool:
@@ -423,6 +438,7 @@ class SupportEpisode(models.Model):
 
     def mark_plan_stored(self) -> None:
         self._loaded_plan_values = self._plan_values()
+        self._loaded_facts_key = self._facts_key()
 
     def hours(self):
         """Hours of the meetings held against the 12-hour budget (A5): a meeting planned,

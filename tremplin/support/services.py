@@ -122,9 +122,17 @@ def save_episode(episode: SupportEpisode) -> SupportEpisode:
     told (``hooks.EPISODE_CHANGED``: the exit is reclassified)."""
     follow_the_convention(episode)
     plan_changed = episode.pk is None or episode.plan_changed
+    facts_key_changed = episode.facts_key_changed
     episode.save()
     if plan_changed:
         refresh_deadlines(episode)
+    if facts_key_changed:
+        # Another operator or programme: its deliverables move to another key of the
+        # dashboard's facts, in every month they are due (the exit's month is recounted by
+        # EPISODE_CHANGED).
+        months = set(episode.deadlines.values_list("due_on", flat=True))
+        if months:
+            hooks.notify(hooks.DEADLINES_CHANGED, months=months)
     episode.mark_plan_stored()
     hooks.notify(hooks.EPISODE_CHANGED, episode=episode)
     return episode
