@@ -1,7 +1,7 @@
 """``compliance_counts``: the dashboard's two cadence numbers (P4) without a report per
 support, always equal to counting ``cadences()``' reports — checked over hand-built supports
 (each a case of the rule) and seeded random ones, on several days — in two queries whatever
-the number of supports. The same for ``below_cadence_count``, the coordinator's badge."""
+the number of supports. The same for ``below_cadence_now``, the coordinator's count."""
 
 import datetime as dt
 import random
@@ -11,7 +11,6 @@ import pytest
 from tests.professional.factories import interview, professional_episode
 from tests.support.factories import paris
 from tremplin.professional.cadence import (
-    below_cadence_count,
     below_cadence_now,
     cadences,
     compliance_counts,
@@ -32,6 +31,11 @@ DAYS = [
     dt.date(2025, 12, 31),
     dt.date(2026, 6, 1),
 ]
+
+
+def below_cadence_count(queryset, today) -> int:
+    """How many supports ``below_cadence_now`` finds below the cadence this month."""
+    return len(below_cadence_now(queryset, today))
 
 
 def old_counts(queryset, today):

@@ -265,13 +265,6 @@ def _current_month(started_on, end, today):
     return calendar_month_overlap(started_on, end, min(today, end))
 
 
-def below_cadence_count(queryset, today: dt.date | None = None) -> int:
-    """How many supports of ``queryset`` are below the cadence in their current month (P4):
-    ``sum(row.current.done < row.current.required for row in cadences(qs, today))``, for the
-    navigation's badge, in 2 light queries (``below_cadence_now``)."""
-    return len(below_cadence_now(queryset, today))
-
-
 def below_cadence_now(
     queryset, today: dt.date | None = None, *, also: tuple[str, ...] = ()
 ) -> dict[int, tuple]:
