@@ -57,7 +57,7 @@ def test_a_list_filter_s_options_are_escaped_and_the_chosen_one_selected():
 
 def test_choices_written_once_give_the_same_options_and_select_only_the_chosen_one():
     """``listing.Choices`` keeps its markup (the agent's 1,700 référents); the page marks
-    the chosen one in it: the same options as written one by one."""
+    the chosen one in it, and only a value offered: the same page as a plain list's."""
     from django.template import Context, Template
 
     from tremplin.web.listing import Choices

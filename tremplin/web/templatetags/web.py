@@ -6,6 +6,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from tremplin.rules import referentials
+from tremplin.web.listing import Choices
 from tremplin.web.panels import render_place
 from tremplin.web.templatetags.rule_help import without_rule
 
@@ -66,22 +67,14 @@ def select_options(widget):
 def filter_options(choices, chosen):
     """A list filter's options, the chosen one selected: written in Python, a département's
     agent filters among 1,700 référents."""
-    written = getattr(choices, "options_html", None)  # listing.Choices: written once
-    if written is not None:
-        if chosen in ("", None):
-            return mark_safe(written)  # noqa: S308 - escaped by listing.Choices
-        option = f'<option value="{html.escape(str(chosen))}">'
-        return mark_safe(  # noqa: S308 - escaped by listing.Choices
-            written.replace(option, option[:-1] + " selected>", 1)
-        )
-    # html.escape is Django's escape without its lazy-text wrapper, which cost more than the
-    # option itself (1,700 of them on every page of the agent's list).
-    return mark_safe(  # noqa: S308 - every value and label is escaped here
-        "".join(
-            f'<option value="{html.escape(str(value))}"'
-            f"{' selected' if value == chosen else ''}>{html.escape(str(label))}</option>"
-            for value, label in choices
-        )
+    # listing.Choices keeps its markup written once (in the cache with the référents'
+    # names); other choices are written here, by the same code.
+    written = getattr(choices, "options_html", None) or Choices(choices).options_html
+    if chosen in ("", None):
+        return mark_safe(written)  # noqa: S308 - escaped by listing.Choices
+    option = f'<option value="{html.escape(str(chosen))}">'
+    return mark_safe(  # noqa: S308 - escaped by listing.Choices
+        written.replace(option, option[:-1] + " selected>", 1)
     )
 
 
