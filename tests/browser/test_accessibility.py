@@ -17,6 +17,8 @@ _axe = Axe()
 
 
 def blocking_violations(page: Page) -> list[dict]:
+    # axe reads the document: a click's navigation still under way leaves it none to read.
+    page.wait_for_load_state()
     results = _axe.run(page)
     return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
