@@ -167,6 +167,18 @@ class BeneficiaryList(VisibleObjectsMixin, ExportMixin, SearchSortPaginateMixin,
         "modification": ("Dernière modification", ("updated_at",)),
     }
     default_sort = "nom"
+    # What a row of beneficiary_list.html shows.
+    page_columns = (
+        "last_name",
+        "first_names",
+        "birth_date",
+        "postal_code",
+        "city",
+        "updated_at",
+        "referent__first_name",
+        "referent__last_name",
+        "operator__name",
+    )
     list_name = PEOPLE
     list_filters = (ListFilter("referent", "Référent·e", referent_choices, by_referent, order=10),)
 
