@@ -154,6 +154,8 @@ TEMPLATES = [
                 "tremplin.web.templatetags.rule_help",
                 # The French plural rule for Django's pluralize filter, and {{ name|de }}.
                 "tremplin.web.templatetags.french",
+                # {% url %}, each URL reversed once per process (web/links.py).
+                "tremplin.web.templatetags.links",
             ],
         },
     },

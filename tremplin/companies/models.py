@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
@@ -29,6 +28,7 @@ from tremplin.registry.models import Beneficiary, Employer, Tutor, search_key
 from tremplin.rules import companies as rules
 from tremplin.web.dates import french_date
 from tremplin.web.french import of
+from tremplin.web.links import reverse
 
 #: Article L3121-20 of the Code du travail: 48 hours in a week at most.
 MAX_WEEKLY_HOURS = 48

@@ -16,7 +16,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts import audit
@@ -26,6 +25,7 @@ from tremplin.registry.models import DURATION_BANDS, Beneficiary, Employer, Tuto
 from tremplin.rules import parameters, programmes, referentials, ruptures
 from tremplin.rules.aid import RATE_CAP_PERCENT, WEEKLY_HOURS_MAX
 from tremplin.rules.calendar import to_paris
+from tremplin.web.links import reverse
 
 # Rule E6: the prefect's rate never exceeds 47 % of the SMIC.
 PREFECT_RATE_CAP = RATE_CAP_PERCENT

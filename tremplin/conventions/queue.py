@@ -21,7 +21,6 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
@@ -29,6 +28,7 @@ from tremplin.accounts.models import Territory
 from tremplin.rules import staleness
 from tremplin.rules.aid import french_month
 from tremplin.web import kept
+from tremplin.web.links import reverse
 from tremplin.web.queues import (
     SHOWN,
     QueueItem,

@@ -69,7 +69,7 @@ def convention_events(user, person_ids):
 
 
 def _url(convention_id) -> str:
-    from django.urls import reverse
+    from tremplin.web.links import reverse
 
     return reverse("conventions:detail", args=[convention_id])
 

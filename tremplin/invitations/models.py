@@ -26,7 +26,6 @@ from django.core import signing
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts import audit
@@ -36,6 +35,7 @@ from tremplin.registry.models import Beneficiary, ContactChannel
 from tremplin.rules.attendance import link_expires_at
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.french import of
+from tremplin.web.links import reverse
 
 LINK_SALT = "tremplin.invitations.link"
 

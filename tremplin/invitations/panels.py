@@ -1,10 +1,10 @@
 """The invitations' section on the person's file (see ``web.panels``)."""
 
-from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.support.models import Meeting, supports_on_file
 from tremplin.web import panels
+from tremplin.web.links import reverse
 
 from .absences import action_absences_of
 from .models import Invitation

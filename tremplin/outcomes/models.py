@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from tremplin.accounts import audit
 from tremplin.accounts.models import Organisation, Territory
@@ -23,6 +22,7 @@ from tremplin.registry.models import Beneficiary, Employer
 from tremplin.rules import outcomes as rules
 from tremplin.support.models import SupportEpisode
 from tremplin.web.dates import french_date
+from tremplin.web.links import reverse
 
 
 def _label(kind: rules.SituationKind) -> str:

@@ -1,10 +1,9 @@
 """The outcomes' events on the person's timeline: situations and classified exits (two
 queries)."""
 
-from django.urls import reverse
-
 from tremplin.support.models import SupportEpisode
 from tremplin.web import timeline
+from tremplin.web.links import reverse
 from tremplin.web.timeline import Event
 
 from .models import Situation, SupportExit

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from tremplin.accounts import audit
 from tremplin.accounts.access import scope_of
@@ -35,6 +34,7 @@ from tremplin.rules.programmes import (
 from tremplin.support.models import Meeting, SupportEpisode
 from tremplin.web.dates import french_date
 from tremplin.web.french import of
+from tremplin.web.links import reverse
 
 INTERVIEW_KIND = Meeting.Kind.INDIVIDUAL
 

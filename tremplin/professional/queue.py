@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
 from tremplin.rules.programmes import LoadStatus, Programme
 from tremplin.support.models import Deadline, team_keys
 from tremplin.web import kept
+from tremplin.web.links import reverse
 from tremplin.web.queues import (
     SHOWN,
     QueueItem,

@@ -1,11 +1,10 @@
 """The professional support's events on the person's timeline: CERs and contacts (two
 queries)."""
 
-from django.urls import reverse
-
 from tremplin.support.models import SupportEpisode
 from tremplin.web import timeline
 from tremplin.web.dates import french_date
+from tremplin.web.links import reverse
 from tremplin.web.timeline import Event
 
 from .models import Cer, Contact

@@ -7,7 +7,6 @@ import unicodedata
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import Q
-from django.urls import reverse
 
 from tremplin.accounts import audit, personal_data
 from tremplin.accounts.access import scope_of
@@ -15,6 +14,7 @@ from tremplin.accounts.models import Organisation, Territory
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import ascii_digits
 from tremplin.rules.situation import DURATION_BAND_LABELS
+from tremplin.web.links import reverse
 
 from . import search_index
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts import audit
@@ -36,6 +35,7 @@ from tremplin.rules.programmes import (
 )
 from tremplin.web.dates import french_date, french_datetime
 from tremplin.web.french import of
+from tremplin.web.links import reverse
 
 from . import deliverables as deliverable_items
 

@@ -19,13 +19,13 @@ import datetime as dt
 from functools import partial
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
 from tremplin.rules.attendance import CLOSED
 from tremplin.rules.programmes import Programme
 from tremplin.web.dates import french_date
+from tremplin.web.links import reverse
 from tremplin.web.queues import SHOWN, QueueItem, QueueSection, WorkQueue, counted
 
 from .models import Deadline, Meeting

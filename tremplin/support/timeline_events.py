@@ -2,10 +2,9 @@
 deliverables sent (three queries). A rupture is one row of ``conventions.Rupture``, whose
 provider shows it once (``tremplin.conventions.timeline``)."""
 
-from django.urls import reverse
-
 from tremplin.rules.programmes import Programme
 from tremplin.web import timeline
+from tremplin.web.links import reverse
 from tremplin.web.timeline import Event, as_day
 
 from .models import Deadline, Meeting, SupportEpisode

@@ -8,11 +8,11 @@ page of rules, where the sentence is written out. A rule number is never shown r
 import re
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 
 from tremplin.rules.sentences import sentence
+from tremplin.web.links import reverse
 
 register = template.Library()
 
