@@ -1,9 +1,14 @@
 """French counts and elision, in Python and in every template."""
 
+import datetime as dt
+
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, defaultfilters
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tremplin.web.french import of, plural
+from tremplin.web.templatetags import french as french_filters
 
 
 @pytest.mark.parametrize(
@@ -43,3 +48,35 @@ def test_templates_pluralize_the_french_way_and_elide():
     assert text == (
         "0 bloquant 0 cheval; 1 bloquant 1 cheval; 2 bloquants 2 chevaux; d&#x27;ALLARD Jeanne"
     )
+
+
+FORMATS = ["d/m/Y", "d/m/Y H:i", "d/m/Y à H:i"]
+
+
+@given(
+    moment=st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    pattern=st.sampled_from(FORMATS),
+)
+def test_the_date_filter_writes_what_django_s_writes(moment, pattern):
+    assert french_filters.date(moment, pattern) == defaultfilters.date(moment, pattern)
+    day = moment.date()
+    if pattern == "d/m/Y":
+        assert french_filters.date(day, pattern) == defaultfilters.date(day, pattern)
+
+
+def test_the_date_filter_leaves_other_formats_and_values_to_django():
+    day = dt.date(1986, 4, 17)
+    assert french_filters.date(day, "F Y") == defaultfilters.date(day, "F Y")
+    with pytest.raises(TypeError):  # a day has no hour: Django's refuses it
+        french_filters.date(day, "d/m/Y H:i")
+    assert french_filters.date(None, "d/m/Y") == ""
+    assert french_filters.date("", "d/m/Y") == ""
+
+
+def test_templates_show_a_moment_as_its_day_and_hour_in_paris():
+    # 2026-03-29 00:30 UTC is 01:30 in Paris (winter time, UTC+1, until 02:00 that night).
+    moment = dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC)
+    text = Template('{{ moment|date:"d/m/Y à H:i" }}|{{ day|date:"d/m/Y" }}').render(
+        Context({"moment": moment, "day": dt.date(2026, 3, 29)})
+    )
+    assert text == "29/03/2026 à 01:30|29/03/2026"
