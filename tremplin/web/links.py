@@ -20,36 +20,37 @@ from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as reverse_each_time
 
 KEPT_URLS = 20_000
-_KEYABLE = (int, str)
 
 
 @lru_cache(maxsize=KEPT_URLS)
 def _kept(viewname, args, kwargs, current_app, prefix, urlconf) -> str:
     # ``prefix`` is in the key only: Django's reverse reads the same from the request.
     return reverse_each_time(
-        viewname,
-        urlconf=urlconf,
-        args=[value for _kind, value in args],
-        kwargs={name: value for name, _kind, value in kwargs},
-        current_app=current_app,
+        viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app
     )
 
 
 def _plain(values) -> bool:
-    return all(type(value) in _KEYABLE for value in values)
+    # Exactly int or str: a bool (an int subclass) would share True's key with 1's.
+    return all(type(value) is int or type(value) is str for value in values)
 
 
 def reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None, **more) -> str:
-    args = tuple(args or ())
-    kwargs = kwargs or {}
-    if more or not isinstance(viewname, str) or not _plain(args) or not _plain(kwargs.values()):
+    args = tuple(args) if args else ()
+    items = tuple(sorted(kwargs.items())) if kwargs else ()
+    if (
+        more
+        or type(viewname) is not str
+        or (args and not _plain(args))
+        or (items and not _plain(value for _name, value in items))
+    ):
         return reverse_each_time(
             viewname, urlconf=urlconf, args=args, kwargs=kwargs, current_app=current_app, **more
         )
     return _kept(
         viewname,
-        tuple((type(value), value) for value in args),
-        tuple(sorted((name, type(value), value) for name, value in kwargs.items())),
+        args,
+        items,
         current_app,
         get_script_prefix(),
         urlconf or get_urlconf() or settings.ROOT_URLCONF,
