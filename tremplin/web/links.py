@@ -31,8 +31,9 @@ def _kept(viewname, args, kwargs, current_app, prefix, urlconf) -> str:
 
 
 def _plain(values) -> bool:
-    # Exactly int or str: a bool (an int subclass) would share True's key with 1's.
-    return all(type(value) is int or type(value) is str for value in values)
+    # Exactly an int (a bool, an int subclass, would share True's key with 1's) or a text
+    # (a template's literal is a SafeString: the same characters).
+    return all(type(value) is int or isinstance(value, str) for value in values)
 
 
 def reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None, **more) -> str:
@@ -40,7 +41,7 @@ def reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None, **
     items = tuple(sorted(kwargs.items())) if kwargs else ()
     if (
         more
-        or type(viewname) is not str
+        or not isinstance(viewname, str)
         or (args and not _plain(args))
         or (items and not _plain(value for _name, value in items))
     ):
