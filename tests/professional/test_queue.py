@@ -127,16 +127,20 @@ def page_queries(client, url) -> tuple[list[str], str]:
 
 
 def test_a_coordinator_who_follows_nobody_gets_no_referent_block(
-    rf, coordinator_user, referent_user, operator
+    rf, coordinator_user, referent_user, operator, django_assert_num_queries
 ):
     """The référent's block (CERs ending, people below the cadence) is built only for a
-    user who follows supports: a coordinator's home builds nothing for it."""
+    user who follows supports: a coordinator's home builds nothing for it, and reads
+    nothing (the user's scope is read once per request, by the navigation already)."""
+    from tremplin.accounts.access import scope_of
     from tremplin.professional import panels
 
     busy, _, _ = team(operator, 2)
     request = rf.get("/")
     request.user = coordinator_user
-    assert panels.home(request, None) is None
+    scope_of(coordinator_user)
+    with django_assert_num_queries(0):
+        assert panels.home(request, None) is None
     request.user = busy
     assert len(panels.home(request, None)["below"]) == 7  # the busy référent's 7, P4
 

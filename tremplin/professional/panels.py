@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from tremplin.accounts.access import scope_of
 from tremplin.rules.programmes import Programme
 from tremplin.support.models import Deadline, SupportEpisode, supports_on_file
 from tremplin.web import panels, queues
@@ -37,6 +38,8 @@ def on_file(request, beneficiary):
 def home(request, _obj):
     """For a referent: CERs ending within 60 days and the people below cadence (P4)."""
     user = request.user
+    if not scope_of(user).is_referent:
+        return None  # an agent, a coordinator: no query for supports they do not follow
     followed = SupportEpisode.objects.followed_by(user, Programme.PROFESSIONAL.value)
     if not followed:
         return None  # nothing of theirs expires nor falls below (an agent, a coordinator)
