@@ -7,8 +7,9 @@ Allowed, and why:
   write of the registered models whoever makes it, not a business effect;
 - the conventions' signals that move on the generation of the agent's kept readings
   (``tremplin/conventions/apps.py``, ``web.kept``), and the professional support's that move
-  on a team's, for its coordinator (``tremplin/professional/team_facts.py``): a cache's
-  invalidation, no fact written;
+  on a team's, for its coordinator (``tremplin/professional/team_facts.py``), and the
+  registry's for the kept count of the people a user sees (``tremplin/registry/counts.py``):
+  a cache's invalidation, no fact written;
 - ``save()`` overrides that only fill a column of the row itself (a search key, a default
   date) and the audit log refusing changes (append-only).
 """
@@ -22,7 +23,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tremplin"
 
 MODEL_SIGNALS = {"pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed", "post_init"}
 # The audit trail, and the invalidation of kept copies (``web.kept``): infrastructure.
-SIGNALS_ALLOWED = {"accounts/audit.py", "conventions/apps.py", "professional/team_facts.py"}
+SIGNALS_ALLOWED = {
+    "accounts/audit.py",
+    "conventions/apps.py",
+    "professional/team_facts.py",
+    "registry/counts.py",
+}
 
 # (module, class) whose save()/delete() is allowed, with what it does.
 OVERRIDES_ALLOWED = {

@@ -11,9 +11,10 @@ class RegistryConfig(AppConfig):
 
         from tremplin.web import request_limits
 
-        from . import jobs, panels, timeline
+        from . import counts, jobs, panels, timeline
 
         panels.register()
+        counts.register()
         timeline.register()
         jobs.register()
         # The lists to import, by page and API, have their own upload limit.

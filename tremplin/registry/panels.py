@@ -2,6 +2,7 @@
 
 from tremplin.web import panels
 
+from .counts import visible_count
 from .models import Beneficiary, Employer
 
 RECENT_SHOWN = 8
@@ -11,7 +12,7 @@ def home(request, _obj):
     """What the user can see of the registry, and the files changed lately."""
     beneficiaries = Beneficiary.objects.visible_to(request.user)
     return {
-        "beneficiary_count": beneficiaries.count(),
+        "beneficiary_count": visible_count(request.user),
         "employer_count": Employer.objects.visible_to(request.user).count(),
         "recent_beneficiaries": beneficiaries.select_related("referent").order_by("-updated_at")[
             :RECENT_SHOWN

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 PEOPLE = "registry.beneficiaries"
 CONVENTIONS = "conventions.conventions"
@@ -59,6 +60,18 @@ def register_filter(list_name: str, list_filter: ListFilter) -> None:
 
 def registered_filters(list_name: str) -> list[ListFilter]:
     return list(_registered.get(list_name, []))
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator given its count (``SearchSortPaginateMixin.known_count``)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known
 
 
 class SearchSortPaginateMixin:
@@ -127,7 +140,15 @@ class SearchSortPaginateMixin:
             fields = tuple(f[1:] if f.startswith("-") else "-" + f for f in fields)
         return queryset.order_by(*fields, "-id" if descending else "id")
 
+    def known_count(self) -> int | None:
+        """The number of rows, when the view knows it without counting them (a kept count,
+        ``web.kept``); None: the paginator counts them."""
+        return None
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        known = self.known_count()
+        if known is not None:
+            return KnownCountPaginator(queryset, per_page, count=known, orphans=orphans)
         return Paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=True)
 
     def paginate_queryset(self, queryset, page_size):

@@ -35,6 +35,7 @@ from tremplin.accounts.models import AuditEntry, Membership, Role, Territory
 from tremplin.rules import identifiers
 from tremplin.rules.identifiers import IdentifierError
 
+from ..counts import people_changed
 from ..models import Beneficiary, name_key
 from .checks import (
     ROW_FIELDS,
@@ -550,6 +551,8 @@ class Importer:
     # --- writing -------------------------------------------------------------------------
 
     def write(self, created: list[Beneficiary], updated: list[Beneficiary]) -> None:
+        if created or updated:
+            people_changed()  # written in bulk: no signal sees these rows
         if created:
             allocate_ids(Beneficiary, created)
             insert_many(Beneficiary, created)

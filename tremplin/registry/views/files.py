@@ -26,6 +26,7 @@ from tremplin.web.listing import PEOPLE, Choices, ListFilter, SearchSortPaginate
 from tremplin.web.shortcuts import visible_object_or_404
 
 from .. import lifecycle
+from ..counts import visible_count
 from ..forms import BeneficiaryForm, EmployerForm, TutorForm
 from ..models import Beneficiary, Employer, Tutor
 
@@ -185,6 +186,12 @@ class BeneficiaryList(VisibleObjectsMixin, ExportMixin, SearchSortPaginateMixin,
     def get_queryset(self):
         queryset = super().get_queryset().select_related("referent", "operator")
         return self.apply_search_and_sort(queryset)
+
+    def known_count(self) -> int | None:
+        # Neither searched nor filtered: everyone the user may see, counted once and kept.
+        if self.search_text() or any(item["value"] for item in self.filter_state()):
+            return None
+        return visible_count(self.request.user)
 
 
 class BeneficiaryDetail(VisibleObjectsMixin, generic.DetailView):
