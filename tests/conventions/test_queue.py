@@ -274,7 +274,8 @@ def test_the_months_proofs_are_kept_until_a_proof_is_recorded(
     fill(territory, 1)  # 3 signed conventions paid in June 2025, no proof received (E6, F10)
     client.force_login(agent_user)
     first = home_queries(client)
-    assert home_queries(client) == first - 2  # the month's rows and their proofs: kept
+    # The month's rows and their proofs, and the count of the people the agent sees: kept.
+    assert home_queries(client) == first - 3
     convention = Convention.objects.filter(signed_on__isnull=False).first()
     answer = client.post(
         reverse("conventions:proof_create", args=[convention.pk]),

@@ -250,8 +250,9 @@ def test_the_cadence_section_is_kept_until_the_team_s_facts_change(
     client.force_login(coordinator_user)
     first, page = home_queries(client)
     assert "9 accompagnements sous la cadence ce mois" in page
-    # The supports with their dates and the month's interviews: not read again.
-    assert home_queries(client)[0] == first - 2
+    # The supports with their dates and the month's interviews, and the count of the people
+    # the coordinator sees (``registry.counts``): not read again.
+    assert home_queries(client)[0] == first - 3
 
     # P4: a second interview held in March puts a support at 2 of 2; the page records it
     # through the service, whose hook moves the team's copy on.
@@ -282,10 +283,13 @@ def test_another_operator_s_write_keeps_the_team_s_copy(
     client.force_login(coordinator_user)
     first, _ = home_queries(client)
     kept_queries, _ = home_queries(client)
-    assert kept_queries == first - 2
+    assert kept_queries == first - 3  # the team's two readings, the people count
     support_services.delete_meeting(interview(elsewhere, 2025, 3, 11, 10))
-    elsewhere.beneficiary.save()
     assert home_queries(client)[0] == kept_queries
+    # A person saved anywhere has the people count read again (one generation for all the
+    # people, ``registry.counts``); the team's copy stays.
+    elsewhere.beneficiary.save()
+    assert home_queries(client)[0] == kept_queries + 1
 
 
 @pytest.mark.django_db(transaction=True)
