@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 from django.template import Context, Template, defaultfilters
+from django.utils import dateformat, formats
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tremplin.web import dates
 from tremplin.web.french import of, plural
 from tremplin.web.templatetags import french as french_filters
 
@@ -80,3 +82,20 @@ def test_templates_show_a_moment_as_its_day_and_hour_in_paris():
         Context({"moment": moment, "day": dt.date(2026, 3, 29)})
     )
     assert text == "29/03/2026 à 01:30|29/03/2026"
+
+
+@given(moment=st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30)))
+def test_the_python_helpers_write_django_s_french_short_formats(moment):
+    short_date = formats.get_format("SHORT_DATE_FORMAT", lang=dates.LANGUAGE)
+    time = formats.get_format("TIME_FORMAT", lang=dates.LANGUAGE)
+    assert dates.numeric_date(moment.date()) == dateformat.format(moment.date(), short_date)
+    assert dates.numeric_date_time(moment) == (
+        f"{dateformat.format(moment, short_date)} à {dateformat.time_format(moment, time)}"
+    )
+
+
+def test_a_moment_is_written_in_paris_time():
+    # 2026-07-01 22:30 UTC is 00:30 on 2 July in Paris (summer time, UTC+2).
+    moment = dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC)
+    assert dates.french_date(moment) == "02/07/2026"
+    assert dates.french_datetime(moment) == "02/07/2026 à 00:30"

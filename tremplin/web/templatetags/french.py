@@ -12,10 +12,12 @@ people list shows fifty. Any other format, or a value of another type, goes to D
 """
 
 import datetime as dt
+from functools import partial
 
 from django import template
 from django.template import defaultfilters
 
+from tremplin.web.dates import numeric_date, numeric_date_time
 from tremplin.web.french import of, takes_plural
 
 register = template.Library()
@@ -44,22 +46,11 @@ def de(value) -> str:
     return of(value)
 
 
-def _day(value) -> str:
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-
-
-def _day_and_time(separator: str):
-    def written(moment: dt.datetime) -> str:
-        return f"{_day(moment)}{separator}{moment.hour:02d}:{moment.minute:02d}"
-
-    return written
-
-
 _WRITTEN = {
-    ("d/m/Y", dt.date): _day,
-    ("d/m/Y", dt.datetime): _day,
-    ("d/m/Y H:i", dt.datetime): _day_and_time(" "),
-    ("d/m/Y à H:i", dt.datetime): _day_and_time(" à "),
+    ("d/m/Y", dt.date): numeric_date,
+    ("d/m/Y", dt.datetime): numeric_date,
+    ("d/m/Y H:i", dt.datetime): partial(numeric_date_time, separator=" "),
+    ("d/m/Y à H:i", dt.datetime): partial(numeric_date_time, separator=" à "),
 }
 
 
