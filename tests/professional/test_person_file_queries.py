@@ -47,9 +47,10 @@ def test_the_file_costs_the_same_for_one_and_three_supports(client, referent_use
 # navigation's badge counted afresh (3: the referent's supports, deadlines, meetings); the
 # two permission reads of the export button; the person's supports, read once for every
 # panel (``supports_on_file``; five reads before); the summary's last and next meetings and
-# its late deliverables (3); the cadence's CERs and interviews (P4, 2); the professional
-# panel's CERs; the invitations.
-QUERIES_OF_A_RUNNING_FILE = 18
+# its late deliverables (3); the CERs of the professional supports, read once for the
+# cadence and the professional panel (``professional_supports_on_file``; twice before); the
+# cadence's interviews (P4); the invitations.
+QUERIES_OF_A_RUNNING_FILE = 17
 
 
 def test_the_file_reads_the_person_s_supports_once_for_every_panel(client, referent_user):
@@ -62,4 +63,6 @@ def test_the_file_reads_the_person_s_supports_once_for_every_panel(client, refer
     row = 'SELECT "support_supportepisode"."id", '
     supports = [q["sql"] for q in queries if q["sql"].startswith(row)]
     assert len(supports) == 1, supports
+    cers = [q["sql"] for q in queries if 'FROM "professional_cer"' in q["sql"]]
+    assert len(cers) == 1, cers
     assert len(queries) == QUERIES_OF_A_RUNNING_FILE, "\n".join(q["sql"][:150] for q in queries)

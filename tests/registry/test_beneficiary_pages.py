@@ -3,6 +3,7 @@
 import datetime
 import html
 import random
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -353,3 +354,25 @@ def test_a_duplicate_saved_meanwhile_by_another_agent_is_a_form_error(
     # that same savepoint here (a real other agent commits in its own transaction), went too
     assert Beneficiary.objects.count() == 0
     assert logged_referent.get(reverse("registry:beneficiary_list")).status_code == 200
+
+
+def test_the_home_s_recent_files_read_only_what_they_show(
+    logged_referent, territory, operator, referent_user
+):
+    person = factories.BeneficiaryFactory(
+        territory=territory, operator=operator, referent=referent_user, last_name="Récent"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = logged_referent.get(reverse("home"))
+    assert page.status_code == 200
+    recent = [
+        q["sql"] for q in queries if 'ORDER BY "registry_beneficiary"."updated_at" DESC' in q["sql"]
+    ]
+    assert len(recent) == 1, recent
+    # The name, the date and the référent shown; not the encrypted NIR nor a password's hash.
+    assert "nir_ciphertext" not in recent[0]
+    assert '"password"' not in recent[0]
+    text = page.content.decode()
+    assert f'href="{person.get_absolute_url()}">{person}</a>' in text
+    assert referent_user.get_full_name() in text
+    assert f"modifié le {person.updated_at.astimezone(ZoneInfo('Europe/Paris')):%d/%m/%Y}" in text

@@ -16,18 +16,27 @@ from .models import Cer, awaiting_validation
 from .queue import coordinator_count, coordinator_queue
 
 
-def on_file(request, beneficiary):
-    """The person's professional supports and their CER chains (P4, P5), with their referent
-    (one query for them all)."""
+def professional_supports_on_file(request, beneficiary) -> list[SupportEpisode]:
+    """The person's professional supports on their file (``supports_on_file``), each with its
+    CERs in order and who validated them: one query, the first time in the request (the
+    summary and the file's section read the same, ``episode.cers.all()``)."""
     episodes = [
         episode
         for episode in supports_on_file(request, beneficiary)
         if episode.programme == Programme.PROFESSIONAL.value
     ]
+    # Django reads the CERs only of the supports not read yet: none the second time.
     prefetch_related_objects(
         episodes,
         Prefetch("cers", queryset=Cer.objects.select_related("validated_by").order_by("number")),
     )
+    return episodes
+
+
+def on_file(request, beneficiary):
+    """The person's professional supports and their CER chains (P4, P5), with their referent
+    (one query for them all)."""
+    episodes = professional_supports_on_file(request, beneficiary)
     for episode in episodes:
         episode.cer_list = list(episode.cers.all())
         episode.pending = awaiting_validation(episode, episode.cer_list)
@@ -85,12 +94,13 @@ def home(request, _obj):
 
 def summary(request, beneficiary):
     """The cadence of the month of the person's running professional support (P4), for the
-    person at a glance; two queries (the supports are the file's, ``supports_on_file``)."""
+    person at a glance; two queries (the supports are the file's, ``supports_on_file``; their
+    CERs, ``professional_supports_on_file``, are read once for the summary and the file)."""
     episode = next(
         (
             episode
-            for episode in supports_on_file(request, beneficiary)
-            if episode.programme == Programme.PROFESSIONAL.value and episode.ended_on is None
+            for episode in professional_supports_on_file(request, beneficiary)
+            if episode.ended_on is None
         ),
         None,
     )
