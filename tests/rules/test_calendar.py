@@ -1,5 +1,6 @@
 """Calendar arithmetic: holidays, business days, wall-clock hours in Paris, support months."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -221,6 +222,19 @@ def test_calendar_months_of_a_support_from_3_march_to_2_september():
 def test_a_period_inside_one_month_is_partial_unless_it_is_the_whole_month():
     assert [m.full for m in calendar_months_overlapping(D(2025, 2, 1), D(2025, 2, 28))] == [True]
     assert [m.full for m in calendar_months_overlapping(D(2025, 2, 2), D(2025, 2, 28))] == [False]
+
+
+def test_the_months_of_a_period_are_worked_out_once_and_cannot_be_changed():
+    # A référent's home asks for the months of each support on every load: kept per period.
+    first = calendar_months_overlapping(D(2025, 3, 3), D(2025, 9, 2))
+    again = calendar_months_overlapping(D(2025, 3, 3), D(2025, 9, 2))
+    assert again is first
+    assert isinstance(first, tuple)  # a shared answer nobody can append to
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first[0].full = True  # type: ignore[misc]
+    for _ in range(2):  # a wrong period is refused every time, never kept
+        with pytest.raises(ValueError, match="Période invalide"):
+            calendar_months_overlapping(D(2025, 9, 3), D(2025, 9, 2))
 
 
 @given(days, st.integers(min_value=0, max_value=800))

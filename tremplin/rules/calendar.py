@@ -273,8 +273,14 @@ def calendar_month_overlap(first: dt.date, last: dt.date, day: dt.date) -> Calen
     )
 
 
-def calendar_months_overlapping(first: dt.date, last: dt.date) -> list[CalendarMonthOverlap]:
-    """Each calendar month that shares at least one day with [first, last], in order."""
+@lru_cache(maxsize=4096)
+def calendar_months_overlapping(first: dt.date, last: dt.date) -> tuple[CalendarMonthOverlap, ...]:
+    """Each calendar month that shares at least one day with [first, last], in order.
+
+    Kept per (first, last), as the months of a period never change: a référent's home asks
+    for the months of each of their supports on every load, the nightly rebuild of the
+    cadence states for thousands of supports sharing their starts and ends (frozen values,
+    safe to share)."""
     period = Period(first, last)
     months: list[CalendarMonthOverlap] = []
     month_start = dt.date(first.year, first.month, 1)
@@ -292,4 +298,4 @@ def calendar_months_overlapping(first: dt.date, last: dt.date) -> list[CalendarM
             )
         )
         month_start = month_end + dt.timedelta(days=1)
-    return months
+    return tuple(months)
