@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
-from tremplin.accounts.models import Membership, Organisation, Role, User
+from tremplin.accounts.models import Membership, Organisation, Role
 from tremplin.rules.programmes import portfolio_load
+from tremplin.support.models import SupportEpisode
 from tremplin.web.form_pages import form_error
 from tremplin.web.french import of, plural
 
@@ -41,18 +42,17 @@ def portfolio_rows(user):
         .select_related("user", "organisation")
         .order_by("user__last_name", "user__first_name", "organisation__name")
     )
+    # Rule P9's active file: the people followed in either programme (as the indicator
+    # page's ``active_file``), each counted once. Grouped by the supports' referent key, not
+    # by every column of the users' table (which made the database sort their rows).
     counts = dict(
-        User.objects.filter(pk__in=memberships.values("user_id"))
-        .annotate(
-            # Rule P9's active file: the people followed in either programme (as the
-            # indicator page's ``active_file``), each counted once.
-            active=Count(
-                "support_episodes__beneficiary",
-                filter=Q(support_episodes__ended_on__isnull=True),
-                distinct=True,
-            )
+        SupportEpisode.objects.filter(
+            ended_on__isnull=True, referent_id__in=memberships.values("user_id")
         )
-        .values_list("pk", "active")
+        .order_by()
+        .values("referent_id")
+        .annotate(active=Count("beneficiary_id", distinct=True))
+        .values_list("referent_id", "active")
     )
     today = timezone.localdate()
     rows, seen = [], set()
