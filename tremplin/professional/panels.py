@@ -1,13 +1,13 @@
 """The professional support's sections on pages of other apps (see ``web.panels``)."""
 
-import datetime as dt
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from tremplin.accounts.access import scope_of
 from tremplin.rules.programmes import Programme
-from tremplin.support.models import Deadline, SupportEpisode, supports_on_file
+from tremplin.support.models import SupportEpisode, supports_on_file
+from tremplin.support.queue import portfolio
 from tremplin.web import panels, queues
 from tremplin.web.queues import SHOWN, counted
 
@@ -49,27 +49,16 @@ def home(request, _obj):
     user = request.user
     if not scope_of(user).is_referent:
         return None  # an agent, a coordinator: no query for supports they do not follow
-    followed = SupportEpisode.objects.followed_by(user, Programme.PROFESSIONAL.value)
+    reading = portfolio(user)
+    followed = reading.of(Programme.PROFESSIONAL.value)
     if not followed:
-        return None  # nothing of theirs expires nor falls below (an agent, a coordinator)
+        return None  # nothing of theirs expires nor falls below
     today = timezone.localdate()
-    expiring = list(
-        Deadline.objects.filter(
-            episode_id__in=followed,
-            code__startswith="cer_end_",
-            state__in=Deadline.OPEN_STATES,
-            episode__ended_on__isnull=True,
-            due_on__lte=today + dt.timedelta(days=60),
-        )
-        .select_related("episode__beneficiary")
-        .only(
-            "episode_id",
-            "label",
-            "due_on",
-            "episode__beneficiary__last_name",
-            "episode__beneficiary__first_names",
-        )  # fmt: skip
-        .order_by("due_on", "id")
+    # The CERs ending within 60 days (or past): among the open deadlines of the supports the
+    # référent follows, which their work queue read (only professional supports have CERs).
+    expiring = sorted(
+        (deadline for deadline in reading.deadlines if deadline.code.startswith("cer_end_")),
+        key=lambda deadline: (deadline.due_on, deadline.pk),
     )
     # What a referent runs or follows is within what they may see (``visible_to``'s own
     # condition): the keys alone, without repeating its OR across the join to the person.

@@ -9,13 +9,15 @@ what comes this week — each item one click from its action.
 
 Both programmes (in-employment and professional support): the same supports as « Ma journée »
 (``my_day.followed_episode_ids``) and the same deadlines (``my_day.deadlines_by_urgency``),
-so that the home and « Ma journée » never disagree. Four queries whatever the portfolio's
+so that the home and « Ma journée » never disagree; read once (``portfolio``) for the queue
+and the professional section of the home. Four queries whatever the portfolio's
 size (the supports, their deadlines, their meetings, the people without a recent meeting).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 
 from django.db.models import Q
@@ -28,11 +30,12 @@ from tremplin.web.dates import french_date
 from tremplin.web.links import reverse
 from tremplin.web.queues import SHOWN, QueueItem, QueueSection, WorkQueue, counted
 
-from .models import Deadline, Meeting
+from .models import Deadline, Meeting, SupportEpisode
 from .views.my_day import (
-    deadlines_by_urgency,
+    by_urgency,
     followed_episode_ids,
     meeting_gap_days,
+    open_deadlines,
     quiet_episodes,
 )
 
@@ -108,6 +111,36 @@ MEETING_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Portfolio:
+    """What a référent follows, as their home reads it: the open supports they run or whose
+    person they follow ({key: programme}, ``followed_programmes``) and the open deadlines of
+    those supports in the next 60 days, late ones included (``my_day.open_deadlines``, the
+    ``DEADLINE_COLUMNS``). The work queue and the professional section of the home read the
+    same one (the CERs ending are among these deadlines), instead of two queries each."""
+
+    programmes: dict[int, str]
+    deadlines: list[Deadline]
+
+    def of(self, programme: str) -> list[int]:
+        return [pk for pk, its in self.programmes.items() if its == programme]
+
+
+def portfolio(user, today: dt.date | None = None) -> Portfolio:
+    """``user``'s ``Portfolio`` on ``today``: read once per user object (a request's) for
+    today, read again when another day is asked."""
+    if today is None:
+        kept = getattr(user, "_tremplin_portfolio", None)
+        if kept is not None:
+            return kept
+    day = today or timezone.localdate()
+    programmes = SupportEpisode.objects.followed_programmes(user)
+    reading = Portfolio(programmes, open_deadlines(list(programmes), day, columns=DEADLINE_COLUMNS))
+    if today is None:
+        user._tremplin_portfolio = reading
+    return reading
+
+
 def _meetings(episode_ids, today: dt.date) -> list[Meeting]:
     """The meetings of today and of the week to come, not cancelled nor rescheduled, and
     those of the ``LOOK_BACK_DAYS`` before still planned (their status to give): what the
@@ -165,10 +198,11 @@ def referent_queue(user, today: dt.date | None = None) -> WorkQueue | None:
     cached = getattr(user, "_tremplin_referent_queue", None)
     if cached is not None and today is None:
         return cached
+    reading = portfolio(user, today)
     today = today or timezone.localdate()
     now = timezone.now()
-    episode_ids = followed_episode_ids(user)
-    deadlines = deadlines_by_urgency(episode_ids, today, now, columns=DEADLINE_COLUMNS)
+    episode_ids = list(reading.programmes)
+    deadlines = by_urgency(reading.deadlines, today, now)
     meetings = _meetings(episode_ids, today)
     day = [m for m in meetings if timezone.localtime(m.starts_at).date() == today]
     late_meetings = [

@@ -24,24 +24,34 @@ def followed_episode_ids(user, programme: str | None = None) -> list[int]:
     return SupportEpisode.objects.followed_by(user, programme)
 
 
-def deadlines_by_urgency(
-    episode_ids, today: dt.date, now: dt.datetime, *, columns: tuple[str, ...] = ()
-) -> dict:
-    """The open deadlines of the next 60 days: overdue, this week, later. ``columns``: only
-    these are read (a page that shows less than the whole rows)."""
-    week_end = today + dt.timedelta(days=7)
+def open_deadlines(episode_ids, today: dt.date, *, columns: tuple[str, ...] = ()) -> list[Deadline]:
+    """The open deadlines of the next 60 days (and the late ones), by due day and hour, with
+    their support and person. ``columns``: only these are read (a page that shows less than
+    the whole rows)."""
     deadlines = (
         Deadline.objects.filter(episode_id__in=episode_ids, state__in=Deadline.OPEN_STATES)
         .select_related("episode__beneficiary")
         .order_by("due_on", "due_at", "id")
         .filter(due_on__lte=today + dt.timedelta(days=60))
     )
-    deadlines = list(deadlines.only(*columns) if columns else deadlines)
+    return list(deadlines.only(*columns) if columns else deadlines)
+
+
+def by_urgency(deadlines: list[Deadline], today: dt.date, now: dt.datetime) -> dict:
+    """``open_deadlines`` sorted out: overdue, this week, later."""
+    week_end = today + dt.timedelta(days=7)
     return {
         "overdue": [d for d in deadlines if d.is_overdue(now)],
         "this_week": [d for d in deadlines if not d.is_overdue(now) and d.due_on <= week_end],
         "later": [d for d in deadlines if d.due_on > week_end],
     }
+
+
+def deadlines_by_urgency(
+    episode_ids, today: dt.date, now: dt.datetime, *, columns: tuple[str, ...] = ()
+) -> dict:
+    """The open deadlines of the next 60 days: overdue, this week, later."""
+    return by_urgency(open_deadlines(episode_ids, today, columns=columns), today, now)
 
 
 def week_meetings(episode_ids, today: dt.date) -> list[Meeting]:
