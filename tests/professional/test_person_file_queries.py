@@ -46,11 +46,11 @@ def test_the_file_costs_the_same_for_one_and_three_supports(client, referent_use
 # session, the user, their memberships (3); the person; the audit entry of the view; the
 # navigation's badge counted afresh (3: the referent's supports, deadlines, meetings); the
 # two permission reads of the export button; the person's supports, read once for every
-# panel (``supports_on_file``; five reads before); the summary's last and next meetings and
-# its late deliverables (3); the CERs of the professional supports, read once for the
+# panel (``supports_on_file``; five reads before); the summary's last and next meetings (one
+# query) and its late deliverables (2); the CERs of the professional supports, read once for the
 # cadence and the professional panel (``professional_supports_on_file``; twice before); the
 # cadence's interviews (P4); the invitations.
-QUERIES_OF_A_RUNNING_FILE = 17
+QUERIES_OF_A_RUNNING_FILE = 16
 
 
 def test_the_file_reads_the_person_s_supports_once_for_every_panel(client, referent_user):

@@ -102,3 +102,34 @@ def test_the_summary_costs_the_same_queries_with_more_meetings(client, referent_
         page = text(client.get(url))
     assert len(few) == len(many)
     assert "Bilan" in page
+
+
+def test_the_last_meeting_held_and_the_next_planned_among_many_in_one_query(client, referent_user):
+    episode = episode_for(referent_user, contract_start=dt.date(2025, 3, 3))
+    person = episode.beneficiary
+    for moment, status in [
+        (paris(2025, 3, 10, 10, 0), Meeting.Status.HELD),
+        (paris(2025, 3, 14, 9, 0), Meeting.Status.HELD),  # the last held
+        (paris(2025, 3, 18, 9, 0), Meeting.Status.CANCELLED),  # later, but not held (F8)
+        (paris(2025, 3, 20, 10, 0), Meeting.Status.PLANNED),  # begun two hours ago
+        (paris(2025, 3, 27, 14, 30), Meeting.Status.PLANNED),
+        (paris(2025, 3, 25, 16, 15), Meeting.Status.PLANNED),  # the next one
+    ]:
+        reason = "Empêchement de la tutrice" if status == Meeting.Status.CANCELLED else ""
+        MeetingFactory(episode=episode, starts_at=moment, status=status, status_reason=reason)
+    client.force_login(referent_user)
+    url = reverse("registry:pathway", args=[person.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = text(client.get(url))
+
+    def shown(term: str) -> str:
+        return re.search(rf"{term}</dt>\s*<dd[^>]*>(.*?)</dd>", page).group(1)
+
+    assert shown("Dernière rencontre tenue") == "le 14/03/2025 (entretien individuel)"
+    assert shown("Prochaine rencontre") == "le 25/03/2025 à 16:15 (entretien individuel)"
+    # The summary reads the day, the kind and the status of the two (the timeline, below,
+    # reads every meeting of the person).
+    columns = '"support_meeting"."starts_at", "support_meeting"."kind", "support_meeting"."status"'
+    summary = [q["sql"] for q in queries if f'"support_meeting"."id", {columns} FROM' in q["sql"]]
+    assert len(summary) == 1, summary

@@ -1,5 +1,6 @@
 """The in-employment support's sections on pages of other apps (see ``web.panels``)."""
 
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from tremplin.rules.programmes import Programme
@@ -33,20 +34,30 @@ def on_file(request, beneficiary):
 def summary(request, beneficiary):
     """The person at a glance (every tab of the file): the supports running, the last meeting
     held and the next one planned, the deliverables late (« en retard », A11–A14, P4), the
-    hour gauge of a running in-employment support (A5). Four queries whatever the file (the
-    supports are the file's, ``supports_on_file``)."""
+    hour gauge of a running in-employment support (A5). The two meetings in one query, the late
+    deliverables in another, whatever the file (the supports are the file's,
+    ``supports_on_file``)."""
     now = timezone.now()
     episodes = supports_on_file(request, beneficiary)
     ids = [episode.pk for episode in episodes]
     running = [episode for episode in episodes if episode.ended_on is None]
     # Only what the summary shows: a meeting's day and kind, a deadline's label and due day.
-    meetings = Meeting.objects.filter(episode_id__in=ids).only("starts_at", "kind", "status")
-    last = meetings.filter(status=Meeting.Status.HELD).order_by("-starts_at").first()
-    upcoming = (
-        meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now)
-        .order_by("starts_at")
-        .first()
+    meetings = Meeting.objects.filter(episode_id__in=ids)
+    last_held = meetings.filter(status=Meeting.Status.HELD).order_by("-starts_at", "-id")
+    next_planned = meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now).order_by(
+        "starts_at", "id"
     )
+    # Both in one query (a meeting is either held or planned, never both): each key chosen
+    # by its own ordered subquery, a scalar one (``pk = (…)``: both databases then read the
+    # two rows by their key; ``pk IN (…) OR pk IN (…)`` made PostgreSQL scan every meeting).
+    last = upcoming = None
+    for meeting in Meeting.objects.filter(
+        Q(pk=Subquery(last_held.values("pk")[:1])) | Q(pk=Subquery(next_planned.values("pk")[:1]))
+    ).only("starts_at", "kind", "status"):
+        if meeting.status == Meeting.Status.HELD:
+            last = meeting
+        else:
+            upcoming = meeting
     late = [
         deadline
         for deadline in Deadline.objects.filter(
