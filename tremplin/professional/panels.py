@@ -1,6 +1,5 @@
 """The professional support's sections on pages of other apps (see ``web.panels``)."""
 
-
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
