@@ -424,6 +424,41 @@ def test_the_referent_s_day_costs_the_same_queries_for_5_and_30_people(
     assert page.count("Bilan de fin de période") >= 30
 
 
+def test_the_referent_s_day_reads_only_what_it_shows_at_a_fixed_cost(client, referent_user):
+    today = dt.date.today()
+
+    def quiet(count):  # supports whose person was never met: « sans rencontre »
+        return [
+            episode_for(
+                referent_user,
+                contract_start=today - dt.timedelta(days=40),
+                trial_end=today - dt.timedelta(days=10),
+                contract_end=today + dt.timedelta(days=150),
+            )
+            for _ in range(count)
+        ]
+
+    make_portfolio(referent_user, 2)
+    first = quiet(1)
+    small, _ = home_queries(client, referent_user)
+    make_portfolio(referent_user, 6)
+    others = quiet(6)
+    client.force_login(referent_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = html.unescape(client.get(reverse("support:my_day")).content.decode())
+    # Every row shown (deadlines, meetings, people without a meeting) with the columns it
+    # needs read at once: no query per row for a column left out.
+    assert len(queries) == small
+    section = page[page.index('id="sans-rencontre"') :]
+    for episode in first + others:
+        assert str(episode.beneficiary) in section
+    # Of a support and its person only what the page shows: not the encrypted NIR, not the
+    # support's contract.
+    sql = "\n".join(q["sql"] for q in queries)
+    assert '"registry_beneficiary"."nir_ciphertext"' not in sql
+    assert '"support_supportepisode"."contract_end"' not in sql
+
+
 def test_the_home_page_shows_the_referent_s_day_at_a_fixed_cost(
     client, referent_user, django_assert_max_num_queries
 ):

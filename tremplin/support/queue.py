@@ -32,6 +32,9 @@ from tremplin.web.queues import SHOWN, QueueItem, QueueSection, WorkQueue, count
 
 from .models import Deadline, Meeting, SupportEpisode
 from .views.my_day import (
+    DEADLINE_COLUMNS,
+    MEETING_COLUMNS,
+    QUIET_COLUMNS,
     by_urgency,
     followed_episode_ids,
     meeting_gap_days,
@@ -86,29 +89,6 @@ def _deadline_item(deadline: Deadline, late: bool) -> QueueItem:
         action="Rédiger le livrable" if deadline.has_items else "Enregistrer l'envoi",
         detail=("en retard, échéance " if late else "échéance ") + deadline.due_display,
     )
-
-
-# What the queue reads of a deadline and of a support without a recent meeting
-# (``_deadline_item``, ``_quiet_item``), not every column of the support and its person.
-_PERSON = ("beneficiary__last_name", "beneficiary__first_names")
-DEADLINE_COLUMNS = (
-    "episode_id", "code", "label", "due_on", "due_at", "state",
-    *(f"episode__{name}" for name in _PERSON),
-)  # fmt: skip
-QUIET_COLUMNS = ("programme", *_PERSON)
-
-# What the queue reads of a meeting, its support and its person (``_meeting_item``): the
-# rows of two months of meetings, not every column of three tables.
-MEETING_COLUMNS = (
-    "starts_at",
-    "duration_minutes",
-    "place",
-    "kind",
-    "status",
-    "episode__programme",
-    "episode__beneficiary__last_name",
-    "episode__beneficiary__first_names",
-)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,23 @@ def meeting_gap_days() -> int:
     return getattr(settings, "TREMPLIN_MEETING_GAP_DAYS", 30)
 
 
+# What « Ma journée » and the référent's home show (``deadline_table.html``,
+# ``my_day_sections.html``, the work queue's items): a deadline's own columns, a meeting's,
+# and of their support only its programme (its page's address) and its person's name, not
+# every column of the support and its person.
+_PERSON = ("beneficiary__last_name", "beneficiary__first_names")
+DEADLINE_COLUMNS = (
+    "episode_id", "code", "label", "rule", "due_on", "due_at", "recipient", "note", "state",
+    "dropped_reason", "sent_to", "sent_at", "episode__programme",
+    *(f"episode__{name}" for name in _PERSON),
+)  # fmt: skip
+MEETING_COLUMNS = (
+    "starts_at", "duration_minutes", "place", "kind", "status", "episode__programme",
+    *(f"episode__{name}" for name in _PERSON),
+)  # fmt: skip
+QUIET_COLUMNS = ("programme", *_PERSON)
+
+
 def followed_episode_ids(user, programme: str | None = None) -> list[int]:
     return SupportEpisode.objects.followed_by(user, programme)
 
@@ -64,6 +81,7 @@ def week_meetings(episode_ids, today: dt.date) -> list[Meeting]:
             starts_at__lt=week_start + dt.timedelta(days=7),
         )
         .select_related("episode__beneficiary")
+        .only(*MEETING_COLUMNS)
         .order_by("starts_at")
     )
 
@@ -94,9 +112,11 @@ def my_day_context(user, today: dt.date | None = None, programme: str | None = N
     episode_ids = followed_episode_ids(user, programme)
     gap = meeting_gap_days()
     return {
-        **deadlines_by_urgency(episode_ids, today, now),
+        **deadlines_by_urgency(episode_ids, today, now, columns=DEADLINE_COLUMNS),
         "week_meetings": week_meetings(episode_ids, today),
-        "quiet_episodes": quiet_episodes(episode_ids, now - dt.timedelta(days=gap)),
+        "quiet_episodes": quiet_episodes(
+            episode_ids, now - dt.timedelta(days=gap), columns=QUIET_COLUMNS
+        ),
         "meeting_gap_days": gap,
         "today": today,
     }
