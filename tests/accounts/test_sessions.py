@@ -6,6 +6,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,3 +76,30 @@ def test_static_assets_keep_their_cache(client, referent_user):
     client.force_login(referent_user)
     asset = client.get("/api/v1/docs/assets/swagger-ui.css")
     assert "public" in asset["Cache-Control"] and "no-store" not in asset["Cache-Control"]
+
+
+def test_a_page_reads_the_session_from_the_cache_and_from_the_database_once_it_is_emptied(
+    client, referent_user
+):
+    # One query fewer on every page (settings: cached_db); the database still holds every
+    # session, so that emptying the cache (a Redis restart) logs nobody out.
+    login(client, referent_user)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("help_glossary")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"]]
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("help_glossary"))
+    assert page.status_code == 200 and referent_user.get_full_name() in page.content.decode()
+    assert len([q for q in queries if 'FROM "django_session"' in q["sql"]]) == 1
+
+
+def test_logging_out_ends_the_session_in_the_cache_too(client, referent_user):
+    login(client, referent_user)
+    key = client.session.session_key
+    client.post(reverse("accounts:logout"))
+    # The old cookie no longer opens anything, whichever store is asked first.
+    client.cookies["sessionid"] = key
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith("/compte/connexion/")

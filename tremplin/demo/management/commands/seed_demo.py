@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers import sort_dependencies
 from django.db import transaction
@@ -129,6 +130,9 @@ def delete_all_data() -> None:
             continue
         model._base_manager.all().delete()
     Session.objects.all().delete()
+    # The sessions are read from the cache first (settings: cached_db), and the copies kept
+    # there were read from the data just deleted: both go with it.
+    cache.clear()
 
 
 def share_by_full_time_equivalent(total: int, ftes: list[Decimal]) -> list[int]:
