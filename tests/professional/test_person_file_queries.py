@@ -42,14 +42,14 @@ def test_the_file_costs_the_same_for_one_and_three_supports(client, referent_use
     assert one == three
 
 
-# The file of a person with a running professional support, as a referent sees it: the
-# user and their memberships (2; the session is read from the cache); the person; the audit entry of the view; the
-# navigation's badge counted afresh (3: the referent's supports, deadlines, meetings); the
-# two permission reads of the export button; the person's supports, read once for every
-# panel (``supports_on_file``; five reads before); the summary's last and next meetings (one
-# query) and its late deliverables (2); the CERs of the professional supports, read once for the
-# cadence and the professional panel (``professional_supports_on_file``; twice before); the
-# cadence's interviews (P4); the invitations.
+# The file of a person with a running professional support, as a referent sees it: the user
+# and their memberships (2; the session is read from the cache); the person; the audit entry
+# of the view; the navigation's badge counted afresh (3: the referent's supports, deadlines,
+# meetings); the two permission reads of the export button; the person's supports, read once
+# for every panel (``supports_on_file``; five reads before); the summary's last and next
+# meetings (one query) and its late deliverables (2); the CERs of the professional supports,
+# read once for the cadence and the professional panel (``professional_supports_on_file``;
+# twice before); the cadence's interviews (P4); the invitations.
 QUERIES_OF_A_RUNNING_FILE = 15
 
 
