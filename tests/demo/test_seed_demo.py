@@ -4,12 +4,18 @@ import datetime
 import io
 
 import pytest
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests import factories
 from tremplin.accounts.models import Membership, Role, User
-from tremplin.demo.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tremplin.demo.management.commands.seed_demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    delete_all_data,
+)
 from tremplin.registry.models import Beneficiary, Employer, Tutor
 from tremplin.rules import identifiers
 
@@ -129,3 +135,15 @@ def test_an_incomplete_demo_asks_for_reset(seeded):
     User.objects.filter(email=DEMO_ACCOUNTS[0].email).delete()
     with pytest.raises(CommandError, match="--reset"):
         seed_demo()
+
+
+def test_the_reset_ends_the_sessions_in_the_cache_too_and_keeps_the_rest_of_it(
+    client, referent_user
+):
+    client.force_login(referent_user)
+    key = client.session.session_key
+    assert cache.get(KEY_PREFIX + key) is not None  # read from the cache first (cached_db)
+    cache.set("not-a-session", "kept")
+    delete_all_data()
+    assert cache.get(KEY_PREFIX + key) is None
+    assert cache.get("not-a-session") == "kept"  # the cache may be the job queue's Redis too

@@ -14,11 +14,12 @@ printed have no place in a real database) and says so, unless ``--force``.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers import sort_dependencies
 from django.db import transaction
@@ -129,10 +130,13 @@ def delete_all_data() -> None:
         if model is AuditEntry or model._meta.proxy or not model._meta.managed:
             continue
         model._base_manager.all().delete()
+    # Each session ended through its store: with the sessions read from the cache first
+    # (settings: cached_db), deleting the rows alone would leave their copies there. Not the
+    # whole cache emptied: in production it may be the job queue's Redis too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in Session.objects.values_list("session_key", flat=True):
+        store(session_key=key).delete()
     Session.objects.all().delete()
-    # The sessions are read from the cache first (settings: cached_db), and the copies kept
-    # there were read from the data just deleted: both go with it.
-    cache.clear()
 
 
 def share_by_full_time_equivalent(total: int, ftes: list[Decimal]) -> list[int]:
