@@ -32,6 +32,10 @@ def test_one_pdf_holds_every_letter_waiting_one_per_sheet(client, referent_user,
     operator_with_address(operator)
     invitations = letters_for(referent_user, 3)
     theirs = letters_for(factories.referent(operator), 1)[0]  # out of the scope
+    # A name no generated person bears (Faker's French names repeat: CI once met a LOUIS
+    # among the user's own letters), so finding it can only mean the letter leaked.
+    theirs.beneficiary.last_name = "Horsdeportée"
+    theirs.beneficiary.save(update_fields=["last_name"])
     client.force_login(referent_user)
     page = client.get(reverse("invitations:letters"))
     assert "Télécharger les 3 courriers en un PDF" in text(page)
