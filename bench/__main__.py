@@ -228,6 +228,27 @@ def print_load(load: dict | None) -> None:
         )
         for page in load["pages"]
     ]
+    _print_table(header, rows)
+    if load.get("alone"):
+        print()
+        print("Chaque page seule ensuite, une requête à la fois (le serveur ne sert qu'elle) :")
+        header = ("Page", "Rôle", "Requêtes", "Erreurs", "p50", "p95")
+        rows = [
+            (
+                page["page"],
+                page["role"],
+                str(page["requests"]),
+                str(page["errors"]),
+                french(page["p50_ms"]),
+                french(page["p95_ms"]),
+            )
+            for page in load["alone"]
+        ]
+        _print_table(header, rows)
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Two columns of text on the left, figures on the right."""
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     for index, row in enumerate((header, *rows)):
         cells = [

@@ -6,10 +6,12 @@ load test), so that ``make bench`` prints them under each database's table and w
 into ``var/bench/results.json``. A figure the run did not measure (a quick run without the
 load test, a scenario that failed) is shown as such and counts as not met.
 
-The budget of the référent's pages is a p95: the quiet measures are medians of a few runs
-through Django's test client, so the p95 is taken from the load test (the same pages through
-gunicorn, with the other roles' pages at the same time), and the quiet median is shown next
-to it.
+The budget of the référent's pages is a p95: it is judged on the load test's pages sent one
+at a time through gunicorn (the time a user waits for the page), with the query count of the
+quiet measure (Django's test client) and the p95 under the mixed load shown next to it. Under
+that load, 8 clients without a pause share 2 cores, so every answer waits for the others' work
+too: that p95 follows the mix's rate, which the mixed load's own budget (rate and p95) judges
+(decision 64).
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ def _measurement(result: dict, prefix: str, role: str | None = None) -> dict | N
     return None
 
 
-def _load_page(result: dict, role: str, page: str) -> dict | None:
+def _load_page(result: dict, role: str, page: str, part: str = "pages") -> dict | None:
     load = result.get("load") or {}
-    for row in load.get("pages", []):
+    for row in load.get(part) or []:
         if row["role"] == role and row["page"] == page:
             return row
     return None
@@ -60,17 +62,20 @@ NOT_MEASURED = "non mesuré"
 
 def _referent_page(result: dict, label: str, prefix: str | None, page: str) -> Budget:
     quiet = _measurement(result, prefix, REFERENT) if prefix else None
+    alone = _load_page(result, REFERENT, page, "alone")
     loaded = _load_page(result, REFERENT, page)
     parts = []
+    if alone:
+        parts.append(f"p95 {_number(alone['p95_ms'])} ms (une requête à la fois)")
     if quiet:
-        parts.append(f"seul·e : {_number(quiet['page_ms'])} ms ({quiet['queries']} requêtes SQL)")
+        parts.append(f"{quiet['queries']} requêtes SQL")
     if loaded:
-        parts.append(f"sous la charge : p95 {_number(loaded['p95_ms'])} ms")
+        parts.append(f"sous la charge mêlée : p95 {_number(loaded['p95_ms'])} ms")
     return Budget(
         measure=f"{label} du référent (100 000 personnes, 60 suivies)",
         budget=f"p95 < {PAGE_P95_MS} ms, requêtes en nombre constant",
         figure=" ; ".join(parts) or NOT_MEASURED,
-        met=bool(loaded) and loaded["p95_ms"] < PAGE_P95_MS,
+        met=bool(alone) and alone["errors"] == 0 and alone["p95_ms"] < PAGE_P95_MS,
     )
 
 

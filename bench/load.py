@@ -12,6 +12,11 @@ connection once after it starts, which a server running for hours does not pay p
 but a 600-request run would count (a fifth of the server's CPU on the bench machine).
 Reports req/s, p50/p95/p99 per page and the errors (status ≥ 400 or no answer).
 
+Then each page of the mix alone (``alone_rounds`` times, one request at a time, the server
+otherwise idle): the p95 a user waits for that page. Under the mix, 8 clients without a pause
+keep the 2 cores busy, so every answer also waits for the 7 others' work (the mean answer is
+8 / the rate whatever the page): that p95 measures the mix's rate, which has its own budget.
+
 The client runs on the same cores as the server: the CPU time each side spends per request
 is reported too (the server's processes read from ``/proc``, the client's own), so that a
 rate can be read against what the server alone costs. The budget is still judged on the
@@ -44,6 +49,8 @@ YEAR = {"du": "2025-01-01", "au": "2025-12-31"}
 # Rounds of the mix sent before the measure, untimed (each worker's first pages).
 WARMUP_ROUNDS = 10
 WARMUP_SECONDS = 30
+# Requests of each page of the mix sent one at a time after the mix (their own p95).
+ALONE_ROUNDS = 40
 
 
 def _free_port() -> int:
@@ -194,6 +201,7 @@ def load_test(
     max_seconds: float = 120,
     workers: int | None = None,
     warmup_rounds: int = WARMUP_ROUNDS,
+    alone_rounds: int = ALONE_ROUNDS,
 ) -> dict:
     import requests
 
@@ -302,6 +310,7 @@ def load_test(
             if server_cpu_before is not None and server_cpu_after is not None
             else None
         )
+        alone = one_at_a_time(base, mix, sessions, alone_rounds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -348,4 +357,36 @@ def load_test(
         ),
         "client_cpu_ms_per_request": round(client_cpu * 1000 / done, 1) if done else None,
         "pages": pages,
+        "alone": alone,
     }
+
+
+def one_at_a_time(base: str, mix, sessions: dict, rounds: int) -> list[dict]:
+    """Each page of the mix ``rounds`` times in a row, one request at a time: its p50/p95
+    when the server serves nobody else. An error is counted as in the mix."""
+    import requests
+
+    rows = []
+    for role, name, path in mix:
+        session = sessions[role]
+        values, problems = [], []
+        for _ in range(rounds):
+            begin = time.perf_counter()
+            try:
+                answer = session.get(base + path, timeout=60, allow_redirects=False)
+                if answer.status_code >= 300:
+                    problems.append(str(answer.status_code))
+            except requests.RequestException as error:
+                problems.append(type(error).__name__)
+            values.append((time.perf_counter() - begin) * 1000)
+        rows.append(
+            {
+                "role": role,
+                "page": name,
+                "requests": len(values),
+                "errors": len(problems),
+                "p50_ms": round(statistics.median(values), 1) if values else None,
+                "p95_ms": round(percentile(values, 0.95), 1) if values else None,
+            }
+        )
+    return rows
