@@ -60,8 +60,8 @@ def _load_page(result: dict, role: str, page: str, part: str = "pages") -> dict 
 NOT_MEASURED = "non mesuré"
 
 
-def _referent_page(result: dict, label: str, prefix: str | None, page: str) -> Budget:
-    quiet = _measurement(result, prefix, REFERENT) if prefix else None
+def _referent_page(result: dict, label: str, prefix: str, page: str) -> Budget:
+    quiet = _measurement(result, prefix, REFERENT)
     alone = _load_page(result, REFERENT, page, "alone")
     loaded = _load_page(result, REFERENT, page)
     parts = []
@@ -116,7 +116,9 @@ def budgets(result: dict) -> list[Budget]:
     vendor = result.get("vendor", "")
     rows = [
         _referent_page(result, "Accueil", "Accueil du référent", "Accueil"),
-        _referent_page(result, "Dossier d'une personne", None, "Dossier d'une personne"),
+        _referent_page(
+            result, "Dossier d'une personne", "Dossier d'une personne", "Dossier d'une personne"
+        ),
         _referent_page(
             result, "Liste des personnes", "Liste, 1re page (tri par nom)", "Liste des personnes"
         ),

@@ -295,6 +295,8 @@ def referent_home_and_daily_job(context: BenchContext) -> list[Measurement]:
             )
         )
 
+    measurements.append(_person_file(context.runs))
+
     open_episodes = SupportEpisode.objects.filter(ended_on__isnull=True).count()
     today, now = timezone.localdate(), timezone.now()
 
@@ -341,6 +343,28 @@ def referent_home_and_daily_job(context: BenchContext) -> list[Measurement]:
         )
     )
     return measurements
+
+
+def _person_file(runs: int) -> Measurement:
+    """The person's file the load test opens as the référent (``bench.load.plan``: their
+    first person by name), through the test client, with its query count."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.registry import bench_users
+    from tremplin.registry.models import Beneficiary
+
+    referent = bench_users()["référent·e"]
+    person = Beneficiary.objects.visible_to(referent).order_by("last_name").first()
+    client = Client()
+    client.force_login(referent)
+    url = reverse("registry:beneficiary_detail", args=[person.pk])
+    return Measurement(
+        name="Dossier d'une personne (celle du test de charge)",
+        role="référent·e",
+        page_ms=time_page(client, url, runs),
+        queries=len(captured_sql(lambda: client.get(url))),
+    )
 
 
 class _Null:

@@ -28,6 +28,7 @@ def result(
         "measurements": [
             measurement("Accueil du référent (60 personnes accompagnées)", "référent·e", 40, 11),
             measurement("Liste, 1re page (tri par nom)", "référent·e", 10, 5),
+            measurement("Dossier d'une personne (celle du test de charge)", "référent·e", 14, 12),
             measurement("Recherche par nom", "référent·e", 9, 5),
             measurement(
                 "Tableau de bord des indicateurs, année 2025 (20000 accompagnements)",
@@ -110,6 +111,7 @@ def test_the_referents_pages_are_judged_by_their_p95_one_request_at_a_time():
     )
     slow = budgets(result(referent_p95=90.0, alone_p95=120.0))
     assert not verdicts(slow)["Liste des personnes du référent"]
+    assert "; 12 requêtes SQL ;" in rows[1].figure  # the file's count, from its quiet measure
     failing = budgets(result(alone_errors=1))
     assert not verdicts(failing)["Accueil du référent"]
 
