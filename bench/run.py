@@ -100,7 +100,10 @@ def main(argv: list[str] | None = None) -> None:
     call_command("migrate", verbosity=0, interactive=False)
     planner = production_planner(connection)
     generation = prepare_data(
-        args.beneficiaries, args.seed, args.output.with_name(f"generation-{args.output.stem}.json")
+        args.beneficiaries,
+        args.seed,
+        # One per size: a quick run at 2,000 people must not stand for the 100,000's figures.
+        args.output.with_name(f"generation-{args.output.stem}-{args.beneficiaries}.json"),
     )
     # Fresh statistics for the query planner: without them, PostgreSQL chose plans 30 times
     # slower on the dashboard right after the data was generated.
