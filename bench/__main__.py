@@ -166,15 +166,7 @@ def print_table(label: str, result: dict) -> None:
         )
         for m in result["measurements"]
     ]
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    for index, row in enumerate((header, *rows)):
-        cells = [
-            cell.ljust(width) if column < 2 else cell.rjust(width)
-            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
-        print("  ".join(cells))
-        if index == 0:
-            print("  ".join("-" * width for width in widths))
+    _print_table(header, rows)
     reused = (
         f" (données réutilisées, générées le {generation.get('generated_on', '?')})"
         if generation.get("reused")
